@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, architecture contracts, migrations, pytest on SQLite and,
+# when reachable, again on PostgreSQL. `.ci/run` runs exactly this (via `make test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+export PATH="$PWD/$VENV/bin:$PATH"
+export URAKATA_TESTING=1
+export URAKATA_DATA_DIR="${URAKATA_DATA_DIR:-$PWD/var/test}"
+
+bash scripts/system-deps.sh
+
+echo "== ruff"; ruff check src tests benchmarks; ruff format --check src tests benchmarks
+echo "== mypy"; mypy
+echo "== import-linter"; lint-imports
+echo "== migrations"; env -u DATABASE_URL urakata makemigrations --check --dry-run >/dev/null
+
+PYTEST_ARGS=(${PYTEST_ARGS:-})
+echo "== pytest (SQLite)"
+env -u DATABASE_URL pytest "${PYTEST_ARGS[@]}"
+
+PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/urakata}"
+if python - "$PG_URL" <<'PY'
+import sys, psycopg
+from urllib.parse import urlparse
+u = urlparse(sys.argv[1])
+try:
+    psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password,
+                    dbname="postgres", connect_timeout=3).close()
+except Exception as e:
+    print(f"PostgreSQL not reachable ({e}); skipping the PostgreSQL run", file=sys.stderr)
+    sys.exit(1)
+PY
+then
+  echo "== pytest (PostgreSQL)"
+  DATABASE_URL="$PG_URL" pytest "${PYTEST_ARGS[@]}"
+fi

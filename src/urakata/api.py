@@ -1,0 +1,63 @@
+"""The REST API at /api/v1: one NinjaAPI, each domain mounts its router here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from urakata.core.api import API_AUTH
+from urakata.core.errors import DomainError
+from urakata.org.api import router as org_router
+
+api = NinjaAPI(
+    title="Urakata API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=API_AUTH,
+    docs_url="/docs",
+    description="裏方 (Urakata) back-office REST API. Authenticate with `Authorization: Bearer <token>`.",
+)
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    code: str,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    body: dict[str, object] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.message, exc.code, exc.errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = ".".join(
+            str(part) for part in item.get("loc", ()) if part not in ("body", "query", "payload")
+        )
+        errors.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
+    return _error(request, 422, "入力内容に誤りがあります。", "validation_error", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "認証が必要です。", "not_authenticated")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc), "error")
+
+
+api.add_router("/", org_router)

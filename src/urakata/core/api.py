@@ -1,0 +1,62 @@
+"""API plumbing shared by every domain router: authentication, errors, pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from urakata.core.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer urk_...` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        user = api_token_authenticate(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    """`X-API-Key: urk_...` for tools that cannot send a bearer header."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
+        user = api_token_authenticate(key=key or "")
+        if user is not None:
+            request.user = user
+        return user
+
+
+API_AUTH = [TokenAuth(), TokenHeaderAuth(), django_auth]
+
+
+class ErrorOut(Schema):
+    """Every API error: a message for people and a code for programs."""
+
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+
+
+class PageMeta(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[list[Any], PageMeta]:
+    """Slice a queryset by page number (1-based); page_size is capped at 200."""
+    page_size = max(1, min(page_size, 200))
+    page = max(1, page)
+    count = queryset.count()
+    pages = max(1, -(-count // page_size))
+    start = (page - 1) * page_size
+    items = list(queryset[start : start + page_size])
+    return items, PageMeta(count=count, page=page, page_size=page_size, pages=pages)

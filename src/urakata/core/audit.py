@@ -1,0 +1,199 @@
+"""Tamper-evident audit chain (監査証跡): append inside the writer's transaction, verify by walking."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from urakata.core.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def canonical_json(data: Any) -> str:
+    """JSON with sorted keys and no spaces, so the same data always hashes the same."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    )
+
+
+def _normalise(changes: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(canonical_json(changes))
+    return result
+
+
+def event_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    changes: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the event's canonical JSON and the previous event's hash."""
+    body = canonical_json(
+        {
+            "seq": seq,
+            "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor": actor_id,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "changes": changes,
+        }
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _target_parts(target: models.Model | None, target_type: str | None) -> tuple[str, str, str]:
+    if target is None:
+        return target_type or "", "", ""
+    meta = target._meta
+    return target_type or f"{meta.app_label}.{meta.model_name}", str(target.pk), str(target)[:200]
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str | None = None,
+    changes: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction (rolled back with it)."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq = head.last_seq + 1
+        prev_hash = head.last_hash or GENESIS_HASH
+        actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+        label = actor_label or (actor.get_username() if actor_id else "system")
+        ttype, tid, trepr = _target_parts(target, target_type)
+        normalised = _normalise(changes or {})
+        at = timezone.now()
+        digest = event_hash(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            target_type=ttype,
+            target_id=tid,
+            changes=normalised,
+            prev_hash=prev_hash,
+        )
+        event = AuditEvent.objects.create(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=label[:150],
+            action=action,
+            target_type=ttype,
+            target_id=tid,
+            target_repr=trepr,
+            changes=normalised,
+            ip_address=ip_address,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+        head.last_seq = seq
+        head.last_hash = digest
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def diff(
+    instance: models.Model, fields: list[str], new_values: dict[str, Any]
+) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` for the fields whose value changes."""
+    changes: dict[str, list[Any]] = {}
+    for name in fields:
+        if name not in new_values:
+            continue
+        old = getattr(instance, name)
+        new = new_values[name]
+        if isinstance(old, models.Model):
+            old = old.pk
+        if isinstance(new, models.Model):
+            new = new.pk
+        if old != new:
+            changes[name] = [old, new]
+    return changes
+
+
+@dataclass
+class VerifyResult:
+    """Outcome of walking the chain: how many events checked, and the first broken seq if any."""
+
+    verified: int
+    ok: bool
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "verified": self.verified,
+            "broken_seq": self.broken_seq,
+            "reason": self.reason,
+        }
+
+
+def _events() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+def audit_verify() -> VerifyResult:
+    """Recompute every hash in seq order; name the first event altered, deleted or out of order."""
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    count = 0
+    for event in _events():
+        if event.seq != expected_seq:
+            return VerifyResult(
+                count, False, expected_seq, f"seq {expected_seq} is missing (found {event.seq})"
+            )
+        if event.prev_hash != prev_hash:
+            return VerifyResult(count, False, event.seq, "prev_hash does not match the chain")
+        digest = event_hash(
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            action=event.action,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            changes=event.changes,
+            prev_hash=event.prev_hash,
+        )
+        if digest != event.hash:
+            return VerifyResult(count, False, event.seq, "content does not match its hash")
+        prev_hash = event.hash
+        expected_seq += 1
+        count += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_seq != count:
+        return VerifyResult(
+            count, False, count + 1, f"chain head says {head.last_seq} events, found {count}"
+        )
+    return VerifyResult(count, True)

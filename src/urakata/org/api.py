@@ -1,0 +1,324 @@
+"""Org REST endpoints: departments, employees, counterparties (list, detail, create, update)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from urakata.core.api import ErrorOut, PageMeta, paginate
+from urakata.core.permissions import require
+from urakata.org import selectors, services
+from urakata.org.models import Counterparty, Department, Employee
+
+router = Router(tags=["org"])
+ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    manager_id: int | None
+    sort_order: int
+    is_active: bool
+    headcount: int = 0
+
+
+class DepartmentIn(Schema):
+    code: str
+    name: str
+    parent_id: int | None = None
+    manager_id: int | None = None
+    sort_order: int = 0
+    is_active: bool = True
+
+
+class DepartmentPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    parent_id: int | None = None
+    manager_id: int | None = None
+    sort_order: int | None = None
+    is_active: bool | None = None
+
+
+class DepartmentPage(Schema):
+    meta: PageMeta
+    items: list[DepartmentOut]
+
+
+class EmployeeOut(Schema):
+    id: int
+    code: str
+    last_name: str
+    first_name: str
+    last_name_kana: str
+    first_name_kana: str
+    email: str
+    department_id: int | None
+    department_name: str | None
+    position_id: int | None
+    position_name: str | None
+    manager_id: int | None
+    employment_type: str
+    hire_date: dt.date
+    retire_date: dt.date | None
+    status: str
+
+    @staticmethod
+    def resolve_department_name(obj: Employee) -> str | None:
+        return obj.department.name if obj.department else None
+
+    @staticmethod
+    def resolve_position_name(obj: Employee) -> str | None:
+        return obj.position.name if obj.position else None
+
+
+class EmployeeIn(Schema):
+    code: str
+    last_name: str
+    first_name: str
+    last_name_kana: str
+    first_name_kana: str
+    email: str = ""
+    department_id: int | None = None
+    position_id: int | None = None
+    manager_id: int | None = None
+    employment_type: str = Employee.EmploymentType.REGULAR
+    hire_date: dt.date
+    status: str = Employee.Status.ACTIVE
+
+
+class EmployeePatch(Schema):
+    code: str | None = None
+    last_name: str | None = None
+    first_name: str | None = None
+    last_name_kana: str | None = None
+    first_name_kana: str | None = None
+    email: str | None = None
+    department_id: int | None = None
+    position_id: int | None = None
+    manager_id: int | None = None
+    employment_type: str | None = None
+    hire_date: dt.date | None = None
+    retire_date: dt.date | None = None
+    status: str | None = None
+
+
+class EmployeePage(Schema):
+    meta: PageMeta
+    items: list[EmployeeOut]
+
+
+class CounterpartyOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_kana: str
+    corporate_number: str
+    registration_number: str
+    is_customer: bool
+    is_supplier: bool
+    postal_code: str
+    address: str
+    phone: str
+    email: str
+    bank_code: str
+    bank_name: str
+    branch_code: str
+    branch_name: str
+    account_type: str
+    account_number: str
+    account_holder_kana: str
+    is_active: bool
+
+
+class CounterpartyIn(Schema):
+    code: str
+    name: str
+    name_kana: str = ""
+    corporate_number: str = ""
+    registration_number: str = ""
+    is_customer: bool = False
+    is_supplier: bool = False
+    postal_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    bank_code: str = ""
+    bank_name: str = ""
+    branch_code: str = ""
+    branch_name: str = ""
+    account_type: str = ""
+    account_number: str = ""
+    account_holder_kana: str = ""
+    is_active: bool = True
+
+
+class CounterpartyPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    name_kana: str | None = None
+    corporate_number: str | None = None
+    registration_number: str | None = None
+    is_customer: bool | None = None
+    is_supplier: bool | None = None
+    postal_code: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    bank_code: str | None = None
+    bank_name: str | None = None
+    branch_code: str | None = None
+    branch_name: str | None = None
+    account_type: str | None = None
+    account_number: str | None = None
+    account_holder_kana: str | None = None
+    is_active: bool | None = None
+
+
+class CounterpartyPage(Schema):
+    meta: PageMeta
+    items: list[CounterpartyOut]
+
+
+def _patch(payload: Schema) -> dict[str, Any]:
+    return payload.model_dump(exclude_unset=True)
+
+
+# ---------------------------------------------------------------- departments
+
+
+@router.get("/departments", response={200: DepartmentPage, **ERRORS})
+def list_departments(
+    request: HttpRequest, q: str = "", page: int = 1, page_size: int = 50
+) -> dict[str, Any]:
+    items, meta = paginate(
+        selectors.department_list(actor=request.user, q=q), page=page, page_size=page_size
+    )
+    return {"meta": meta, "items": items}
+
+
+@router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+def get_department(request: HttpRequest, department_id: int) -> Department:
+    return selectors.department_get(actor=request.user, department_id=department_id)
+
+
+@router.post("/departments", response={201: DepartmentOut, **ERRORS})
+def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
+    require(request.user, "org.manage_departments")
+    department = services.department_create(actor=request.user, data=payload.model_dump())
+    return 201, selectors.department_get(actor=request.user, department_id=department.pk)
+
+
+@router.patch("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+def update_department(
+    request: HttpRequest, department_id: int, payload: DepartmentPatch
+) -> Department:
+    require(request.user, "org.manage_departments")
+    department = selectors.department_get(actor=request.user, department_id=department_id)
+    services.department_update(actor=request.user, department=department, data=_patch(payload))
+    return selectors.department_get(actor=request.user, department_id=department_id)
+
+
+# ---------------------------------------------------------------- employees
+
+
+class EmployeeQuery(Schema):
+    q: str = ""
+    department_id: int | None = None
+    status: str = ""
+    employment_type: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get("/employees", response={200: EmployeePage, **ERRORS})
+def list_employees(request: HttpRequest, query: Query[EmployeeQuery]) -> dict[str, Any]:
+    filters = selectors.EmployeeFilters(
+        q=query.q,
+        department_id=query.department_id,
+        status=query.status,
+        employment_type=query.employment_type,
+    )
+    items, meta = paginate(
+        selectors.employee_list(actor=request.user, filters=filters),
+        page=query.page,
+        page_size=query.page_size,
+    )
+    return {"meta": meta, "items": items}
+
+
+@router.get("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
+def get_employee(request: HttpRequest, employee_id: int) -> Employee:
+    return selectors.employee_get(actor=request.user, employee_id=employee_id)
+
+
+@router.post("/employees", response={201: EmployeeOut, **ERRORS})
+def create_employee(request: HttpRequest, payload: EmployeeIn) -> tuple[int, Employee]:
+    require(request.user, "org.manage_employees")
+    employee = services.employee_create(actor=request.user, data=payload.model_dump())
+    return 201, selectors.employee_get(actor=request.user, employee_id=employee.pk)
+
+
+@router.patch("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
+def update_employee(request: HttpRequest, employee_id: int, payload: EmployeePatch) -> Employee:
+    require(request.user, "org.manage_employees")
+    employee = selectors.employee_get(actor=request.user, employee_id=employee_id)
+    services.employee_update(actor=request.user, employee=employee, data=_patch(payload))
+    return selectors.employee_get(actor=request.user, employee_id=employee_id)
+
+
+# ---------------------------------------------------------------- counterparties
+
+
+class CounterpartyQuery(Schema):
+    q: str = ""
+    kind: str = ""
+    active: bool | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get("/counterparties", response={200: CounterpartyPage, **ERRORS})
+def list_counterparties(request: HttpRequest, query: Query[CounterpartyQuery]) -> dict[str, Any]:
+    filters = selectors.CounterpartyFilters(q=query.q, kind=query.kind, active=query.active)
+    items, meta = paginate(
+        selectors.counterparty_list(actor=request.user, filters=filters),
+        page=query.page,
+        page_size=query.page_size,
+    )
+    return {"meta": meta, "items": items}
+
+
+@router.get("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})
+def get_counterparty(request: HttpRequest, counterparty_id: int) -> Counterparty:
+    return selectors.counterparty_get(actor=request.user, counterparty_id=counterparty_id)
+
+
+@router.post("/counterparties", response={201: CounterpartyOut, **ERRORS})
+def create_counterparty(request: HttpRequest, payload: CounterpartyIn) -> tuple[int, Counterparty]:
+    require(request.user, "org.manage_counterparties")
+    return 201, services.counterparty_create(actor=request.user, data=payload.model_dump())
+
+
+@router.patch("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})
+def update_counterparty(
+    request: HttpRequest, counterparty_id: int, payload: CounterpartyPatch
+) -> Counterparty:
+    require(request.user, "org.manage_counterparties")
+    counterparty = selectors.counterparty_get(actor=request.user, counterparty_id=counterparty_id)
+    return services.counterparty_update(
+        actor=request.user, counterparty=counterparty, data=_patch(payload)
+    )

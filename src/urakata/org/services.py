@@ -1,0 +1,539 @@
+"""Org write services: every create/update validates all fields, writes, and records an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from urakata.core.audit import audit_record, diff
+from urakata.core.errors import ValidationFailed
+from urakata.core.japanese import (
+    corporate_number_error,
+    invoice_registration_number_error,
+    is_katakana,
+    normalise_digits,
+    normalise_kana,
+)
+from urakata.core.roles import Role
+from urakata.org.models import Company, Counterparty, Department, Employee, Position
+
+Errors = dict[str, list[str]]
+
+EMPLOYEE_FIELDS = [
+    "code",
+    "last_name",
+    "first_name",
+    "last_name_kana",
+    "first_name_kana",
+    "email",
+    "department",
+    "position",
+    "manager",
+    "employment_type",
+    "hire_date",
+    "retire_date",
+    "status",
+]
+BANK_FIELDS = [
+    "bank_code",
+    "bank_name",
+    "branch_code",
+    "branch_name",
+    "account_type",
+    "account_number",
+    "account_holder_kana",
+]
+COUNTERPARTY_FIELDS = [
+    "code",
+    "name",
+    "name_kana",
+    "corporate_number",
+    "registration_number",
+    "is_customer",
+    "is_supplier",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "is_active",
+    *BANK_FIELDS,
+]
+COMPANY_FIELDS = [
+    "name",
+    "name_kana",
+    "corporate_number",
+    "registration_number",
+    "fiscal_year_start_month",
+    "postal_code",
+    "address",
+    "phone",
+    "representative",
+    *BANK_FIELDS,
+]
+DEPARTMENT_FIELDS = ["code", "name", "parent", "manager", "sort_order", "is_active"]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _text(data: Mapping[str, Any], field: str) -> str:
+    value = data.get(field)
+    return "" if value is None else str(value).strip()
+
+
+def _require(errors: Errors, data: Mapping[str, Any], *fields: str) -> None:
+    for field in fields:
+        if not _text(data, field):
+            _add(errors, field, "必須項目です。")
+
+
+def _check_email(errors: Errors, value: str, field: str = "email") -> None:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            _add(errors, field, "メールアドレスの形式が正しくありません。")
+
+
+def _check_choice(errors: Errors, field: str, value: str, choices: Any) -> None:
+    if value and value not in choices.values:
+        allowed = "、".join(f"{v}({label})" for v, label in choices.choices)
+        _add(errors, field, f"「{value}」は選べません。選択肢: {allowed}")
+
+
+def _check_bank(errors: Errors, cleaned: dict[str, Any]) -> None:
+    for field, length in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
+        value = cleaned.get(field, "")
+        if value and not (value.isdigit() and len(value) <= length):
+            _add(errors, field, f"{length}桁以内の数字で入力してください。")
+    if cleaned.get("bank_code") and len(cleaned["bank_code"]) != 4:
+        _add(errors, "bank_code", "銀行コードは4桁の数字です。")
+    if cleaned.get("branch_code") and len(cleaned["branch_code"]) != 3:
+        _add(errors, "branch_code", "支店コードは3桁の数字です。")
+    _check_choice(errors, "account_type", cleaned.get("account_type", ""), Company.AccountType)
+
+
+def _clean_bank(data: Mapping[str, Any], cleaned: dict[str, Any]) -> None:
+    for field in BANK_FIELDS:
+        if field in data:
+            value = _text(data, field)
+            if field in ("bank_code", "branch_code", "account_number"):
+                value = normalise_digits(value)
+            elif field == "account_holder_kana":
+                value = normalise_kana(value)
+            cleaned[field] = value
+
+
+def _check_identifiers(errors: Errors, cleaned: dict[str, Any]) -> None:
+    number = cleaned.get("corporate_number", "")
+    if number and (message := corporate_number_error(number)):
+        _add(errors, "corporate_number", message)
+    t_number = cleaned.get("registration_number", "")
+    if t_number and (message := invoice_registration_number_error(t_number)):
+        _add(errors, "registration_number", message)
+
+
+def _parse_date(errors: Errors, field: str, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _add(errors, field, f"日付「{value}」を読めません。YYYY-MM-DD で入力してください。")
+        return None
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "y", "on", "○", "はい"}
+
+
+# ---------------------------------------------------------------- employees
+
+
+def employee_clean(
+    *, data: Mapping[str, Any], instance: Employee | None = None
+) -> tuple[dict[str, Any], Errors]:
+    """Normalise and validate employee fields; returns the cleaned values and every problem found.
+
+    `department`, `position` and `manager` may be model instances, primary keys, or codes
+    (`department_code`, `position_code`, `manager_code`, as in CSV files).
+    """
+    errors: Errors = {}
+    cleaned: dict[str, Any] = {}
+    creating = instance is None
+    if creating:
+        _require(
+            errors, data, "code", "last_name", "first_name", "last_name_kana", "first_name_kana"
+        )
+        if not data.get("hire_date"):
+            _add(errors, "hire_date", "必須項目です。")
+    for field in ("code", "last_name", "first_name", "email"):
+        if field in data:
+            cleaned[field] = _text(data, field)
+    if "code" in cleaned:
+        cleaned["code"] = normalise_digits(cleaned["code"]) if cleaned["code"] else ""
+        if not creating and not cleaned["code"]:
+            _add(errors, "code", "必須項目です。")
+    for field in ("last_name_kana", "first_name_kana"):
+        if field in data:
+            cleaned[field] = normalise_kana(_text(data, field))
+            if cleaned[field] and not is_katakana(cleaned[field]):
+                _add(errors, field, "フリガナはカタカナで入力してください。")
+    _check_email(errors, cleaned.get("email", ""))
+    for field in ("employment_type", "status"):
+        if field in data and _text(data, field):
+            cleaned[field] = _text(data, field)
+    _check_choice(
+        errors, "employment_type", cleaned.get("employment_type", ""), Employee.EmploymentType
+    )
+    _check_choice(errors, "status", cleaned.get("status", ""), Employee.Status)
+    for field in ("hire_date", "retire_date"):
+        if field in data:
+            cleaned[field] = _parse_date(errors, field, data.get(field))
+    hire, retire = cleaned.get("hire_date"), cleaned.get("retire_date")
+    if hire and retire and retire < hire:
+        _add(errors, "retire_date", "退職日は入社日より後の日付にしてください。")
+    _resolve_relations(errors, data, cleaned)
+    code = cleaned.get("code")
+    if code:
+        clash = Employee.objects.filter(code=code)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            _add(errors, "code", f"社員番号「{code}」は既に使われています。")
+    manager = cleaned.get("manager")
+    if manager is not None and instance is not None and manager.pk == instance.pk:
+        _add(errors, "manager", "本人を上長にはできません。")
+    return cleaned, errors
+
+
+def _resolve(
+    errors: Errors, data: Mapping[str, Any], field: str, model: Any, label: str
+) -> tuple[bool, Any]:
+    """(present, value) for a relation given as instance, id (`field`/`field_id`) or `field_code`."""
+    code_key = f"{field}_code"
+    if code_key in data:
+        code = _text(data, code_key)
+        if not code:
+            return True, None
+        found = model.objects.filter(
+            code=normalise_digits(code) if field == "manager" else code
+        ).first()
+        if found is None:
+            _add(errors, field, f"{label}コード「{code}」が見つかりません。")
+        return True, found
+    for key in (field, f"{field}_id"):
+        if key in data:
+            value = data[key]
+            if value in (None, ""):
+                return True, None
+            if isinstance(value, model):
+                return True, value
+            found = model.objects.filter(pk=value).first() if str(value).isdigit() else None
+            if found is None:
+                _add(errors, field, f"{label}(ID {value})が見つかりません。")
+            return True, found
+    return False, None
+
+
+def _resolve_relations(errors: Errors, data: Mapping[str, Any], cleaned: dict[str, Any]) -> None:
+    for field, model, label in (
+        ("department", Department, "部署"),
+        ("position", Position, "役職"),
+        ("manager", Employee, "上長の社員番号"),
+    ):
+        present, value = _resolve(errors, data, field, model, label)
+        if present:
+            cleaned[field] = value
+
+
+def _ensure_role_group(role: Role) -> Group:
+    group, _ = Group.objects.get_or_create(name=role.value)
+    return group
+
+
+def _create_login(employee: Employee) -> Any:
+    user_model = get_user_model()
+    username = employee.code.lower()
+    user = user_model(username=username, email=employee.email)
+    user.first_name, user.last_name = employee.first_name, employee.last_name
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(_ensure_role_group(Role.EMPLOYEE))
+    return user
+
+
+def employee_create(*, actor: Any, data: Mapping[str, Any], create_login: bool = True) -> Employee:
+    """Register an employee (入社登録) and, by default, a login user with the employee role."""
+    cleaned, errors = employee_clean(data=data)
+    if errors:
+        raise ValidationFailed(
+            "従業員を登録できません。入力内容を確認してください。", errors=errors
+        )
+    with transaction.atomic():
+        employee = Employee(**cleaned)
+        employee.save()
+        if create_login:
+            employee.user = _create_login(employee)
+            employee.save(update_fields=["user"])
+        audit_record(
+            actor=actor,
+            action="org.employee.create",
+            target=employee,
+            changes={k: [None, v] for k, v in cleaned.items()},
+        )
+    return employee
+
+
+def employee_update(*, actor: Any, employee: Employee, data: Mapping[str, Any]) -> Employee:
+    """Change an employee's master data; only fields present in `data` change."""
+    cleaned, errors = employee_clean(data=data, instance=employee)
+    if errors:
+        raise ValidationFailed(
+            "従業員を更新できません。入力内容を確認してください。", errors=errors
+        )
+    with transaction.atomic():
+        employee = Employee.objects.select_for_update().get(pk=employee.pk)
+        changes = diff(employee, EMPLOYEE_FIELDS, cleaned)
+        if not changes:
+            return employee
+        for field in changes:
+            setattr(employee, field, cleaned[field])
+        employee.save(update_fields=list(changes))
+        if employee.user_id and {"email", "first_name", "last_name"} & set(changes):
+            get_user_model().objects.filter(pk=employee.user_id).update(
+                email=employee.email, first_name=employee.first_name, last_name=employee.last_name
+            )
+        audit_record(actor=actor, action="org.employee.update", target=employee, changes=changes)
+    return employee
+
+
+# ---------------------------------------------------------------- departments and positions
+
+
+def department_clean(
+    *, data: Mapping[str, Any], instance: Department | None = None
+) -> tuple[dict[str, Any], Errors]:
+    """Validate department fields; a department may not be its own ancestor."""
+    errors: Errors = {}
+    cleaned: dict[str, Any] = {}
+    if instance is None:
+        _require(errors, data, "code", "name")
+    for field in ("code", "name"):
+        if field in data:
+            cleaned[field] = _text(data, field)
+    if "sort_order" in data:
+        try:
+            cleaned["sort_order"] = int(data.get("sort_order") or 0)
+        except (TypeError, ValueError):
+            _add(errors, "sort_order", "表示順は整数で入力してください。")
+    if "is_active" in data:
+        cleaned["is_active"] = _parse_bool(data["is_active"])
+    for field, model, label in (
+        ("parent", Department, "上位部署"),
+        ("manager", Employee, "部署長"),
+    ):
+        present, value = _resolve(errors, data, field, model, label)
+        if present:
+            cleaned[field] = value
+    if cleaned.get("code"):
+        clash = Department.objects.filter(code=cleaned["code"])
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            _add(errors, "code", f"部署コード「{cleaned['code']}」は既に使われています。")
+    parent = cleaned.get("parent")
+    if parent is not None and instance is not None:
+        node: Department | None = parent
+        while node is not None:
+            if node.pk == instance.pk:
+                _add(errors, "parent", "自部署や配下の部署を上位部署にはできません。")
+                break
+            node = node.parent
+    return cleaned, errors
+
+
+def department_create(*, actor: Any, data: Mapping[str, Any]) -> Department:
+    """Create a department (部署)."""
+    cleaned, errors = department_clean(data=data)
+    if errors:
+        raise ValidationFailed("部署を登録できません。", errors=errors)
+    with transaction.atomic():
+        department = Department.objects.create(**cleaned)
+        audit_record(
+            actor=actor,
+            action="org.department.create",
+            target=department,
+            changes={k: [None, v] for k, v in cleaned.items()},
+        )
+    return department
+
+
+def department_update(*, actor: Any, department: Department, data: Mapping[str, Any]) -> Department:
+    """Change a department; moving it under another parent keeps the tree acyclic."""
+    cleaned, errors = department_clean(data=data, instance=department)
+    if errors:
+        raise ValidationFailed("部署を更新できません。", errors=errors)
+    with transaction.atomic():
+        department = Department.objects.select_for_update().get(pk=department.pk)
+        changes = diff(department, DEPARTMENT_FIELDS, cleaned)
+        if changes:
+            for field in changes:
+                setattr(department, field, cleaned[field])
+            department.save(update_fields=list(changes))
+            audit_record(
+                actor=actor, action="org.department.update", target=department, changes=changes
+            )
+    return department
+
+
+def position_create(*, actor: Any, code: str, name: str, rank: int = 0) -> Position:
+    """Create a job title (役職)."""
+    errors: Errors = {}
+    _require(errors, {"code": code, "name": name}, "code", "name")
+    if code and Position.objects.filter(code=code).exists():
+        _add(errors, "code", f"役職コード「{code}」は既に使われています。")
+    if errors:
+        raise ValidationFailed("役職を登録できません。", errors=errors)
+    with transaction.atomic():
+        position = Position.objects.create(code=code, name=name, rank=rank)
+        audit_record(
+            actor=actor,
+            action="org.position.create",
+            target=position,
+            changes={"code": [None, code], "name": [None, name], "rank": [None, rank]},
+        )
+    return position
+
+
+# ---------------------------------------------------------------- counterparties and company
+
+
+def counterparty_clean(
+    *, data: Mapping[str, Any], instance: Counterparty | None = None
+) -> tuple[dict[str, Any], Errors]:
+    """Validate a 取引先: 法人番号 and T-number check digits, bank account shape, unique code."""
+    errors: Errors = {}
+    cleaned: dict[str, Any] = {}
+    if instance is None:
+        _require(errors, data, "code", "name")
+    for field in ("code", "name", "postal_code", "address", "phone", "email"):
+        if field in data:
+            cleaned[field] = _text(data, field)
+    if "name_kana" in data:
+        cleaned["name_kana"] = normalise_kana(_text(data, "name_kana"))
+    for field in ("corporate_number", "registration_number"):
+        if field in data:
+            cleaned[field] = normalise_digits(_text(data, field))
+    for field in ("is_customer", "is_supplier", "is_active"):
+        if field in data:
+            cleaned[field] = _parse_bool(data[field])
+    _clean_bank(data, cleaned)
+    _check_identifiers(errors, cleaned)
+    _check_bank(errors, cleaned)
+    _check_email(errors, cleaned.get("email", ""))
+    if cleaned.get("code"):
+        clash = Counterparty.objects.filter(code=cleaned["code"])
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            _add(errors, "code", f"取引先コード「{cleaned['code']}」は既に使われています。")
+    return cleaned, errors
+
+
+def counterparty_create(*, actor: Any, data: Mapping[str, Any]) -> Counterparty:
+    """Register a business partner (取引先登録)."""
+    cleaned, errors = counterparty_clean(data=data)
+    if errors:
+        raise ValidationFailed(
+            "取引先を登録できません。入力内容を確認してください。", errors=errors
+        )
+    with transaction.atomic():
+        counterparty = Counterparty.objects.create(**cleaned)
+        audit_record(
+            actor=actor,
+            action="org.counterparty.create",
+            target=counterparty,
+            changes={k: [None, v] for k, v in cleaned.items()},
+        )
+    return counterparty
+
+
+def counterparty_update(
+    *, actor: Any, counterparty: Counterparty, data: Mapping[str, Any]
+) -> Counterparty:
+    """Change a 取引先; only fields present in `data` change."""
+    cleaned, errors = counterparty_clean(data=data, instance=counterparty)
+    if errors:
+        raise ValidationFailed(
+            "取引先を更新できません。入力内容を確認してください。", errors=errors
+        )
+    with transaction.atomic():
+        counterparty = Counterparty.objects.select_for_update().get(pk=counterparty.pk)
+        changes = diff(counterparty, COUNTERPARTY_FIELDS, cleaned)
+        if changes:
+            for field in changes:
+                setattr(counterparty, field, cleaned[field])
+            counterparty.save(update_fields=list(changes))
+            audit_record(
+                actor=actor, action="org.counterparty.update", target=counterparty, changes=changes
+            )
+    return counterparty
+
+
+def company_update(*, actor: Any, data: Mapping[str, Any]) -> Company:
+    """Set the company profile (自社情報); creates it on first use."""
+    errors: Errors = {}
+    cleaned: dict[str, Any] = {}
+    for field in ("name", "postal_code", "address", "phone", "representative"):
+        if field in data:
+            cleaned[field] = _text(data, field)
+    if "name" in cleaned and not cleaned["name"]:
+        _add(errors, "name", "必須項目です。")
+    if "name_kana" in data:
+        cleaned["name_kana"] = normalise_kana(_text(data, "name_kana"))
+    for field in ("corporate_number", "registration_number"):
+        if field in data:
+            cleaned[field] = normalise_digits(_text(data, field))
+    if "fiscal_year_start_month" in data:
+        try:
+            month = int(data["fiscal_year_start_month"])
+        except (TypeError, ValueError):
+            month = 0
+        if not 1 <= month <= 12:
+            _add(errors, "fiscal_year_start_month", "期首月は1〜12で入力してください。")
+        cleaned["fiscal_year_start_month"] = month
+    _clean_bank(data, cleaned)
+    _check_identifiers(errors, cleaned)
+    _check_bank(errors, cleaned)
+    if errors:
+        raise ValidationFailed("会社情報を更新できません。", errors=errors)
+    with transaction.atomic():
+        company = Company.objects.select_for_update().order_by("pk").first()
+        if company is None:
+            company = Company(name=cleaned.get("name") or "")
+        changes = (
+            diff(company, COMPANY_FIELDS, cleaned)
+            if company.pk
+            else {k: [None, v] for k, v in cleaned.items()}
+        )
+        for field, value in cleaned.items():
+            setattr(company, field, value)
+        company.save()
+        audit_record(actor=actor, action="org.company.update", target=company, changes=changes)
+    return company

@@ -1,0 +1,18 @@
+"""Root URLconf: pages per domain, the REST API under /api/v1, admin, language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from urakata.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("org/", include("urakata.org.urls")),
+    path("", include("urakata.web.urls")),
+]
+
+handler500 = "urakata.web.views.server_error"

@@ -1,0 +1,88 @@
+"""`urakata check`: what is configured, what is missing and how to fix it; then Django's checks."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Report Urakata's configuration and what is missing, then run Django's system checks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--deploy", action="store_true", help="also run Django's deployment checks"
+        )
+
+    def _line(self, ok: bool | None, label: str, detail: str) -> None:
+        mark = {
+            True: self.style.SUCCESS("OK  "),
+            False: self.style.ERROR("NG  "),
+            None: self.style.WARNING("--  "),
+        }[ok]
+        self.stdout.write(f"{mark}{label}: {detail}")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = 0
+        db = settings.DATABASES["default"]
+        try:
+            connection.ensure_connection()
+            self._line(True, "database", f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}")
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            if pending:
+                problems += 1
+                self._line(False, "migrations", f"{len(pending)} pending — run `urakata migrate`")
+            else:
+                self._line(True, "migrations", "up to date")
+        except Exception as error:
+            problems += 1
+            self._line(False, "database", f"cannot connect ({error}); check DATABASE_URL")
+        self._line(True, "data dir", str(settings.DATA_DIR))
+        email = getattr(settings, "EMAIL_BACKEND", "")
+        self._line(
+            None if "console" in email else True,
+            "e-mail",
+            "printed to the console — set EMAIL_URL=smtp://user:pass@host:587 to send"
+            if "console" in email
+            else email,
+        )
+        if settings.URAKATA_OCR == "tesseract":
+            found = shutil.which("tesseract")
+            self._line(
+                bool(found) or None,
+                "OCR",
+                found
+                or "tesseract not installed — `apt-get install tesseract-ocr tesseract-ocr-jpn`",
+            )
+        else:
+            self._line(None, "OCR", "off (URAKATA_OCR)")
+        provider = settings.URAKATA_AI_PROVIDER
+        if provider == "openai" and not settings.OPENAI_BASE_URL:
+            problems += 1
+            self._line(False, "AI provider", "openai selected but OPENAI_BASE_URL is not set")
+        else:
+            self._line(True, "AI provider", provider)
+        self._line(
+            None if settings.INSECURE_HTTP else True,
+            "HTTPS",
+            "plain HTTP allowed (demo mode)"
+            if settings.INSECURE_HTTP
+            else "secure cookies, HSTS, TLS redirect",
+        )
+        self._line(
+            bool(settings.URAKATA_2FA_REQUIRED_ROLES) or None,
+            "2FA required for roles",
+            ", ".join(settings.URAKATA_2FA_REQUIRED_ROLES)
+            or "none (set URAKATA_2FA_REQUIRED_ROLES=admin,accounting)",
+        )
+        self.stdout.write("")
+        call_command("check", deploy=options["deploy"])
+        if problems:
+            raise SystemExit(1)

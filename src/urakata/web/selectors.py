@@ -1,0 +1,41 @@
+"""Reads for the shell pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from urakata.core.models import AuditEvent
+from urakata.core.permissions import can
+from urakata.org import selectors as org_selectors
+
+
+def home_summary(*, actor: Any) -> dict[str, Any]:
+    """Numbers for the home page, each only when the user may see its source."""
+    summary: dict[str, Any] = {"cards": []}
+    employees = org_selectors.employee_list(actor=actor)
+    summary["cards"].append(
+        {"label": "在籍者数", "value": org_selectors.employee_count(actor=actor), "unit": "名"}
+    )
+    summary["cards"].append(
+        {"label": "部署数", "value": org_selectors.department_list(actor=actor).count(), "unit": ""}
+    )
+    if can(actor, "org.view_counterparties"):
+        summary["cards"].append(
+            {
+                "label": "取引先数",
+                "value": org_selectors.counterparty_list(actor=actor).count(),
+                "unit": "社",
+            }
+        )
+    summary["headcount_by_department"] = [
+        {"name": d.name, "count": d.headcount}  # type: ignore[attr-defined]
+        for d in org_selectors.department_list(actor=actor)
+        if d.headcount  # type: ignore[attr-defined]
+    ]
+    max_count = max((row["count"] for row in summary["headcount_by_department"]), default=1)
+    for row in summary["headcount_by_department"]:
+        row["percent"] = round(100 * row["count"] / max_count)
+    summary["recent_hires"] = list(employees.order_by("-hire_date")[:5])
+    if can(actor, "core.view_audit"):
+        summary["recent_events"] = list(AuditEvent.objects.order_by("-seq")[:8])
+    return summary
