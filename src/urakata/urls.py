@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    # One login for the whole site: the admin's own form would bypass lock-out and its audit.
+    path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("org/", include("urakata.org.urls")),
     path("", include("urakata.web.urls")),

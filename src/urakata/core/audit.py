@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from urakata.core.models import AuditChainHead, AuditEvent
 
@@ -35,8 +36,21 @@ def canonical_json(data: Any) -> str:
     )
 
 
+def _no_floats(value: Any) -> Any:
+    # PostgreSQL's jsonb may print a float differently than Python did (1e+16 comes back as
+    # 10000000000000000), which would change the hash; Urakata never stores money as float anyway.
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {key: _no_floats(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_no_floats(item) for item in value]
+    return value
+
+
 def _normalise(changes: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(canonical_json(changes))
+    """The changes as they will read back from a JSON column: plain JSON types, floats as text."""
+    result: dict[str, Any] = _no_floats(json.loads(canonical_json(changes)))
     return result
 
 
@@ -50,17 +64,27 @@ def event_hash(
     target_id: str,
     changes: dict[str, Any],
     prev_hash: str,
+    actor_label: str = "",
+    target_repr: str = "",
+    ip_address: str | None = None,
 ) -> str:
-    """SHA-256 over the event's canonical JSON and the previous event's hash."""
+    """SHA-256 over the event's canonical JSON and the previous event's hash.
+
+    Every column an auditor reads is covered (the label and address too, not only the ids), so a
+    hand edit of any of them breaks the chain.
+    """
     body = canonical_json(
         {
             "seq": seq,
             "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "actor": actor_id,
+            "actor_label": actor_label,
             "action": action,
             "target_type": target_type,
             "target_id": target_id,
+            "target_repr": target_repr,
             "changes": changes,
+            "ip": ip_address,
         }
     )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
@@ -73,6 +97,13 @@ def _target_parts(target: models.Model | None, target_type: str | None) -> tuple
     return target_type or f"{meta.app_label}.{meta.model_name}", str(target.pk), str(target)[:200]
 
 
+def _clean_ip(value: str | None) -> str | None:
+    """The address as the database will store it (IPv6 compressed), so the hash matches later."""
+    if not value:
+        return None
+    return clean_ipv6_address(value) if ":" in value else value
+
+
 def audit_record(
     *,
     actor: Any,
@@ -83,13 +114,18 @@ def audit_record(
     ip_address: str | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (rolled back with it)."""
+    """Append one event to the chain, in the caller's transaction (rolled back with it).
+
+    The chain head row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write lock is taken
+    at BEGIN IMMEDIATE), so concurrent writers queue and seq has no gaps or duplicates.
+    """
+    ip_address = _clean_ip(ip_address)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         seq = head.last_seq + 1
         prev_hash = head.last_hash or GENESIS_HASH
         actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
-        label = actor_label or (actor.get_username() if actor_id else "system")
+        label = (actor_label or (actor.get_username() if actor_id else "system"))[:150]
         ttype, tid, trepr = _target_parts(target, target_type)
         normalised = _normalise(changes or {})
         at = timezone.now()
@@ -102,12 +138,15 @@ def audit_record(
             target_id=tid,
             changes=normalised,
             prev_hash=prev_hash,
+            actor_label=label,
+            target_repr=trepr,
+            ip_address=ip_address,
         )
         event = AuditEvent.objects.create(
             seq=seq,
             at=at,
             actor_id=actor_id,
-            actor_label=label[:150],
+            actor_label=label,
             action=action,
             target_type=ttype,
             target_id=tid,
@@ -185,6 +224,9 @@ def audit_verify() -> VerifyResult:
             target_id=event.target_id,
             changes=event.changes,
             prev_hash=event.prev_hash,
+            actor_label=event.actor_label,
+            target_repr=event.target_repr,
+            ip_address=event.ip_address,
         )
         if digest != event.hash:
             return VerifyResult(count, False, event.seq, "content does not match its hash")

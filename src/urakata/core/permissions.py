@@ -5,6 +5,7 @@ Row scope lives in each domain's `QuerySet.visible_to(user)`; business rules liv
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import rules
@@ -30,6 +31,8 @@ CAPABILITIES: dict[str, tuple[Role, ...]] = {
     "org.import_export": (Role.HR, Role.ACCOUNTING, Role.GENERAL_AFFAIRS),
     "core.view_audit": (Role.AUDITOR,),
     "core.manage_tokens": tuple(Role),
+    # Lift login lock-outs, see other users' security state: administrators only.
+    "core.manage_logins": (),
 }
 
 
@@ -57,6 +60,79 @@ def require(user: Any, capability: str) -> None:
 @rules.predicate
 def is_admin(user: Any) -> bool:
     return has_any_role(user)
+
+
+# ---------------------------------------------------------------- object rules
+#
+# Generic predicates for "whose record is this?" questions. The kernel knows nothing about
+# employees or departments, so each domain passes small functions that answer, for its object,
+# "which user owns it" and "which users manage it". Combine them with `|` / `&` and register
+# them with `rules.add_perm("expenses.view_claim", owns(...) | manages(...) | capability(...))`.
+
+
+def same_user(a: Any, b: Any) -> bool:
+    """True when both are saved users with the same primary key (None never matches)."""
+    a_pk = getattr(a, "pk", None)
+    return a_pk is not None and a_pk == getattr(b, "pk", None)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+    )
+
+
+def owns(owner_user: Callable[[Any], Any], *, name: str = "owns") -> Any:
+    """Predicate(user, obj): the user is the record's owner, e.g. `lambda claim: claim.employee.user`."""
+
+    @rules.predicate(name=name)
+    def predicate(user: Any, obj: Any) -> bool:
+        if obj is None or not _signed_in(user):
+            return False
+        return same_user(owner_user(obj), user)
+
+    return predicate
+
+
+def manages(manager_users: Callable[[Any], Iterable[Any]], *, name: str = "manages") -> Any:
+    """Predicate(user, obj): the user is among the record's managers (部署長, 上長 chain)."""
+
+    @rules.predicate(name=name)
+    def predicate(user: Any, obj: Any) -> bool:
+        if obj is None or not _signed_in(user):
+            return False
+        return any(same_user(manager, user) for manager in manager_users(obj))
+
+    return predicate
+
+
+def chain(
+    start: Any, parent: Callable[[Any], Any], *, max_depth: int = 50
+) -> Iterable[Any]:
+    """`start`, its parent, the parent's parent, … (stops at None, a cycle or max_depth)."""
+    seen: set[tuple[type, Any]] = set()
+    node = start
+    while node is not None and len(seen) < max_depth:
+        # Rows fetched twice are different Python objects: identify them by primary key.
+        pk = getattr(node, "pk", None)
+        key = (type(node), pk if pk is not None else id(node))
+        if key in seen:
+            return
+        seen.add(key)
+        yield node
+        node = parent(node)
+
+
+def capability(name: str) -> Any:
+    """Predicate(user[, obj]) for a capability of the table above (the object is ignored)."""
+
+    @rules.predicate(name=f"capability:{name}")
+    def predicate(user: Any) -> bool:
+        return can(user, name)
+
+    return predicate
 
 
 def _capability_predicate(capability: str) -> Any:

@@ -30,6 +30,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("組織"), _("取引先"), "org:counterparty_list", "org.view_counterparties", "🤝"),
     NavItem(_("管理"), _("監査ログ"), "web:audit_list", "core.view_audit", "🔒"),
     NavItem(_("管理"), _("APIトークン"), "web:token_list", "core.manage_tokens", "🔑"),
+    NavItem(_("管理"), _("ログインロック"), "web:login_locks", "core.manage_logins", "🚪"),
+    NavItem(_("管理"), _("アカウント設定"), "web:account", None, "⚙"),
 ]
 
 
@@ -41,13 +43,22 @@ def register_nav_item(item: NavItem) -> None:
 def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     """Sections with the links this user may open, current one marked."""
     sections: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, Any]] = []
     for item in NAV_ITEMS:
         if item.capability is not None and not can(user, item.capability):
             continue
         url = reverse(item.url_name)
         section = sections.setdefault(str(item.section), {"title": item.section, "items": []})
-        active = current_path == url or (url != "/" and current_path.startswith(url))
-        section["items"].append(
-            {"label": item.label, "url": url, "icon": item.icon, "active": active}
-        )
+        link = {"label": item.label, "url": url, "icon": item.icon, "active": False}
+        section["items"].append(link)
+        links.append(link)
+    # Only the most specific match is current (/accounts/tokens/ is not also /accounts/).
+    matches = [
+        link
+        for link in links
+        if current_path == link["url"]
+        or (link["url"] != "/" and current_path.startswith(link["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda link: len(link["url"]))["active"] = True
     return list(sections.values())

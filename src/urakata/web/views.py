@@ -23,13 +23,19 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Sign in with username and password; repeated failures lock the account for a while."""
+    """Sign in with username and password; repeated failures lock the account for a while.
+
+    Every attempt is an audit event (core.login.succeeded / core.login.failed). While a lock
+    holds, even the right password is refused, so guessing cannot continue behind it.
+    """
     error = ""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST":
         username = (request.POST.get("username") or "").strip()
         password = request.POST.get("password") or ""
+        ip_address = client_ip(request)
         if core_services.login_is_locked(username=username):
+            core_services.login_record_failure(username=username, ip_address=ip_address)
             error = _(
                 "ログイン失敗が続いたため、このアカウントは一時的にロックされています。しばらくしてから再度お試しください。"
             )
@@ -37,7 +43,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=username, password=password)
             if user is None:
                 locked = core_services.login_record_failure(
-                    username=username, ip_address=client_ip(request)
+                    username=username, ip_address=ip_address
                 )
                 error = (
                     _("ログイン失敗が続いたため、このアカウントは一時的にロックされました。")
@@ -46,8 +52,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 login(request, user)
-                core_services.login_record_success(user=user, ip_address=client_ip(request))
-                if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                core_services.login_record_success(user=user, ip_address=ip_address)
+                if next_url and url_has_allowed_host_and_scheme(
+                    next_url, {request.get_host()}, require_https=request.is_secure()
+                ):
                     return redirect(next_url)
                 return redirect("web:home")
     return render(
