@@ -193,7 +193,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         core_services.api_token_revoke(actor=request.user, token_id=token_id)
     except DomainError as error:
-        messages.error(request, error.message)
         status = 404 if error.status == 404 else 403
         return render(request, "web/forbidden.html", {"message": error.message}, status=status)
     messages.success(request, _("トークンを無効にしました。"))

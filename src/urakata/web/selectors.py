@@ -12,6 +12,8 @@ from urakata.org import selectors as org_selectors
 def home_summary(*, actor: Any) -> dict[str, Any]:
     """Numbers for the home page, each only when the user may see its source."""
     summary: dict[str, Any] = {"cards": []}
+    if not can(actor, "org.view_directory"):  # a user with no role yet sees an empty home
+        return summary
     employees = org_selectors.employee_list(actor=actor)
     summary["cards"].append(
         {"label": "在籍者数", "value": org_selectors.employee_count(actor=actor), "unit": "名"}
