@@ -83,8 +83,93 @@ def test_command_exit_status_and_json() -> None:
         "verified": 2,
         "broken_seq": None,
         "reason": "",
+        "head_hash": AuditEvent.objects.get(seq=2).hash,
     }
     AuditEvent.objects.filter(seq=1).update(action="tampered")
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit", "verify", "--json", stdout=StringIO())
     assert exit_info.value.code == 1
+
+
+def test_row_inserted_by_hand_with_made_up_hash_is_caught() -> None:
+    _append(3)
+    last = AuditEvent.objects.get(seq=3)
+    AuditEvent.objects.create(  # what someone with database access might slip in
+        seq=4,
+        at=last.at,
+        actor_label="system",
+        action="ledger.journal_entry.post",
+        target_type="ledger.journalentry",
+        target_id="42",
+        changes={"amount": 1_000_000},
+        prev_hash=last.hash,
+        hash="f" * 64,
+    )
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 4 and result.verified == 3
+    assert result.reason == "content does not match its hash"
+
+
+def test_row_inserted_in_the_middle_is_caught() -> None:
+    """Renumbering to make room and inserting a forged row breaks the link after it."""
+    _append(3)
+    AuditEvent.objects.filter(seq=3).update(seq=4)
+    second = AuditEvent.objects.get(seq=2)
+    forged_hash = "e" * 64
+    AuditEvent.objects.create(
+        seq=3,
+        at=second.at,
+        actor_label="system",
+        action="test.forged",
+        prev_hash=second.hash,
+        hash=forged_hash,
+    )
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 3
+
+
+def test_forged_row_with_a_correct_hash_is_caught_by_the_head() -> None:
+    """Even a row whose hash was computed correctly is found: the chain head counts events."""
+    from urakata.core.audit import event_hash
+
+    _append(2)
+    last = AuditEvent.objects.get(seq=2)
+    fields = {
+        "seq": 3,
+        "at": last.at,
+        "actor_id": None,
+        "action": "test.forged",
+        "target_type": "",
+        "target_id": "",
+        "changes": {},
+        "prev_hash": last.hash,
+    }
+    digest = event_hash(**fields, actor_label="system")
+    AuditEvent.objects.create(**fields, actor_label="system", hash=digest)
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 3
+    assert "chain head says 2 events" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("actor_label", "someone-else"), ("target_repr", "別の対象"), ("ip_address", "198.51.100.1")],
+)
+def test_every_displayed_column_is_covered_by_the_hash(column: str, value: str) -> None:
+    _append(2)
+    AuditEvent.objects.filter(seq=1).update(**{column: value})
+    assert audit_verify().broken_seq == 1
+
+
+def test_command_names_the_broken_seq() -> None:
+    from django.core.management.base import CommandError
+
+    _append(3)
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "3 events verified" in out.getvalue()
+    AuditEvent.objects.filter(seq=2).update(target_repr="tampered")
+    with pytest.raises(CommandError) as error:
+        call_command("audit", "verify", stdout=StringIO())
+    assert error.value.returncode == 1
+    assert "seq 2" in str(error.value) and "1 verified" in str(error.value)

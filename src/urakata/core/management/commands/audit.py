@@ -22,9 +22,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
         elif result.ok:
-            self.stdout.write(self.style.SUCCESS(f"OK: {result.verified} events verified"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"OK: {result.verified} events verified (head hash {result.head_hash or '-'})"
+                )
+            )
         if not result.ok:
-            message = f"BROKEN at seq {result.broken_seq}: {result.reason} ({result.verified} verified before it)"
+            message = f"BROKEN at seq {result.broken_seq}: {result.reason} ({result.verified} verified)"
             if options["json"]:
                 raise SystemExit(1)
             raise CommandError(message, returncode=1)
