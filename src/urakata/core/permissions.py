@@ -108,9 +108,7 @@ def manages(manager_users: Callable[[Any], Iterable[Any]], *, name: str = "manag
     return predicate
 
 
-def chain(
-    start: Any, parent: Callable[[Any], Any], *, max_depth: int = 50
-) -> Iterable[Any]:
+def chain(start: Any, parent: Callable[[Any], Any], *, max_depth: int = 50) -> Iterable[Any]:
     """`start`, its parent, the parent's parent, … (stops at None, a cycle or max_depth)."""
     seen: set[tuple[type, Any]] = set()
     node = start

@@ -309,4 +309,3 @@ def two_factor_reset(*, actor: Any, user: Any) -> None:
             target=user,
             changes={"devices_removed": deleted},
         )
-

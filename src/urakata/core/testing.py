@@ -188,10 +188,14 @@ def check_endpoint(
     status = response.status_code
     where = f"{endpoint.method} {url} as {subject}"
     if endpoint.expected[subject] == ALLOWED:
-        redirect_ok = endpoint.redirects and 300 <= status < 400 and not _is_login_redirect(response)
+        redirect_ok = (
+            endpoint.redirects and 300 <= status < 400 and not _is_login_redirect(response)
+        )
         assert 200 <= status < 300 or redirect_ok, f"{where}: expected allowed, got {status}"
     else:
-        denied = status in DENIED_STATUSES or (subject == ANONYMOUS and _is_login_redirect(response))
+        denied = status in DENIED_STATUSES or (
+            subject == ANONYMOUS and _is_login_redirect(response)
+        )
         assert denied, f"{where}: expected denied, got {status}"
         changed = _changed(before, db_snapshot())
         assert not changed, f"{where}: a denied request changed {changed}"

@@ -242,7 +242,5 @@ def two_factor_reset(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:login_locks")
-    messages.success(
-        request, _("%(name)s の二要素認証をリセットしました。") % {"name": username}
-    )
+    messages.success(request, _("%(name)s の二要素認証をリセットしました。") % {"name": username})
     return redirect("web:login_locks")

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("accounts/locks/", account_views.login_locks, name="login_locks"),
     path("accounts/locks/unlock/", account_views.login_unlock, name="login_unlock"),
-    path("accounts/locks/two-factor-reset/", account_views.two_factor_reset, name="two_factor_reset"),
+    path(
+        "accounts/locks/two-factor-reset/", account_views.two_factor_reset, name="two_factor_reset"
+    ),
     path("audit/", audit_views.audit_list, name="audit_list"),
 ]

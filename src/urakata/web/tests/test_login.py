@@ -87,7 +87,7 @@ def test_argon2_hash_round_trip() -> None:
 
 def test_deploy_checks_are_clean_under_production_settings(tmp_path: Path) -> None:
     """`manage.py check --deploy` (Django's) reports no warning with production settings."""
-    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+    result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=_production_env(tmp_path),
         capture_output=True,
@@ -111,7 +111,9 @@ def test_login_and_failed_login_are_audit_events(make_user: Any) -> None:
     assert failed.status_code == 401
     ok = _login(client, user.username, PASSWORD)
     assert ok.status_code == 302 and ok["Location"] == "/"
-    events = list(AuditEvent.objects.order_by("seq").values_list("action", "actor_id", "ip_address"))
+    events = list(
+        AuditEvent.objects.order_by("seq").values_list("action", "actor_id", "ip_address")
+    )
     assert events[-2:] == [
         ("core.login.failed", None, "192.0.2.10"),
         ("core.login.succeeded", user.pk, "192.0.2.10"),
@@ -193,9 +195,7 @@ def test_lock_holds_until_its_end(make_user: Any, three_strikes: None) -> None:
         assert core_services.login_is_locked(username=user.username)
 
 
-def test_admin_unlocks_from_the_page(
-    make_user: Any, client_for: Any, three_strikes: None
-) -> None:
+def test_admin_unlocks_from_the_page(make_user: Any, client_for: Any, three_strikes: None) -> None:
     user = make_user(Role.EMPLOYEE)
     for _ in range(3):
         _login(Client(), user.username, "wrong")

@@ -28,7 +28,9 @@ class Command(BaseCommand):
                 )
             )
         if not result.ok:
-            message = f"BROKEN at seq {result.broken_seq}: {result.reason} ({result.verified} verified)"
+            message = (
+                f"BROKEN at seq {result.broken_seq}: {result.reason} ({result.verified} verified)"
+            )
             if options["json"]:
                 raise SystemExit(1)
             raise CommandError(message, returncode=1)
