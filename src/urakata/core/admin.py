@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from urakata.core.admin_audit import AuditedModelAdmin
 from urakata.core.models import ApiToken, AuditEvent, ScheduledJob
 
 
@@ -21,7 +22,12 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(ApiToken, list_display=("name", "user", "prefix", "created_at", "revoked_at"))
-admin.site.register(
-    ScheduledJob, list_display=("name", "task_path", "cron", "enabled", "next_run_at")
-)
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "last_used_at")
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(AuditedModelAdmin):
+    list_display = ("name", "task_path", "cron", "enabled", "next_run_at")
