@@ -101,6 +101,26 @@ def test_deploy_checks_are_clean_under_production_settings(tmp_path: Path) -> No
     assert "WARNING" not in output and "ERROR" not in output
 
 
+def test_manage_py_check_deploy_is_clean(tmp_path: Path) -> None:
+    """`manage.py check --deploy` (Urakata's report + Django's checks) on a migrated install."""
+    env = _production_env(tmp_path, URAKATA_OCR="off")
+    manage = [sys.executable, str(SRC.parent / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)  # noqa: S603
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [*manage, "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output, output
+    assert "HTTPS: secure cookies, HSTS, TLS redirect" in output
+    assert "NG" not in output
+
+
 # ---------------------------------------------------------------- login and audit
 
 
@@ -220,3 +240,22 @@ def test_only_admins_may_unlock(make_user: Any, three_strikes: None) -> None:
     assert core_services.login_is_locked(username="victim")
     with pytest.raises(NotFound):
         core_services.login_unlock(actor=make_user(Role.ADMIN), username="never-failed")
+
+
+def test_django_admin_unlock_action(three_strikes: None) -> None:
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", "root@example.jp", "pw-123456789")
+    for _ in range(3):
+        core_services.login_record_failure(username="victim", ip_address=None)
+    row = LoginThrottle.objects.get(username="victim")
+    client = Client()
+    client.force_login(root)
+    response = client.post(
+        "/admin/core/loginthrottle/",
+        {"action": "unlock_logins", "_selected_action": [row.pk]},
+    )
+    assert response.status_code == 302
+    assert not core_services.login_is_locked(username="victim")
+    assert AuditEvent.objects.filter(action="core.login.unlock", actor=root).count() == 1
+    assert client.get("/admin/core/apitoken/add/").status_code == 403
