@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -65,7 +65,9 @@ def api_token_list(*, actor: Any) -> QuerySet[ApiToken]:
 def login_lock_list(*, actor: Any) -> QuerySet[LoginThrottle]:
     """Usernames with failed logins counted, locked ones first (administrators only)."""
     require(actor, "core.manage_logins")
-    return LoginThrottle.objects.order_by("-locked_until", "-last_failure_at")
+    return LoginThrottle.objects.order_by(
+        F("locked_until").desc(nulls_last=True), F("last_failure_at").desc(nulls_last=True)
+    )
 
 
 def two_factor_required_by_role(user: Any) -> bool:

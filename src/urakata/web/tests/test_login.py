@@ -259,3 +259,14 @@ def test_django_admin_unlock_action(three_strikes: None) -> None:
     assert not core_services.login_is_locked(username="victim")
     assert AuditEvent.objects.filter(action="core.login.unlock", actor=root).count() == 1
     assert client.get("/admin/core/apitoken/add/").status_code == 403
+
+
+def test_locks_page_lists_locked_accounts_first(client_for: Any, three_strikes: None) -> None:
+    core_services.login_record_failure(username="once", ip_address=None)
+    for _ in range(3):
+        core_services.login_record_failure(username="thrice", ip_address=None)
+    core_services.login_record_failure(username="again", ip_address=None)
+    response = client_for(Role.ADMIN).get("/accounts/locks/")
+    names = [row.username for row in response.context["rows"]]
+    assert names[0] == "thrice" and set(names) == {"once", "thrice", "again"}
+    assert "ロック中" in response.content.decode()
