@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -60,7 +61,13 @@ class RequireTwoFactorMiddleware:
         if user is None or not user.is_authenticated or self._is_exempt(request.path):
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            if not _uses_api_token(request) and _owes_second_factor(user):
+            if _uses_api_token(request):
+                # A request that presents a token is judged by the token alone: a wrong or
+                # revoked token must not fall back to the browser session (which may still owe
+                # its second factor).
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            if _owes_second_factor(user):
                 return JsonResponse(
                     {"detail": "二要素認証が必要です。", "code": "two_factor_required"},
                     status=403,

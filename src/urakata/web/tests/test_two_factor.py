@@ -129,6 +129,11 @@ def test_session_api_call_owing_2fa_is_refused_but_tokens_work(
     _token, key = core_services.api_token_create(actor=user, user=user, name="batch")
     scripted = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert scripted.get("/api/v1/counterparties").status_code == 200
+    # A made-up token next to the session cookie does not fall back to the session.
+    bogus = client.get("/api/v1/counterparties", headers={"Authorization": "Bearer urk_made-up"})
+    assert bogus.status_code == 401
+    real = client.get("/api/v1/counterparties", headers={"Authorization": f"Bearer {key}"})
+    assert real.status_code == 200
 
 
 def test_voluntary_setup_and_disable_from_account_page(make_user: Any) -> None:
