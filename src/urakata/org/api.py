@@ -1,16 +1,17 @@
-"""Org REST endpoints: departments, employees, counterparties (list, detail, create, update)."""
+"""Org REST endpoints: departments, employees, counterparties (list, detail, create, update),
+and CSV/XLSX import and export of employees and counterparties."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema, UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.permissions import require
-from urakata.org import selectors, services
+from urakata.org import import_export, selectors, services
 from urakata.org.models import Counterparty, Department, Employee
 
 router = Router(tags=["org"])
@@ -322,3 +323,103 @@ def update_counterparty(
     return services.counterparty_update(
         actor=request.user, counterparty=counterparty, data=_patch(payload)
     )
+
+
+# ---------------------------------------------------------------- import / export
+
+
+class ImportOut(Schema):
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportRowError(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportErrorOut(Schema):
+    """422 for a rejected file: nothing was written; `rows` lists every problem."""
+
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+    rows: list[ImportRowError] = []
+
+
+IMPORT_ERRORS: dict[int, type[Schema]] = {**ERRORS, 422: ImportErrorOut}
+
+
+def _download(export: import_export.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def _rejected(error: import_export.ImportRejected) -> tuple[int, dict[str, Any]]:
+    return 422, {
+        "detail": error.message,
+        "code": error.code,
+        "errors": error.errors,
+        "rows": [{"row": e.row, "column": e.column, "message": e.message} for e in error.rows],
+    }
+
+
+@router.get(
+    "/employees/export",
+    response={200: None, **ERRORS},
+    summary="Export employees (CSV with BOM or XLSX)",
+)
+def export_employees(
+    request: HttpRequest, query: Query[EmployeeQuery], format: str = "csv"
+) -> HttpResponse:
+    filters = selectors.EmployeeFilters(
+        q=query.q,
+        department_id=query.department_id,
+        status=query.status,
+        employment_type=query.employment_type,
+    )
+    return _download(
+        import_export.employee_export(actor=request.user, filters=filters, file_format=format)
+    )
+
+
+@router.post("/employees/import", response={200: ImportOut, **IMPORT_ERRORS})
+def import_employees(
+    request: HttpRequest, file: File[UploadedFile], create_logins: bool = True
+) -> Any:
+    """Create or update employees by 社員番号 from CSV/XLSX; any bad row → 422, nothing written."""
+    try:
+        result = import_export.employee_import(
+            actor=request.user, upload=file, create_logins=create_logins
+        )
+    except import_export.ImportRejected as error:
+        return _rejected(error)
+    return result.as_dict()
+
+
+@router.get(
+    "/counterparties/export",
+    response={200: None, **ERRORS},
+    summary="Export counterparties (CSV with BOM or XLSX)",
+)
+def export_counterparties(
+    request: HttpRequest, query: Query[CounterpartyQuery], format: str = "csv"
+) -> HttpResponse:
+    filters = selectors.CounterpartyFilters(q=query.q, kind=query.kind, active=query.active)
+    return _download(
+        import_export.counterparty_export(actor=request.user, filters=filters, file_format=format)
+    )
+
+
+@router.post("/counterparties/import", response={200: ImportOut, **IMPORT_ERRORS})
+def import_counterparties(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or update 取引先 by 取引先コード from CSV/XLSX; any bad row → 422, nothing written."""
+    try:
+        result = import_export.counterparty_import(actor=request.user, upload=file)
+    except import_export.ImportRejected as error:
+        return _rejected(error)
+    return result.as_dict()

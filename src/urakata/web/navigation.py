@@ -30,6 +30,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("組織"), _("取引先"), "org:counterparty_list", "org.view_counterparties", "🤝"),
     NavItem(_("管理"), _("監査ログ"), "web:audit_list", "core.view_audit", "🔒"),
     NavItem(_("管理"), _("APIトークン"), "web:token_list", "core.manage_tokens", "🔑"),
+    NavItem(_("管理"), _("自社情報"), "org:company_settings", "org.manage_company", "🏭"),
 ]
 
 
