@@ -12,13 +12,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 
-from urakata.core.audit import audit_record, diff
+from urakata.core.audit import audit_record, audit_record_many, diff
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.japanese import normalise_digits
 from urakata.core.permissions import require
@@ -146,6 +147,7 @@ def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
 
 
+@cache
 def _choice_maps(choices: type[models.TextChoices]) -> dict[str, str]:
     """Accept the stored value or the Japanese label: 正社員 → regular."""
     with translation.override("ja"):
@@ -154,11 +156,15 @@ def _choice_maps(choices: type[models.TextChoices]) -> dict[str, str]:
     return mapping
 
 
-def _choice_label(choices: type[models.TextChoices], value: str) -> str:
-    if not value:
-        return ""
+@cache
+def _choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
     with translation.override("ja"):
-        return str(dict(choices.choices).get(value, value))
+        return {value: str(label) for value, label in choices.choices}
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The Japanese label written to files (files do not change with the UI language)."""
+    return _choice_labels(choices).get(value, value) if value else ""
 
 
 @dataclass
@@ -245,12 +251,15 @@ def _chunked(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
-def _by_code(model: Any, codes: Sequence[str], *, lock: bool = False) -> dict[str, Any]:
+def _by_code(
+    model: Any, codes: Sequence[str], *, lock: bool = False, related: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Rows by code, fetched in chunks (databases cap the number of query parameters)."""
     found: dict[str, Any] = {}
     for chunk in _chunked(sorted(set(codes))):
-        queryset = model.objects.filter(code__in=chunk)
+        queryset = model.objects.filter(code__in=chunk).select_related(*related)
         if lock:
-            queryset = queryset.select_for_update()
+            queryset = queryset.select_for_update(of=("self",))
         found.update({obj.code: obj for obj in queryset})
     return found
 
@@ -291,8 +300,32 @@ def _reject(sheet: _Sheet, entity: str) -> None:
 def _audit_many(
     *, actor: Any, action: str, items: Iterable[tuple[models.Model, dict[str, Any]]]
 ) -> None:
-    for target, changes in items:
-        audit_record(actor=actor, action=action, target=target, changes=changes)
+    audit_record_many(actor=actor, entries=((action, target, changes) for target, changes in items))
+
+
+def _update_many(model: Any, items: Iterable[tuple[models.Model, Iterable[str]]]) -> None:
+    """UPDATE each row's changed fields by primary key: one executemany per set of fields.
+
+    Django's bulk_update builds a CASE WHEN per row in Python, which costs seconds for 10,000
+    rows; a prepared UPDATE run with executemany is the same work in a fraction of the time.
+    """
+    groups: dict[tuple[str, ...], list[models.Model]] = {}
+    for obj, names in items:
+        groups.setdefault(tuple(sorted(names)), []).append(obj)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    with connection.cursor() as cursor:
+        for names, objects in groups.items():
+            fields = [meta.get_field(name) for name in names]
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            # identifiers come from model metadata; every value is a parameter
+            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+            params = [
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+                for obj in objects
+            ]
+            for start in range(0, len(params), BATCH):
+                cursor.executemany(sql, params[start : start + BATCH])
 
 
 # ---------------------------------------------------------------- employees
@@ -439,7 +472,7 @@ def _plan_employees(sheet: _Sheet, *, create_logins: bool) -> _EmployeePlan:
 
     duplicated = _duplicates(sheet, code_of, sheet.columns["code"].header)
     codes = [code_of(row) for _n, row in sheet.rows if code_of(row)]
-    existing = _by_code(Employee, codes, lock=True)
+    existing = _by_code(Employee, codes, lock=True, related=("department", "position", "manager"))
     file_codes = set(codes)
     lookups = _employee_relations(sheet, existing)
     taken_usernames: set[str] = set()
@@ -495,27 +528,19 @@ def _write_employees(*, actor: Any, plan: _EmployeePlan, create_logins: bool) ->
             employee.user = user
     Employee.objects.bulk_create(new, batch_size=BATCH)
     by_code = {e.code: e for e in new}
-    changed_fields: set[str] = set()
     for instance, cleaned, changes in plan.updates:
         for name in changes:
             if name in cleaned:
                 setattr(instance, name, cleaned[name])
-        changed_fields.update(changes)
         by_code[instance.code] = instance
     # Managers named by code that are themselves new in this file get linked once both exist.
     for code, manager_code in plan.deferred_managers.items():
         by_code[code].manager = by_code[manager_code]
     updated_codes = {u[0].code for u in plan.updates}
     deferred_new = [by_code[c] for c in plan.deferred_managers if c not in updated_codes]
-    if deferred_new:
-        Employee.objects.bulk_update(deferred_new, ["manager"], batch_size=BATCH)
-    if plan.updates:
-        Employee.objects.bulk_update(
-            [u[0] for u in plan.updates], sorted(changed_fields), batch_size=BATCH
-        )
-        _sync_logins(
-            [u[0] for u in plan.updates if {"email", "first_name", "last_name"} & set(u[2])]
-        )
+    _update_many(Employee, [(e, ["manager"]) for e in deferred_new])
+    _update_many(Employee, [(u[0], u[2]) for u in plan.updates])
+    _sync_logins([u[0] for u in plan.updates if {"email", "first_name", "last_name"} & set(u[2])])
     return by_code
 
 
@@ -530,9 +555,7 @@ def _sync_logins(employees: list[Employee]) -> None:
             employee.first_name,
             employee.last_name,
         )
-    get_user_model().objects.bulk_update(
-        users, ["email", "first_name", "last_name"], batch_size=BATCH
-    )
+    _update_many(get_user_model(), [(u, ["email", "first_name", "last_name"]) for u in users])
 
 
 def employee_import(*, actor: Any, upload: Any, create_logins: bool = True) -> ImportResult:
@@ -677,9 +700,7 @@ def counterparty_import(*, actor: Any, upload: Any) -> ImportResult:
             new = Counterparty.objects.bulk_create(
                 [Counterparty(**c) for c in creates], batch_size=BATCH
             )
-            fields = sorted({name for _i, changes in updates for name in changes})
-            if updates:
-                Counterparty.objects.bulk_update([u[0] for u in updates], fields, batch_size=BATCH)
+            _update_many(Counterparty, updates)
             _audit_many(
                 actor=actor,
                 action="org.counterparty.create",

@@ -246,7 +246,11 @@ def test_utf8_without_bom_and_english_headers(hr: Any) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
-        ("virus.csv", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200, "テキストではありません"),
+        (
+            "virus.csv",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200,
+            "テキストではありません",
+        ),
         ("fake.xlsx", "社員番号\nE1\n".encode(), "Excel ファイル(.xlsx)として読めません"),
         ("staff.pdf", b"%PDF-1.4", "対応していないファイル形式"),
         ("old.xls", b"\xd0\xcf\x11\xe0", ".xlsx 形式に保存し直して"),
