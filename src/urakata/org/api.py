@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Query, Router, Schema, UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
@@ -198,42 +198,9 @@ def _patch(payload: Schema) -> dict[str, Any]:
     return payload.model_dump(exclude_unset=True)
 
 
-# ---------------------------------------------------------------- departments
-
-
-@router.get("/departments", response={200: DepartmentPage, **ERRORS})
-def list_departments(
-    request: HttpRequest, q: str = "", page: int = 1, page_size: int = 50
-) -> dict[str, Any]:
-    items, meta = paginate(
-        selectors.department_list(actor=request.user, q=q), page=page, page_size=page_size
-    )
-    return {"meta": meta, "items": items}
-
-
-@router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
-def get_department(request: HttpRequest, department_id: int) -> Department:
-    return selectors.department_get(actor=request.user, department_id=department_id)
-
-
-@router.post("/departments", response={201: DepartmentOut, **ERRORS})
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
-    require(request.user, "org.manage_departments")
-    department = services.department_create(actor=request.user, data=payload.model_dump())
-    return 201, selectors.department_get(actor=request.user, department_id=department.pk)
-
-
-@router.patch("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
-def update_department(
-    request: HttpRequest, department_id: int, payload: DepartmentPatch
-) -> Department:
-    require(request.user, "org.manage_departments")
-    department = selectors.department_get(actor=request.user, department_id=department_id)
-    services.department_update(actor=request.user, department=department, data=_patch(payload))
-    return selectors.department_get(actor=request.user, department_id=department_id)
-
-
-# ---------------------------------------------------------------- employees
+# ---------------------------------------------------------------- import / export
+# Registered before `/employees/{employee_id}` so that `export` and `import` are not taken
+# for an id.
 
 
 class EmployeeQuery(Schema):
@@ -245,87 +212,12 @@ class EmployeeQuery(Schema):
     page_size: int = 50
 
 
-@router.get("/employees", response={200: EmployeePage, **ERRORS})
-def list_employees(request: HttpRequest, query: Query[EmployeeQuery]) -> dict[str, Any]:
-    filters = selectors.EmployeeFilters(
-        q=query.q,
-        department_id=query.department_id,
-        status=query.status,
-        employment_type=query.employment_type,
-    )
-    items, meta = paginate(
-        selectors.employee_list(actor=request.user, filters=filters),
-        page=query.page,
-        page_size=query.page_size,
-    )
-    return {"meta": meta, "items": items}
-
-
-@router.get("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
-def get_employee(request: HttpRequest, employee_id: int) -> Employee:
-    return selectors.employee_get(actor=request.user, employee_id=employee_id)
-
-
-@router.post("/employees", response={201: EmployeeOut, **ERRORS})
-def create_employee(request: HttpRequest, payload: EmployeeIn) -> tuple[int, Employee]:
-    require(request.user, "org.manage_employees")
-    employee = services.employee_create(actor=request.user, data=payload.model_dump())
-    return 201, selectors.employee_get(actor=request.user, employee_id=employee.pk)
-
-
-@router.patch("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
-def update_employee(request: HttpRequest, employee_id: int, payload: EmployeePatch) -> Employee:
-    require(request.user, "org.manage_employees")
-    employee = selectors.employee_get(actor=request.user, employee_id=employee_id)
-    services.employee_update(actor=request.user, employee=employee, data=_patch(payload))
-    return selectors.employee_get(actor=request.user, employee_id=employee_id)
-
-
-# ---------------------------------------------------------------- counterparties
-
-
 class CounterpartyQuery(Schema):
     q: str = ""
     kind: str = ""
     active: bool | None = None
     page: int = 1
     page_size: int = 50
-
-
-@router.get("/counterparties", response={200: CounterpartyPage, **ERRORS})
-def list_counterparties(request: HttpRequest, query: Query[CounterpartyQuery]) -> dict[str, Any]:
-    filters = selectors.CounterpartyFilters(q=query.q, kind=query.kind, active=query.active)
-    items, meta = paginate(
-        selectors.counterparty_list(actor=request.user, filters=filters),
-        page=query.page,
-        page_size=query.page_size,
-    )
-    return {"meta": meta, "items": items}
-
-
-@router.get("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})
-def get_counterparty(request: HttpRequest, counterparty_id: int) -> Counterparty:
-    return selectors.counterparty_get(actor=request.user, counterparty_id=counterparty_id)
-
-
-@router.post("/counterparties", response={201: CounterpartyOut, **ERRORS})
-def create_counterparty(request: HttpRequest, payload: CounterpartyIn) -> tuple[int, Counterparty]:
-    require(request.user, "org.manage_counterparties")
-    return 201, services.counterparty_create(actor=request.user, data=payload.model_dump())
-
-
-@router.patch("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})
-def update_counterparty(
-    request: HttpRequest, counterparty_id: int, payload: CounterpartyPatch
-) -> Counterparty:
-    require(request.user, "org.manage_counterparties")
-    counterparty = selectors.counterparty_get(actor=request.user, counterparty_id=counterparty_id)
-    return services.counterparty_update(
-        actor=request.user, counterparty=counterparty, data=_patch(payload)
-    )
-
-
-# ---------------------------------------------------------------- import / export
 
 
 class ImportOut(Schema):
@@ -359,13 +251,15 @@ def _download(export: import_export.ExportFile) -> HttpResponse:
     return response
 
 
-def _rejected(error: import_export.ImportRejected) -> tuple[int, dict[str, Any]]:
-    return 422, {
+def _rejected(error: import_export.ImportRejected) -> JsonResponse:
+    """422 with the row report (same shape as every API error, plus `rows`)."""
+    body = {
         "detail": error.message,
         "code": error.code,
         "errors": error.errors,
         "rows": [{"row": e.row, "column": e.column, "message": e.message} for e in error.rows],
     }
+    return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
 
 
 @router.get(
@@ -423,3 +317,113 @@ def import_counterparties(request: HttpRequest, file: File[UploadedFile]) -> Any
     except import_export.ImportRejected as error:
         return _rejected(error)
     return result.as_dict()
+
+
+# ---------------------------------------------------------------- departments
+
+
+@router.get("/departments", response={200: DepartmentPage, **ERRORS})
+def list_departments(
+    request: HttpRequest, q: str = "", page: int = 1, page_size: int = 50
+) -> dict[str, Any]:
+    items, meta = paginate(
+        selectors.department_list(actor=request.user, q=q), page=page, page_size=page_size
+    )
+    return {"meta": meta, "items": items}
+
+
+@router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+def get_department(request: HttpRequest, department_id: int) -> Department:
+    return selectors.department_get(actor=request.user, department_id=department_id)
+
+
+@router.post("/departments", response={201: DepartmentOut, **ERRORS})
+def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
+    require(request.user, "org.manage_departments")
+    department = services.department_create(actor=request.user, data=payload.model_dump())
+    return 201, selectors.department_get(actor=request.user, department_id=department.pk)
+
+
+@router.patch("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+def update_department(
+    request: HttpRequest, department_id: int, payload: DepartmentPatch
+) -> Department:
+    require(request.user, "org.manage_departments")
+    department = selectors.department_get(actor=request.user, department_id=department_id)
+    services.department_update(actor=request.user, department=department, data=_patch(payload))
+    return selectors.department_get(actor=request.user, department_id=department_id)
+
+
+# ---------------------------------------------------------------- employees
+
+
+@router.get("/employees", response={200: EmployeePage, **ERRORS})
+def list_employees(request: HttpRequest, query: Query[EmployeeQuery]) -> dict[str, Any]:
+    filters = selectors.EmployeeFilters(
+        q=query.q,
+        department_id=query.department_id,
+        status=query.status,
+        employment_type=query.employment_type,
+    )
+    items, meta = paginate(
+        selectors.employee_list(actor=request.user, filters=filters),
+        page=query.page,
+        page_size=query.page_size,
+    )
+    return {"meta": meta, "items": items}
+
+
+@router.get("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
+def get_employee(request: HttpRequest, employee_id: int) -> Employee:
+    return selectors.employee_get(actor=request.user, employee_id=employee_id)
+
+
+@router.post("/employees", response={201: EmployeeOut, **ERRORS})
+def create_employee(request: HttpRequest, payload: EmployeeIn) -> tuple[int, Employee]:
+    require(request.user, "org.manage_employees")
+    employee = services.employee_create(actor=request.user, data=payload.model_dump())
+    return 201, selectors.employee_get(actor=request.user, employee_id=employee.pk)
+
+
+@router.patch("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
+def update_employee(request: HttpRequest, employee_id: int, payload: EmployeePatch) -> Employee:
+    require(request.user, "org.manage_employees")
+    employee = selectors.employee_get(actor=request.user, employee_id=employee_id)
+    services.employee_update(actor=request.user, employee=employee, data=_patch(payload))
+    return selectors.employee_get(actor=request.user, employee_id=employee_id)
+
+
+# ---------------------------------------------------------------- counterparties
+
+
+@router.get("/counterparties", response={200: CounterpartyPage, **ERRORS})
+def list_counterparties(request: HttpRequest, query: Query[CounterpartyQuery]) -> dict[str, Any]:
+    filters = selectors.CounterpartyFilters(q=query.q, kind=query.kind, active=query.active)
+    items, meta = paginate(
+        selectors.counterparty_list(actor=request.user, filters=filters),
+        page=query.page,
+        page_size=query.page_size,
+    )
+    return {"meta": meta, "items": items}
+
+
+@router.get("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})
+def get_counterparty(request: HttpRequest, counterparty_id: int) -> Counterparty:
+    return selectors.counterparty_get(actor=request.user, counterparty_id=counterparty_id)
+
+
+@router.post("/counterparties", response={201: CounterpartyOut, **ERRORS})
+def create_counterparty(request: HttpRequest, payload: CounterpartyIn) -> tuple[int, Counterparty]:
+    require(request.user, "org.manage_counterparties")
+    return 201, services.counterparty_create(actor=request.user, data=payload.model_dump())
+
+
+@router.patch("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})
+def update_counterparty(
+    request: HttpRequest, counterparty_id: int, payload: CounterpartyPatch
+) -> Counterparty:
+    require(request.user, "org.manage_counterparties")
+    counterparty = selectors.counterparty_get(actor=request.user, counterparty_id=counterparty_id)
+    return services.counterparty_update(
+        actor=request.user, counterparty=counterparty, data=_patch(payload)
+    )

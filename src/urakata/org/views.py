@@ -132,7 +132,7 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
 
 
 def _employee_choices(request: HttpRequest) -> dict[str, Any]:
-    departments = selectors.department_list(actor=request.user).only("pk", "code", "name")
+    departments = selectors.department_list(actor=request.user)
     return {
         "department": [(d.pk, f"{d.code} {d.name}") for d in departments],
         "position": [(p.pk, p.name) for p in selectors.position_list(actor=request.user)],
@@ -231,7 +231,7 @@ def department_detail(request: HttpRequest, department_id: int) -> HttpResponse:
 
 
 def _department_choices(request: HttpRequest, exclude: int | None = None) -> dict[str, Any]:
-    departments = selectors.department_list(actor=request.user).only("pk", "code", "name")
+    departments = selectors.department_list(actor=request.user)
     return {"parent": [(d.pk, f"{d.code} {d.name}") for d in departments if d.pk != exclude]}
 
 
