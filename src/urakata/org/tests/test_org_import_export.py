@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -215,8 +217,6 @@ def test_xlsx_employee_import(hr: Any) -> None:
     sheet.append(
         ["code", "last_name", "first_name", "last_name_kana", "first_name_kana", "hire_date"]
     )
-    import datetime as dt
-
     sheet.append([1234, "鈴木", "一郎", "すずき", "ｲﾁﾛｳ", dt.datetime(2023, 10, 1)])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -362,3 +362,29 @@ def test_counterparty_round_trip_xlsx_keeps_leading_zeros(accounting: Any) -> No
         actor=accounting, upload=SimpleUploadedFile(export.filename, export.content)
     )
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+
+
+# ---------------------------------------------------------------- the documented samples
+
+SAMPLES = Path(__file__).resolve().parents[4] / "docs" / "samples"
+
+
+def test_sample_files_in_docs_import_cleanly(hr: Any, accounting: Any) -> None:
+    for code in ("D500", "D510", "D520", "D600"):
+        DepartmentFactory(code=code)
+    for code in ("P70", "P50", "P30", "P10"):
+        PositionFactory(code=code)
+    employees = SAMPLES / "employees.csv"
+    result = import_export.employee_import(
+        actor=hr, upload=SimpleUploadedFile(employees.name, employees.read_bytes())
+    )
+    assert result.created == 5
+    assert Employee.objects.get(code="E9003").manager == Employee.objects.get(code="E9002")
+    assert Employee.objects.get(code="E9004").last_name_kana == "エグチ"
+    counterparties = SAMPLES / "counterparties.csv"
+    result = import_export.counterparty_import(
+        actor=accounting,
+        upload=SimpleUploadedFile(counterparties.name, counterparties.read_bytes()),
+    )
+    assert result.created == 3
+    assert Counterparty.objects.get(code="S002").account_type == "2"
