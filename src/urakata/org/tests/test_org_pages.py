@@ -144,3 +144,13 @@ def test_counterparty_export_page_for_accounting(client_for: Any) -> None:
     response = client_for(Role.ACCOUNTING).get("/org/counterparties/export/?format=csv")
     assert response.status_code == 200 and "C777" in response.content.decode("utf-8-sig")
     assert client_for(Role.MANAGER).get("/org/counterparties/export/").status_code == 403
+
+
+def test_export_links_follow_the_htmx_filters(client_for: Any) -> None:
+    partial = client_for(Role.HR).get(
+        "/org/employees/?employment_type=contract&q=%E5%B1%B1", HTTP_HX_REQUEST="true"
+    )
+    html = partial.content.decode()
+    assert "/org/employees/export/?employment_type=contract&amp;q=%E5%B1%B1&amp;format=xlsx" in html
+    plain = client_for(Role.EMPLOYEE).get("/org/employees/", HTTP_HX_REQUEST="true")
+    assert "export-links" not in plain.content.decode()
