@@ -19,12 +19,14 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 from urakata.core.errors import ValidationFailed
 
 MAX_ROWS = 50_000
+MAX_XLSX_EXPANDED_BYTES = 200 * 1024 * 1024  # 50,000 rows of text fit well within this
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Cells that Excel would run as a formula (CSV injection); escaped with a leading quote on export.
@@ -55,6 +57,12 @@ def _refuse(message: str) -> ValidationFailed:
     return ValidationFailed(message, errors={"file": [message]})
 
 
+def _too_many_rows(limit: int) -> str:
+    return _("行数が多すぎます。一度に取り込めるのは %(limit)s 行までです。") % {
+        "limit": f"{limit:,}"
+    }
+
+
 def _size_label(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
@@ -64,33 +72,40 @@ def _size_label(size: int) -> str:
 def read_table(upload: Any, *, max_rows: int = MAX_ROWS) -> Table:
     """Check an uploaded file and read its first sheet; raises ValidationFailed with a clear reason."""
     if upload is None:
-        raise _refuse("ファイルを選択してください。")
+        raise _refuse(_("ファイルを選択してください。"))
     limit = settings.URAKATA_MAX_UPLOAD_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise _refuse(
-            f"ファイルが大きすぎます({_size_label(size)})。"
-            f"{_size_label(limit)} 以下のファイルにしてください。"
+            _("ファイルが大きすぎます(%(size)s)。%(limit)s 以下のファイルにしてください。")
+            % {"size": _size_label(size), "limit": _size_label(limit)}
         )
     suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
     if suffix == ".xls":
         raise _refuse(
-            "古い Excel 形式(.xls)には対応していません。Excel で .xlsx 形式に保存し直してください。"
+            _(
+                "古い Excel 形式(.xls)には対応していません。"
+                "Excel で .xlsx 形式に保存し直してください。"
+            )
         )
     if suffix not in (".csv", ".xlsx"):
         raise _refuse(
-            "対応していないファイル形式です。CSV(.csv)または Excel(.xlsx)のファイルを選んでください。"
+            _(
+                "対応していないファイル形式です。"
+                "CSV(.csv)または Excel(.xlsx)のファイルを選んでください。"
+            )
         )
     data = upload.read(limit + 1)
     if len(data) > limit:  # the reported size may be missing or wrong
         raise _refuse(
-            f"ファイルが大きすぎます。{_size_label(limit)} 以下のファイルにしてください。"
+            _("ファイルが大きすぎます。%(limit)s 以下のファイルにしてください。")
+            % {"limit": _size_label(limit)}
         )
     if not data:
-        raise _refuse("ファイルが空です。")
+        raise _refuse(_("ファイルが空です。"))
     table = _read_xlsx(data) if suffix == ".xlsx" else _read_csv(data)
     if len(table.rows) > max_rows:
-        raise _refuse(f"行数が多すぎます。一度に取り込めるのは {max_rows:,} 行までです。")
+        raise _refuse(_too_many_rows(max_rows))
     return table
 
 
@@ -102,21 +117,24 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise _refuse("UTF-16 の文字として読めない部分があります。") from None
+            raise _refuse(_("UTF-16 の文字として読めない部分があります。")) from None
     if (
         any(data.startswith(signature) for signature in _BINARY_SIGNATURES)
         or b"\x00" in data[:8192]
     ):
         raise _refuse(
-            "CSV ファイルとして読めません。中身がテキストではありません"
-            "(実行ファイルや画像、圧縮ファイルなどの拡張子を .csv に変えたものではありませんか)。"
+            _(
+                "CSV ファイルとして読めません。中身がテキストではありません"
+                "(実行ファイルや画像、圧縮ファイルなどの拡張子を .csv に変えたものではありませんか)。"
+            )
         )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as error:
             raise _refuse(
-                f"UTF-8 として読めない文字があります({error.start + 4} バイト目付近)。"
+                _("UTF-8 として読めない文字があります(%(n)s バイト目付近)。")
+                % {"n": error.start + 4}
             ) from None
     for encoding in ("utf-8", "cp932"):
         try:
@@ -124,25 +142,30 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise _refuse(
-        "文字コードを判別できません。UTF-8 または Shift_JIS(CP932)で保存した CSV を選んでください。"
+        _(
+            "文字コードを判別できません。"
+            "UTF-8 または Shift_JIS(CP932)で保存した CSV を選んでください。"
+        )
     )
 
 
 def _read_csv(data: bytes) -> Table:
     text = _decode(data)
     if len(_CONTROL.findall(text[:8192])) > 2:
-        raise _refuse("CSV ファイルとして読めません。中身がテキストではありません。")
+        raise _refuse(_("CSV ファイルとして読めません。中身がテキストではありません。"))
     reader = csv.reader(io.StringIO(text, newline=""))
     records: list[list[str]] = []
     try:
         for record in reader:
             records.append(record)
             if len(records) > MAX_ROWS + 1:
-                raise _refuse(f"行数が多すぎます。一度に取り込めるのは {MAX_ROWS:,} 行までです。")
+                raise _refuse(_too_many_rows(MAX_ROWS))
     except csv.Error as error:
         raise _refuse(
-            f"CSV の {reader.line_num} 行目を読めません({error})。"
-            '引用符(")の対応などを確認してください。'
+            _(
+                'CSV の %(line)s 行目を読めません(%(error)s)。引用符(")の対応などを確認してください。'
+            )
+            % {"line": reader.line_num, "error": error}
         ) from None
     return _table(records)
 
@@ -159,11 +182,11 @@ def _table(records: list[list[Any]]) -> Table:
             continue
         rows.append((number, record))
     if header is None:
-        raise _refuse("ファイルにデータがありません。1行目に見出し行を入れてください。")
+        raise _refuse(_("ファイルにデータがありません。1行目に見出し行を入れてください。"))
     while header and not header[-1]:
         header.pop()
     if not rows:
-        raise _refuse("見出し行の下にデータ行がありません。")
+        raise _refuse(_("見出し行の下にデータ行がありません。"))
     return Table(header=header, rows=rows)
 
 
@@ -211,7 +234,7 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    not_xlsx = (
+    not_xlsx = _(
         "Excel ファイル(.xlsx)として読めません。ファイルが壊れているか、"
         "拡張子だけを .xlsx に変えた別の形式のファイルです。"
     )
@@ -221,6 +244,11 @@ def _read_xlsx(data: bytes) -> Table:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
                 raise _refuse(not_xlsx)
+            # A zip can expand to far more than it weighs (zip bomb): refuse before parsing.
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_EXPANDED_BYTES:
+                raise _refuse(
+                    _("Excel ファイルの中身が大きすぎます。行や列を減らして分けてください。")
+                )
     except zipfile.BadZipFile:
         raise _refuse(not_xlsx) from None
     try:
@@ -233,7 +261,7 @@ def _read_xlsx(data: bytes) -> Table:
         for values in sheet.iter_rows(values_only=True):
             records.append([_xlsx_value(value) for value in values])
             if len(records) > MAX_ROWS + 1:
-                raise _refuse(f"行数が多すぎます。一度に取り込めるのは {MAX_ROWS:,} 行までです。")
+                raise _refuse(_too_many_rows(MAX_ROWS))
     except ValidationFailed:
         raise
     except Exception:

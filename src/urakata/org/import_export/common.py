@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record, audit_record_many
 from urakata.core.errors import ValidationFailed
@@ -122,7 +123,7 @@ class Sheet:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _map_header(table: Table, columns: Sequence[Column], entity: str) -> list[Column | None]:
+def _map_header(table: Table, columns: Sequence[Column], entity: Any) -> list[Column | None]:
     lookup: dict[str, Column] = {}
     for column in columns:
         lookup[header_key(column.header)] = column
@@ -144,22 +145,28 @@ def _map_header(table: Table, columns: Sequence[Column], entity: str) -> list[Co
     problems: list[str] = []
     if unknown:
         problems.append(
-            f"見出し行に不明な列があります: {'、'.join(unknown)}。使える見出し: {expected}"
+            _("見出し行に不明な列があります: %(unknown)s。使える見出し: %(expected)s")
+            % {"unknown": "、".join(unknown), "expected": expected}
         )
     if duplicated:
-        problems.append(f"同じ列が2回以上あります: {'、'.join(duplicated)}")
+        problems.append(
+            _("同じ列が2回以上あります: %(columns)s") % {"columns": "、".join(duplicated)}
+        )
     code = columns[0]
     if code.field not in seen and not unknown:
         problems.append(
-            f"見出し行に「{code.header}」の列がありません。1行目は見出し行にしてください"
-            f"({entity}の見出し: {expected})。"
+            _(
+                "見出し行に「%(code)s」の列がありません。"
+                "1行目は見出し行にしてください(%(entity)sの見出し: %(expected)s)。"
+            )
+            % {"code": code.header, "entity": entity, "expected": expected}
         )
     if problems:
         raise ValidationFailed(problems[0], errors={"file": problems})
     return mapped
 
 
-def read_sheet(table: Table, columns: Sequence[Column], entity: str) -> Sheet:
+def read_sheet(table: Table, columns: Sequence[Column], entity: Any) -> Sheet:
     mapped = _map_header(table, columns, entity)
     width = len(mapped)
     sheet = Sheet(columns={c.field: c for c in mapped if c is not None}, rows=[])
@@ -169,7 +176,12 @@ def read_sheet(table: Table, columns: Sequence[Column], entity: str) -> Sheet:
         extra = [c for c in cells[width:] if c is not None and str(c).strip() != ""]
         if extra or len(cells) < width:
             count = len(cells) - (len(cells[width:]) - len(extra)) if extra else len(cells)
-            message = f"列の数が見出しと合いません(見出し {width} 列、この行 {count} 列)。"
+            message = _(
+                "列の数が見出しと合いません(見出し %(width)s 列、この行 %(count)s 列)。"
+            ) % {
+                "width": width,
+                "count": count,
+            }
             sheet.errors.append(RowError(number, "", message))
             continue
         row: dict[str, Any] = {}
@@ -223,7 +235,8 @@ def mark_duplicates(sheet: Sheet, code_of: Callable[[dict[str, Any]], str], labe
                 RowError(
                     number,
                     label,
-                    f"{label}「{code}」がファイル内で重複しています({first_row[code]}行目と同じ)。",
+                    _("%(label)s「%(code)s」がファイル内で重複しています(%(first)s行目と同じ)。")
+                    % {"label": label, "code": code, "first": first_row[code]},
                 )
             )
             duplicated.add(number)
@@ -232,13 +245,17 @@ def mark_duplicates(sheet: Sheet, code_of: Callable[[dict[str, Any]], str], labe
     return duplicated
 
 
-def reject_if_errors(sheet: Sheet, entity: str) -> None:
+def reject_if_errors(sheet: Sheet, entity: Any) -> None:
+    """Raise ImportRejected with every problem, sorted by row, if the sheet has any."""
     if sheet.errors:
         sheet.errors.sort(key=lambda e: (e.row, e.column))
         rows = len({e.row for e in sheet.errors})
         raise ImportRejected(
-            f"{entity}を取り込めませんでした。{rows} 行に誤りがあります。"
-            "ファイルを修正してもう一度取り込んでください(何も登録・更新していません)。",
+            _(
+                "%(entity)sを取り込めませんでした。%(rows)s 行に誤りがあります。"
+                "ファイルを修正してもう一度取り込んでください(何も登録・更新していません)。"
+            )
+            % {"entity": entity, "rows": rows},
             rows=sheet.errors,
         )
 
@@ -304,7 +321,7 @@ def export_file(
 
 def check_format(file_format: str) -> None:
     if file_format not in FORMATS:
-        message = "出力形式は csv または xlsx を指定してください。"
+        message = _("出力形式は csv または xlsx を指定してください。")
         raise ValidationFailed(message, errors={"format": [message]})
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import diff
 from urakata.core.errors import Conflict
@@ -105,7 +106,7 @@ def counterparty_import(*, actor: Any, upload: Any) -> ImportResult:
     """Create or update 取引先 by 取引先コード from a CSV/Excel file: all rows or none."""
     require(actor, "org.import_export")
     require(actor, "org.manage_counterparties")
-    sheet = read_sheet(read_table(upload), COUNTERPARTY_COLUMNS, "取引先")
+    sheet = read_sheet(read_table(upload), COUNTERPARTY_COLUMNS, _("取引先"))
 
     def code_of(row: dict[str, Any]) -> str:
         return str(row.get("code", "")).strip()
@@ -142,7 +143,7 @@ def counterparty_import(*, actor: Any, upload: Any) -> ImportResult:
                 for name in changes:
                     setattr(instance, name, cleaned[name])
                 updates.append((instance, changes))
-            reject_if_errors(sheet, "取引先")
+            reject_if_errors(sheet, _("取引先"))
             new = Counterparty.objects.bulk_create(
                 [Counterparty(**c) for c in creates], batch_size=BATCH
             )
@@ -162,6 +163,6 @@ def counterparty_import(*, actor: Any, upload: Any) -> ImportResult:
             audit_import(actor, "org.counterparty.import", upload, result)
     except IntegrityError:
         raise Conflict(
-            "同時に別の更新があったため取り込めませんでした。もう一度お試しください。"
+            _("同時に別の更新があったため取り込めませんでした。もう一度お試しください。")
         ) from None
     return result

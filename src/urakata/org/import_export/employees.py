@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import diff
 from urakata.core.errors import Conflict
@@ -134,13 +135,16 @@ def _employee_row_data(
 ) -> dict[str, Any]:
     """The row as `employee_clean` input, relations resolved from the preloaded lookups."""
     data = {k: v for k, v in row.items() if not k.endswith("_code") or k == "code"}
-    for name, label in (("department", "部署コード"), ("position", "役職コード")):
+    for name, label in (("department", _("部署コード")), ("position", _("役職コード"))):
         key = f"{name}_code"
         if key in row:
             value = str(row[key]).strip()
             data[name] = lookups[name].get(value) if value else None
             if value and data[name] is None:
-                message = f"{label}「{value}」が見つかりません。"
+                message = _("%(label)s「%(code)s」が見つかりません。") % {
+                    "label": label,
+                    "code": value,
+                }
                 sheet.errors.append(RowError(number, sheet.columns[key].header, message))
     if "manager_code" in row:
         manager_code = normalise_digits(str(row["manager_code"]))
@@ -148,13 +152,13 @@ def _employee_row_data(
         if not manager_code:
             data["manager"] = None
         elif manager_code == code:
-            sheet.errors.append(RowError(number, header, "本人を上長にはできません。"))
+            sheet.errors.append(RowError(number, header, _("本人を上長にはできません。")))
         elif manager_code in lookups["manager"]:
             data["manager"] = lookups["manager"][manager_code]
         elif manager_code in file_codes:
             plan.deferred_managers[code] = manager_code  # a new employee in the same file
         else:
-            message = f"上長の社員番号「{manager_code}」が見つかりません。"
+            message = _("上長の社員番号「%(code)s」が見つかりません。") % {"code": manager_code}
             sheet.errors.append(RowError(number, header, message))
     return data
 
@@ -187,7 +191,8 @@ def _plan_employees(sheet: Sheet, *, create_logins: bool) -> _EmployeePlan:
         cleaned, errors = services.employee_clean(data=data, instance=instance, check_unique=False)
         if instance is None and services.login_username(code) in taken_usernames:
             errors.setdefault("code", []).append(
-                f"ログインユーザー名「{services.login_username(code)}」は既に使われています。"
+                _("ログインユーザー名「%(name)s」は既に使われています。")
+                % {"name": services.login_username(code)}
             )
         for name, messages in errors.items():
             header = header_of(sheet, name, EMPLOYEE_COLUMNS)
@@ -255,11 +260,11 @@ def employee_import(*, actor: Any, upload: Any, create_logins: bool = True) -> I
     """Create or update employees by 社員番号 from a CSV/Excel file: all rows or none."""
     require(actor, "org.import_export")
     require(actor, "org.manage_employees")
-    sheet = read_sheet(read_table(upload), EMPLOYEE_COLUMNS, "従業員")
+    sheet = read_sheet(read_table(upload), EMPLOYEE_COLUMNS, _("従業員"))
     try:
         with transaction.atomic():
             plan = _plan_employees(sheet, create_logins=create_logins)
-            reject_if_errors(sheet, "従業員")
+            reject_if_errors(sheet, _("従業員"))
             by_code = _write_employees(actor=actor, plan=plan, create_logins=create_logins)
             created = [
                 (by_code[c["code"]], {k: [None, v] for k, v in c.items()}) for _n, c in plan.creates
@@ -282,7 +287,7 @@ def employee_import(*, actor: Any, upload: Any, create_logins: bool = True) -> I
             audit_import(actor, "org.employee.import", upload, result)
     except IntegrityError:
         raise Conflict(
-            "同時に別の更新があったため取り込めませんでした。もう一度お試しください。"
+            _("同時に別の更新があったため取り込めませんでした。もう一度お試しください。")
         ) from None
     return result
 

@@ -388,3 +388,37 @@ def test_sample_files_in_docs_import_cleanly(hr: Any, accounting: Any) -> None:
     )
     assert result.created == 3
     assert Counterparty.objects.get(code="S002").account_type == "2"
+
+
+def _xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_that_expands_too_far_is_refused_before_parsing(
+    hr: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urakata.org import tabular
+
+    monkeypatch.setattr(tabular, "MAX_XLSX_EXPANDED_BYTES", 1000)
+    content = _xlsx_bytes([["code", "last_name"], ["E1", "山田"]])
+    with pytest.raises(ValidationFailed) as caught:
+        import_export.employee_import(actor=hr, upload=SimpleUploadedFile("a.xlsx", content))
+    assert "大きすぎます" in caught.value.message
+
+
+def test_broken_workbook_inside_a_zip_gets_a_clear_message(hr: Any) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not-really-a-workbook")
+    with pytest.raises(ValidationFailed) as caught:
+        import_export.employee_import(
+            actor=hr, upload=SimpleUploadedFile("a.xlsx", buffer.getvalue())
+        )
+    assert "Excel ファイル(.xlsx)として読めません" in caught.value.message
