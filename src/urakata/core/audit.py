@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -104,6 +104,57 @@ def _clean_ip(value: str | None) -> str | None:
     return clean_ipv6_address(value) if ":" in value else value
 
 
+def _build_event(
+    *,
+    seq: int,
+    at: datetime,
+    prev_hash: str,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target: models.Model | None,
+    target_type: str | None,
+    changes: dict[str, Any] | None,
+    ip_address: str | None,
+) -> AuditEvent:
+    """An unsaved event with its hash computed over exactly the values that will be stored."""
+    ttype, tid, trepr = _target_parts(target, target_type)
+    normalised = _normalise(changes or {})
+    digest = event_hash(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        target_type=ttype,
+        target_id=tid,
+        changes=normalised,
+        prev_hash=prev_hash,
+        actor_label=actor_label,
+        target_repr=trepr,
+        ip_address=ip_address,
+    )
+    return AuditEvent(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        target_type=ttype,
+        target_id=tid,
+        target_repr=trepr,
+        changes=normalised,
+        ip_address=ip_address,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+
+
+def _actor_parts(actor: Any, actor_label: str | None) -> tuple[int | None, str]:
+    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    label = (actor_label or (actor.get_username() if actor_id else "system"))[:150]
+    return actor_id, label
+
+
 def audit_record(
     *,
     actor: Any,
@@ -119,47 +170,74 @@ def audit_record(
     The chain head row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write lock is taken
     at BEGIN IMMEDIATE), so concurrent writers queue and seq has no gaps or duplicates.
     """
-    ip_address = _clean_ip(ip_address)
+    actor_id, label = _actor_parts(actor, actor_label)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        seq = head.last_seq + 1
-        prev_hash = head.last_hash or GENESIS_HASH
-        actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
-        label = (actor_label or (actor.get_username() if actor_id else "system"))[:150]
-        ttype, tid, trepr = _target_parts(target, target_type)
-        normalised = _normalise(changes or {})
-        at = timezone.now()
-        digest = event_hash(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            target_type=ttype,
-            target_id=tid,
-            changes=normalised,
-            prev_hash=prev_hash,
-            actor_label=label,
-            target_repr=trepr,
-            ip_address=ip_address,
-        )
-        event = AuditEvent.objects.create(
-            seq=seq,
-            at=at,
+        event = _build_event(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            prev_hash=head.last_hash or GENESIS_HASH,
             actor_id=actor_id,
             actor_label=label,
             action=action,
-            target_type=ttype,
-            target_id=tid,
-            target_repr=trepr,
-            changes=normalised,
-            ip_address=ip_address,
-            prev_hash=prev_hash,
-            hash=digest,
+            target=target,
+            target_type=target_type,
+            changes=changes,
+            ip_address=_clean_ip(ip_address),
         )
-        head.last_seq = seq
-        head.last_hash = digest
+        event.save(force_insert=True)
+        head.last_seq = event.seq
+        head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def audit_record_many(
+    *,
+    actor: Any,
+    entries: Iterable[tuple[str, models.Model, dict[str, Any]]],
+    batch_size: int = 1000,
+) -> int:
+    """Append many events `(action, target, changes)` at once, in the caller's transaction.
+
+    The same chain as `audit_record` (one seq and hash per event, in order), but the head is
+    locked once and the events are inserted in batches: bulk imports stay O(batches) in queries.
+    """
+    actor_id, label = _actor_parts(actor, None)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq = head.last_seq
+        prev_hash = head.last_hash or GENESIS_HASH
+        at = timezone.now()
+        batch: list[AuditEvent] = []
+        count = 0
+        for action, target, changes in entries:
+            seq += 1
+            event = _build_event(
+                seq=seq,
+                at=at,
+                prev_hash=prev_hash,
+                actor_id=actor_id,
+                actor_label=label,
+                action=action,
+                target=target,
+                target_type=None,
+                changes=changes,
+                ip_address=None,
+            )
+            batch.append(event)
+            prev_hash = event.hash
+            count += 1
+            if len(batch) >= batch_size:
+                AuditEvent.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            AuditEvent.objects.bulk_create(batch)
+        if count:
+            head.last_seq = seq
+            head.last_hash = prev_hash
+            head.save(update_fields=["last_seq", "last_hash"])
+    return count
 
 
 def diff(

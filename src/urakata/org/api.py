@@ -1,16 +1,17 @@
-"""Org REST endpoints: departments, employees, counterparties (list, detail, create, update)."""
+"""Org REST endpoints: departments, employees, counterparties (list, detail, create, update),
+and CSV/XLSX import and export of employees and counterparties."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import File, Query, Router, Schema, UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.permissions import require
-from urakata.org import selectors, services
+from urakata.org import import_export, selectors, services
 from urakata.org.models import Counterparty, Department, Employee
 
 router = Router(tags=["org"])
@@ -197,6 +198,127 @@ def _patch(payload: Schema) -> dict[str, Any]:
     return payload.model_dump(exclude_unset=True)
 
 
+# ---------------------------------------------------------------- import / export
+# Registered before `/employees/{employee_id}` so that `export` and `import` are not taken
+# for an id.
+
+
+class EmployeeQuery(Schema):
+    q: str = ""
+    department_id: int | None = None
+    status: str = ""
+    employment_type: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+class CounterpartyQuery(Schema):
+    q: str = ""
+    kind: str = ""
+    active: bool | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class ImportOut(Schema):
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportRowError(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportErrorOut(Schema):
+    """422 for a rejected file: nothing was written; `rows` lists every problem."""
+
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+    rows: list[ImportRowError] = []
+
+
+IMPORT_ERRORS: dict[int, type[Schema]] = {**ERRORS, 422: ImportErrorOut}
+
+
+def _download(export: import_export.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def _rejected(error: import_export.ImportRejected) -> JsonResponse:
+    """422 with the row report (same shape as every API error, plus `rows`)."""
+    body = {
+        "detail": error.message,
+        "code": error.code,
+        "errors": error.errors,
+        "rows": [{"row": e.row, "column": e.column, "message": e.message} for e in error.rows],
+    }
+    return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+
+
+@router.get(
+    "/employees/export",
+    response={200: None, **ERRORS},
+    summary="Export employees (CSV with BOM or XLSX)",
+)
+def export_employees(
+    request: HttpRequest, query: Query[EmployeeQuery], format: str = "csv"
+) -> HttpResponse:
+    filters = selectors.EmployeeFilters(
+        q=query.q,
+        department_id=query.department_id,
+        status=query.status,
+        employment_type=query.employment_type,
+    )
+    return _download(
+        import_export.employee_export(actor=request.user, filters=filters, file_format=format)
+    )
+
+
+@router.post("/employees/import", response={200: ImportOut, **IMPORT_ERRORS})
+def import_employees(
+    request: HttpRequest, file: File[UploadedFile], create_logins: bool = True
+) -> Any:
+    """Create or update employees by 社員番号 from CSV/XLSX; any bad row → 422, nothing written."""
+    try:
+        result = import_export.employee_import(
+            actor=request.user, upload=file, create_logins=create_logins
+        )
+    except import_export.ImportRejected as error:
+        return _rejected(error)
+    return result.as_dict()
+
+
+@router.get(
+    "/counterparties/export",
+    response={200: None, **ERRORS},
+    summary="Export counterparties (CSV with BOM or XLSX)",
+)
+def export_counterparties(
+    request: HttpRequest, query: Query[CounterpartyQuery], format: str = "csv"
+) -> HttpResponse:
+    filters = selectors.CounterpartyFilters(q=query.q, kind=query.kind, active=query.active)
+    return _download(
+        import_export.counterparty_export(actor=request.user, filters=filters, file_format=format)
+    )
+
+
+@router.post("/counterparties/import", response={200: ImportOut, **IMPORT_ERRORS})
+def import_counterparties(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or update 取引先 by 取引先コード from CSV/XLSX; any bad row → 422, nothing written."""
+    try:
+        result = import_export.counterparty_import(actor=request.user, upload=file)
+    except import_export.ImportRejected as error:
+        return _rejected(error)
+    return result.as_dict()
+
+
 # ---------------------------------------------------------------- departments
 
 
@@ -233,15 +355,6 @@ def update_department(
 
 
 # ---------------------------------------------------------------- employees
-
-
-class EmployeeQuery(Schema):
-    q: str = ""
-    department_id: int | None = None
-    status: str = ""
-    employment_type: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 @router.get("/employees", response={200: EmployeePage, **ERRORS})
@@ -281,14 +394,6 @@ def update_employee(request: HttpRequest, employee_id: int, payload: EmployeePat
 
 
 # ---------------------------------------------------------------- counterparties
-
-
-class CounterpartyQuery(Schema):
-    q: str = ""
-    kind: str = ""
-    active: bool | None = None
-    page: int = 1
-    page_size: int = 50
 
 
 @router.get("/counterparties", response={200: CounterpartyPage, **ERRORS})

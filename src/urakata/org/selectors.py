@@ -147,3 +147,31 @@ def counterparty_get(*, actor: Any, counterparty_id: int) -> Counterparty:
 def company_get() -> Company | None:
     """The company profile, if set up."""
     return Company.objects.order_by("pk").first()
+
+
+def department_members(*, actor: Any, department: Department) -> QuerySet[Employee]:
+    """Employees of one department (所属メンバー), relations joined, active first."""
+    require(actor, "org.view_directory")
+    return (
+        Employee.objects.visible_to(actor)
+        .with_relations()
+        .filter(department=department)
+        .order_by("status", "code")
+    )
+
+
+def department_children(*, actor: Any, department: Department) -> QuerySet[Department]:
+    """The departments directly under one department."""
+    require(actor, "org.view_directory")
+    return Department.objects.filter(parent=department).order_by("sort_order", "code")
+
+
+def employee_reports(*, actor: Any, employee: Employee) -> QuerySet[Employee]:
+    """The employees who report to this one (部下)."""
+    require(actor, "org.view_directory")
+    return (
+        Employee.objects.visible_to(actor)
+        .with_relations()
+        .filter(manager=employee, status__in=[Employee.Status.ACTIVE, Employee.Status.ON_LEAVE])
+        .order_by("code")
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -141,6 +143,9 @@ def _check_identifiers(errors: Errors, cleaned: dict[str, Any]) -> None:
         _add(errors, "registration_number", message)
 
 
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
 def _parse_date(errors: Errors, field: str, value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -148,8 +153,13 @@ def _parse_date(errors: Errors, field: str, value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip().replace("/", "-")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    # 2024-04-01, 2024/4/1 (Excel's CSV), 2024年4月1日, 20240401
+    match = _DATE.fullmatch(text.replace("年", "/").replace("月", "/").replace("日", ""))
     try:
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
         return dt.date.fromisoformat(text)
     except ValueError:
         _add(errors, field, f"日付「{value}」を読めません。YYYY-MM-DD で入力してください。")
@@ -165,22 +175,29 @@ def _parse_bool(value: Any) -> bool:
 # ---------------------------------------------------------------- employees
 
 
+EMPLOYEE_REQUIRED = ("code", "last_name", "first_name", "last_name_kana", "first_name_kana")
+
+
 def employee_clean(
-    *, data: Mapping[str, Any], instance: Employee | None = None
+    *, data: Mapping[str, Any], instance: Employee | None = None, check_unique: bool = True
 ) -> tuple[dict[str, Any], Errors]:
     """Normalise and validate employee fields; returns the cleaned values and every problem found.
 
     `department`, `position` and `manager` may be model instances, primary keys, or codes
-    (`department_code`, `position_code`, `manager_code`, as in CSV files).
+    (`department_code`, `position_code`, `manager_code`, as in CSV files). Bulk imports that
+    check codes against the database once for the whole file pass `check_unique=False`.
     """
     errors: Errors = {}
     cleaned: dict[str, Any] = {}
     creating = instance is None
     if creating:
-        _require(
-            errors, data, "code", "last_name", "first_name", "last_name_kana", "first_name_kana"
-        )
+        _require(errors, data, *EMPLOYEE_REQUIRED)
         if not data.get("hire_date"):
+            _add(errors, "hire_date", "必須項目です。")
+    else:
+        # An update may leave a field out, but may not blank a required one.
+        _require(errors, data, *[f for f in EMPLOYEE_REQUIRED if f != "code" and f in data])
+        if "hire_date" in data and not data.get("hire_date"):
             _add(errors, "hire_date", "必須項目です。")
     for field in ("code", "last_name", "first_name", "email"):
         if field in data:
@@ -210,7 +227,7 @@ def employee_clean(
         _add(errors, "retire_date", "退職日は入社日より後の日付にしてください。")
     _resolve_relations(errors, data, cleaned)
     code = cleaned.get("code")
-    if code:
+    if code and check_unique:
         clash = Employee.objects.filter(code=code)
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
@@ -267,9 +284,27 @@ def _ensure_role_group(role: Role) -> Group:
     return group
 
 
+def login_username(code: str) -> str:
+    """The login name given to a new employee's user: the 社員番号 in lower case."""
+    return code.lower()
+
+
+def employee_login_build(employee: Employee) -> Any:
+    """An unsaved login user for a new employee (unusable password until one is set)."""
+    user = get_user_model()(username=login_username(employee.code), email=employee.email)
+    user.first_name, user.last_name = employee.first_name, employee.last_name
+    user.set_unusable_password()
+    return user
+
+
+def employee_role_group() -> Group:
+    """The Django group of the employee role, created on first use."""
+    return _ensure_role_group(Role.EMPLOYEE)
+
+
 def _create_login(employee: Employee) -> Any:
     user_model = get_user_model()
-    username = employee.code.lower()
+    username = login_username(employee.code)
     user = user_model(username=username, email=employee.email)
     user.first_name, user.last_name = employee.first_name, employee.last_name
     user.set_unusable_password()
@@ -281,6 +316,10 @@ def _create_login(employee: Employee) -> Any:
 def employee_create(*, actor: Any, data: Mapping[str, Any], create_login: bool = True) -> Employee:
     """Register an employee (入社登録) and, by default, a login user with the employee role."""
     cleaned, errors = employee_clean(data=data)
+    if create_login and cleaned.get("code"):
+        username = login_username(cleaned["code"])
+        if get_user_model().objects.filter(username=username).exists():
+            _add(errors, "code", f"ログインユーザー名「{username}」は既に使われています。")
     if errors:
         raise ValidationFailed(
             "従業員を登録できません。入力内容を確認してください。", errors=errors
@@ -425,13 +464,15 @@ def position_create(*, actor: Any, code: str, name: str, rank: int = 0) -> Posit
 
 
 def counterparty_clean(
-    *, data: Mapping[str, Any], instance: Counterparty | None = None
+    *, data: Mapping[str, Any], instance: Counterparty | None = None, check_unique: bool = True
 ) -> tuple[dict[str, Any], Errors]:
     """Validate a 取引先: 法人番号 and T-number check digits, bank account shape, unique code."""
     errors: Errors = {}
     cleaned: dict[str, Any] = {}
     if instance is None:
         _require(errors, data, "code", "name")
+    else:
+        _require(errors, data, *[f for f in ("code", "name") if f in data])
     for field in ("code", "name", "postal_code", "address", "phone", "email"):
         if field in data:
             cleaned[field] = _text(data, field)
@@ -447,7 +488,7 @@ def counterparty_clean(
     _check_identifiers(errors, cleaned)
     _check_bank(errors, cleaned)
     _check_email(errors, cleaned.get("email", ""))
-    if cleaned.get("code"):
+    if cleaned.get("code") and check_unique:
         clash = Counterparty.objects.filter(code=cleaned["code"])
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
