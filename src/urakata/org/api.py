@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.permissions import require
@@ -338,10 +338,10 @@ def get_department(request: HttpRequest, department_id: int) -> Department:
 
 
 @router.post("/departments", response={201: DepartmentOut, **ERRORS})
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Department]:
     require(request.user, "org.manage_departments")
     department = services.department_create(actor=request.user, data=payload.model_dump())
-    return 201, selectors.department_get(actor=request.user, department_id=department.pk)
+    return Status(201, selectors.department_get(actor=request.user, department_id=department.pk))
 
 
 @router.patch("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
@@ -379,10 +379,10 @@ def get_employee(request: HttpRequest, employee_id: int) -> Employee:
 
 
 @router.post("/employees", response={201: EmployeeOut, **ERRORS})
-def create_employee(request: HttpRequest, payload: EmployeeIn) -> tuple[int, Employee]:
+def create_employee(request: HttpRequest, payload: EmployeeIn) -> Status[Employee]:
     require(request.user, "org.manage_employees")
     employee = services.employee_create(actor=request.user, data=payload.model_dump())
-    return 201, selectors.employee_get(actor=request.user, employee_id=employee.pk)
+    return Status(201, selectors.employee_get(actor=request.user, employee_id=employee.pk))
 
 
 @router.patch("/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
@@ -413,9 +413,9 @@ def get_counterparty(request: HttpRequest, counterparty_id: int) -> Counterparty
 
 
 @router.post("/counterparties", response={201: CounterpartyOut, **ERRORS})
-def create_counterparty(request: HttpRequest, payload: CounterpartyIn) -> tuple[int, Counterparty]:
+def create_counterparty(request: HttpRequest, payload: CounterpartyIn) -> Status[Counterparty]:
     require(request.user, "org.manage_counterparties")
-    return 201, services.counterparty_create(actor=request.user, data=payload.model_dump())
+    return Status(201, services.counterparty_create(actor=request.user, data=payload.model_dump()))
 
 
 @router.patch("/counterparties/{counterparty_id}", response={200: CounterpartyOut, **ERRORS})

@@ -122,6 +122,46 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("page-employees", "GET", "/org/employees/", EVERY_ROLE),
     Endpoint("page-employees-htmx", "GET", "/org/employees/", EVERY_ROLE, htmx=True),
     Endpoint("page-departments", "GET", "/org/departments/", EVERY_ROLE),
+    Endpoint("page-employee-detail", "GET", _url("/org/employees/{}/", "employee"), EVERY_ROLE),
+    Endpoint("page-employee-new", "GET", "/org/employees/new/", EMPLOYEE_WRITERS),
+    Endpoint(
+        "page-employee-edit", "GET", _url("/org/employees/{}/edit/", "employee"), EMPLOYEE_WRITERS
+    ),
+    Endpoint(
+        "page-employee-create",
+        "POST",
+        "/org/employees/new/",
+        EMPLOYEE_WRITERS,
+        payload={**NEW_EMPLOYEE, "employment_type": "regular", "status": "active"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-employee-export",
+        "GET",
+        "/org/employees/export/",
+        EMPLOYEE_WRITERS,
+        payload={"format": "csv"},
+    ),
+    Endpoint(
+        "page-department-detail", "GET", _url("/org/departments/{}/", "department"), EVERY_ROLE
+    ),
+    Endpoint("page-department-new", "GET", "/org/departments/new/", DEPARTMENT_WRITERS),
+    Endpoint(
+        "page-counterparty-detail",
+        "GET",
+        _url("/org/counterparties/{}/", "counterparty"),
+        COUNTERPARTY_READERS,
+    ),
+    Endpoint("page-counterparty-new", "GET", "/org/counterparties/new/", COUNTERPARTY_WRITERS),
+    Endpoint(
+        "page-counterparty-export",
+        "GET",
+        "/org/counterparties/export/",
+        COUNTERPARTY_WRITERS,
+        payload={"format": "xlsx"},
+    ),
+    Endpoint("page-company", "GET", "/org/company/", ADMINS),
     Endpoint("page-counterparties", "GET", "/org/counterparties/", COUNTERPARTY_READERS),
     Endpoint("page-audit", "GET", "/audit/", AUDITORS),
     Endpoint("page-audit-htmx", "GET", "/audit/", AUDITORS, htmx=True),
