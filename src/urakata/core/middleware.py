@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from urakata.core.selectors import two_factor_enabled, two_factor_required_by_role
@@ -79,3 +82,21 @@ class RequireTwoFactorMiddleware:
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
             return redirect(target)
         return self.get_response(request)
+
+
+class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are Japanese unless the user picked another language (the language cookie).
+
+    A browser's Accept-Language does not switch the UI of a Japanese back office; API clients
+    may still ask for English error messages with Accept-Language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            super().process_request(request)
+            return
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -210,7 +210,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             if dept_code == "D500" and i >= 2:
                 department = departments["D510" if i % 2 else "D520"]
             years = rng.randint(0, 20) if i else rng.randint(10, 25)
-            hire = today.replace(month=4, day=1) - dt.timedelta(days=365 * years)
+            hire = dt.date(today.year - years, 4, 1)
             if i >= size - 2:  # recent joiners: the last year of activity
                 hire = today - dt.timedelta(days=rng.randint(10, 330))
             code = f"E{number:04d}"
