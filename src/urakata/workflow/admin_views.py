@@ -68,7 +68,7 @@ def _route_data(post: QueryDict) -> tuple[dict[str, Any], dict[str, list[str]]]:
             errors.setdefault("conditions", []).append(message)
         elif parsed:
             conditions.append(parsed)
-    steps = []
+    steps: list[dict[str, Any]] = []
     count = int(post.get("step_count", "0") or 0)
     for i in range(min(count, 30)):
         name = post.get(f"step-{i}-name", "").strip()
@@ -112,6 +112,8 @@ def _route_data(post: QueryDict) -> tuple[dict[str, Any], dict[str, list[str]]]:
 
 
 def _route_form(route: Route | None, post: QueryDict | None) -> dict[str, Any]:
+    values: dict[str, Any]
+    steps: list[dict[str, Any]]
     if post is not None:
         count = int(post.get("step_count", "0") or 0)
         steps = [
@@ -320,7 +322,8 @@ def kpis(request: HttpRequest) -> HttpResponse:
         return forbidden(request, error)
     months: dict[Any, dict[str, int]] = {}
     labels: list[str] = []
-    for row in context["volume"]:
+    volume: list[dict[str, Any]] = context["volume"]  # type: ignore[assignment]
+    for row in volume:
         months.setdefault(row["month"], {})[row["label"]] = row["count"]
         if row["label"] not in labels:
             labels.append(row["label"])

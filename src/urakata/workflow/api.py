@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -16,6 +15,7 @@ from urakata.workflow.forms import form_create, form_request_submit, form_update
 from urakata.workflow.models import ApprovalRequest, Delegation, RequestForm, Route
 from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.routes import route_create, route_update
+from urakata.workflow.selectors import person_name
 
 router = Router(tags=["workflow"])
 ERRORS: dict[int, type[ErrorOut]] = {
@@ -26,19 +26,6 @@ ERRORS: dict[int, type[ErrorOut]] = {
     409: ErrorOut,
     422: ErrorOut,
 }
-
-
-def person_name(user: Any) -> str:
-    """An employee's name when the user has one, else the user's own name."""
-    if user is None:
-        return ""
-    try:
-        employee = user.employee
-    except ObjectDoesNotExist:
-        employee = None
-    if employee is not None:
-        return employee.full_name
-    return user.get_full_name() or user.get_username()
 
 
 class RequestFields(Schema):

@@ -207,7 +207,7 @@ def _form_save(*, actor: Any, form: RequestForm | None, data: Mapping[str, Any])
     name = str(data.get("name") or "").strip()
     if not re.match(r"^[a-z0-9][a-z0-9_-]{0,49}$", code):
         _add(errors, "code", "フォームコードは英小文字・数字・-_ で入力してください。")
-    elif RequestForm.objects.filter(code=code).exclude(pk=form.pk if form else None).exists():
+    elif RequestForm.objects.filter(code=code).exclude(pk=form.pk if form else 0).exists():
         _add(errors, "code", f"フォームコード「{code}」は既に使われています。")
     if not name:
         _add(errors, "name", "必須項目です。")

@@ -58,7 +58,7 @@ def resolve_spec(
     kind = spec.get("kind")
     user_model = get_user_model()
     if kind == "user":
-        user = user_model.objects.filter(pk=spec.get("user"), is_active=True).first()
+        user = user_model.objects.filter(pk=spec.get("user") or 0, is_active=True).first()
         return Resolved([user] if user else [], "" if user else "指定された承認者が無効です")
     if kind == "role":
         users = list(
@@ -68,7 +68,9 @@ def resolve_spec(
         )
         return Resolved(users, "" if users else f"ロール「{spec.get('role')}」の担当者がいません")
     if kind == "department":
-        named = Department.objects.select_related("manager__user").filter(pk=spec.get("department"))
+        named = Department.objects.select_related("manager__user").filter(
+            pk=spec.get("department") or 0
+        )
         user = _manager_user(named.first())
         return Resolved([user] if user else [], "" if user else "指定部署の部署長がいません")
     employee = applicant_employee(applicant)
@@ -121,14 +123,14 @@ def spec_format(spec: dict[str, Any]) -> str:
     """The editor line for a spec (inverse of spec_parse)."""
     kind = spec.get("kind")
     if kind == "user":
-        user = get_user_model().objects.filter(pk=spec.get("user")).first()
+        user = get_user_model().objects.filter(pk=spec.get("user") or 0).first()
         return f"user:{user.get_username() if user else spec.get('user')}"
     if kind == "role":
         return f"role:{spec.get('role')}"
     if kind == "manager_up":
         return f"manager_up:{spec.get('levels')}"
     if kind == "department":
-        department = Department.objects.filter(pk=spec.get("department")).first()
+        department = Department.objects.filter(pk=spec.get("department") or 0).first()
         return f"department:{department.code if department else spec.get('department')}"
     return str(kind)
 
@@ -138,11 +140,14 @@ def spec_errors(spec: Any) -> str:
     if not isinstance(spec, dict) or spec.get("kind") not in KINDS:
         return f"承認者の種類は {', '.join(KINDS)} のいずれかです"
     kind = spec["kind"]
-    if kind == "user" and not get_user_model().objects.filter(pk=spec.get("user")).exists():
+    if kind == "user" and not get_user_model().objects.filter(pk=spec.get("user") or 0).exists():
         return "承認者ユーザーが見つかりません"
     if kind == "role" and spec.get("role") not in {r.value for r in Role}:
         return f"ロール「{spec.get('role')}」はありません"
-    if kind == "department" and not Department.objects.filter(pk=spec.get("department")).exists():
+    if (
+        kind == "department"
+        and not Department.objects.filter(pk=spec.get("department") or 0).exists()
+    ):
         return "部署が見つかりません"
     if kind == "manager_up":
         levels = spec.get("levels")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -23,6 +24,19 @@ from urakata.workflow.models import (
 )
 from urakata.workflow.registry import get_subject_type, subject_describe
 from urakata.workflow.services import active_delegator_ids
+
+
+def person_name(user: Any) -> str:
+    """An employee's name when the user has one, else the user's own name."""
+    if user is None:
+        return ""
+    try:
+        employee = user.employee
+    except ObjectDoesNotExist:
+        employee = None
+    if employee is not None:
+        return str(employee.full_name)
+    return str(user.get_full_name() or user.get_username())
 
 
 @dataclass
@@ -89,7 +103,9 @@ def inbox_list(*, actor: Any, filters: RequestFilters | None = None) -> QuerySet
     """承認待ち: requests whose current step waits for the actor (or someone they stand in for)."""
     require(actor, "workflow.use")
     filters = filters or RequestFilters()
-    return _filter(_base(_inbox_queryset(actor)), filters).order_by("waiting_since", "pk")
+    return _filter(_base(_inbox_queryset(actor)), filters).order_by(
+        "current_step__activated_at", "pk"
+    )
 
 
 def inbox_count(*, actor: Any) -> int:
@@ -169,7 +185,7 @@ def attachment_get(*, actor: Any, attachment_id: int) -> Attachment:
         else ("workflow.formsubmission", attachment.submission_id)
     )
     visible = ApprovalRequest.objects.visible_to(actor).filter(
-        subject_type=subject_type, subject_id=subject_id
+        subject_type=subject_type, subject_id=subject_id or 0
     )
     if not visible.exists():
         raise NotFound("添付ファイルが見つかりません。")
@@ -191,6 +207,13 @@ def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Noti
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
     return queryset.order_by("-created_at", "-pk")
+
+
+def notification_unread_count(*, actor: Any) -> int:
+    """Unread notifications (the navigation badge)."""
+    if actor is None or not actor.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
 
 
 def route_list(*, actor: Any) -> QuerySet[Route]:

@@ -93,7 +93,8 @@ def _build_round(request: ApprovalRequest, values: dict[str, Any], now: dt.datet
         if not conditions_match(spec_step.get("conditions") or [], values):
             continue
         users: dict[int, Any] = {}
-        relative_missing, named_missing = [], []
+        relative_missing: list[str] = []
+        named_missing: list[str] = []
         for spec in spec_step["approvers"]:
             resolved = resolve_spec(
                 spec, applicant=request.applicant, department=request.department

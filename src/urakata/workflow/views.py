@@ -67,7 +67,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except PermissionDenied as error:
         return forbidden(request, error)
     context = _list_context(request, queryset, filters)
-    template = "workflow/partials/_inbox_table.html" if request.htmx else "workflow/inbox.html"  # type: ignore[attr-defined]
+    htmx = getattr(request, "htmx", False)
+    template = "workflow/partials/_inbox_table.html" if htmx else "workflow/inbox.html"
     return render(request, template, context)
 
 
@@ -133,7 +134,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "workflow/request_detail.html", context)
 
 
-ACTIONS = {
+ACTIONS: dict[str, Any] = {
     "approve": services.request_approve,
     "reject": services.request_reject,
     "return": services.request_return,
