@@ -101,9 +101,8 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         return forbidden(request, error)
     context = _list_context(request, queryset, filters)
     context["scope_all"] = scope_all
-    template = (
-        "workflow/partials/_request_table.html" if request.htmx else "workflow/my_requests.html"
-    )  # type: ignore[attr-defined]
+    htmx = getattr(request, "htmx", False)
+    template = "workflow/partials/_request_table.html" if htmx else "workflow/my_requests.html"
     return render(request, template, context)
 
 
