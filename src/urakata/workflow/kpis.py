@@ -108,8 +108,8 @@ def kpi_approver_waiting(
     ).values_list(
         "approver_id",
         "approver__username",
-        "approver__last_name",
-        "approver__first_name",
+        "approver__employee__last_name",
+        "approver__employee__first_name",
         "step__activated_at",
         "acted_at",
     )
@@ -117,7 +117,7 @@ def kpi_approver_waiting(
     labels: dict[int, str] = {}
     for user_id, username, last, first, activated, acted in rows:
         groups[user_id].append(_hours(acted - activated))
-        labels[user_id] = f"{last} {first}".strip() or username
+        labels[user_id] = f"{last or ''} {first or ''}".strip() or username
     result = [_summarise(str(k), labels[k], v) for k, v in groups.items()]
     return sorted(result, key=lambda d: -d.median_hours)
 
