@@ -156,7 +156,7 @@ def export_ocel(out: TextIO) -> int:
             }
         )
     for request in requests:
-        attributes = [
+        attributes: list[dict[str, Any]] = [
             {"name": "number", "time": EPOCH, "value": request.number},
             {"name": "subject_type", "time": EPOCH, "value": request.subject_type},
             {"name": "status", "time": _ocel_time(request.updated_at), "value": request.status},
