@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from urakata.workflow.models import ApprovalRequest, Notification
+
+_EMAIL_MUTED: ContextVar[bool] = ContextVar("workflow_email_muted", default=False)
+
+
+@contextmanager
+def email_muted() -> Iterator[None]:
+    """Create in-app notifications only (used when seeding demo history, not for live actions)."""
+    token = _EMAIL_MUTED.set(True)
+    try:
+        yield
+    finally:
+        _EMAIL_MUTED.reset(token)
 
 
 def _send(messages: list[EmailMessage]) -> None:
@@ -45,9 +59,10 @@ def notify(
             to=[user.email],
         )
         for user in unique.values()
-        if user.email
+        if user.email and not _EMAIL_MUTED.get()
     ]
-    transaction.on_commit(lambda: _send(emails))
+    if emails:
+        transaction.on_commit(lambda: _send(emails))
     return rows
 
 

@@ -33,13 +33,21 @@ class Resolved:
 
 
 def _manager_user(department: Department | None) -> Any | None:
+    """The department's manager, walking up the tree; one query per level."""
     seen: set[int] = set()
-    while department is not None and department.pk not in seen:
-        seen.add(department.pk)
-        manager = department.manager
-        if manager is not None and manager.user is not None and manager.user.is_active:
-            return manager.user
-        department = department.parent
+    department_id = department.pk if department is not None else None
+    while department_id is not None and department_id not in seen:
+        seen.add(department_id)
+        node = (
+            Department.objects.filter(pk=department_id)
+            .values_list("manager__user", "manager__user__is_active", "parent_id")
+            .first()
+        )
+        if node is None:
+            return None
+        user_id, active, department_id = node
+        if user_id is not None and active:
+            return get_user_model().objects.get(pk=user_id)
     return None
 
 
@@ -52,7 +60,11 @@ def applicant_employee(applicant: Any) -> Employee | None:
 
 
 def resolve_spec(
-    spec: dict[str, Any], *, applicant: Any, department: Department | None
+    spec: dict[str, Any],
+    *,
+    applicant: Any,
+    department: Department | None,
+    employee: Employee | None = None,
 ) -> Resolved:
     """Users for one spec, in a stable order."""
     kind = spec.get("kind")
@@ -68,12 +80,9 @@ def resolve_spec(
         )
         return Resolved(users, "" if users else f"ロール「{spec.get('role')}」の担当者がいません")
     if kind == "department":
-        named = Department.objects.select_related("manager__user").filter(
-            pk=spec.get("department") or 0
-        )
-        user = _manager_user(named.first())
+        user = _manager_user(Department(pk=spec.get("department") or 0))
         return Resolved([user] if user else [], "" if user else "指定部署の部署長がいません")
-    employee = applicant_employee(applicant)
+    employee = employee or applicant_employee(applicant)
     if kind == "department_manager":
         dept = department or (employee.department if employee else None)
         user = _manager_user(dept)

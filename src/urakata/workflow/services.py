@@ -51,12 +51,19 @@ def active_delegator_ids(user: Any, on: dt.date | None = None) -> list[int]:
     )
 
 
-def _lock(*, actor: Any, request_id: int) -> ApprovalRequest:
+def _visible(actor: Any, request_id: int) -> bool:
+    return ApprovalRequest.objects.visible_to(actor).filter(pk=request_id).exists()
+
+
+def _lock(*, actor: Any, request_id: int, check_visible: bool = True) -> ApprovalRequest:
     """Lock the request row; NotFound when it does not exist or the actor may not see it."""
     require(actor, "workflow.use")
-    if not ApprovalRequest.objects.visible_to(actor).filter(pk=request_id).exists():
+    request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
         raise NotFound("申請が見つかりません。")
-    return ApprovalRequest.objects.select_for_update().get(pk=request_id)
+    if check_visible and request.applicant_id != actor.pk and not _visible(actor, request_id):
+        raise NotFound("申請が見つかりません。")
+    return request
 
 
 def _subject(request: ApprovalRequest) -> Any | None:
@@ -89,6 +96,7 @@ def _build_round(request: ApprovalRequest, values: dict[str, Any], now: dt.datet
     snapshot = request.route_snapshot
     errors: dict[str, list[str]] = {}
     plan: list[tuple[RequestStep, list[Any]]] = []
+    employee = applicant_employee(request.applicant)
     for spec_step in snapshot["steps"]:
         if not conditions_match(spec_step.get("conditions") or [], values):
             continue
@@ -97,7 +105,7 @@ def _build_round(request: ApprovalRequest, values: dict[str, Any], now: dt.datet
         named_missing: list[str] = []
         for spec in spec_step["approvers"]:
             resolved = resolve_spec(
-                spec, applicant=request.applicant, department=request.department
+                spec, applicant=request.applicant, department=request.department, employee=employee
             )
             for user in resolved.users:
                 users.setdefault(user.pk, user)
@@ -275,6 +283,20 @@ def _pending_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, St
     raise Conflict("このステップにあなたが処理できる承認はありません(処理済みの可能性があります)。")
 
 
+def _approver_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, StepAssignment, str]:
+    """The actor's pending slot; NotFound (not Conflict) for someone who may not see the request.
+
+    The visibility query runs only when the actor has no slot: an approver's own pending slot
+    already proves they may see the request.
+    """
+    try:
+        return _pending_slot(request, actor)
+    except Conflict:
+        if request.applicant_id != actor.pk and not _visible(actor, request.pk):
+            raise NotFound("申請が見つかりません。") from None
+        raise
+
+
 def _record_slot(
     slot: StepAssignment, *, status: str, actor: Any, acted_as: str, comment: str, now: dt.datetime
 ) -> None:
@@ -313,8 +335,8 @@ def request_approve(
     """Approve the current step for oneself (or as delegate); advances when the quorum is met."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = _lock(actor=actor, request_id=request_id)
-        step, slot, acted_as = _pending_slot(request, actor)
+        request = _lock(actor=actor, request_id=request_id, check_visible=False)
+        step, slot, acted_as = _approver_slot(request, actor)
         _record_slot(
             slot, status=AStatus.APPROVED, actor=actor, acted_as=acted_as, comment=comment, now=now
         )
@@ -350,8 +372,8 @@ def _stop(
             "理由を入力してください。", errors={"comment": ["却下・差し戻しには理由が必要です。"]}
         )
     with transaction.atomic():
-        request = _lock(actor=actor, request_id=request_id)
-        step, slot, acted_as = _pending_slot(request, actor)
+        request = _lock(actor=actor, request_id=request_id, check_visible=False)
+        step, slot, acted_as = _approver_slot(request, actor)
         slot_status = AStatus.REJECTED if reject else AStatus.RETURNED
         _record_slot(
             slot, status=slot_status, actor=actor, acted_as=acted_as, comment=comment, now=now
