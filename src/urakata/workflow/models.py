@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,12 +153,13 @@ class RequestQuerySet(models.QuerySet["ApprovalRequest"]):
         delegators = Delegation.objects.filter(
             delegate=user, start_date__lte=today, end_date__gte=today, revoked_at__isnull=True
         ).values("delegator")
-        involved = StepAssignment.objects.filter(step__request=OuterRef("pk")).filter(
+        # Uncorrelated IN-subquery: evaluated once, not once per request row.
+        involved = StepAssignment.objects.filter(
             Q(approver=user, step__activated_at__isnull=False)
             | Q(acted_by=user)
             | Q(approver__in=delegators, status=StepAssignment.Status.PENDING)
-        )
-        return self.filter(Q(applicant=user) | Exists(involved))
+        ).values("step__request_id")
+        return self.filter(Q(applicant=user) | Q(pk__in=involved))
 
 
 class ApprovalRequest(models.Model):
