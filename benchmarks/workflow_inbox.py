@@ -28,7 +28,7 @@ os.environ.setdefault("URAKATA_TESTING", "1")  # plain static storage, fast pass
 os.environ.setdefault("URAKATA_DATA_DIR", tempfile.mkdtemp(prefix="urakata-bench-"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
