@@ -96,7 +96,11 @@ def run(items: int, runs: int, explain: bool) -> None:
     make_route(
         steps=[
             {"name": "部署長承認", "approvers": [{"kind": "department_manager"}]},
-            {"name": "経理確認", "approvers": [{"kind": "role", "role": "accounting"}], "quorum": "any"},
+            {
+                "name": "経理確認",
+                "approvers": [{"kind": "role", "role": "accounting"}],
+                "quorum": "any",
+            },
         ]
     )
     manager = Client()
@@ -148,7 +152,9 @@ def run(items: int, runs: int, explain: bool) -> None:
 
     def approve_api() -> None:
         response = manager.post(
-            f"/api/v1/workflow/requests/{next(api_ids)}/approve", {}, content_type="application/json"
+            f"/api/v1/workflow/requests/{next(api_ids)}/approve",
+            {},
+            content_type="application/json",
         )
         assert response.status_code == 200, response.content
 

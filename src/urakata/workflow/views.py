@@ -186,11 +186,14 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/new_request.html", {"forms": forms})
 
 
-def _ringi_context(values: dict[str, Any]) -> dict[str, Any]:
+def _ringi_context(user: Any, values: dict[str, Any]) -> dict[str, Any]:
+    # 取引先 follow the org rule: only roles that deal with them get the list.
     return {
         "values": values,
         "departments": Department.objects.filter(is_active=True).order_by("sort_order", "code"),
-        "counterparties": Counterparty.objects.filter(is_active=True).order_by("code"),
+        "counterparties": Counterparty.objects.visible_to(user)
+        .filter(is_active=True)
+        .order_by("code"),
     }
 
 
@@ -213,7 +216,7 @@ def ringi_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(number)s を申請しました。") % {"number": created.number})
             return redirect("workflow:request_detail", request_id=created.pk)
-    context = {**_ringi_context(values), "errors": errors, "resubmit": None}
+    context = {**_ringi_context(request.user, values), "errors": errors, "resubmit": None}
     return render(request, "workflow/ringi_form.html", context, status=422 if errors else 200)
 
 
@@ -251,7 +254,7 @@ def ringi_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             messages.success(request, _("再申請しました。"))
             return redirect("workflow:request_detail", request_id=item.pk)
-    context = {**_ringi_context(values), "errors": errors, "resubmit": item}
+    context = {**_ringi_context(request.user, values), "errors": errors, "resubmit": item}
     return render(request, "workflow/ringi_form.html", context, status=422 if errors else 200)
 
 
