@@ -68,7 +68,7 @@ def _store(upload: Any, **owner: Any) -> Attachment:
 # ---------------------------------------------------------------- 稟議
 
 
-def ringi_clean(*, data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
+def ringi_clean(*, data: Mapping[str, Any], actor: Any = None) -> tuple[dict[str, Any], Errors]:
     """Validate a 稟議: title and purpose required, amount a non-negative integer of yen."""
     errors: Errors = {}
     cleaned: dict[str, Any] = {}
@@ -91,7 +91,10 @@ def ringi_clean(*, data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
         if isinstance(value, model):
             cleaned[field] = value
         elif value not in (None, ""):
-            found = model.objects.filter(pk=value).first() if str(value).isdigit() else None
+            queryset: Any = model.objects.all()
+            if model is Counterparty and actor is not None:
+                queryset = Counterparty.objects.visible_to(actor)
+            found = queryset.filter(pk=value).first() if str(value).isdigit() else None
             if found is None:
                 _add(errors, field, f"{label}が見つかりません。")
             cleaned[field] = found
@@ -109,7 +112,7 @@ def ringi_submit(
 ) -> ApprovalRequest:
     """Create a 稟議 with its attachments and route it for approval."""
     require(actor, "workflow.use")
-    cleaned, errors = ringi_clean(data=data)
+    cleaned, errors = ringi_clean(data=data, actor=actor)
     _check_files(errors, "attachments", files)
     if errors:
         raise ValidationFailed("稟議を申請できません。入力内容を確認してください。", errors=errors)
@@ -141,7 +144,7 @@ def ringi_resubmit(
     files: Sequence[Any] = (),
 ) -> ApprovalRequest:
     """Correct a returned 稟議 and resubmit it (差し戻し後の再申請)."""
-    cleaned, errors = ringi_clean(data=data)
+    cleaned, errors = ringi_clean(data=data, actor=actor)
     _check_files(errors, "attachments", files)
     if errors:
         raise ValidationFailed("稟議を再申請できません。", errors=errors)

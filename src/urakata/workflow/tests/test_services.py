@@ -398,3 +398,15 @@ def test_form_definition_errors(org) -> None:
             },
         )
     assert {"code", "name", "fields.1", "fields.2"} <= set(info.value.errors)
+
+
+def test_ringi_counterparty_follows_org_visibility(org) -> None:
+    from urakata.org.tests.factories import CounterpartyFactory
+
+    make_route()
+    counterparty = CounterpartyFactory()
+    with pytest.raises(ValidationFailed) as info:
+        ringi_submit(actor=org.applicant, data={**RINGI, "counterparty": counterparty.pk})
+    assert "counterparty" in info.value.errors
+    request = ringi_submit(actor=org.sales_manager, data={**RINGI, "counterparty": counterparty.pk})
+    assert Ringi.objects.get(pk=request.subject_id).counterparty == counterparty
