@@ -7,11 +7,18 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.urls import reverse
+from ninja import File, Query, Router, Schema, UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.workflow import kpis, selectors, services
-from urakata.workflow.forms import form_create, form_request_submit, form_update, ringi_submit
+from urakata.workflow.forms import (
+    form_create,
+    form_request_submit,
+    form_update,
+    request_attach,
+    ringi_submit,
+)
 from urakata.workflow.models import ApprovalRequest, Delegation, RequestForm, Route
 from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.routes import route_create, route_update
@@ -105,8 +112,17 @@ class FieldOut(Schema):
     value: str
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    url: str
+
+
 class RequestDetailOut(RequestFields):
     subject: list[FieldOut]
+    attachments: list[AttachmentOut]
     steps: list[StepOut]
     actions: list[ActionOut]
 
@@ -300,7 +316,7 @@ def _filters(query: RequestQuery) -> selectors.RequestFilters:
 
 def _detail(actor: Any, request_id: int) -> dict[str, Any]:
     item = selectors.request_get(actor=actor, request_id=request_id)
-    _subject, described, _attachments = selectors.request_subject(request=item)
+    _subject, described, attachments = selectors.request_subject(request=item)
     steps = []
     for _round, views in selectors.request_route(request=item):
         for view in views:
@@ -354,6 +370,16 @@ def _detail(actor: Any, request_id: int) -> dict[str, Any]:
     return {
         **base,
         "subject": [{"label": k, "value": v} for k, v in described],
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "size": a.size,
+                "sha256": a.sha256,
+                "url": reverse("workflow:attachment", args=[a.pk]),
+            }
+            for a in attachments
+        ],
         "steps": steps,
         "actions": actions,
     }
@@ -411,6 +437,25 @@ for _name in ("approve", "reject", "return", "resubmit", "withdraw", "proxy-appr
     router.post(f"/requests/{{request_id}}/{_name}", response={200: RequestDetailOut, **ERRORS})(
         _act(_name)
     )
+
+
+@router.post("/requests/{request_id}/attachments", response={201: list[AttachmentOut], **ERRORS})
+def attach_files(
+    request: HttpRequest, request_id: int, files: File[list[UploadedFile]]
+) -> tuple[int, list[dict[str, Any]]]:
+    """Add files (multipart `files`) to one's own open 稟議 or form request."""
+    item = selectors.request_get(actor=request.user, request_id=request_id)
+    stored = request_attach(actor=request.user, request=item, files=files)
+    return 201, [
+        {
+            "id": a.pk,
+            "name": a.name,
+            "size": a.size,
+            "sha256": a.sha256,
+            "url": reverse("workflow:attachment", args=[a.pk]),
+        }
+        for a in stored
+    ]
 
 
 @router.post("/requests/{request_id}/comment", response={201: ActionOut, **ERRORS})

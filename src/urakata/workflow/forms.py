@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from urakata.core.audit import audit_record, diff
-from urakata.core.errors import ValidationFailed
+from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
 from urakata.core.permissions import require
 from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow.models import ApprovalRequest, Attachment, FormSubmission, RequestForm, Ringi
@@ -133,6 +133,38 @@ def ringi_submit(
             department=ringi.department,
             now=now,
         )
+
+
+def request_attach(
+    *, actor: Any, request: ApprovalRequest, files: Sequence[Any]
+) -> list[Attachment]:
+    """The applicant adds files to an open 稟議 or form request (添付の追加)."""
+    errors: Errors = {}
+    if not files:
+        _add(errors, "files", "ファイルを選んでください。")
+    _check_files(errors, "files", files)
+    if errors:
+        raise ValidationFailed("添付できません。", errors=errors)
+    with transaction.atomic():
+        locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.applicant_id != actor.pk:
+            raise PermissionDenied("申請者本人だけが添付できます。")
+        if not locked.is_open:
+            raise Conflict("決裁済み・取り下げ済みの申請には添付できません。")
+        if locked.subject_type == "workflow.ringi":
+            owner: dict[str, Any] = {"ringi_id": locked.subject_id}
+        elif locked.subject_type == "workflow.formsubmission":
+            owner = {"submission_id": locked.subject_id}
+        else:
+            raise ValidationFailed("この種類の申請には添付できません。")
+        stored = [_store(upload, **owner) for upload in files]
+        audit_record(
+            actor=actor,
+            action="workflow.request.attach",
+            target=locked,
+            changes={"files": [[a.name, a.sha256] for a in stored]},
+        )
+    return stored
 
 
 def ringi_resubmit(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/attach/", views.request_attach_view, name="request_attach"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="request_action"),
     path("new/", views.new_request, name="new_request"),
     path("new/ringi/", views.ringi_new, name="ringi_new"),

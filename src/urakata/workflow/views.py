@@ -19,7 +19,12 @@ from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can
 from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow import selectors, services
-from urakata.workflow.forms import form_request_submit, ringi_resubmit, ringi_submit
+from urakata.workflow.forms import (
+    form_request_submit,
+    request_attach,
+    ringi_resubmit,
+    ringi_submit,
+)
 from urakata.workflow.models import ApprovalRequest, Ringi
 from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.registry import subject_types
@@ -173,6 +178,22 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
         and request.POST.get("next") == "inbox"
     ):
         return redirect("workflow:inbox")
+    return redirect("workflow:request_detail", request_id=request_id)
+
+
+@login_required
+@require_POST
+def request_attach_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The applicant adds files to an open request."""
+    try:
+        item = selectors.request_get(actor=request.user, request_id=request_id)
+        request_attach(actor=request.user, request=item, files=request.FILES.getlist("files"))
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        flash(request, error)
+    else:
+        messages.success(request, _("添付しました。"))
     return redirect("workflow:request_detail", request_id=request_id)
 
 

@@ -299,3 +299,30 @@ def test_list_query_count_does_not_grow(url: str) -> None:
         ringi_submit(actor=org.applicant, data=RINGI)
     assert count_queries() == few
     assert ApprovalRequest.objects.count() == 17
+
+
+def test_attachments_api(world: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = world["request"]
+    url = f"{BASE}/requests/{request.pk}/attachments"
+    denied = _client(world["users"]["current_approver"]).post(
+        url, {"files": SimpleUploadedFile("x.txt", b"x")}
+    )
+    assert denied.status_code == 403
+    hidden = _client(world["users"]["outsider"]).post(
+        url, {"files": SimpleUploadedFile("x.txt", b"x")}
+    )
+    assert hidden.status_code == 404
+    applicant = _client(world["users"]["applicant"])
+    created = applicant.post(
+        url, {"files": [SimpleUploadedFile("見積.pdf", b"%PDF"), SimpleUploadedFile("b.txt", b"b")]}
+    )
+    assert created.status_code == 201 and [a["name"] for a in created.json()] == [
+        "見積.pdf",
+        "b.txt",
+    ]
+    detail = _client(world["users"]["current_approver"]).get(f"{BASE}/requests/{request.pk}").json()
+    assert [a["name"] for a in detail["attachments"]] == ["見積.pdf", "b.txt"]
+    download = _client(world["users"]["current_approver"]).get(detail["attachments"][0]["url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF"

@@ -285,3 +285,19 @@ def test_delegation_and_notification_pages(org: Any) -> None:
     assert "承認依頼" in page
     client.post("/workflow/notifications/")
     assert "承認依頼" in client.get("/workflow/notifications/").content.decode()
+
+
+def test_applicant_adds_attachment_on_the_page(org: Any) -> None:
+    request = ringi_submit(actor=org.applicant, data=RINGI)
+    page = _client(org.applicant).get(f"/workflow/requests/{request.pk}/").content.decode()
+    assert f'action="/workflow/requests/{request.pk}/attach/"' in page
+    response = _client(org.applicant).post(
+        f"/workflow/requests/{request.pk}/attach/",
+        {"files": SimpleUploadedFile("追加.txt", b"more")},
+    )
+    assert response.status_code == 302
+    assert Attachment.objects.filter(ringi_id=request.subject_id, name="追加.txt").exists()
+    other = _client(org.sales_manager).post(
+        f"/workflow/requests/{request.pk}/attach/", {"files": SimpleUploadedFile("x.txt", b"x")}
+    )
+    assert other.status_code == 302 and Attachment.objects.count() == 1
