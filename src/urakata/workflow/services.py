@@ -83,8 +83,18 @@ def _activate(request: ApprovalRequest, step: RequestStep, now: dt.datetime) -> 
     step.assignments.filter(status=AStatus.WAITING).update(status=AStatus.PENDING)
     request.current_step = step
     approvers = [a.approver for a in step.assignments.select_related("approver")]
+    today = timezone.localdate(now)
+    delegates = [
+        d.delegate
+        for d in Delegation.objects.filter(
+            delegator__in=approvers,
+            start_date__lte=today,
+            end_date__gte=today,
+            revoked_at__isnull=True,
+        ).select_related("delegate")
+    ]
     notify(
-        users=approvers,
+        users=approvers + delegates,
         request=request,
         kind="pending",
         message=f"承認依頼: {request.number} {request.title}({step.name})",
@@ -444,6 +454,8 @@ def request_proxy_approve(
         step = RequestStep.objects.get(pk=request.current_step_id)
         slots = list(step.assignments.filter(status=AStatus.PENDING))
         for slot in slots:
+            if not StepAssignment.objects.filter(pk=slot.pk, status=AStatus.PENDING).exists():
+                continue  # closed as the sibling of an escalation handled just before
             _record_slot(
                 slot,
                 status=AStatus.APPROVED,

@@ -40,9 +40,22 @@ def test_condition_errors() -> None:
 def test_approver_lines_round_trip() -> None:
     UserFactory(username="tanaka")
     DepartmentFactory(code="D700")
-    for line in ["user:tanaka", "role:accounting", "department_manager", "manager_up:2", "department:D700"]:
+    for line in [
+        "user:tanaka",
+        "role:accounting",
+        "department_manager",
+        "manager_up:2",
+        "department:D700",
+    ]:
         spec, error = spec_parse(line)
         assert error == "" and spec is not None
         assert spec_format(spec) == line
-    for bad in ["user:ghost", "role:nope", "manager_up:0", "manager_up:x", "department:ZZZ", "boss"]:
+    for bad in [
+        "user:ghost",
+        "role:nope",
+        "manager_up:0",
+        "manager_up:x",
+        "department:ZZZ",
+        "boss",
+    ]:
         assert spec_parse(bad)[1], bad

@@ -410,3 +410,13 @@ def test_ringi_counterparty_follows_org_visibility(org) -> None:
     assert "counterparty" in info.value.errors
     request = ringi_submit(actor=org.sales_manager, data={**RINGI, "counterparty": counterparty.pk})
     assert Ringi.objects.get(pk=request.subject_id).counterparty == counterparty
+
+
+def test_active_delegate_is_notified_when_a_step_starts(org) -> None:
+    make_route()
+    today = timezone.localdate()
+    services.delegation_create(
+        actor=org.sales_manager, delegate=org.colleague, start_date=today, end_date=today
+    )
+    request = ringi_submit(actor=org.applicant, data=RINGI)
+    assert Notification.objects.filter(user=org.colleague, request=request, kind="pending").exists()
