@@ -339,6 +339,23 @@ def form_values_clean(
     return values, errors
 
 
+def _form_title_amount(form: RequestForm, values: dict[str, Any]) -> tuple[str, int | None]:
+    """A request title from the form name and its first text value; `amount` if the form has one."""
+    first_text = next(
+        (
+            str(values[f["name"]])
+            for f in form.fields
+            if f["type"] == "text" and values.get(f["name"])
+        ),
+        "",
+    )
+    title = form.name + (f": {first_text[:80]}" if first_text else "")
+    amount = None
+    if values.get("amount") not in (None, ""):
+        amount = int(Decimal(values["amount"]))
+    return title, amount
+
+
 def form_request_submit(
     *,
     actor: Any,
@@ -361,16 +378,51 @@ def form_request_submit(
         for name, uploads in (files or {}).items():
             for upload in uploads:
                 _store(upload, submission=submission, field=name)
-        first_text = next(
-            (
-                str(values[f["name"]])
-                for f in form.fields
-                if f["type"] == "text" and values.get(f["name"])
-            ),
-            "",
-        )
-        title = f"{form.name}" + (f": {first_text[:80]}" if first_text else "")
-        amount = None
-        if "amount" in values and values["amount"] is not None:
-            amount = int(Decimal(values["amount"]))
+        title, amount = _form_title_amount(form, values)
         return request_submit(actor=actor, subject=submission, title=title, amount=amount, now=now)
+
+
+def form_resubmit(
+    *,
+    actor: Any,
+    request: ApprovalRequest,
+    data: Mapping[str, Any],
+    files: Mapping[str, Sequence[Any]] | None = None,
+    comment: str = "",
+) -> ApprovalRequest:
+    """Correct the values of a returned form request and resubmit it (差し戻し後の再申請)."""
+    with transaction.atomic():
+        submission = FormSubmission.objects.select_for_update().select_related("form")
+        submission_row = submission.get(pk=request.subject_id)
+        if request.applicant_id != actor.pk or request.status != ApprovalRequest.Status.RETURNED:
+            return request_resubmit(actor=actor, request_id=request.pk, comment=comment)
+        form = submission_row.form
+        values, errors = form_values_clean(form=form, data=data, files=files)
+        # files already attached satisfy a required file field
+        for spec in form.fields:
+            if spec["type"] == "file" and spec["name"] in errors:
+                kept = Attachment.objects.filter(submission=submission_row, field=spec["name"])
+                if kept.exists() and not (files or {}).get(spec["name"]):
+                    errors.pop(spec["name"])
+        if errors:
+            raise ValidationFailed(f"{form.name}を再申請できません。", errors=errors)
+        changes = {
+            name: [submission_row.values.get(name), value]
+            for name, value in values.items()
+            if submission_row.values.get(name) != value
+        }
+        submission_row.values = values
+        submission_row.save(update_fields=["values"])
+        for name, uploads in (files or {}).items():
+            for upload in uploads:
+                _store(upload, submission=submission_row, field=name)
+        if changes:
+            audit_record(
+                actor=actor,
+                action="workflow.form_submission.update",
+                target=submission_row,
+                changes=changes,
+            )
+        title, amount = _form_title_amount(form, values)
+        ApprovalRequest.objects.filter(pk=request.pk).update(amount=amount)
+        return request_resubmit(actor=actor, request_id=request.pk, comment=comment, title=title)

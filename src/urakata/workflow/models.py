@@ -80,6 +80,10 @@ class RequestForm(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def field_names(self) -> list[str]:
+        return [spec["name"] for spec in self.fields]
+
 
 class Ringi(models.Model):
     """A 稟議 (generic approval request for a decision or expenditure)."""

@@ -14,6 +14,9 @@ urlpatterns = [
     path("new/ringi/", views.ringi_new, name="ringi_new"),
     path("new/form/<slug:code>/", views.form_new, name="form_new"),
     path("ringi/<int:request_id>/resubmit/", views.ringi_resubmit_view, name="ringi_resubmit"),
+    path(
+        "forms/requests/<int:request_id>/resubmit/", views.form_resubmit_view, name="form_resubmit"
+    ),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("delegations/", views.delegations, name="delegations"),
     path(

@@ -21,11 +21,12 @@ from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow import selectors, services
 from urakata.workflow.forms import (
     form_request_submit,
+    form_resubmit,
     request_attach,
     ringi_resubmit,
     ringi_submit,
 )
-from urakata.workflow.models import ApprovalRequest, Ringi
+from urakata.workflow.models import ApprovalRequest, FormSubmission, Ringi
 from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.registry import subject_types
 
@@ -134,6 +135,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "is_applicant": item.applicant_id == request.user.pk,
         "can_proxy": can(request.user, "workflow.proxy_approve") and item.status == "in_progress",
         "is_ringi": isinstance(subject, Ringi),
+        "is_form": isinstance(subject, FormSubmission),
     }
     return render(request, "workflow/request_detail.html", context)
 
@@ -279,6 +281,33 @@ def ringi_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "workflow/ringi_form.html", context, status=422 if errors else 200)
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    resubmit: ApprovalRequest | None,
+) -> HttpResponse:
+    fields = [
+        {
+            **spec,
+            "value": str(values.get(spec["name"], "") or ""),
+            "errors": errors.get(spec["name"], []),
+        }
+        for spec in form.fields
+    ]
+    context = {
+        "form": form,
+        "fields": fields,
+        "resubmit": resubmit,
+        "comment": values.get("comment", ""),
+        "other_errors": [m for k, ms in errors.items() if k not in form.field_names for m in ms],
+        "employees": Employee.objects.filter(status=Employee.Status.ACTIVE).order_by("code"),
+        "departments": Department.objects.filter(is_active=True).order_by("sort_order", "code"),
+    }
+    return render(request, "workflow/form_request.html", context, status=422 if errors else 200)
+
+
 @login_required
 def form_new(request: HttpRequest, code: str) -> HttpResponse:
     """An administrator-defined form (名刺発注, 住所変更届, …)."""
@@ -299,17 +328,39 @@ def form_new(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("%(number)s を申請しました。") % {"number": created.number})
             return redirect("workflow:request_detail", request_id=created.pk)
-    fields = [
-        {**spec, "value": values.get(spec["name"], ""), "errors": errors.get(spec["name"], [])}
-        for spec in form.fields
-    ]
-    context = {
-        "form": form,
-        "fields": fields,
-        "employees": Employee.objects.filter(status=Employee.Status.ACTIVE).order_by("code"),
-        "departments": Department.objects.filter(is_active=True).order_by("sort_order", "code"),
-    }
-    return render(request, "workflow/form_request.html", context, status=422 if errors else 200)
+    return _form_page(request, form, values, errors, None)
+
+
+@login_required
+def form_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Correct a returned form request and resubmit it."""
+    try:
+        item = selectors.request_get(actor=request.user, request_id=request_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    if item.subject_type != "workflow.formsubmission" or item.applicant_id != request.user.pk:
+        raise Http404
+    submission = FormSubmission.objects.select_related("form").get(pk=item.subject_id)
+    values: dict[str, Any] = dict(submission.values)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = request.POST.dict()
+        files = {name: request.FILES.getlist(name) for name in request.FILES}
+        try:
+            form_resubmit(
+                actor=request.user,
+                request=item,
+                data=values,
+                files=files,
+                comment=values.get("comment", ""),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            errors = error.errors or {"__all__": [error.message]}
+        else:
+            messages.success(request, _("再申請しました。"))
+            return redirect("workflow:request_detail", request_id=item.pk)
+    return _form_page(request, submission.form, values, errors, item)
 
 
 @login_required

@@ -301,3 +301,57 @@ def test_applicant_adds_attachment_on_the_page(org: Any) -> None:
         f"/workflow/requests/{request.pk}/attach/", {"files": SimpleUploadedFile("x.txt", b"x")}
     )
     assert other.status_code == 302 and Attachment.objects.count() == 1
+
+
+def test_returned_form_request_is_corrected_and_resubmitted(org: Any) -> None:
+    from urakata.workflow.forms import form_request_submit
+    from urakata.workflow.models import FormSubmission
+
+    form = form_create(
+        actor=org.admin,
+        data={
+            "code": "purchase",
+            "name": "購買申請",
+            "fields": [
+                {"name": "item", "label": "品名", "type": "text", "required": True},
+                {"name": "amount", "label": "金額", "type": "number", "required": True},
+                {"name": "quote", "label": "見積書", "type": "file", "required": True},
+            ],
+        },
+    )
+    make_route(
+        subject_type="workflow.formsubmission",
+        steps=[{"name": "部署長", "approvers": [{"kind": "department_manager"}]}],
+    )
+    request = form_request_submit(
+        actor=org.applicant,
+        form=form,
+        data={"item": "モニター", "amount": "30000"},
+        files={"quote": [SimpleUploadedFile("q.pdf", b"%PDF")]},
+    )
+    services.request_return(actor=org.sales_manager, request_id=request.pk, comment="金額を確認")
+    client = _client(org.applicant)
+    assert (
+        f"/workflow/forms/requests/{request.pk}/resubmit/"
+        in client.get(f"/workflow/requests/{request.pk}/").content.decode()
+    )
+    page = client.get(f"/workflow/forms/requests/{request.pk}/resubmit/")
+    assert page.status_code == 200 and 'value="30000"' in page.content.decode()
+    bad = client.post(
+        f"/workflow/forms/requests/{request.pk}/resubmit/", {"item": "モニター", "amount": "abc"}
+    )
+    assert bad.status_code == 422
+    ok = client.post(
+        f"/workflow/forms/requests/{request.pk}/resubmit/",
+        {"item": "モニター", "amount": "28000", "comment": "修正"},
+    )
+    assert ok.status_code == 302  # the quote already attached still counts
+    request.refresh_from_db()
+    assert request.status == "in_progress" and request.round == 2 and request.amount == 28000
+    assert FormSubmission.objects.get(pk=request.subject_id).values["amount"] == "28000"
+    assert (
+        _client(org.sales_manager)
+        .get(f"/workflow/forms/requests/{request.pk}/resubmit/")
+        .status_code
+        == 404
+    )
