@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import File, Query, Router, Schema, UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
-from urakata.workflow import kpis, selectors, services
+from urakata.workflow import delegations, kpis, selectors, services
 from urakata.workflow.forms import (
     form_create,
     form_request_submit,
@@ -571,7 +571,7 @@ def list_delegations(request: HttpRequest) -> Any:
 @router.post("/delegations", response={201: DelegationOut, **ERRORS})
 def create_delegation(request: HttpRequest, payload: DelegationIn) -> tuple[int, Delegation]:
     delegate = get_user_model().objects.filter(pk=payload.delegate_id).first()
-    return 201, services.delegation_create(
+    return 201, delegations.delegation_create(
         actor=request.user,
         delegate=delegate,
         start_date=payload.start_date,
@@ -582,7 +582,7 @@ def create_delegation(request: HttpRequest, payload: DelegationIn) -> tuple[int,
 
 @router.post("/delegations/{delegation_id}/revoke", response={200: DelegationOut, **ERRORS})
 def revoke_delegation(request: HttpRequest, delegation_id: int) -> Delegation:
-    return services.delegation_revoke(actor=request.user, delegation_id=delegation_id)
+    return delegations.delegation_revoke(actor=request.user, delegation_id=delegation_id)
 
 
 @router.get("/notifications", response={200: NotificationPage, **ERRORS})

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from urakata.core.models import ScheduledJob
 from urakata.org.models import Counterparty, Department, Employee
-from urakata.workflow import services
+from urakata.workflow import delegations, services
 from urakata.workflow.forms import form_create, form_request_submit, ringi_submit
 from urakata.workflow.models import ApprovalRequest, Notification, RequestForm, StepAssignment
 from urakata.workflow.notifications import email_muted
@@ -467,7 +467,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random, total: int = 300) ->
         department__code="D500", position__code="P50", user__isnull=False
     ).first()
     if deputy is not None and deputy.user is not None:
-        services.delegation_create(
+        delegations.delegation_create(
             actor=manager,
             delegate=deputy.user,
             start_date=today + dt.timedelta(days=7),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from urakata.core.errors import NotFound
 from urakata.core.permissions import can, require
+from urakata.workflow.delegations import active_delegator_ids
 from urakata.workflow.models import (
     Action,
     ApprovalRequest,
@@ -23,7 +24,6 @@ from urakata.workflow.models import (
     StepAssignment,
 )
 from urakata.workflow.registry import get_subject_type, subject_describe
-from urakata.workflow.services import active_delegator_ids
 
 
 def person_name(user: Any) -> str:

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from urakata.core.permissions import can, require
+from urakata.core.permissions import require
 from urakata.org.models import Department
 from urakata.workflow.conditions import conditions_match
+from urakata.workflow.delegations import active_delegator_ids
 from urakata.workflow.models import (
     Action,
     ApprovalRequest,
@@ -39,16 +40,6 @@ AStatus = StepAssignment.Status
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def active_delegator_ids(user: Any, on: dt.date | None = None) -> list[int]:
-    """Users for whom `user` may act today (代理承認の委任を受けている相手)."""
-    on = on or timezone.localdate()
-    return list(
-        Delegation.objects.filter(
-            delegate=user, start_date__lte=on, end_date__gte=on, revoked_at__isnull=True
-        ).values_list("delegator_id", flat=True)
-    )
 
 
 def _visible(actor: Any, request_id: int) -> bool:
@@ -609,68 +600,3 @@ def request_comment(*, actor: Any, request_id: int, comment: str) -> Action:
             changes={"comment": comment},
         )
     return action
-
-
-# ---------------------------------------------------------------- delegation
-
-
-def delegation_create(
-    *,
-    actor: Any,
-    delegate: Any,
-    start_date: dt.date,
-    end_date: dt.date,
-    reason: str = "",
-    delegator: Any | None = None,
-) -> Delegation:
-    """Let `delegate` approve for the delegator during a period (代理承認の委任)."""
-    require(actor, "workflow.use")
-    delegator = delegator or actor
-    if delegator.pk != actor.pk and not can(actor, "workflow.proxy_approve"):
-        raise PermissionDenied("他の人の代理を設定できるのは管理者だけです。")
-    errors: dict[str, list[str]] = {}
-    if delegate is None or not delegate.is_active:
-        errors.setdefault("delegate", []).append("代理人が見つかりません。")
-    elif delegate.pk == delegator.pk:
-        errors.setdefault("delegate", []).append("自分自身を代理人にはできません。")
-    if start_date and end_date and end_date < start_date:
-        errors.setdefault("end_date", []).append("終了日は開始日以降にしてください。")
-    if errors:
-        raise ValidationFailed("代理承認を設定できません。", errors=errors)
-    with transaction.atomic():
-        delegation = Delegation.objects.create(
-            delegator=delegator,
-            delegate=delegate,
-            start_date=start_date,
-            end_date=end_date,
-            reason=reason[:200],
-        )
-        audit_record(
-            actor=actor,
-            action="workflow.delegation.create",
-            target=delegation,
-            changes={
-                "delegator": delegator.pk,
-                "delegate": delegate.pk,
-                "start_date": start_date,
-                "end_date": end_date,
-            },
-        )
-    return delegation
-
-
-def delegation_revoke(*, actor: Any, delegation_id: int) -> Delegation:
-    """End a delegation now."""
-    with transaction.atomic():
-        queryset = Delegation.objects.select_for_update().filter(
-            pk=delegation_id, revoked_at__isnull=True
-        )
-        if not can(actor, "workflow.proxy_approve"):
-            queryset = queryset.filter(delegator=actor)
-        delegation = queryset.first()
-        if delegation is None:
-            raise NotFound("代理設定が見つかりません。")
-        delegation.revoked_at = timezone.now()
-        delegation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="workflow.delegation.revoke", target=delegation)
-    return delegation

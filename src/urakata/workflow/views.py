@@ -18,6 +18,7 @@ from urakata.core.errors import DomainError, NotFound, PermissionDenied, Validat
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can
 from urakata.org.models import Counterparty, Department, Employee
+from urakata.workflow import delegations as delegation_services
 from urakata.workflow import selectors, services
 from urakata.workflow.forms import (
     form_request_submit,
@@ -383,7 +384,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
             .first()
         )
         try:
-            services.delegation_create(
+            delegation_services.delegation_create(
                 actor=request.user,
                 delegate=delegate,
                 start_date=dt.date.fromisoformat(request.POST.get("start_date", "")),
@@ -405,7 +406,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delegation_revoke(request: HttpRequest, delegation_id: int) -> HttpResponse:
     try:
-        services.delegation_revoke(actor=request.user, delegation_id=delegation_id)
+        delegation_services.delegation_revoke(actor=request.user, delegation_id=delegation_id)
     except NotFound as error:
         raise Http404(error.message) from error
     messages.success(request, _("代理承認を終了しました。"))

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from urakata.core.roles import Role
-from urakata.workflow import services
+from urakata.workflow import delegations, services
 from urakata.workflow.forms import ringi_submit
 from urakata.workflow.models import Action, ApprovalRequest
 from urakata.workflow.tests.factories import RINGI, make_org, make_route, person
@@ -40,7 +40,7 @@ def world() -> dict[str, Any]:
     services.request_approve(actor=org.sales_manager, request_id=request.pk)
     delegate = person(department=org.sales, username="delegate")
     today = timezone.localdate()
-    services.delegation_create(
+    delegations.delegation_create(
         actor=org.accountant_b,
         delegate=delegate,
         start_date=today,

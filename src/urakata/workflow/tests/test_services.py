@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from urakata.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from urakata.core.models import AuditEvent
-from urakata.workflow import services
+from urakata.workflow import delegations, services
 from urakata.workflow.forms import form_create, form_request_submit, ringi_submit
 from urakata.workflow.models import (
     Action,
@@ -259,7 +259,7 @@ def test_delegate_approves_for_the_period_recorded_as_delegate(org) -> None:
     today = timezone.localdate()
     with pytest.raises(NotFound):
         services.request_approve(actor=org.colleague, request_id=request.pk)
-    services.delegation_create(
+    delegations.delegation_create(
         actor=org.sales_manager,
         delegate=org.colleague,
         start_date=today - dt.timedelta(days=1),
@@ -276,7 +276,7 @@ def test_expired_delegation_gives_nothing(org) -> None:
     make_route()
     request = ringi_submit(actor=org.applicant, data=RINGI)
     today = timezone.localdate()
-    services.delegation_create(
+    delegations.delegation_create(
         actor=org.sales_manager,
         delegate=org.colleague,
         start_date=today - dt.timedelta(days=10),
@@ -285,7 +285,7 @@ def test_expired_delegation_gives_nothing(org) -> None:
     with pytest.raises(NotFound):
         services.request_approve(actor=org.colleague, request_id=request.pk)
     with pytest.raises(ValidationFailed):
-        services.delegation_create(
+        delegations.delegation_create(
             actor=org.sales_manager, delegate=org.sales_manager, start_date=today, end_date=today
         )
 
@@ -415,7 +415,7 @@ def test_ringi_counterparty_follows_org_visibility(org) -> None:
 def test_active_delegate_is_notified_when_a_step_starts(org) -> None:
     make_route()
     today = timezone.localdate()
-    services.delegation_create(
+    delegations.delegation_create(
         actor=org.sales_manager, delegate=org.colleague, start_date=today, end_date=today
     )
     request = ringi_submit(actor=org.applicant, data=RINGI)
