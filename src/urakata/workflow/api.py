@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, UploadedFile
 
-from urakata.core.api import ErrorOut, PageMeta, paginate
+from urakata.core.api import ErrorOut, paginate
 from urakata.workflow import delegations, kpis, selectors, services
 from urakata.workflow.forms import (
     form_create,
@@ -19,9 +19,32 @@ from urakata.workflow.forms import (
     request_attach,
     ringi_submit,
 )
-from urakata.workflow.models import ApprovalRequest, Delegation, RequestForm, Route
+from urakata.workflow.models import Delegation, RequestForm, Route
 from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.routes import route_create, route_update
+from urakata.workflow.schemas import (
+    ActionOut,
+    AttachmentOut,
+    BulkIn,
+    BulkOut,
+    CommentIn,
+    CountOut,
+    DelegationIn,
+    DelegationOut,
+    FormIn,
+    FormOut,
+    FormSubmitIn,
+    IdsIn,
+    KpiOut,
+    NotificationPage,
+    RequestDetailOut,
+    RequestFields,
+    RequestPage,
+    RequestQuery,
+    RingiIn,
+    RouteIn,
+    RouteOut,
+)
 from urakata.workflow.selectors import person_name
 
 router = Router(tags=["workflow"])
@@ -33,275 +56,6 @@ ERRORS: dict[int, type[ErrorOut]] = {
     409: ErrorOut,
     422: ErrorOut,
 }
-
-
-class RequestFields(Schema):
-    id: int
-    number: str
-    subject_type: str
-    subject_id: int
-    title: str
-    amount: int | None
-    status: str
-    applicant_id: int
-    applicant_name: str
-    department_id: int | None
-    current_step: str | None
-    waiting_since: dt.datetime | None
-    submitted_at: dt.datetime
-    decided_at: dt.datetime | None
-    round: int
-    route_version: int
-
-
-class RequestOut(RequestFields):
-    @staticmethod
-    def resolve_applicant_name(obj: ApprovalRequest) -> str:
-        return person_name(obj.applicant)
-
-    @staticmethod
-    def resolve_current_step(obj: ApprovalRequest) -> str | None:
-        return obj.current_step.name if obj.current_step else None
-
-    @staticmethod
-    def resolve_waiting_since(obj: ApprovalRequest) -> dt.datetime | None:
-        return getattr(obj, "waiting_since", None)
-
-
-class RequestPage(Schema):
-    meta: PageMeta
-    items: list[RequestOut]
-
-
-class SlotOut(Schema):
-    approver_id: int
-    approver_name: str
-    status: str
-    acted_by_id: int | None
-    acted_by_name: str
-    acted_as: str
-    acted_at: dt.datetime | None
-    comment: str
-    escalated_from_id: int | None
-
-
-class StepOut(Schema):
-    round: int
-    order: int
-    name: str
-    quorum: str
-    status: str
-    skip_reason: str
-    activated_at: dt.datetime | None
-    completed_at: dt.datetime | None
-    slots: list[SlotOut]
-
-
-class ActionOut(Schema):
-    kind: str
-    actor_id: int | None
-    actor_name: str
-    on_behalf_of_id: int | None
-    step: str | None
-    comment: str
-    at: dt.datetime
-
-
-class FieldOut(Schema):
-    label: str
-    value: str
-
-
-class AttachmentOut(Schema):
-    id: int
-    name: str
-    size: int
-    sha256: str
-    url: str
-
-
-class RequestDetailOut(RequestFields):
-    subject: list[FieldOut]
-    attachments: list[AttachmentOut]
-    steps: list[StepOut]
-    actions: list[ActionOut]
-
-
-class CommentIn(Schema):
-    comment: str = ""
-
-
-class BulkIn(Schema):
-    ids: list[int]
-    comment: str = ""
-
-
-class BulkOut(Schema):
-    approved: list[int]
-    failed: dict[int, str]
-
-
-class IdsIn(Schema):
-    ids: list[int] | None = None
-
-
-class CountOut(Schema):
-    count: int
-
-
-class RingiIn(Schema):
-    title: str
-    purpose: str
-    amount: int = 0
-    department_id: int | None = None
-    counterparty_id: int | None = None
-
-
-class FormSubmitIn(Schema):
-    values: dict[str, Any]
-
-
-class FormFieldSchema(Schema):
-    name: str
-    label: str = ""
-    type: str
-    required: bool = False
-    choices: list[str] = []
-
-
-class FormOut(Schema):
-    id: int
-    code: str
-    name: str
-    description: str
-    fields: list[FormFieldSchema]
-    is_active: bool
-
-
-class FormIn(Schema):
-    code: str
-    name: str
-    description: str = ""
-    fields: list[dict[str, Any]]
-    is_active: bool = True
-
-
-class RouteStepSchema(Schema):
-    name: str
-    approvers: list[dict[str, Any]]
-    quorum: str = "all"
-    conditions: list[dict[str, Any]] = []
-
-
-class RouteIn(Schema):
-    name: str
-    subject_type: str
-    conditions: list[dict[str, Any]] = []
-    priority: int = 0
-    is_active: bool = True
-    remind_after_hours: int = 48
-    escalate_after_hours: int = 120
-    steps: list[RouteStepSchema]
-
-
-class RouteOut(Schema):
-    id: int
-    name: str
-    subject_type: str
-    conditions: list[dict[str, Any]]
-    priority: int
-    is_active: bool
-    version: int
-    remind_after_hours: int
-    escalate_after_hours: int
-    steps: list[RouteStepSchema]
-
-    @staticmethod
-    def resolve_steps(obj: Route) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": s.name,
-                "approvers": s.approvers,
-                "quorum": s.quorum,
-                "conditions": s.conditions,
-            }
-            for s in obj.steps.all()
-        ]
-
-
-class DelegationIn(Schema):
-    delegate_id: int
-    start_date: dt.date
-    end_date: dt.date
-    reason: str = ""
-
-
-class DelegationOut(Schema):
-    id: int
-    delegator_id: int
-    delegate_id: int
-    start_date: dt.date
-    end_date: dt.date
-    reason: str
-    revoked_at: dt.datetime | None
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    message: str
-    request_id: int | None
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
-class NotificationPage(Schema):
-    meta: PageMeta
-    items: list[NotificationOut]
-
-
-class DurationsOut(Schema):
-    key: str
-    label: str
-    count: int
-    mean_hours: float
-    median_hours: float
-    p90_hours: float
-
-
-class RateOut(Schema):
-    key: str
-    label: str
-    submitted: int
-    returned: int
-    rejected: int
-    return_rate: float
-    rejection_rate: float
-
-
-class VolumeOut(Schema):
-    month: dt.date
-    subject_type: str
-    label: str
-    count: int
-
-
-class KpiOut(Schema):
-    lead_time: list[DurationsOut]
-    step_waiting: list[DurationsOut]
-    approver_waiting: list[DurationsOut]
-    return_rate: list[RateOut]
-    volume: list[VolumeOut]
-
-
-class RequestQuery(Schema):
-    q: str = ""
-    type: str = ""
-    status: str = ""
-    mine: bool = False
-    overdue: bool = False
-    page: int = 1
-    page_size: int = 50
 
 
 def _filters(query: RequestQuery) -> selectors.RequestFilters:
