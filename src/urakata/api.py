@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urakata.core.api import API_AUTH
 from urakata.core.errors import DomainError
 from urakata.org.api import router as org_router
+from urakata.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="Urakata API",
@@ -61,3 +62,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", org_router)
+api.add_router("/workflow", workflow_router)

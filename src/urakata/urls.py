@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("org/", include("urakata.org.urls")),
+    path("workflow/", include("urakata.workflow.urls")),
     path("", include("urakata.web.urls")),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from urakata.core.permissions import can
+from urakata.workflow.selectors import inbox_count, notification_unread_count
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,33 @@ class NavItem:
     url_name: str
     capability: str | None = None
     icon: str = "•"
+    badge: Callable[[Any], int | None] | None = None  # a count shown next to the label
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("ホーム"), _("ホーム"), "web:home", None, "⌂"),
+    NavItem(
+        _("ワークフロー"),
+        _("承認待ち"),
+        "workflow:inbox",
+        "workflow.use",
+        "✅",
+        lambda user: inbox_count(actor=user),
+    ),
+    NavItem(_("ワークフロー"), _("申請一覧"), "workflow:my_requests", "workflow.use", "📝"),
+    NavItem(_("ワークフロー"), _("新規申請"), "workflow:new_request", "workflow.use", "➕"),
+    NavItem(
+        _("ワークフロー"),
+        _("お知らせ"),
+        "workflow:notifications",
+        "workflow.use",
+        "🔔",
+        lambda user: notification_unread_count(actor=user),
+    ),
+    NavItem(_("ワークフロー"), _("代理承認"), "workflow:delegations", "workflow.use", "🤝"),
+    NavItem(_("ワークフロー"), _("KPI"), "workflow:kpis", "workflow.view_kpis", "📈"),
+    NavItem(_("管理"), _("承認ルート"), "workflow:route_list", "workflow.manage_routes", "🧭"),
+    NavItem(_("管理"), _("申請フォーム"), "workflow:form_list", "workflow.manage_forms", "🗂"),
     NavItem(_("組織"), _("従業員"), "org:employee_list", "org.view_directory", "👥"),
     NavItem(_("組織"), _("部署"), "org:department_list", "org.view_directory", "🏢"),
     NavItem(_("組織"), _("取引先"), "org:counterparty_list", "org.view_counterparties", "🤝"),
@@ -50,7 +75,8 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             continue
         url = reverse(item.url_name)
         section = sections.setdefault(str(item.section), {"title": item.section, "items": []})
-        link = {"label": item.label, "url": url, "icon": item.icon, "active": False}
+        badge = item.badge(user) if item.badge is not None else None
+        link = {"label": item.label, "url": url, "icon": item.icon, "active": False, "badge": badge}
         section["items"].append(link)
         links.append(link)
     # Only the most specific match is current (/accounts/tokens/ is not also /accounts/).

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "urakata.workflow"
+    label = "workflow"
+    verbose_name = "ワークフロー"
+
+    def ready(self) -> None:
+        # Capabilities and the workflow app's own subjects (稟議, 申請フォーム) are explicit
+        # registrations, not signals.
+        from urakata.workflow import permissions, subjects
+
+        permissions.register()
+        subjects.register()

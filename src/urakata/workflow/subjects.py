@@ -1,0 +1,52 @@
+"""The workflow app's own subjects: 稟議 and administrator-defined forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from urakata.org.models import Department, Employee
+from urakata.workflow.models import FormSubmission, Ringi
+from urakata.workflow.registry import register_subject
+
+
+def describe_ringi(ringi: Ringi) -> list[tuple[str, str]]:
+    return [
+        ("件名", ringi.title),
+        ("目的・内容", ringi.purpose),
+        ("金額", f"{ringi.amount:,} 円"),
+        ("部署", str(ringi.department or "-")),
+        ("関連取引先", str(ringi.counterparty or "-")),
+    ]
+
+
+def _display(spec: dict[str, Any], value: Any) -> str:
+    if value in (None, ""):
+        return "-"
+    if spec["type"] == "employee":
+        return str(Employee.objects.filter(pk=value).first() or value)
+    if spec["type"] == "department":
+        return str(Department.objects.filter(pk=value).first() or value)
+    return str(value)
+
+
+def describe_submission(submission: FormSubmission) -> list[tuple[str, str]]:
+    rows = [("フォーム", submission.form.name)]
+    for spec in submission.form.fields:
+        if spec["type"] != "file":
+            rows.append((spec["label"], _display(spec, submission.values.get(spec["name"]))))
+    return rows
+
+
+def register() -> None:
+    register_subject(
+        Ringi,
+        label="稟議",
+        fields_for_conditions=["amount", "department", "department.code", "counterparty"],
+        describe=describe_ringi,
+    )
+    register_subject(
+        FormSubmission,
+        label="各種申請",
+        fields_for_conditions=["form.code", "values"],
+        describe=describe_submission,
+    )

@@ -1,0 +1,38 @@
+"""Template helpers for workflow pages: people's names, waiting time, status badges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from urakata.workflow.selectors import person_name
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any) -> str:
+    """`{{ slot.approver|person }}`: the employee name of a user."""
+    return person_name(user)
+
+
+@register.filter
+def waited(since: dt.datetime | None) -> str:
+    """How long since a moment, in days and hours (待ち時間)."""
+    if since is None:
+        return ""
+    seconds = int((timezone.now() - since).total_seconds())
+    days, rest = divmod(max(seconds, 0), 86400)
+    hours = rest // 3600
+    return f"{days}日{hours}時間" if days else f"{hours}時間"
+
+
+@register.filter
+def subject_label(key: str) -> str:
+    from urakata.workflow.registry import get_subject_type
+
+    subject_type = get_subject_type(key)
+    return subject_type.label if subject_type else key
