@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("org/", include("urakata.org.urls")),
+    path("assistant/", include("urakata.assistant.urls")),
     path("", include("urakata.web.urls")),
 ]
 
