@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from urakata.assistant.bm25 import INDEX_CACHE, BM25Index, reciprocal_rank_fusion
+from urakata.assistant.directory import directory_masker
 from urakata.assistant.models import (
     AICallLog,
     AssistantTask,
@@ -97,11 +98,11 @@ def kb_search(
     """Top-k chunks for the question among those the actor may read, and a confidence 0–100.
 
     BM25 over SudachiPy tokens; when the provider gives embeddings, BM25 and vector rankings are
-    fused by reciprocal-rank fusion. Confidence is the IDF-weighted share of the question's
-    terms that the best chunk contains.
+    fused by reciprocal-rank fusion. Confidence is the weighted share of the question's terms
+    (personal data removed) that the best chunk contains.
     """
     require(actor, "assistant.ask")
-    terms = tokens(question)
+    terms = tokens(without_personal_data(question))
     if not terms:
         return [], 0
     index = knowledge_index()
@@ -132,15 +133,29 @@ def kb_search(
     return hits, _confidence(index, terms, hits[0].chunk if hits else None)
 
 
+def without_personal_data(text: str) -> str:
+    """The text with personal data cut out: names and numbers are never useful search terms."""
+    entities = directory_masker().find(text)
+    if not entities:
+        return text
+    parts: list[str] = []
+    cursor = 0
+    for entity in entities:
+        parts.append(text[cursor : entity.start])
+        cursor = entity.end
+    parts.append(text[cursor:])
+    return " ".join(parts)
+
+
 def _confidence(index: BM25Index, terms: list[str], chunk: KnowledgeChunk | None) -> int:
     if chunk is None:
         return 0
     unique = set(terms)
-    total = sum(index.term_idf(t) for t in unique)
-    if total <= 0:
-        return 0
+    # Each term weighs 1–2: rarer terms (and terms the knowledge base lacks) count more.
+    weight = {t: 1 + index.term_idf(t) / (index.max_idf or 1.0) for t in unique}
+    total = sum(weight.values())
     present = set(chunk.term_freqs)
-    covered = sum(index.term_idf(t) for t in unique if t in present)
+    covered = sum(w for t, w in weight.items() if t in present)
     return round(100 * covered / total)
 
 

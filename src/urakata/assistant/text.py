@@ -95,7 +95,7 @@ def _tokenizer() -> Any:
         with _dict_lock:
             if _dictionary is None:
                 _dictionary = Dictionary(dict="core")
-        tok = _dictionary.create(mode=SplitMode.A)
+        tok = _dictionary.tokenizer(mode=SplitMode.A)
         _local.tokenizer = tok
     return tok
 
