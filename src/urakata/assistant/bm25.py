@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+Row = tuple[int, int, dict[str, int], int, list[float] | None]
 K1 = 1.2
 B = 0.75
 
@@ -20,7 +21,7 @@ B = 0.75
 class BM25Index:
     """Postings `term -> [(position, weight)]` over chunks; positions index `chunk_ids`."""
 
-    version: int
+    version: str
     chunk_ids: list[int] = field(default_factory=list)
     source_ids: list[int] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
@@ -31,8 +32,8 @@ class BM25Index:
     @classmethod
     def build(
         cls,
-        version: int,
-        rows: Iterable[tuple[int, int, dict[str, int], int, list[float] | None]],
+        version: str,
+        rows: Iterable[Row],
     ) -> BM25Index:
         """rows: (chunk_id, source_id, term_freqs, length, embedding or None)."""
         index = cls(version=version)
@@ -114,7 +115,7 @@ class IndexCache:
         self._lock = threading.Lock()
         self._index: BM25Index | None = None
 
-    def get(self, version: int, loader: callable) -> BM25Index:  # type: ignore[valid-type]
+    def get(self, version: str, loader: Callable[[], Iterable[Row]]) -> BM25Index:
         index = self._index
         if index is not None and index.version == version:
             return index

@@ -162,6 +162,8 @@ class KnowledgeIndexState(models.Model):
     """Single row: bumped on every knowledge change so in-process BM25 caches rebuild."""
 
     version = models.BigIntegerField(default=0)
+    # A fresh random token per bump: a restored or rolled-back database never matches a cache.
+    token = models.CharField(max_length=32, blank=True, default="")
 
     def __str__(self) -> str:
         return f"index v{self.version}"

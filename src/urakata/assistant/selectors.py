@@ -35,10 +35,10 @@ from urakata.org.models import Department, Employee
 # ---------------------------------------------------------------- retrieval
 
 
-def index_version() -> int:
-    """The knowledge index version (one query)."""
-    value = KnowledgeIndexState.objects.filter(pk=1).values_list("version", flat=True).first()
-    return int(value or 0)
+def index_version() -> str:
+    """The knowledge index version and its token (one query)."""
+    row = KnowledgeIndexState.objects.filter(pk=1).values_list("version", "token").first()
+    return f"{row[0]}:{row[1]}" if row else "0:"
 
 
 def _index_rows() -> Iterator[tuple[int, int, dict[str, int], int, list[float] | None]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -125,7 +126,9 @@ def ai_run(
 
 def _bump_index_version() -> None:
     state, _ = KnowledgeIndexState.objects.get_or_create(pk=1)
-    KnowledgeIndexState.objects.filter(pk=state.pk).update(version=F("version") + 1)
+    KnowledgeIndexState.objects.filter(pk=state.pk).update(
+        version=F("version") + 1, token=uuid.uuid4().hex
+    )
 
 
 def parse_audience(spec: str | list[str] | None) -> tuple[str, list[tuple[str, str]], Errors]:
