@@ -92,7 +92,9 @@ def blocks_from_markdown(text: str, title: str = "") -> list[Block]:
     def flush() -> None:
         body = "\n".join(paragraph).strip()
         if body:
-            blocks.append(Block(" > ".join(h for _, h in path), body))
+            # The document's own title is not repeated in every heading path.
+            parts = [h for level, h in path if not (level == 1 and h == title)]
+            blocks.append(Block(" > ".join(parts), body))
         paragraph.clear()
 
     for line in text.splitlines():

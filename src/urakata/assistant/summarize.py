@@ -24,9 +24,24 @@ class Utterance:
 
 _VTT_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s+-->")
 _VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>(.*?)(?:</v>|$)")
+_NAME = r"[^\s:：「」。、()()]{1,8}(?:[ \u3000][^\s:：「」。、()()]{1,8})?"
 _SPEAKER = re.compile(
-    r"^(?:[-*・]\s*)?(?:【([^】]{1,20})】|\*\*([^*]{1,20})\*\*[:：]?|([^\s:：「」。、]{1,12})\s*[:：])\s*(.+)$"
+    rf"^(?:[-*]\s+|・\s*)?(?:【([^】]{{1,20}})】|\*\*([^*]{{1,20}})\*\*[:：]?|({_NAME})\s*[:：])\s*(.+)$"
 )
+# "- 日時: …" / "出席: …" lines are the minutes' header, not what someone said.
+METADATA_LABELS = {
+    "日時",
+    "日付",
+    "場所",
+    "出席",
+    "出席者",
+    "欠席",
+    "欠席者",
+    "議題",
+    "司会",
+    "記録",
+    "書記",
+}
 
 
 def parse_transcript(text: str, *, name: str = "") -> list[Utterance]:
@@ -54,6 +69,8 @@ def parse_transcript(text: str, *, name: str = "") -> list[Utterance]:
         match = _SPEAKER.match(line)
         if match:
             speaker = next(g for g in match.groups()[:3] if g)
+            if speaker.strip() in METADATA_LABELS:
+                continue
             utterances.append(Utterance(speaker.strip(), _strip_tags(match.group(4))))
         else:
             utterances.append(Utterance("", _strip_tags(re.sub(r"^[-*・]\s+", "", line))))
@@ -76,7 +93,8 @@ ACTION = re.compile(
 FIRST_PERSON = re.compile(r"(私が|私の方で|僕が|自分が|こちらで|わたしが)")
 SELF_COMMIT = re.compile(
     r"(対応します|やります|作成します|確認します|準備します|提出します|送ります|送付します|"
-    r"手配します|調整します|共有します|連絡します|まとめます|担当します)"
+    r"手配します|調整します|共有します|連絡します|まとめます|担当します|報告します|取ります|"
+    r"出します|進めます|作ります|実施します|検討します)"
 )
 WEEKDAYS = "月火水木金土日"
 
@@ -196,9 +214,14 @@ def extract_minutes(
             if DECISION.search(sentence) and not sentence.endswith(("か？", "か?")):
                 decisions.append(sentence)
                 continue
-            if not ACTION.search(sentence) or sentence.endswith(("か？", "か?")):
+            if (
+                not (ACTION.search(sentence) or SELF_COMMIT.search(sentence))
+                or sentence.endswith(("か？", "か?"))
+                or len(sentence) < 10
+            ):
                 continue
             owner = names.find(sentence)
+            # "私が…します" / "…を作成します" commits the speaker; "…してください" names someone else.
             if owner is None and (FIRST_PERSON.search(sentence) or SELF_COMMIT.search(sentence)):
                 owner = names.speaker(utterance.speaker)
             due = parse_due(sentence, meeting_date)
