@@ -163,7 +163,7 @@ def create_source(request: HttpRequest, payload: SourceIn) -> tuple[int, Knowled
     return 201, source
 
 
-@router.post("/sources/upload", response={201: SourceOut, **ERRORS})
+@router.post("/uploads", response={201: SourceOut, **ERRORS})
 def upload_source(
     request: HttpRequest,
     file: File[UploadedFile],

@@ -400,7 +400,7 @@ def review_backlog(*, actor: Any) -> list[dict[str, Any]]:
     return [
         {
             "kind": row["kind"],
-            "label": labels.get(row["kind"], row["kind"]),
+            "label": str(labels.get(row["kind"], row["kind"])),
             "count": row["count"],
             "oldest_days": math.floor((now - row["oldest"]).total_seconds() / 86400),
         }
