@@ -7,6 +7,7 @@ The cache is rebuilt when `KnowledgeIndexState.version` changes (every knowledge
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from collections.abc import Callable, Iterable
@@ -28,6 +29,7 @@ class BM25Index:
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     embeddings: dict[int, list[float]] = field(default_factory=dict)
     max_idf: float = 0.0
+    _masks: dict[frozenset[int], bytearray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -75,13 +77,26 @@ class BM25Index:
     ) -> list[tuple[int, float]]:
         """Top-k (position, score) among chunks whose source is allowed (filtered before ranking)."""
         scores: dict[int, float] = {}
-        source_ids = self.source_ids
+        mask = self._mask(allowed_sources)
+        get = scores.get
         for term in set(terms):
             for position, weight in self.postings.get(term, ()):
-                if allowed_sources is not None and source_ids[position] not in allowed_sources:
-                    continue
-                scores[position] = scores.get(position, 0.0) + weight
-        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
+                if mask is None or mask[position]:
+                    scores[position] = get(position, 0.0) + weight
+        return heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
+
+    def _mask(self, allowed_sources: set[int] | None) -> bytearray | None:
+        """1 for each chunk position whose source is allowed; cached per set of sources."""
+        if allowed_sources is None:
+            return None
+        key = frozenset(allowed_sources)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = bytearray(1 if s in key else 0 for s in self.source_ids)
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = mask
+        return mask
 
     def vector_search(
         self, vector: list[float], allowed_sources: set[int] | None, k: int = 10

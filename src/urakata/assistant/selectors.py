@@ -124,7 +124,12 @@ def kb_search(
     if not positions:
         return [], 0
     chunk_ids = [index.chunk_ids[p] for p in positions]
-    chunks = KnowledgeChunk.objects.select_related("source").in_bulk(chunk_ids)
+    # A source's body can be a whole manual: never load it for a hit.
+    chunks = (
+        KnowledgeChunk.objects.select_related("source")
+        .defer("source__body", "embedding")
+        .in_bulk(chunk_ids)
+    )
     hits = [
         Hit(chunks[index.chunk_ids[p]], scores[p])
         for p in positions
