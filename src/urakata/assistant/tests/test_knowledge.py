@@ -76,14 +76,14 @@ def _docx() -> bytes:
         (
             "vpn.md",
             "# ITヘルプ\n\n## VPN\n\n自宅からはVPNに接続してください。\n".encode(),
-            "ITヘルプ > VPN",
+            "VPN",  # the title (first heading) is not repeated in the heading path
             "VPNに接続",
         ),
         ("note.txt", "名刺の発注は総務部に依頼します。".encode(), "", "名刺の発注"),
         (
             "page.html",
             "<html><body><h1>防災</h1><script>x()</script><p>避難訓練は年2回です。</p></body></html>".encode(),
-            "防災",
+            "",
             "避難訓練は年2回",
         ),
     ],
