@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -240,7 +240,11 @@ def source_list(*, actor: Any, filters: SourceFilters | None = None) -> QuerySet
         queryset = queryset.filter(Q(title__icontains=filters.q) | Q(question__icontains=filters.q))
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
-    return queryset.prefetch_related("audiences").annotate(chunk_count=Count("chunks"))
+    return (
+        queryset.prefetch_related("audiences")
+        .annotate(chunk_count=Count("chunks"))
+        .order_by("kind", "title", "pk")
+    )
 
 
 def source_get(*, actor: Any, source_id: int) -> KnowledgeSource:
@@ -385,10 +389,12 @@ def usage_by_feature(*, actor: Any) -> list[dict[str, Any]]:
             calls=Count("pk"),
             fallbacks=Count("pk", filter=Q(fallback=True)),
             failures=Count("pk", filter=Q(ok=False)),
+            masked=Sum("masked_entities"),
+            latency_ms=Avg("latency_ms"),
         )
         .order_by("feature", "provider")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def review_backlog(*, actor: Any) -> list[dict[str, Any]]:

@@ -469,7 +469,9 @@ def inquiry_answer(
     if not answer:
         raise ValidationFailed("回答を入力してください。", errors={"answer": ["必須です。"]})
     with transaction.atomic():
-        inquiry = Inquiry.objects.visible_to(actor).select_for_update().get(pk=inquiry.pk)
+        inquiry = (
+            Inquiry.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=inquiry.pk)
+        )
         if inquiry.asked_by_id == actor.pk and not getattr(actor, "is_superuser", False):
             raise Conflict("自分の問い合わせには回答できません。")
         old_status = inquiry.status
@@ -725,7 +727,9 @@ def tasks_from_action_items(
 def task_complete(*, actor: Any, task: AssistantTask) -> AssistantTask:
     """Mark a task done (assignee, creator, or ai_operator)."""
     with transaction.atomic():
-        task = AssistantTask.objects.visible_to(actor).select_for_update().get(pk=task.pk)
+        task = (
+            AssistantTask.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=task.pk)
+        )
         if task.status == AssistantTask.Status.DONE:
             raise Conflict("このタスクは既に完了しています。")
         task.status = AssistantTask.Status.DONE
