@@ -26,7 +26,7 @@ from urakata.assistant.models import (
     MeetingSummary,
     ReviewItem,
 )
-from urakata.assistant.providers import Passage, Provider, ProviderError
+from urakata.assistant.providers import Passage
 from urakata.assistant.text import tokens
 from urakata.core.errors import NotFound
 from urakata.core.permissions import can, require
@@ -93,13 +93,13 @@ def allowed_source_ids(actor: Any) -> set[int]:
 
 
 def kb_search(
-    *, actor: Any, question: str, k: int = 5, provider: Provider | None = None
+    *, actor: Any, question: str, k: int = 5, query_vector: list[float] | None = None
 ) -> tuple[list[Hit], int]:
     """Top-k chunks for the question among those the actor may read, and a confidence 0–100.
 
-    BM25 over SudachiPy tokens; when the provider gives embeddings, BM25 and vector rankings are
-    fused by reciprocal-rank fusion. Confidence is the weighted share of the question's terms
-    (personal data removed) that the best chunk contains.
+    BM25 over SudachiPy tokens; with a query embedding (from the provider), BM25 and vector
+    rankings are fused by reciprocal-rank fusion. Confidence is the weighted share of the
+    question's terms (personal data removed) that the best chunk contains.
     """
     require(actor, "assistant.ask")
     terms = tokens(without_personal_data(question))
@@ -110,16 +110,11 @@ def kb_search(
     ranked = index.search(terms, allowed, k=max(k, 20))
     positions = [position for position, _score in ranked]
     scores = dict(ranked)
-    if provider is not None and index.embeddings:
-        try:
-            vectors = provider.embed([question])
-        except ProviderError:
-            vectors = None
-        if vectors:
-            by_vector = index.vector_search(vectors[0], allowed, k=max(k, 20))
-            fused = reciprocal_rank_fusion([positions, [p for p, _s in by_vector]])
-            positions = [p for p, _s in fused]
-            scores = dict(fused)
+    if query_vector and index.embeddings:
+        by_vector = index.vector_search(query_vector, allowed, k=max(k, 20))
+        fused = reciprocal_rank_fusion([positions, [p for p, _s in by_vector]])
+        positions = [p for p, _s in fused]
+        scores = dict(fused)
     positions = positions[:k]
     if not positions:
         return [], 0

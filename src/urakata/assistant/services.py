@@ -166,7 +166,7 @@ def _source_blocks(source: KnowledgeSource) -> list[Block]:
     return blocks_from_markdown(source.body, source.title)
 
 
-def _write_chunks(source: KnowledgeSource, provider: Provider | None = None) -> int:
+def _write_chunks(source: KnowledgeSource) -> int:
     """Replace a source's chunks; each stores its term counts (title and heading included)."""
     KnowledgeChunk.objects.filter(source=source).delete()
     chunks = chunk_blocks(_source_blocks(source))
@@ -183,13 +183,6 @@ def _write_chunks(source: KnowledgeSource, provider: Provider | None = None) -> 
                 length=len(terms),
             )
         )
-    if provider is not None and rows:
-        try:
-            vectors = provider.embed([f"{r.heading}\n{r.text}" for r in rows])
-        except ProviderError:
-            vectors = None
-        for row, vector in zip(rows, vectors or [], strict=False):
-            row.embedding = vector
     KnowledgeChunk.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
@@ -238,9 +231,46 @@ def knowledge_source_clean(
     return cleaned, audience_rows, errors
 
 
-def knowledge_source_create(
-    *, actor: Any, data: Mapping[str, Any], provider: Provider | None = None
-) -> KnowledgeSource:
+def embeddings_enabled() -> bool:
+    """Embeddings are used when the openai provider is configured with an embedding model."""
+    return settings.URAKATA_AI_PROVIDER == "openai" and bool(settings.URAKATA_AI_EMBEDDING_MODEL)
+
+
+def knowledge_source_embed(*, source_id: int, provider: Provider | None = None) -> int:
+    """Embed a source's chunks through the provider (masked on the way out); returns how many.
+
+    Runs after the ingest transaction commits, so no network call holds a database lock.
+    """
+    provider = provider or get_provider()
+    chunks = list(KnowledgeChunk.objects.filter(source_id=source_id).order_by("ordinal"))
+    if not chunks:
+        return 0
+    texts = [f"{c.heading}\n{c.text}" for c in chunks]
+    holder: dict[str, list[list[float]] | None] = {}
+
+    def call(p: Provider) -> Completion:
+        if p.name == "local":
+            holder["vectors"] = None
+            return Completion(text="", provider="local", model="none", note="no embeddings")
+        holder["vectors"] = p.embed(texts)
+        return Completion(
+            text="",
+            provider=p.name,
+            model=settings.URAKATA_AI_EMBEDDING_MODEL,
+            masked_entities=getattr(p, "last_masked", 0),
+        )
+
+    ai_run(user=None, feature="embed", call=call, provider=provider)
+    vectors = holder.get("vectors") or []
+    for chunk, vector in zip(chunks, vectors, strict=False):
+        chunk.embedding = vector
+    with transaction.atomic():
+        KnowledgeChunk.objects.bulk_update(chunks, ["embedding"], batch_size=500)
+        _bump_index_version()
+    return len(vectors)
+
+
+def knowledge_source_create(*, actor: Any, data: Mapping[str, Any]) -> KnowledgeSource:
     """Create an FAQ entry, policy page or file source, chunk and index it."""
     cleaned, audience_rows, errors = knowledge_source_clean(data=data)
     if errors:
@@ -256,8 +286,11 @@ def knowledge_source_create(
         KnowledgeAudience.objects.bulk_create(
             [KnowledgeAudience(source=source, kind=k, value=v) for k, v in audience_rows or []]
         )
-        count = _write_chunks(source, provider)
+        count = _write_chunks(source)
         _bump_index_version()
+        if embeddings_enabled():
+            source_id = source.pk
+            transaction.on_commit(lambda: knowledge_source_embed(source_id=source_id))
         audit_record(
             actor=actor,
             action="assistant.knowledge_source.create",
@@ -341,6 +374,9 @@ def knowledge_source_update(
             )
         if {"title", "question", "body"} & set(changes):
             _write_chunks(source)
+            if embeddings_enabled():
+                source_id = source.pk
+                transaction.on_commit(lambda: knowledge_source_embed(source_id=source_id))
         _bump_index_version()
         audit_record(
             actor=actor, action="assistant.knowledge_source.update", target=source, changes=changes
@@ -376,6 +412,29 @@ class AskResult:
         }
 
 
+def _query_vector(actor: Any, question: str, provider: Provider) -> list[float] | None:
+    """The question's embedding when embeddings are configured (the call is logged)."""
+    if not embeddings_enabled() or provider.name == "local":
+        return None
+    holder: dict[str, list[float] | None] = {}
+
+    def call(p: Provider) -> Completion:
+        if p.name == "local":
+            holder["vector"] = None
+            return Completion(text="", provider="local", model="none", note="no embeddings")
+        vectors = p.embed([question])
+        holder["vector"] = vectors[0] if vectors else None
+        return Completion(
+            text="",
+            provider=p.name,
+            model=settings.URAKATA_AI_EMBEDDING_MODEL,
+            masked_entities=getattr(p, "last_masked", 0),
+        )
+
+    ai_run(user=actor, feature="embed_query", call=call, provider=provider)
+    return holder.get("vector")
+
+
 NOT_FOUND = "該当する情報がナレッジに見つかりませんでした。担当部署へ問い合わせできます。"
 
 
@@ -390,7 +449,9 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
             "質問が長すぎます。", errors={"question": ["1000文字以内で入力してください。"]}
         )
     provider = provider or get_provider()
-    hits, confidence = selectors.kb_search(actor=actor, question=question, k=5, provider=provider)
+    hits, confidence = selectors.kb_search(
+        actor=actor, question=question, k=5, query_vector=_query_vector(actor, question, provider)
+    )
     sources = [
         {
             "title": hit.source.title,
@@ -759,3 +820,23 @@ def minutes_propose_share(*, actor: Any, summary: MeetingSummary) -> ReviewItem:
         body="\n".join(lines),
         summary=summary,
     )
+
+
+def provider_check(*, actor: Any) -> dict[str, Any]:
+    """Ask the configured provider for a one-word reply; the result and any fallback are logged."""
+    require(actor, "assistant.configure")
+    provider = get_provider()
+    started = time.perf_counter()
+    try:
+        completion = ai_run(
+            user=actor, feature="check", call=lambda p: p.check(), provider=provider
+        )
+    except ProviderError as error:
+        return {"ok": False, "provider": provider.name, "detail": str(error), "latency_ms": 0}
+    latency = round((time.perf_counter() - started) * 1000)
+    return {
+        "ok": not completion.fallback,
+        "provider": completion.provider,
+        "detail": completion.note or completion.text[:80],
+        "latency_ms": latency,
+    }

@@ -21,4 +21,5 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
     path("usage/", views.usage, name="usage"),
+    path("settings/", views.ai_settings, name="settings"),
 ]

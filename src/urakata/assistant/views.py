@@ -454,3 +454,30 @@ def usage(request: HttpRequest) -> HttpResponse:
             "backlog": selectors.review_backlog(actor=request.user),
         },
     )
+
+
+# ---------------------------------------------------------------- configuration (admin)
+
+
+@_guard
+def ai_settings(request: HttpRequest) -> HttpResponse:
+    """AI設定: which provider answers, its model and endpoint, thresholds; a connection test."""
+    require(request.user, "assistant.configure")
+    result = None
+    if request.method == "POST":
+        result = services.provider_check(actor=request.user)
+    return render(
+        request,
+        "assistant/settings.html",
+        {
+            "provider": settings.URAKATA_AI_PROVIDER,
+            "base_url": settings.OPENAI_BASE_URL,
+            "has_key": bool(settings.OPENAI_API_KEY),
+            "model": settings.URAKATA_AI_MODEL,
+            "embedding_model": settings.URAKATA_AI_EMBEDDING_MODEL,
+            "timeout": settings.URAKATA_AI_TIMEOUT,
+            "min_confidence": settings.URAKATA_AI_MIN_CONFIDENCE,
+            "max_upload": settings.URAKATA_MAX_UPLOAD_BYTES,
+            "result": result,
+        },
+    )

@@ -35,6 +35,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("AIアシスタント"), _("タスク"), "assistant:task_list", "assistant.ask", "✅"),
     NavItem(_("AIアシスタント"), _("レビュー"), "assistant:review_list", "assistant.review", "🔍"),
     NavItem(_("AIアシスタント"), _("AI活用状況"), "assistant:usage", "assistant.view_usage", "📈"),
+    NavItem(_("AIアシスタント"), _("AI設定"), "assistant:settings", "assistant.configure", "⚙"),
     NavItem(_("管理"), _("監査ログ"), "web:audit_list", "core.view_audit", "🔒"),
     NavItem(_("管理"), _("APIトークン"), "web:token_list", "core.manage_tokens", "🔑"),
 ]

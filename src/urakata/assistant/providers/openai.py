@@ -47,6 +47,7 @@ class OpenAIProvider:
         self.timeout = timeout
         self._masker = masker
         self._transport = transport
+        self.last_masked = 0
 
     def _get_masker(self) -> Masker:
         if isinstance(self._masker, Masker):
@@ -151,6 +152,7 @@ class OpenAIProvider:
             return None
         session = self._get_masker().session()
         inputs = [session.mask(t).masked for t in texts]
+        self.last_masked = session.entity_count
         body = self._post(
             "/embeddings", {"model": self.embedding_model, "input": inputs}, session.entity_count
         )

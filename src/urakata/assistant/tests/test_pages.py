@@ -107,3 +107,11 @@ def test_create_faq_and_tasks_from_pages(client_for: Any, content: dict[str, Any
     owner.force_login(content["asker"])
     owner.post(f"/assistant/minutes/{content['summary'].pk}/", {"action": "tasks", "item": ["0"]})
     assert AssistantTask.objects.get().title == "資料を作成します。"
+
+
+def test_settings_page_is_for_admin(client_for: Any) -> None:
+    assert client_for(Role.AI_OPERATOR).get("/assistant/settings/").status_code == 403
+    admin = client_for(Role.ADMIN)
+    assert admin.get("/assistant/settings/").status_code == 200
+    response = admin.post("/assistant/settings/")
+    assert "local: OK" in response.content.decode()

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from urakata.assistant import services
-from urakata.assistant.models import AICallLog
+from urakata.assistant.models import AICallLog, KnowledgeChunk
 from urakata.assistant.providers import (
     LocalProvider,
     OpenAIProvider,
@@ -64,7 +64,12 @@ class FakeChatServer:
                     return
                 if self.path.endswith("/embeddings"):
                     data = [
-                        {"embedding": [1.0, 0.0, float(i)]} for i, _ in enumerate(body["input"])
+                        {
+                            "embedding": [1.0, 0.0, 0.0]
+                            if ("自転車" in t or "チャリ" in t)
+                            else [0.0, 1.0, 0.0]
+                        }
+                        for t in body["input"]
                     ]
                     payload: dict[str, Any] = {"data": data}
                 elif server.mode == "garbage":
@@ -199,7 +204,7 @@ def test_summaries_and_embeddings_are_masked(chat_server: FakeChatServer, people
     completion = provider.summarize(text="緑川一郎が090-1234-5678に連絡する。")
     assert completion.text == "緑川一郎が担当"
     vectors = provider.embed(["緑川さんの住所は東京都渋谷区渋谷2-1-1"])
-    assert vectors == [[1.0, 0.0, 0.0]]
+    assert vectors == [[0.0, 1.0, 0.0]]
     sent = chat_server.sent_text()
     assert "緑川" not in sent and "090-1234-5678" not in sent and "渋谷2-1-1" not in sent
     assert "Authorization" not in chat_server.headers[0]
@@ -248,3 +253,26 @@ def test_ai_check_command(openai_settings: FakeChatServer) -> None:
         call_command("ai", "check", stdout=out)
     assert "NG  openai: HTTP 500" in out.getvalue()
     assert "local provider works" in out.getvalue()
+
+
+def test_embeddings_after_commit_and_fused_retrieval(
+    openai_settings: FakeChatServer,
+    people: None,
+    make_user: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.URAKATA_AI_EMBEDDING_MODEL = "embed-model"
+    with django_capture_on_commit_callbacks(execute=True):
+        bike = make_faq("自転車通勤はできますか", "申請すれば可能です。担当は緑川一郎さんです。")
+        make_faq("来客用駐車場はありますか", "地下に3台分あります。")
+    chunks = KnowledgeChunk.objects.order_by("source_id")
+    assert [c.embedding for c in chunks] == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    embed_logs = AICallLog.objects.filter(feature="embed")
+    assert embed_logs.count() == 2 and sum(log.masked_entities for log in embed_logs) == 1
+    assert "緑川" not in openai_settings.sent_text()
+    user = make_user(Role.EMPLOYEE)
+    # "チャリ通" shares no token with the FAQ: only the vector ranking finds it.
+    result = services.assistant_ask(actor=user, question="チャリ通したい")
+    assert result.sources[0]["title"] == bike.title
+    assert AICallLog.objects.filter(feature="embed_query", user=user).count() == 1
