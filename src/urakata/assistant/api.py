@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -172,7 +173,7 @@ def upload_source(
     title: Form[str] = "",
 ) -> tuple[int, KnowledgeSource]:
     require(request.user, "assistant.manage_knowledge")
-    if (file.size or 0) > services.settings.URAKATA_MAX_UPLOAD_BYTES:
+    if (file.size or 0) > settings.URAKATA_MAX_UPLOAD_BYTES:
         raise ValidationFailed(
             "ファイルを取り込めません。", errors={"file": ["ファイルが大きすぎます。"]}
         )
