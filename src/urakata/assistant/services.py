@@ -111,6 +111,7 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
             "質問が長すぎます。", errors={"question": ["1000文字以内で入力してください。"]}
         )
     provider = provider or get_provider()
+    started = time.perf_counter()
     hits, confidence = selectors.kb_search(
         actor=actor, question=question, k=5, query_vector=_query_vector(actor, question, provider)
     )
@@ -130,7 +131,7 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
             user=actor,
             feature="kb_ask",
             completion=Completion(text="", provider="local", model="bm25", note="not found"),
-            latency_ms=0,
+            latency_ms=round((time.perf_counter() - started) * 1000),
         )
         return AskResult(question, NOT_FOUND, confidence, False, sources, desk)
     passages = [hit.passage() for hit in hits[:3]]
