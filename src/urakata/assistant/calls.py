@@ -64,10 +64,12 @@ def ai_run(
     feature: str,
     call: Callable[[Provider], Completion],
     provider: Provider | None = None,
+    started: float | None = None,
 ) -> Completion:
     """Run `call` on the configured provider; on failure fall back to local with a visible note."""
     provider = provider or get_provider()
-    started = time.perf_counter()
+    # `started` lets a feature count its own preparation (retrieval) in the logged latency.
+    started = time.perf_counter() if started is None else started
     try:
         result = call(provider)
     except ProviderError as error:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from urakata.assistant import services
+from urakata.assistant import selectors, services
 from urakata.assistant.models import AICallLog, KnowledgeSource, ReviewItem
 from urakata.org.models import Employee
 
@@ -184,9 +184,7 @@ def _seed_usage(*, today: dt.date, rng: random.Random) -> None:
                     created.append(log)
             if created:
                 day = rng.randint(1, 27)
-                month_start = (today.replace(day=1) - dt.timedelta(days=31 * months_ago)).replace(
-                    day=1
-                )
+                month_start = selectors.month_start(today, months_ago)
                 moment = timezone.make_aware(
                     dt.datetime.combine(min(month_start.replace(day=day), today), dt.time(10))
                 )

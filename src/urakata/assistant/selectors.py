@@ -338,11 +338,16 @@ class UsageRow:
         return round(100 * self.users / self.headcount) if self.headcount else 0
 
 
+def month_start(day: dt.date, months_back: int = 0) -> dt.date:
+    """The first day of the month `months_back` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def usage_by_department(*, actor: Any, months: int = 6) -> list[UsageRow]:
     """AI calls and distinct users per department and month, with the usage rate (AI活用率)."""
     require(actor, "assistant.view_usage")
-    today = timezone.localdate()
-    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    first = month_start(timezone.localdate(), months - 1)
     rows = (
         AICallLog.objects.filter(created_at__date__gte=first)
         .annotate(month=TruncMonth("created_at"))

@@ -140,6 +140,7 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
         feature="kb_ask",
         provider=provider,
         call=lambda p: p.answer(question=question, passages=passages),
+        started=started,
     )
     return AskResult(
         question,

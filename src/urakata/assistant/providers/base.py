@@ -18,7 +18,9 @@ class Passage:
 
     @property
     def label(self) -> str:
-        return f"{self.title} > {self.heading}" if self.heading else self.title
+        if self.heading and self.heading != self.title:
+            return f"{self.title} > {self.heading}"
+        return self.title
 
 
 @dataclass

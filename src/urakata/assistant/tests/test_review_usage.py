@@ -218,3 +218,9 @@ def test_lists_do_not_grow_queries(make_user: Any, client_for: Any, url: str) ->
         item.save()
         make_source(title=f"s{i}", audience="hr,general_affairs")
     assert count() == few
+
+
+def test_month_start_crosses_years() -> None:
+    assert selectors.month_start(dt.date(2026, 1, 15), 2) == dt.date(2025, 11, 1)
+    assert selectors.month_start(dt.date(2026, 11, 30), 0) == dt.date(2026, 11, 1)
+    assert selectors.month_start(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 1)
