@@ -162,3 +162,42 @@ def test_inquiry_list_query_count_is_constant(client_for: Any, make_user: Any) -
     few = count()
     InquiryFactory.create_batch(15)
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", "/api/v1/assistant/ask"),
+        ("post", "/api/v1/assistant/mask"),
+        ("get", "/api/v1/assistant/sources"),
+        ("post", "/api/v1/assistant/sources"),
+        ("post", "/api/v1/assistant/uploads"),
+        ("get", "/api/v1/assistant/inquiries"),
+        ("post", "/api/v1/assistant/inquiries"),
+        ("get", "/api/v1/assistant/review"),
+        ("get", "/api/v1/assistant/minutes"),
+        ("post", "/api/v1/assistant/minutes"),
+        ("get", "/api/v1/assistant/tasks"),
+        ("get", "/api/v1/assistant/usage"),
+    ],
+)
+def test_anonymous_gets_401_everywhere(client: Client, method: str, url: str) -> None:
+    response = getattr(client, method)(url, {}, content_type="application/json")
+    assert response.status_code == 401
+    assert not Inquiry.objects.exists() and not AICallLog.objects.exists()
+
+
+def test_mask_endpoint(client_for: Any) -> None:
+    body = (
+        client_for(Role.EMPLOYEE)
+        .post(
+            "/api/v1/assistant/mask",
+            {"text": "連絡先 03-1234-5678"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert body == {
+        "masked": "連絡先 [PHONE_1]",
+        "entities": [{"type": "PHONE", "start": 4, "end": 16, "text": "03-1234-5678"}],
+    }
