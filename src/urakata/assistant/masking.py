@@ -107,6 +107,15 @@ _ADDRESS = re.compile(
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _TWELVE = re.compile(r"(?<![\d-])(\d{4})[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
 _MY_NUMBER_KEYWORDS = re.compile(r"(個人番号|マイナンバー|my ?number)", re.IGNORECASE)
+# A 12-digit number right after one of these labels is that kind of number, not a 個人番号
+# (about one random 12-digit number in ten has a valid check digit).
+_OTHER_NUMBER_LABELS = re.compile(
+    r"(注文番号|伝票番号|お客様番号|顧客番号|会員番号|請求書番号|受付番号|管理番号|製造番号|"
+    r"シリアル|注文No|伝票No|問合せ番号|問い合わせ番号|追跡番号)[^\d\n]{0,4}$",
+    re.IGNORECASE,
+)
+# A known surname right after these labels is a person even without an honorific.
+_PERSON_LABELS = ("担当者", "担当", "氏名", "名前", "申請者", "依頼者", "宛先", "差出人")
 _PHONE = re.compile(
     r"(?<![\d\-+])(?:\+81[ -]?\(?0?\)?|0)\d{1,4}(?:[ -]|\)|\) )?\(?\d{1,4}\)?[ -]?\d{3,4}(?![\d])"
 )
@@ -234,8 +243,11 @@ class Masker:
                 for length in self._honorific_lengths:
                     candidate = text[i : i + length]
                     if (
-                        candidate in self._before_honorific
-                        and text.startswith(HONORIFICS, i + length)
+                        i + length <= n
+                        and candidate in self._before_honorific
+                        and (
+                            text.startswith(HONORIFICS, i + length) or _after_person_label(text, i)
+                        )
                         and not (i and _same_script(text[i - 1], candidate[0]))
                     ):
                         found = Entity(self._before_honorific[candidate], i, i + length, "")
@@ -253,7 +265,9 @@ class Masker:
         for m in _TWELVE.finditer(flat):
             digits = "".join(m.groups())
             context = flat[max(0, m.start() - 20) : m.start()]
-            if my_number_std.is_valid(digits) or _MY_NUMBER_KEYWORDS.search(context):
+            if _MY_NUMBER_KEYWORDS.search(context) or (
+                my_number_std.is_valid(digits) and not _OTHER_NUMBER_LABELS.search(context)
+            ):
                 yield Entity(MY_NUMBER, m.start(), m.end(), text[m.start() : m.end()])
         for m in _PHONE.finditer(flat):
             digits = re.sub(r"\D", "", m.group(0))
@@ -336,6 +350,12 @@ class MaskSession:
 
     def restore(self, text: str) -> str:
         return restore(text, self.mapping)
+
+
+def _after_person_label(text: str, start: int) -> bool:
+    """ "担当者:中村" / "氏名 中村": a label, then optional colon or space, then the name."""
+    before = text[max(0, start - 6) : start].rstrip(" 　:：")
+    return before.endswith(_PERSON_LABELS)
 
 
 def _script(ch: str) -> str:

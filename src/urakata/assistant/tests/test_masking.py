@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from urakata.assistant.directory import directory_masker
-from urakata.assistant.eval.masking_eval import evaluate, load_cases, roster_masker
+from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
 from urakata.assistant.masking import Masker, PersonName, restore
 from urakata.org.tests.factories import CounterpartyFactory, EmployeeFactory
 
@@ -96,6 +96,18 @@ def test_labelled_set_is_large_and_scores_high() -> None:
     assert scores["ALL"].precision >= 0.95 and scores["ALL"].recall >= 0.95
     for kind in ("MY_NUMBER", "PHONE", "EMAIL", "BANK_ACCOUNT"):
         assert scores[kind].recall == 1.0, kind
+    holdout = load_cases(HERE / "mask_cases_holdout.txt")
+    assert len(holdout) >= 40
+    held, _ = evaluate(holdout, roster_masker())
+    assert held["ALL"].precision >= 0.95 and held["ALL"].recall >= 0.9
+
+
+def test_name_at_end_of_text_after_a_label(masker: Masker) -> None:
+    assert [(e.start, e.end) for e in masker.find("担当: 林")] == [(4, 5)]
+    assert [(e.type, e.text) for e in masker.find("お客様番号 202412310006")] == []
+    assert [(e.type, e.text) for e in masker.find("個人番号 202412310006")] == [
+        ("MY_NUMBER", "202412310006")
+    ]
 
 
 @pytest.mark.django_db

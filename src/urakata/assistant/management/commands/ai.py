@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.assistant import services
 from urakata.assistant.directory import directory_masker
-from urakata.assistant.eval.masking_eval import evaluate, load_cases, roster_masker
+from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.assistant.masking import ENTITY_TYPES
 from urakata.assistant.providers import LocalProvider, ProviderError, get_provider
@@ -49,18 +49,25 @@ class Command(BaseCommand):
             self.stdout.write(result.masked)
 
     def _mask_eval(self, options: dict[str, Any]) -> None:
-        cases = load_cases()
-        scores, mistakes = evaluate(cases, roster_masker())
-        self.stdout.write(f"PII masking: {len(cases)} sentences, exact span match")
-        self.stdout.write(f"{'type':<14}{'gold':>6}{'found':>7}{'precision':>11}{'recall':>8}")
-        for kind in (*ENTITY_TYPES, "ALL"):
-            s = scores[kind]
-            self.stdout.write(
-                f"{kind:<14}{s.tp + s.fn:>6}{s.tp + s.fp:>7}{s.precision:>11.3f}{s.recall:>8.3f}"
-            )
-        if options["verbose"]:
-            for kind, sentence, span in mistakes:
-                self.stdout.write(f"  {kind} {span}  in  {sentence}")
+        masker = roster_masker()
+        for label, path in (
+            ("development set (the masker was tuned on it)", HERE / "mask_cases.txt"),
+            ("held-out set (never used for tuning)", HERE / "mask_cases_holdout.txt"),
+        ):
+            cases = load_cases(path)
+            scores, mistakes = evaluate(cases, masker)
+            self.stdout.write(f"PII masking, {label}: {len(cases)} sentences, exact span match")
+            self.stdout.write(f"{'type':<14}{'gold':>6}{'found':>7}{'precision':>11}{'recall':>8}")
+            for kind in (*ENTITY_TYPES, "ALL"):
+                s = scores[kind]
+                self.stdout.write(
+                    f"{kind:<14}{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
+                    f"{s.precision:>11.3f}{s.recall:>8.3f}"
+                )
+            if options["verbose"]:
+                for kind, sentence, span in mistakes:
+                    self.stdout.write(f"  {kind} {span}  in  {sentence}")
+            self.stdout.write("")
 
     def _check(self, options: dict[str, Any]) -> None:
         provider = get_provider()
