@@ -211,7 +211,10 @@ class InquiryQuerySet(models.QuerySet["Inquiry"]):
 
 
 class Inquiry(models.Model):
-    """A question the assistant could not answer, escalated to a desk (問い合わせ)."""
+    """A question the assistant could not answer, escalated to a desk (問い合わせ).
+
+    Kept in this app for now; once the workflow app lands, escalations will be routed through it.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("未回答")
