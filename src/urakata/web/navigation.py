@@ -31,7 +31,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("AIアシスタント"), _("質問する"), "assistant:chat", "assistant.ask", "💬"),
     NavItem(_("AIアシスタント"), _("ナレッジ"), "assistant:source_list", "assistant.ask", "📚"),
     NavItem(_("AIアシスタント"), _("問い合わせ"), "assistant:inquiry_list", "assistant.ask", "📨"),
-    NavItem(_("AIアシスタント"), _("議事録"), "assistant:summary_list", "assistant.summarize", "📝"),
+    NavItem(
+        _("AIアシスタント"), _("議事録"), "assistant:summary_list", "assistant.summarize", "📝"
+    ),
     NavItem(_("AIアシスタント"), _("タスク"), "assistant:task_list", "assistant.ask", "✅"),
     NavItem(_("AIアシスタント"), _("レビュー"), "assistant:review_list", "assistant.review", "🔍"),
     NavItem(_("AIアシスタント"), _("AI活用状況"), "assistant:usage", "assistant.view_usage", "📈"),
