@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from urakata.assistant.api import router as assistant_router
 from urakata.core.api import API_AUTH
 from urakata.core.errors import DomainError
 from urakata.org.api import router as org_router
@@ -63,3 +64,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", org_router)
 api.add_router("/workflow", workflow_router)
+api.add_router("/assistant", assistant_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "urakata.org",
     "urakata.workflow",
     "urakata.web",
+    "urakata.assistant",
 ]
 
 MIDDLEWARE = [
@@ -208,4 +209,8 @@ URAKATA_AI_PROVIDER = env.str("URAKATA_AI_PROVIDER", default="local")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 URAKATA_AI_MODEL = env.str("URAKATA_AI_MODEL", default="")
+URAKATA_AI_EMBEDDING_MODEL = env.str("URAKATA_AI_EMBEDDING_MODEL", default="")
+URAKATA_AI_TIMEOUT = env.float("URAKATA_AI_TIMEOUT", default=20.0)
+# Below this retrieval confidence (0-100) the assistant says "not found" and offers escalation.
+URAKATA_AI_MIN_CONFIDENCE = env.int("URAKATA_AI_MIN_CONFIDENCE", default=50)
 URAKATA_OCR = env.str("URAKATA_OCR", default="tesseract")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("org/", include("urakata.org.urls")),
     path("workflow/", include("urakata.workflow.urls")),
+    path("assistant/", include("urakata.assistant.urls")),
     path("", include("urakata.web.urls")),
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 DEMO_SEEDERS: list[str] = [
     "urakata.org.demo.seed",
     "urakata.workflow.demo.seed",
+    "urakata.assistant.demo.seed",
 ]
 
 DEMO_LOGINS: list[tuple[str, str]] = [

@@ -53,6 +53,16 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("組織"), _("従業員"), "org:employee_list", "org.view_directory", "👥"),
     NavItem(_("組織"), _("部署"), "org:department_list", "org.view_directory", "🏢"),
     NavItem(_("組織"), _("取引先"), "org:counterparty_list", "org.view_counterparties", "🤝"),
+    NavItem(_("AIアシスタント"), _("質問する"), "assistant:chat", "assistant.ask", "💬"),
+    NavItem(_("AIアシスタント"), _("ナレッジ"), "assistant:source_list", "assistant.ask", "📚"),
+    NavItem(_("AIアシスタント"), _("問い合わせ"), "assistant:inquiry_list", "assistant.ask", "📨"),
+    NavItem(
+        _("AIアシスタント"), _("議事録"), "assistant:summary_list", "assistant.summarize", "📝"
+    ),
+    NavItem(_("AIアシスタント"), _("タスク"), "assistant:task_list", "assistant.ask", "✅"),
+    NavItem(_("AIアシスタント"), _("レビュー"), "assistant:review_list", "assistant.review", "🔍"),
+    NavItem(_("AIアシスタント"), _("AI活用状況"), "assistant:usage", "assistant.view_usage", "📈"),
+    NavItem(_("AIアシスタント"), _("AI設定"), "assistant:settings", "assistant.configure", "⚙"),
     NavItem(_("管理"), _("監査ログ"), "web:audit_list", "core.view_audit", "🔒"),
     NavItem(_("管理"), _("APIトークン"), "web:token_list", "core.manage_tokens", "🔑"),
     NavItem(_("管理"), _("ログインロック"), "web:login_locks", "core.manage_logins", "🚪"),

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AssistantConfig(AppConfig):
+    name = "urakata.assistant"
+    label = "assistant"
+    verbose_name = "AIアシスタント"
+
+    def ready(self) -> None:
+        # Capabilities are registered at import time of the permissions module.
+        from urakata.assistant import permissions  # noqa: F401

@@ -1,0 +1,122 @@
+"""`urakata ai mask|mask-eval|check|summarize`: the masker, providers and minutes from the shell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from urakata.assistant import services
+from urakata.assistant.directory import directory_masker
+from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
+from urakata.assistant.management.commands._common import acting_user, dumps
+from urakata.assistant.masking import ENTITY_TYPES
+from urakata.assistant.providers import LocalProvider, ProviderError, get_provider
+from urakata.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "AI assistant tools: mask TEXT, mask-eval, check, summarize FILE."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        mask = sub.add_parser("mask", help="mask personal data in TEXT")
+        mask.add_argument("text")
+        mask.add_argument("--json", action="store_true")
+        evaluation = sub.add_parser(
+            "mask-eval", help="precision/recall per type on the labelled set"
+        )
+        evaluation.add_argument("--verbose", action="store_true", help="list every mistake")
+        sub.add_parser("check", help="which provider answers, and whether it works")
+        summarize = sub.add_parser("summarize", help="minutes from a transcript file")
+        summarize.add_argument("file")
+        summarize.add_argument("--date", help="meeting date YYYY-MM-DD (default: today)")
+        summarize.add_argument("--as", dest="username")
+        summarize.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["action"].replace("-", "_"))(options)
+
+    def _mask(self, options: dict[str, Any]) -> None:
+        result = directory_masker().mask(options["text"])
+        if options["json"]:
+            self.stdout.write(dumps(result.as_dict()))
+        else:
+            self.stdout.write(result.masked)
+
+    def _mask_eval(self, options: dict[str, Any]) -> None:
+        masker = roster_masker()
+        for label, path in (
+            ("development set (the masker was tuned on it)", HERE / "mask_cases.txt"),
+            ("held-out set (never used for tuning)", HERE / "mask_cases_holdout.txt"),
+        ):
+            cases = load_cases(path)
+            scores, mistakes = evaluate(cases, masker)
+            self.stdout.write(f"PII masking, {label}: {len(cases)} sentences, exact span match")
+            self.stdout.write(f"{'type':<14}{'gold':>6}{'found':>7}{'precision':>11}{'recall':>8}")
+            for kind in (*ENTITY_TYPES, "ALL"):
+                s = scores[kind]
+                self.stdout.write(
+                    f"{kind:<14}{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
+                    f"{s.precision:>11.3f}{s.recall:>8.3f}"
+                )
+            if options["verbose"]:
+                for kind, sentence, span in mistakes:
+                    self.stdout.write(f"  {kind} {span}  in  {sentence}")
+            self.stdout.write("")
+
+    def _check(self, options: dict[str, Any]) -> None:
+        provider = get_provider()
+        self.stdout.write(
+            f"provider: {provider.name} (URAKATA_AI_PROVIDER={settings.URAKATA_AI_PROVIDER})"
+        )
+        if provider.name == "openai":
+            self.stdout.write(f"  base URL: {settings.OPENAI_BASE_URL or '(not set)'}")
+            self.stdout.write(f"  model: {provider.model}")
+        started = time.perf_counter()
+        try:
+            reply = provider.check()
+        except ProviderError as error:
+            self.stdout.write(self.style.ERROR(f"NG  {provider.name}: {error}"))
+            LocalProvider().check()
+            self.stdout.write("OK  local provider works; answers will fall back to it.")
+            raise SystemExit(1) from error
+        ms = round((time.perf_counter() - started) * 1000)
+        self.stdout.write(
+            self.style.SUCCESS(f"OK  {provider.name} answered in {ms} ms: {reply.text[:60]!r}")
+        )
+
+    def _summarize(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} not found")
+        meeting_date = dt.date.fromisoformat(options["date"]) if options["date"] else None
+        try:
+            result = services.minutes_generate(
+                actor=acting_user(options["username"]),
+                transcript=path.read_text(encoding="utf-8-sig"),
+                name=path.name,
+                meeting_date=meeting_date,
+            )
+        except DomainError as error:
+            raise CommandError(f"{error.message} {error.errors}") from error
+        data = {
+            "summary": result["summary"],
+            "decisions": result["decisions"],
+            "action_items": [
+                {"text": a["text"], "owner": a["owner"], "due": a["due"]}
+                for a in result["action_items"]
+            ],
+        }
+        if options["json"]:
+            self.stdout.write(dumps(data))
+            return
+        self.stdout.write("要約:\n" + data["summary"])
+        self.stdout.write("決定事項:\n" + "\n".join(f"- {d}" for d in data["decisions"]))
+        self.stdout.write("アクションアイテム:")
+        for item in data["action_items"]:
+            self.stdout.write(f"- {item['text']} (担当: {item['owner']}, 期限: {item['due']})")

@@ -1,0 +1,378 @@
+"""Assistant writes: asking (logged AI calls), inquiries, the review queue.
+
+Knowledge-base writes live in `knowledge.py`, minutes and tasks in `minutes.py`, the AI call
+gateway in `calls.py`; they are re-exported here so callers have one entry point.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from urakata.assistant import selectors
+from urakata.assistant.calls import ai_call_log_record as ai_call_log_record
+from urakata.assistant.calls import ai_run as ai_run
+from urakata.assistant.knowledge import embeddings_enabled as embeddings_enabled
+from urakata.assistant.knowledge import knowledge_file_ingest as knowledge_file_ingest
+from urakata.assistant.knowledge import knowledge_source_create as knowledge_source_create
+from urakata.assistant.knowledge import knowledge_source_embed as knowledge_source_embed
+from urakata.assistant.knowledge import knowledge_source_update as knowledge_source_update
+from urakata.assistant.knowledge import parse_audience as parse_audience
+from urakata.assistant.minutes import meeting_summary_create as meeting_summary_create
+from urakata.assistant.minutes import minutes_generate as minutes_generate
+from urakata.assistant.minutes import task_complete as task_complete
+from urakata.assistant.minutes import tasks_from_action_items as tasks_from_action_items
+from urakata.assistant.models import (
+    Desk,
+    Inquiry,
+    KnowledgeSource,
+    MeetingSummary,
+    ReviewItem,
+)
+from urakata.assistant.providers import (
+    Completion,
+    Provider,
+    ProviderError,
+    get_provider,
+)
+from urakata.core.audit import audit_record
+from urakata.core.errors import Conflict, ValidationFailed
+from urakata.core.permissions import require
+
+Errors = dict[str, list[str]]
+
+# ---------------------------------------------------------------- asking
+
+
+@dataclass
+class AskResult:
+    """The answer shown to the user, its confidence and the sources it quotes."""
+
+    question: str
+    answer: str
+    confidence: int
+    found: bool
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    desk: str = ""
+    note: str = ""
+    provider: str = "local"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "confidence": self.confidence,
+            "found": self.found,
+            "sources": self.sources,
+            "desk": self.desk,
+            "note": self.note,
+            "provider": self.provider,
+        }
+
+
+def _query_vector(actor: Any, question: str, provider: Provider) -> list[float] | None:
+    """The question's embedding when embeddings are configured (the call is logged)."""
+    if not embeddings_enabled() or provider.name == "local":
+        return None
+    holder: dict[str, list[float] | None] = {}
+
+    def call(p: Provider) -> Completion:
+        if p.name == "local":
+            holder["vector"] = None
+            return Completion(text="", provider="local", model="none", note="no embeddings")
+        vectors = p.embed([question])
+        holder["vector"] = vectors[0] if vectors else None
+        return Completion(
+            text="",
+            provider=p.name,
+            model=settings.URAKATA_AI_EMBEDDING_MODEL,
+            masked_entities=getattr(p, "last_masked", 0),
+        )
+
+    ai_run(user=actor, feature="embed_query", call=call, provider=provider)
+    return holder.get("vector")
+
+
+NOT_FOUND = "該当する情報がナレッジに見つかりませんでした。担当部署へ問い合わせできます。"
+
+
+def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None) -> AskResult:
+    """Answer from the knowledge the actor may read; below the threshold, say "not found"."""
+    require(actor, "assistant.ask")
+    question = (question or "").strip()
+    if not question:
+        raise ValidationFailed("質問を入力してください。", errors={"question": ["必須です。"]})
+    if len(question) > 1000:
+        raise ValidationFailed(
+            "質問が長すぎます。", errors={"question": ["1000文字以内で入力してください。"]}
+        )
+    provider = provider or get_provider()
+    started = time.perf_counter()
+    hits, confidence = selectors.kb_search(
+        actor=actor, question=question, k=5, query_vector=_query_vector(actor, question, provider)
+    )
+    sources = [
+        {
+            "title": hit.source.title,
+            "heading": hit.chunk.heading,
+            "url": hit.url,
+            "excerpt": hit.chunk.text[:160],
+            "score": round(hit.score, 3),
+        }
+        for hit in hits[:3]
+    ]
+    desk = selectors.suggest_desk(question, hits)
+    if not hits or confidence < settings.URAKATA_AI_MIN_CONFIDENCE:
+        ai_call_log_record(
+            user=actor,
+            feature="kb_ask",
+            completion=Completion(text="", provider="local", model="bm25", note="not found"),
+            latency_ms=round((time.perf_counter() - started) * 1000),
+        )
+        return AskResult(question, NOT_FOUND, confidence, False, sources, desk)
+    passages = [hit.passage() for hit in hits[:3]]
+    completion = ai_run(
+        user=actor,
+        feature="kb_ask",
+        provider=provider,
+        call=lambda p: p.answer(question=question, passages=passages),
+        started=started,
+    )
+    return AskResult(
+        question,
+        completion.text,
+        confidence,
+        True,
+        sources,
+        desk,
+        completion.note,
+        completion.provider,
+    )
+
+
+# ---------------------------------------------------------------- inquiries (escalation)
+
+
+def inquiry_create(*, actor: Any, question: str, desk: str = "", confidence: int = 0) -> Inquiry:
+    """Escalate a question to the owning desk (総務 / 人事 / 経理)."""
+    require(actor, "assistant.ask")
+    errors: Errors = {}
+    question = (question or "").strip()
+    if not question:
+        errors["question"] = ["質問を入力してください。"]
+    if desk and desk not in Desk.values:
+        errors["desk"] = ["窓口は general_affairs / hr / accounting のいずれかです。"]
+    if errors:
+        raise ValidationFailed("問い合わせを登録できません。", errors=errors)
+    desk = desk or selectors.suggest_desk(question, [])
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(
+            asked_by=actor,
+            question=question[:4000],
+            desk=desk,
+            confidence=max(0, min(100, int(confidence))),
+        )
+        audit_record(
+            actor=actor,
+            action="assistant.inquiry.create",
+            target=inquiry,
+            changes={"desk": desk, "confidence": inquiry.confidence},
+        )
+    return inquiry
+
+
+def inquiry_answer(
+    *, actor: Any, inquiry: Inquiry, answer: str, propose_faq: bool = True
+) -> Inquiry:
+    """Desk staff answer; the Q&A is proposed as a new FAQ entry into the review queue."""
+    require(actor, "assistant.answer_inquiries")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed("回答を入力してください。", errors={"answer": ["必須です。"]})
+    with transaction.atomic():
+        inquiry = (
+            Inquiry.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=inquiry.pk)
+        )
+        if inquiry.asked_by_id == actor.pk and not getattr(actor, "is_superuser", False):
+            raise Conflict("自分の問い合わせには回答できません。")
+        old_status = inquiry.status
+        inquiry.answer = answer
+        inquiry.answered_by = actor
+        inquiry.answered_at = timezone.now()
+        inquiry.status = Inquiry.Status.ANSWERED
+        inquiry.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+        if propose_faq and not inquiry.review_items.exists():
+            ReviewItem.objects.create(
+                kind=ReviewItem.Kind.FAQ,
+                title=inquiry.question[:200],
+                question=inquiry.question[:500],
+                body=answer,
+                desk=inquiry.desk,
+                inquiry=inquiry,
+                proposed_by=actor,
+            )
+        audit_record(
+            actor=actor,
+            action="assistant.inquiry.answer",
+            target=inquiry,
+            changes={"status": [old_status, inquiry.status], "proposed_faq": propose_faq},
+        )
+    return inquiry
+
+
+# ---------------------------------------------------------------- review queue
+
+
+def review_propose(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    body: str,
+    question: str = "",
+    desk: str = "",
+    target_source: KnowledgeSource | None = None,
+    summary: MeetingSummary | None = None,
+) -> ReviewItem:
+    """Put AI output or a proposed edit into the review queue."""
+    errors: Errors = {}
+    if kind not in ReviewItem.Kind.values:
+        errors["kind"] = ["種類が不正です。"]
+    if not (title or "").strip():
+        errors["title"] = ["必須です。"]
+    if not (body or "").strip():
+        errors["body"] = ["必須です。"]
+    if kind == ReviewItem.Kind.SOURCE_UPDATE and target_source is None:
+        errors["target_source"] = ["更新するナレッジを指定してください。"]
+    if errors:
+        raise ValidationFailed("レビューに登録できません。", errors=errors)
+    with transaction.atomic():
+        item = ReviewItem.objects.create(
+            kind=kind,
+            title=title.strip()[:200],
+            question=(question or "")[:500],
+            body=body.strip(),
+            desk=desk,
+            target_source=target_source,
+            summary=summary,
+            proposed_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(
+            actor=actor, action="assistant.review.propose", target=item, changes={"kind": kind}
+        )
+    return item
+
+
+def review_approve(
+    *,
+    actor: Any,
+    item: ReviewItem,
+    title: str | None = None,
+    question: str | None = None,
+    body: str | None = None,
+) -> ReviewItem:
+    """An ai_operator approves (optionally edited): the item becomes or updates knowledge."""
+    require(actor, "assistant.review")
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ReviewItem.Status.PENDING:
+            raise Conflict("このレビュー項目は既に処理されています。")
+        edited = {
+            k: v
+            for k, v in (("title", title), ("question", question), ("body", body))
+            if v is not None and v.strip() and v.strip() != getattr(item, k)
+        }
+        for name, value in edited.items():
+            setattr(item, name, value.strip())
+        if item.kind == ReviewItem.Kind.SOURCE_UPDATE and item.target_source is not None:
+            source = knowledge_source_update(
+                actor=actor, source=item.target_source, data={"body": item.body}
+            )
+        else:
+            kind = (
+                KnowledgeSource.Kind.FAQ
+                if item.kind == ReviewItem.Kind.FAQ
+                else KnowledgeSource.Kind.MINUTES
+            )
+            source = knowledge_source_create(
+                actor=actor,
+                data={
+                    "kind": kind,
+                    "title": item.title,
+                    "question": item.question or item.title,
+                    "body": item.body,
+                    "desk": item.desk,
+                    "audience": "all",
+                },
+            )
+        item.status = ReviewItem.Status.APPROVED
+        item.decided_by = actor
+        item.decided_at = timezone.now()
+        item.result_source = source
+        item.save()
+        audit_record(
+            actor=actor,
+            action="assistant.review.approve",
+            target=item,
+            changes={"edited": sorted(edited), "source": source.pk},
+        )
+    return item
+
+
+def review_reject(*, actor: Any, item: ReviewItem, note: str = "") -> ReviewItem:
+    """An ai_operator rejects the item; nothing becomes knowledge."""
+    require(actor, "assistant.review")
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ReviewItem.Status.PENDING:
+            raise Conflict("このレビュー項目は既に処理されています。")
+        item.status = ReviewItem.Status.REJECTED
+        item.decided_by = actor
+        item.decided_at = timezone.now()
+        item.decision_note = (note or "")[:500]
+        item.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            actor=actor, action="assistant.review.reject", target=item, changes={"note": note}
+        )
+    return item
+
+
+def minutes_propose_share(*, actor: Any, summary: MeetingSummary) -> ReviewItem:
+    """Propose the minutes as shared knowledge (waits for an ai_operator)."""
+    lines = [summary.summary, "", "## 決定事項", *[f"- {d}" for d in summary.decisions]]
+    lines += ["", "## アクションアイテム"]
+    for item in summary.action_items:
+        owner = item.get("owner") or "未定"
+        due = item.get("due") or "期限なし"
+        lines.append(f"- {item.get('text')}(担当: {owner}、期限: {due})")
+    return review_propose(
+        actor=actor,
+        kind=ReviewItem.Kind.MINUTES,
+        title=f"議事録: {summary.title}({summary.meeting_date:%Y-%m-%d})",
+        body="\n".join(lines),
+        summary=summary,
+    )
+
+
+def provider_check(*, actor: Any) -> dict[str, Any]:
+    """Ask the configured provider for a one-word reply; the result and any fallback are logged."""
+    require(actor, "assistant.configure")
+    provider = get_provider()
+    started = time.perf_counter()
+    try:
+        completion = ai_run(
+            user=actor, feature="check", call=lambda p: p.check(), provider=provider
+        )
+    except ProviderError as error:
+        return {"ok": False, "provider": provider.name, "detail": str(error), "latency_ms": 0}
+    latency = round((time.perf_counter() - started) * 1000)
+    return {
+        "ok": not completion.fallback,
+        "provider": completion.provider,
+        "detail": completion.note or completion.text[:80],
+        "latency_ms": latency,
+    }

@@ -1,0 +1,203 @@
+"""Answers: chat page and API, "not found" with one-click escalation, desk answers, FAQ proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from urakata.assistant import services
+from urakata.assistant.models import AICallLog, Inquiry, ReviewItem
+from urakata.assistant.tests.factories import InquiryFactory, make_faq
+from urakata.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def faq() -> None:
+    make_faq(
+        "経費精算の締め切りはいつですか",
+        "経費精算は翌月10日までに申請してください。",
+        desk="accounting",
+    )
+    make_faq("有給休暇は何日ありますか", "入社6か月後に10日付与されます。", desk="hr")
+
+
+def test_api_answers_with_sources(faq: None, client_for: Any) -> None:
+    client = client_for(Role.EMPLOYEE)
+    response = client.post(
+        "/api/v1/assistant/ask",
+        {"question": "経費精算の締め切りは?"},
+        content_type="application/json",
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert body["found"] is True and body["confidence"] >= 50
+    assert "翌月10日" in body["answer"]
+    assert body["sources"][0]["title"] == "経費精算の締め切りはいつですか"
+    assert body["sources"][0]["url"].startswith("/assistant/kb/")
+    assert AICallLog.objects.filter(feature="kb_ask", provider="local").count() == 1
+
+
+def test_below_threshold_says_not_found_and_suggests_desk(faq: None, client_for: Any) -> None:
+    client = client_for(Role.EMPLOYEE)
+    body = client.post(
+        "/api/v1/assistant/ask",
+        {"question": "社員食堂のメニューを変更したい"},
+        content_type="application/json",
+    ).json()
+    assert body["found"] is False and body["confidence"] < 50
+    assert "見つかりませんでした" in body["answer"]
+    assert body["desk"] == "general_affairs"
+
+
+def test_empty_question_is_422(client_for: Any) -> None:
+    response = client_for(Role.EMPLOYEE).post(
+        "/api/v1/assistant/ask", {"question": " "}, content_type="application/json"
+    )
+    assert response.status_code == 422 and "question" in response.json()["errors"]
+
+
+def test_anonymous_cannot_ask(client: Client) -> None:
+    response = client.post(
+        "/api/v1/assistant/ask", {"question": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert client.get("/assistant/").status_code == 302
+
+
+def test_chat_page_htmx_and_escalation_flow(faq: None, client_for: Any, make_user: Any) -> None:
+    client = client_for(Role.EMPLOYEE)
+    page = client.get("/assistant/")
+    assert page.status_code == 200 and "質問する" in page.content.decode()
+    partial = client.post(
+        "/assistant/ask/", {"question": "社員食堂のメニュー"}, HTTP_HX_REQUEST="true"
+    )
+    html = partial.content.decode()
+    assert (
+        "見つかりませんでした" in html and "担当部署に問い合わせる" in html and "<html" not in html
+    )
+    response = client.post(
+        "/assistant/escalate/",
+        {"question": "社員食堂のメニュー", "desk": "general_affairs", "confidence": "10"},
+    )
+    inquiry = Inquiry.objects.get()
+    assert response.status_code == 302 and response.url == f"/assistant/inquiries/{inquiry.pk}/"
+    assert (inquiry.desk, inquiry.status, inquiry.confidence) == ("general_affairs", "open", 10)
+
+    # Staff of 総務 answer in the app; the answer is proposed as an FAQ entry for review.
+    staff = client_for(Role.GENERAL_AFFAIRS)
+    assert "社員食堂のメニュー" in staff.get("/assistant/inquiries/").content.decode()
+    staff.post(
+        f"/assistant/inquiries/{inquiry.pk}/",
+        {"answer": "食堂委員会(総務部)に提案書を出してください。", "propose_faq": "on"},
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.status == "answered" and "食堂委員会" in inquiry.answer
+    item = ReviewItem.objects.get()
+    assert (item.kind, item.status, item.inquiry) == ("faq", "pending", inquiry)
+    # The asker sees the answer.
+    assert "食堂委員会" in client.get(f"/assistant/inquiries/{inquiry.pk}/").content.decode()
+
+
+def test_inquiry_scope_by_desk(client_for: Any, make_user: Any) -> None:
+    asker = make_user(Role.EMPLOYEE)
+    hr_question = services.inquiry_create(actor=asker, question="育休の期間は?", desk="hr")
+    accounting = client_for(Role.ACCOUNTING)
+    assert accounting.get(f"/api/v1/assistant/inquiries/{hr_question.pk}").status_code == 404
+    response = accounting.post(
+        f"/api/v1/assistant/inquiries/{hr_question.pk}/answer",
+        {"answer": "1年です"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    hr = client_for(Role.HR)
+    response = hr.post(
+        f"/api/v1/assistant/inquiries/{hr_question.pk}/answer",
+        {"answer": "原則1年です", "propose_faq": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["status"] == "answered"
+    assert not ReviewItem.objects.exists()
+    other = client_for(Role.EMPLOYEE)
+    assert other.get(f"/api/v1/assistant/inquiries/{hr_question.pk}").status_code == 404
+
+
+def test_plain_employee_cannot_answer(client_for: Any) -> None:
+    inquiry = InquiryFactory()
+    response = client_for(Role.EMPLOYEE).post(
+        f"/api/v1/assistant/inquiries/{inquiry.pk}/answer",
+        {"answer": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    inquiry.refresh_from_db()
+    assert inquiry.status == "open"
+
+
+def test_escalation_routes_by_keywords(make_user: Any) -> None:
+    user = make_user(Role.EMPLOYEE)
+    assert services.inquiry_create(actor=user, question="立替経費の振込日は?").desk == "accounting"
+    assert services.inquiry_create(actor=user, question="有給の残日数を知りたい").desk == "hr"
+    assert (
+        services.inquiry_create(actor=user, question="会議室の鍵をなくした").desk
+        == "general_affairs"
+    )
+
+
+def test_inquiry_list_query_count_is_constant(client_for: Any, make_user: Any) -> None:
+    client = client_for(Role.AI_OPERATOR)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/assistant/inquiries").status_code == 200
+            assert client.get("/assistant/inquiries/").status_code == 200
+        return len(ctx.captured_queries)
+
+    InquiryFactory.create_batch(2)
+    few = count()
+    InquiryFactory.create_batch(15)
+    assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", "/api/v1/assistant/ask"),
+        ("post", "/api/v1/assistant/mask"),
+        ("get", "/api/v1/assistant/sources"),
+        ("post", "/api/v1/assistant/sources"),
+        ("post", "/api/v1/assistant/uploads"),
+        ("get", "/api/v1/assistant/inquiries"),
+        ("post", "/api/v1/assistant/inquiries"),
+        ("get", "/api/v1/assistant/review"),
+        ("get", "/api/v1/assistant/minutes"),
+        ("post", "/api/v1/assistant/minutes"),
+        ("get", "/api/v1/assistant/tasks"),
+        ("get", "/api/v1/assistant/usage"),
+    ],
+)
+def test_anonymous_gets_401_everywhere(client: Client, method: str, url: str) -> None:
+    response = getattr(client, method)(url, {}, content_type="application/json")
+    assert response.status_code == 401
+    assert not Inquiry.objects.exists() and not AICallLog.objects.exists()
+
+
+def test_mask_endpoint(client_for: Any) -> None:
+    body = (
+        client_for(Role.EMPLOYEE)
+        .post(
+            "/api/v1/assistant/mask",
+            {"text": "連絡先 03-1234-5678"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert body == {
+        "masked": "連絡先 [PHONE_1]",
+        "entities": [{"type": "PHONE", "start": 4, "end": 16, "text": "03-1234-5678"}],
+    }

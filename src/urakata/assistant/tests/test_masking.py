@@ -1,0 +1,130 @@
+"""PII masking: every entity type, placeholders and restore, names from the org masters, CLI."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from urakata.assistant.directory import directory_masker
+from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
+from urakata.assistant.masking import Masker, PersonName, restore
+from urakata.org.tests.factories import CounterpartyFactory, EmployeeFactory
+
+
+@pytest.fixture
+def masker() -> Masker:
+    return Masker(
+        [
+            PersonName("山田", "太郎", "ヤマダ", "タロウ"),
+            PersonName("林", "美咲", "ハヤシ", "ミサキ"),
+        ],
+        [("株式会社青葉商事", "アオバショウジ")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("個人番号は123123123128です", [("MY_NUMBER", "123123123128")]),
+        ("マイナンバー 1234 5678 9012", [("MY_NUMBER", "1234 5678 9012")]),  # keyword, bad digit
+        ("注文番号 123456789012", []),  # bad check digit, no keyword
+        ("電話 03-1234-5678", [("PHONE", "03-1234-5678")]),
+        ("携帯０９０－１２３４－５６７８まで", [("PHONE", "０９０－１２３４－５６７８")]),
+        ("mail: a.b+c@example.co.jp", [("EMAIL", "a.b+c@example.co.jp")]),
+        ("〒150-0002", [("POSTAL_CODE", "150-0002")]),
+        ("東京都渋谷区渋谷2-1-1に来社", [("ADDRESS", "東京都渋谷区渋谷2-1-1")]),
+        ("普通 1234567 に振込", [("BANK_ACCOUNT", "1234567")]),
+        ("山田太郎が来ます", [("PERSON", "山田太郎")]),
+        ("やまだ たろう様", [("PERSON", "やまだ たろう")]),
+        ("山田さんと林部長", [("PERSON", "山田"), ("PERSON", "林")]),
+        ("小林さんは対象外", []),
+        ("山田町の工場", []),
+        ("青葉商事と株式会社青葉商事", [("COMPANY", "青葉商事"), ("COMPANY", "株式会社青葉商事")]),
+    ],
+)
+def test_detects_each_type(masker: Masker, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(e.type, e.text) for e in masker.find(text)] == expected
+
+
+def test_placeholders_are_stable_and_restorable(masker: Masker) -> None:
+    result = masker.mask("山田さんへ。山田さんの番号は090-1111-2222、林さんは03-3333-4444")
+    assert (
+        result.masked
+        == "[PERSON_1]さんへ。[PERSON_1]さんの番号は[PHONE_1]、[PERSON_2]さんは[PHONE_2]"
+    )
+    assert "山田" not in result.masked and "090" not in result.masked
+    assert (
+        restore("[PERSON_2]さんに[PHONE_1]へ電話", result.mapping) == "林さんに090-1111-2222へ電話"
+    )
+    assert [e.start for e in result.entities] == sorted(e.start for e in result.entities)
+
+
+def test_session_numbers_across_messages(masker: Masker) -> None:
+    session = masker.session()
+    first = session.mask("山田さん").masked
+    second = session.mask("林さんと山田さん").masked
+    assert (first, second) == ("[PERSON_1]さん", "[PERSON_2]さんと[PERSON_1]さん")
+    assert session.entity_count == 3
+
+
+@pytest.mark.django_db
+def test_directory_masker_knows_the_masters() -> None:
+    EmployeeFactory(
+        last_name="緑川", first_name="一郎", last_name_kana="ミドリカワ", first_name_kana="イチロウ"
+    )
+    CounterpartyFactory(name="株式会社北辰精機", name_kana="ホクシンセイキ")
+    found = directory_masker().find("緑川一郎とミドリカワさん、北辰精機の件")
+    assert [(e.type, e.text) for e in found] == [
+        ("PERSON", "緑川一郎"),
+        ("PERSON", "ミドリカワ"),
+        ("COMPANY", "北辰精機"),
+    ]
+    # A new employee is picked up without a restart.
+    EmployeeFactory(
+        last_name="鶴見", first_name="花", last_name_kana="ツルミ", first_name_kana="ハナ"
+    )
+    assert directory_masker().find("鶴見さん")[0].text == "鶴見"
+
+
+def test_labelled_set_is_large_and_scores_high() -> None:
+    cases = load_cases()
+    assert len(cases) >= 100
+    scores, _mistakes = evaluate(cases, roster_masker())
+    assert scores["ALL"].precision >= 0.95 and scores["ALL"].recall >= 0.95
+    for kind in ("MY_NUMBER", "PHONE", "EMAIL", "BANK_ACCOUNT"):
+        assert scores[kind].recall == 1.0, kind
+    holdout = load_cases(HERE / "mask_cases_holdout.txt")
+    assert len(holdout) >= 40
+    held, _ = evaluate(holdout, roster_masker())
+    assert held["ALL"].precision >= 0.95 and held["ALL"].recall >= 0.9
+
+
+def test_name_at_end_of_text_after_a_label(masker: Masker) -> None:
+    assert [(e.start, e.end) for e in masker.find("担当: 林")] == [(4, 5)]
+    assert [(e.type, e.text) for e in masker.find("お客様番号 202412310006")] == []
+    assert [(e.type, e.text) for e in masker.find("個人番号 202412310006")] == [
+        ("MY_NUMBER", "202412310006")
+    ]
+
+
+@pytest.mark.django_db
+def test_cli_mask_json() -> None:
+    EmployeeFactory(last_name="緑川", first_name="一郎")
+    out = StringIO()
+    call_command("ai", "mask", "緑川一郎 090-1234-5678", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["masked"] == "[PERSON_1] [PHONE_1]"
+    assert data["entities"] == [
+        {"type": "PERSON", "start": 0, "end": 4, "text": "緑川一郎"},
+        {"type": "PHONE", "start": 5, "end": 18, "text": "090-1234-5678"},
+    ]
+
+
+def test_cli_mask_eval_prints_scores() -> None:
+    out = StringIO()
+    call_command("ai", "mask-eval", stdout=out)
+    text = out.getvalue()
+    assert "precision" in text and "PERSON" in text and "ALL" in text
