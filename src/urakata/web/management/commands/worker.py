@@ -86,11 +86,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
-        if verbosity >= 1 and not logging.getLogger("urakata").handlers:
-            handler = logging.StreamHandler(self.stdout)
-            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
-            logging.getLogger("urakata").addHandler(handler)
-            logging.getLogger("urakata").setLevel(logging.INFO)
+        urakata_logger = logging.getLogger("urakata")
+        if verbosity >= 1 and urakata_logger.level == logging.NOTSET:
+            # The console handler is configured in settings.LOGGING; show our INFO lines too.
+            urakata_logger.setLevel(logging.INFO)
         scheduler: SchedulerThread | None = None
         if not options["no_scheduler"]:
             for job in scheduled_jobs_ensure_defaults():
