@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from urakata.core.audit import audit_verify
@@ -71,9 +72,10 @@ def test_update_records_old_and_new_and_recomputes_next_run() -> None:
     ],
 )
 def test_bad_cron_gives_a_clear_error(cron: str, expected: str) -> None:
-    assert expected in cron_validate(cron)[0]
-    with pytest.raises(ValidationFailed) as caught:
-        scheduled_job_save(actor=None, name="bad", task_path=VERIFY, cron=cron)
+    with translation.override("ja"):
+        assert expected in cron_validate(cron)[0]
+        with pytest.raises(ValidationFailed) as caught:
+            scheduled_job_save(actor=None, name="bad", task_path=VERIFY, cron=cron)
     assert expected in caught.value.errors["cron"][0]
     assert not ScheduledJob.objects.exists()
     assert not AuditEvent.objects.exists()
