@@ -14,14 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from croniter import croniter
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks.base import Task
 
 from urakata.core.audit import audit_record, diff
-from urakata.core.errors import ValidationFailed
+from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.models import ScheduledJob
 
 logger = logging.getLogger(__name__)
@@ -99,8 +99,12 @@ def scheduled_job_save(
     cron: str,
     enabled: bool = True,
     now: datetime | None = None,
+    only_create: bool = False,
 ) -> ScheduledJob:
-    """Create or update a periodic job by name; validates cron and task, records an audit event."""
+    """Create or update a periodic job by name; validates cron and task, records an audit event.
+
+    With `only_create`, an existing job of that name is left alone and Conflict is raised.
+    """
     name, task_path, cron = name.strip(), task_path.strip(), " ".join(cron.split())
     errors: dict[str, list[str]] = {}
     if not name:
@@ -121,6 +125,8 @@ def scheduled_job_save(
             )
             changes: dict[str, Any] = {key: [None, value] for key, value in values.items()}
             action = "core.scheduled_job.create"
+        elif only_create:
+            raise Conflict(_("定期ジョブ「%(name)s」は既にあります。") % {"name": name})
         else:
             changes = diff(job, list(values), values)
             if not changes:
@@ -135,16 +141,32 @@ def scheduled_job_save(
     return job
 
 
+def _registered_names() -> set[str]:
+    return set(ScheduledJob.objects.values_list("name", flat=True))
+
+
 def scheduled_jobs_ensure_defaults(*, now: datetime | None = None) -> list[ScheduledJob]:
     """Create the DEFAULT_JOBS that do not exist yet; jobs an operator changed stay as they are."""
-    existing = set(ScheduledJob.objects.values_list("name", flat=True))
-    return [
-        scheduled_job_save(
-            actor=None, name=job.name, task_path=job.task_path, cron=job.cron, now=now
-        )
-        for job in DEFAULT_JOBS
-        if job.name not in existing
-    ]
+    existing = _registered_names()
+    created = []
+    for job in DEFAULT_JOBS:
+        if job.name in existing:
+            continue
+        try:
+            created.append(
+                scheduled_job_save(
+                    actor=None,
+                    name=job.name,
+                    task_path=job.task_path,
+                    cron=job.cron,
+                    now=now,
+                    only_create=True,
+                )
+            )
+        except (Conflict, IntegrityError):
+            # Another worker starting at the same moment registered it first.
+            logger.info("default job %s was registered by another worker", job.name)
+    return created
 
 
 @dataclass

@@ -200,3 +200,13 @@ def test_a_job_locked_by_another_worker_is_skipped_not_waited_for() -> None:
         thread.join()
     assert DBTaskResult.objects.count() == 0
     assert scheduler_tick(now=_at(24, 2, 30)).enqueued == ["verify"]
+
+
+def test_two_workers_registering_defaults_at_once_do_not_fail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scheduled_jobs_ensure_defaults(now=_at(24, 1))
+    # The second worker read the job names before the first one committed its inserts.
+    monkeypatch.setattr("urakata.core.scheduler._registered_names", set)
+    assert scheduled_jobs_ensure_defaults(now=_at(24, 1)) == []
+    assert ScheduledJob.objects.count() == len(DEFAULT_JOBS)
