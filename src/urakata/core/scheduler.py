@@ -36,7 +36,8 @@ class DefaultJob:
     cron: str
 
 
-# Later domains append theirs with register_default_job() at import time of their tasks module.
+# Later domains add theirs with register_default_job() from their AppConfig.ready(), so the jobs
+# are known before `urakata worker` registers them.
 DEFAULT_JOBS: list[DefaultJob] = [
     # 02:30 JST nightly: recompute the audit chain and record the outcome (改ざん検知).
     DefaultJob("core.audit_verify", "urakata.core.tasks.audit_verify_task", "30 2 * * *"),
