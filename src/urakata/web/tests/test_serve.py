@@ -2,63 +2,17 @@
 
 from __future__ import annotations
 
-import http.client
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def production_env(data_dir: Path) -> dict[str, str]:
-    """The environment of a production process: own data dir, SQLite, no test settings."""
-    env = dict(os.environ)
-    for name in (
-        "URAKATA_TESTING",
-        "DATABASE_URL",
-        "DEBUG",
-        "SECRET_KEY",
-        "DJANGO_SETTINGS_MODULE",
-    ):
-        env.pop(name, None)
-    env["URAKATA_DATA_DIR"] = str(data_dir)
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[3]), env.get("PYTHONPATH", "")])
-    return env
-
-
-def urakata(*args: str) -> list[str]:
-    return [sys.executable, "-m", "urakata.cli", *args]
-
-
-def wait_until_answering(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("server did not answer in time")
-
-
-def get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
+from urakata.web.tests.processes import (
+    free_port,
+    get,
+    production_env,
+    stop,
+    urakata,
+    wait_until_answering,
+)
 
 
 def test_serve_answers_pages_and_static_files(tmp_path: Path) -> None:
@@ -97,11 +51,6 @@ def test_serve_answers_pages_and_static_files(tmp_path: Path) -> None:
         status, headers, body = get(port, "/api/v1/employees")
         assert status == 401 and headers["Content-Type"].startswith("application/json")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
     assert process.returncode == 0, (tmp_path / "serve.log").read_text()[-2000:]

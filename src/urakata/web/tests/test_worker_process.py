@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
-from urakata.web.tests.test_serve import production_env, urakata
+from urakata.web.tests.processes import production_env, stop, urakata
 
 MAKE_DUE = """
 import datetime as dt
@@ -46,12 +45,7 @@ def test_worker_process_runs_due_jobs_and_stops_cleanly(tmp_path: Path) -> None:
             time.sleep(0.2)
         assert _verify_events(database) == 1  # enqueued once by the scheduler, run once
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
         log.close()
     output = (tmp_path / "worker.log").read_text()
     assert worker.returncode == 0, output
