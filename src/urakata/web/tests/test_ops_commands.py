@@ -24,6 +24,14 @@ from urakata.web.demo_registry import DEMO_LOGINS
 from urakata.web.tests.processes import production_env, urakata
 
 
+@pytest.fixture(autouse=True)
+def _database_task_backend(settings: Any) -> None:
+    """These tests look at the database queue, whatever backend the test settings default to."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
 def _check(**options: Any) -> tuple[str, int]:
     out = StringIO()
     try:
