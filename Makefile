@@ -26,7 +26,7 @@ contracts: setup
 	$(VENV)/bin/lint-imports
 
 bench: setup
-	$(PY) benchmarks/api_employees.py
+	$(PY) benchmarks/api_employees.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from urakata.core.models import AuditEvent
 from urakata.core.permissions import can
 from urakata.org import selectors as org_selectors
@@ -16,17 +19,25 @@ def home_summary(*, actor: Any) -> dict[str, Any]:
         return summary
     employees = org_selectors.employee_list(actor=actor)
     summary["cards"].append(
-        {"label": "在籍者数", "value": org_selectors.employee_count(actor=actor), "unit": "名"}
+        {
+            "label": _("在籍者数"),
+            "value": org_selectors.employee_count(actor=actor),
+            "unit": pgettext_lazy("人数の単位", "名"),
+        }
     )
     summary["cards"].append(
-        {"label": "部署数", "value": org_selectors.department_list(actor=actor).count(), "unit": ""}
+        {
+            "label": _("部署数"),
+            "value": org_selectors.department_list(actor=actor).count(),
+            "unit": "",
+        }
     )
     if can(actor, "org.view_counterparties"):
         summary["cards"].append(
             {
-                "label": "取引先数",
+                "label": _("取引先数"),
                 "value": org_selectors.counterparty_list(actor=actor).count(),
-                "unit": "社",
+                "unit": pgettext_lazy("会社数の単位", "社"),
             }
         )
     summary["headcount_by_department"] = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +12,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from urakata.core.models import ScheduledJob
+
+# A task still waiting after this long means no worker is taking from the queue.
+STALE_TASK_AFTER = timedelta(minutes=5)
 
 
 class Command(BaseCommand):
@@ -31,6 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         problems = 0
         db = settings.DATABASES["default"]
+        migrated = False
         try:
             connection.ensure_connection()
             self._line(True, "database", f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}")
@@ -40,11 +50,28 @@ class Command(BaseCommand):
                 problems += 1
                 self._line(False, "migrations", f"{len(pending)} pending — run `urakata migrate`")
             else:
+                migrated = True
                 self._line(True, "migrations", "up to date")
         except Exception as error:
             problems += 1
             self._line(False, "database", f"cannot connect ({error}); check DATABASE_URL")
         self._line(True, "data dir", str(settings.DATA_DIR))
+        self._line(
+            True if "SECRET_KEY" in os.environ else None,
+            "SECRET_KEY",
+            "from the environment"
+            if "SECRET_KEY" in os.environ
+            else "generated in the data dir — set the same SECRET_KEY on every app server "
+            "when you run more than one",
+        )
+        if not settings.INSECURE_HTTP and set(settings.ALLOWED_HOSTS) <= {
+            "127.0.0.1",
+            "localhost",
+            "testserver",
+        }:
+            self._line(None, "ALLOWED_HOSTS", "only localhost — set ALLOWED_HOSTS=your.domain")
+        if migrated:
+            self._background_tasks()
         email = getattr(settings, "EMAIL_BACKEND", "")
         self._line(
             None if "console" in email else True,
@@ -83,6 +110,27 @@ class Command(BaseCommand):
             or "none (set URAKATA_2FA_REQUIRED_ROLES=admin,accounting)",
         )
         self.stdout.write("")
-        call_command("check", deploy=options["deploy"])
+        call_command("check", deploy=options["deploy"], stdout=self.stdout, stderr=self.stderr)
         if problems:
             raise SystemExit(1)
+
+    def _background_tasks(self) -> None:
+        """Warn when queued tasks or periodic jobs wait: no `urakata worker` is running."""
+        now = timezone.now()
+        stale = DBTaskResult.objects.ready().filter(enqueued_at__lt=now - STALE_TASK_AFTER).count()
+        if stale:
+            self._line(
+                None,
+                "background tasks",
+                f"{stale} waiting for more than 5 minutes — is `urakata worker` running?",
+            )
+        else:
+            self._line(True, "background tasks", "no task waiting long")
+        jobs = ScheduledJob.objects.filter(enabled=True)
+        overdue = jobs.filter(next_run_at__lt=now - STALE_TASK_AFTER).count()
+        if not jobs.exists():
+            self._line(None, "periodic jobs", "none registered — `urakata worker` registers them")
+        elif overdue:
+            self._line(None, "periodic jobs", f"{overdue} overdue — is `urakata worker` running?")
+        else:
+            self._line(True, "periodic jobs", f"{jobs.count()} enabled, none overdue")
