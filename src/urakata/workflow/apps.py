@@ -13,3 +13,11 @@ class WorkflowConfig(AppConfig):
 
         permissions.register()
         subjects.register()
+        # Hourly 督促 and escalation of overdue approvals, run by `urakata worker`'s scheduler.
+        from urakata.core.scheduler import DefaultJob, register_default_job
+
+        register_default_job(
+            DefaultJob(
+                "workflow.remind", "urakata.workflow.tasks.workflow_remind_task", "0 * * * *"
+            )
+        )

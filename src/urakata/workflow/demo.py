@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from urakata.core.models import ScheduledJob
 from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow import delegations, services
 from urakata.workflow.forms import form_create, form_request_submit, ringi_submit
@@ -474,10 +473,6 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random, total: int = 300) ->
             end_date=today + dt.timedelta(days=11),
             reason="海外出張のため",
         )
-    ScheduledJob.objects.get_or_create(
-        name="workflow.remind",
-        defaults={"task_path": "urakata.workflow.tasks.workflow_remind_task", "cron": "0 * * * *"},
-    )
     counts = {
         s: ApprovalRequest.objects.filter(status=s).count() for s in ApprovalRequest.Status.values
     }

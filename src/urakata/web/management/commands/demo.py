@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from urakata.core.scheduler import scheduled_jobs_ensure_defaults
 from urakata.org.demo import DEMO_PASSWORD
 from urakata.org.models import Employee
 from urakata.web.demo_registry import DEMO_LOGINS, DEMO_SEEDERS
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = import_string(path)(actor=None, today=today, rng=rng)
             self.stdout.write(f"    {result}")
+        jobs = scheduled_jobs_ensure_defaults()
+        self.stdout.write(f"  periodic jobs registered: {', '.join(job.name for job in jobs)}")
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"デモ会社を作成しました ({elapsed:.1f} 秒)。"))
 
