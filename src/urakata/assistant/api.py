@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from urakata.assistant import selectors, services
@@ -154,14 +154,14 @@ def get_source(request: HttpRequest, source_id: int) -> KnowledgeSource:
 
 
 @router.post("/sources", response={201: SourceOut, **ERRORS})
-def create_source(request: HttpRequest, payload: SourceIn) -> tuple[int, KnowledgeSource]:
+def create_source(request: HttpRequest, payload: SourceIn) -> Status[KnowledgeSource]:
     require(request.user, "assistant.manage_knowledge")
     if payload.kind not in (KnowledgeSource.Kind.FAQ, KnowledgeSource.Kind.POLICY):
         raise ValidationFailed(
             "種類が不正です。", errors={"kind": ["faq または policy を指定してください。"]}
         )
     source = services.knowledge_source_create(actor=request.user, data=payload.model_dump())
-    return 201, source
+    return Status(201, source)
 
 
 @router.post("/uploads", response={201: SourceOut, **ERRORS})
@@ -171,7 +171,7 @@ def upload_source(
     audience: Form[str] = "all",
     desk: Form[str] = "",
     title: Form[str] = "",
-) -> tuple[int, KnowledgeSource]:
+) -> Status[KnowledgeSource]:
     require(request.user, "assistant.manage_knowledge")
     if (file.size or 0) > settings.URAKATA_MAX_UPLOAD_BYTES:
         raise ValidationFailed(
@@ -185,7 +185,7 @@ def upload_source(
         desk=desk,
         title=title,
     )
-    return 201, source
+    return Status(201, source)
 
 
 @router.patch("/sources/{source_id}", response={200: SourceOut, **ERRORS})
@@ -239,8 +239,8 @@ def list_inquiries(
 
 
 @router.post("/inquiries", response={201: InquiryOut, **ERRORS})
-def create_inquiry(request: HttpRequest, payload: InquiryIn) -> tuple[int, Inquiry]:
-    return 201, services.inquiry_create(actor=request.user, **payload.model_dump())
+def create_inquiry(request: HttpRequest, payload: InquiryIn) -> Status[Inquiry]:
+    return Status(201, services.inquiry_create(actor=request.user, **payload.model_dump()))
 
 
 @router.get("/inquiries/{inquiry_id}", response={200: InquiryOut, **ERRORS})
@@ -359,30 +359,36 @@ def list_minutes(request: HttpRequest) -> list[MeetingSummary]:
 
 
 @router.post("/minutes", response={201: MinutesOut, **ERRORS})
-def create_minutes(request: HttpRequest, payload: MinutesIn) -> tuple[int, MeetingSummary]:
-    return 201, services.meeting_summary_create(
-        actor=request.user,
-        title=payload.title,
-        meeting_date=payload.meeting_date,
-        transcript=payload.transcript,
-        name=payload.file_name,
+def create_minutes(request: HttpRequest, payload: MinutesIn) -> Status[MeetingSummary]:
+    return Status(
+        201,
+        services.meeting_summary_create(
+            actor=request.user,
+            title=payload.title,
+            meeting_date=payload.meeting_date,
+            transcript=payload.transcript,
+            name=payload.file_name,
+        ),
     )
 
 
 @router.post("/minutes/{summary_id}/tasks", response={201: list[TaskOut], **ERRORS})
 def create_tasks(
     request: HttpRequest, summary_id: int, payload: TasksIn
-) -> tuple[int, list[AssistantTask]]:
+) -> Status[list[AssistantTask]]:
     summary = selectors.summary_get(actor=request.user, summary_id=summary_id)
-    return 201, services.tasks_from_action_items(
-        actor=request.user, summary=summary, indexes=payload.indexes
+    return Status(
+        201,
+        services.tasks_from_action_items(
+            actor=request.user, summary=summary, indexes=payload.indexes
+        ),
     )
 
 
 @router.post("/minutes/{summary_id}/share", response={201: ReviewOut, **ERRORS})
-def share_minutes(request: HttpRequest, summary_id: int) -> tuple[int, ReviewItem]:
+def share_minutes(request: HttpRequest, summary_id: int) -> Status[ReviewItem]:
     summary = selectors.summary_get(actor=request.user, summary_id=summary_id)
-    return 201, services.minutes_propose_share(actor=request.user, summary=summary)
+    return Status(201, services.minutes_propose_share(actor=request.user, summary=summary))
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS})

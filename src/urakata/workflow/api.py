@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from urakata.core.api import ErrorOut, paginate
 from urakata.workflow import delegations, kpis, selectors, services
@@ -159,13 +159,13 @@ def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
 
 
 @router.post("/ringi", response={201: RequestDetailOut, **ERRORS})
-def submit_ringi(request: HttpRequest, payload: RingiIn) -> tuple[int, dict[str, Any]]:
+def submit_ringi(request: HttpRequest, payload: RingiIn) -> Status[dict[str, Any]]:
     """Submit a 稟議 (attachments are added on the page)."""
     data = payload.model_dump()
     data["department"] = data.pop("department_id")
     data["counterparty"] = data.pop("counterparty_id")
     created = ringi_submit(actor=request.user, data=data)
-    return 201, _detail(request.user, created.pk)
+    return Status(201, _detail(request.user, created.pk))
 
 
 def _act(name: str) -> Any:
@@ -196,36 +196,42 @@ for _name in ("approve", "reject", "return", "resubmit", "withdraw", "proxy-appr
 @router.post("/requests/{request_id}/attachments", response={201: list[AttachmentOut], **ERRORS})
 def attach_files(
     request: HttpRequest, request_id: int, files: File[list[UploadedFile]]
-) -> tuple[int, list[dict[str, Any]]]:
+) -> Status[list[dict[str, Any]]]:
     """Add files (multipart `files`) to one's own open 稟議 or form request."""
     item = selectors.request_get(actor=request.user, request_id=request_id)
     stored = request_attach(actor=request.user, request=item, files=files)
-    return 201, [
-        {
-            "id": a.pk,
-            "name": a.name,
-            "size": a.size,
-            "sha256": a.sha256,
-            "url": reverse("workflow:attachment", args=[a.pk]),
-        }
-        for a in stored
-    ]
+    return Status(
+        201,
+        [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "size": a.size,
+                "sha256": a.sha256,
+                "url": reverse("workflow:attachment", args=[a.pk]),
+            }
+            for a in stored
+        ],
+    )
 
 
 @router.post("/requests/{request_id}/comment", response={201: ActionOut, **ERRORS})
-def comment_request(request: HttpRequest, request_id: int, payload: CommentIn) -> tuple[int, Any]:
+def comment_request(request: HttpRequest, request_id: int, payload: CommentIn) -> Status[Any]:
     action = services.request_comment(
         actor=request.user, request_id=request_id, comment=payload.comment
     )
-    return 201, {
-        "kind": action.kind,
-        "actor_id": action.actor_id,
-        "actor_name": person_name(action.actor),
-        "on_behalf_of_id": None,
-        "step": None,
-        "comment": action.comment,
-        "at": action.at,
-    }
+    return Status(
+        201,
+        {
+            "kind": action.kind,
+            "actor_id": action.actor_id,
+            "actor_name": person_name(action.actor),
+            "on_behalf_of_id": None,
+            "step": None,
+            "comment": action.comment,
+            "at": action.at,
+        },
+    )
 
 
 # ---------------------------------------------------------------- inbox
@@ -268,8 +274,8 @@ def get_form(request: HttpRequest, code: str) -> RequestForm:
 
 
 @router.post("/forms", response={201: FormOut, **ERRORS})
-def create_form(request: HttpRequest, payload: FormIn) -> tuple[int, RequestForm]:
-    return 201, form_create(actor=request.user, data=payload.model_dump())
+def create_form(request: HttpRequest, payload: FormIn) -> Status[RequestForm]:
+    return Status(201, form_create(actor=request.user, data=payload.model_dump()))
 
 
 @router.put("/forms/{code}", response={200: FormOut, **ERRORS})
@@ -279,13 +285,11 @@ def update_form(request: HttpRequest, code: str, payload: FormIn) -> RequestForm
 
 
 @router.post("/forms/{code}/submit", response={201: RequestDetailOut, **ERRORS})
-def submit_form(
-    request: HttpRequest, code: str, payload: FormSubmitIn
-) -> tuple[int, dict[str, Any]]:
+def submit_form(request: HttpRequest, code: str, payload: FormSubmitIn) -> Status[dict[str, Any]]:
     """Submit an administrator-defined form; file fields are uploaded on the page."""
     form = selectors.form_get(actor=request.user, code=code)
     created = form_request_submit(actor=request.user, form=form, data=payload.values)
-    return 201, _detail(request.user, created.pk)
+    return Status(201, _detail(request.user, created.pk))
 
 
 # ---------------------------------------------------------------- routes
@@ -302,9 +306,9 @@ def get_route(request: HttpRequest, route_id: int) -> Route:
 
 
 @router.post("/routes", response={201: RouteOut, **ERRORS})
-def create_route(request: HttpRequest, payload: RouteIn) -> tuple[int, Route]:
+def create_route(request: HttpRequest, payload: RouteIn) -> Status[Route]:
     route = route_create(actor=request.user, data=payload.model_dump())
-    return 201, selectors.route_get(actor=request.user, route_id=route.pk)
+    return Status(201, selectors.route_get(actor=request.user, route_id=route.pk))
 
 
 @router.put("/routes/{route_id}", response={200: RouteOut, **ERRORS})
@@ -323,14 +327,17 @@ def list_delegations(request: HttpRequest) -> Any:
 
 
 @router.post("/delegations", response={201: DelegationOut, **ERRORS})
-def create_delegation(request: HttpRequest, payload: DelegationIn) -> tuple[int, Delegation]:
+def create_delegation(request: HttpRequest, payload: DelegationIn) -> Status[Delegation]:
     delegate = get_user_model().objects.filter(pk=payload.delegate_id).first()
-    return 201, delegations.delegation_create(
-        actor=request.user,
-        delegate=delegate,
-        start_date=payload.start_date,
-        end_date=payload.end_date,
-        reason=payload.reason,
+    return Status(
+        201,
+        delegations.delegation_create(
+            actor=request.user,
+            delegate=delegate,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            reason=payload.reason,
+        ),
     )
 
 
