@@ -35,8 +35,20 @@ def _po_entries(path: Path) -> dict[tuple[str | None, str], str]:
             continue
         if not line.startswith('"'):
             keyword, _, line = line.partition(" ")
+            # A plural entry: its singular translation stands for the entry; the rest is ignored.
+            keyword = {"msgstr[0]": "msgstr"}.get(keyword, keyword)
         entry[keyword] = entry.get(keyword, "") + ast.literal_eval(line.strip())
     return entries
+
+
+def _plural_msgids(path: Path) -> set[str]:
+    """msgids of the plural entries (gettext looks them up with ngettext)."""
+    text = path.read_text(encoding="utf-8")
+    return {
+        ast.literal_eval(block.split("\n")[0])
+        for block in text.split("\nmsgid ")[1:]
+        if "\nmsgid_plural " in block.split("\n\n")[0]
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -87,8 +99,12 @@ def test_compiled_catalog_matches_the_po_file() -> None:
     assert untranslated == []
     with (CATALOG / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+    plurals = _plural_msgids(CATALOG / "django.po")
     for (context, msgid), msgstr in entries.items():
-        found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+        if msgid in plurals:
+            found = compiled.ngettext(msgid, msgid, 1)
+        else:
+            found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
         assert found == msgstr, f"django.mo is stale for {msgid!r}: run scripts/i18n.sh"
 
 
