@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from urakata.core.models import AuditEvent
 from urakata.core.permissions import can
 from urakata.org import selectors as org_selectors
+from urakata.workflow import selectors as workflow_selectors
 
 
 def home_summary(*, actor: Any) -> dict[str, Any]:
@@ -18,6 +20,14 @@ def home_summary(*, actor: Any) -> dict[str, Any]:
     if not can(actor, "org.view_directory"):  # a user with no role yet sees an empty home
         return summary
     employees = org_selectors.employee_list(actor=actor)
+    summary["cards"].append(
+        {
+            "label": _("承認待ち"),
+            "value": workflow_selectors.inbox_count(actor=actor),
+            "unit": pgettext_lazy("件数の単位", "件"),
+            "url": reverse("workflow:inbox"),
+        }
+    )
     summary["cards"].append(
         {
             "label": _("在籍者数"),
