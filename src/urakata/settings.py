@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "urakata.core",
     "urakata.org",
+    "urakata.ledger",
     "urakata.web",
 ]
 

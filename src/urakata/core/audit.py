@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -197,3 +197,19 @@ def audit_verify() -> VerifyResult:
             count, False, count + 1, f"chain head says {head.last_seq} events, found {count}"
         )
     return VerifyResult(count, True)
+
+
+# Domains whose books are protected by the chain register a check here (an explicit registry: the
+# kernel never imports a domain). Each returns a list of problems; `urakata audit verify` runs them
+# after walking the chain, so a hand-edited row whose audit event recorded its hash is caught.
+VERIFIERS: dict[str, Callable[[], list[str]]] = {}
+
+
+def register_verifier(name: str, check: Callable[[], list[str]]) -> None:
+    """Add a domain's integrity check to `urakata audit verify`."""
+    VERIFIERS[name] = check
+
+
+def audit_verify_all() -> tuple[VerifyResult, dict[str, list[str]]]:
+    """The chain walk plus every registered domain check (problems per domain)."""
+    return audit_verify(), {name: check() for name, check in VERIFIERS.items()}
