@@ -118,9 +118,7 @@ class TaxCode(models.Model):
     kind = models.CharField(_("売上/仕入"), max_length=10, choices=Kind.choices)
     treatment = models.CharField(_("課税区分"), max_length=20, choices=Treatment.choices)
     reduced = models.BooleanField(_("軽減税率"), default=False)
-    requires_unregistered = models.BooleanField(
-        _("適格請求書なし(経過措置)"), default=False
-    )
+    requires_unregistered = models.BooleanField(_("適格請求書なし(経過措置)"), default=False)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -138,9 +136,7 @@ class TaxRate(models.Model):
     tax_code = models.ForeignKey(TaxCode, on_delete=models.CASCADE, related_name="rates")
     valid_from = models.DateField(_("適用開始日"))
     rate = models.DecimalField(_("税率"), max_digits=5, decimal_places=4)
-    deductible_ratio = models.DecimalField(
-        _("控除割合"), max_digits=5, decimal_places=4, default=1
-    )
+    deductible_ratio = models.DecimalField(_("控除割合"), max_digits=5, decimal_places=4, default=1)
 
     class Meta:
         ordering = ["tax_code", "valid_from"]

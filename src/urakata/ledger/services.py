@@ -162,7 +162,7 @@ def _apply_tax(lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
     as the split amount. mode "none" records tax amounts as given and adds no lines.
     """
     chart = cache.chart()
-    tax_lines: dict[tuple[str, str], int] = {}
+    tax_lines: dict[tuple[str, str, int | None], int] = {}
     for line in lines:
         given = line.tax_amount
         line.tax_amount = given or 0
@@ -192,13 +192,13 @@ def _apply_tax(lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
         line.tax_amount = split
         if split:
             target = INPUT_TAX_ACCOUNT if info.kind == "purchase" else OUTPUT_TAX_ACCOUNT
-            tax_lines[(target, side)] = tax_lines.get((target, side), 0) + split
+            key = (target, side, line.department_id)
+            tax_lines[key] = tax_lines.get(key, 0) + split
     extra_lines = []
-    for (code, side), amount in tax_lines.items():
+    for (code, side, department_id), amount in tax_lines.items():
         account = chart.accounts_by_code[code]
-        extra_lines.append(
-            _Line(account, amount if side == "debit" else 0, amount if side == "credit" else 0)
-        )
+        debit, credit = (amount, 0) if side == "debit" else (0, amount)
+        extra_lines.append(_Line(account, debit, credit, department_id=department_id))
     return lines + extra_lines
 
 
@@ -297,9 +297,10 @@ def balances_apply(rows: Mapping[tuple[int, int, int], tuple[int, int]]) -> None
     for (account_id, period, dept_key), (debit, credit) in rows.items():
         values.append("(%s, %s, %s, %s, %s, %s)")
         params += [account_id, period, dept_key, dept_key or None, debit, credit]
+    # Only %s placeholders are joined in; every value travels as a parameter.
     sql = (
         "INSERT INTO ledger_balance (account_id, period, dept_key, department_id, debit, credit) "
-        f"VALUES {', '.join(values)} "
+        "VALUES " + ", ".join(values) + " "
         "ON CONFLICT (account_id, period, dept_key) DO UPDATE SET "
         "debit = ledger_balance.debit + excluded.debit, "
         "credit = ledger_balance.credit + excluded.credit"
@@ -483,28 +484,6 @@ def journal_entry_correct(
     return reversal, replacement
 
 
-def correction_history(entry: JournalEntry) -> list[JournalEntry]:
-    """The chain an entry belongs to: original, its reversal and replacement, and theirs."""
-    root = entry
-    seen: set[int] = set()
-    while root.pk not in seen:
-        seen.add(root.pk)
-        parent = root.reverses or root.replaces
-        if parent is None:
-            break
-        root = parent
-    chain: list[JournalEntry] = []
-    queue = [root]
-    while queue:
-        current = queue.pop(0)
-        if current.pk in {e.pk for e in chain}:
-            continue
-        chain.append(current)
-        queue += list(JournalEntry.objects.filter(reverses=current).order_by("pk"))
-        queue += list(JournalEntry.objects.filter(replaces=current).order_by("pk"))
-    return chain
-
-
 # ---------------------------------------------------------------- periods
 
 
@@ -676,9 +655,7 @@ def ledger_settings_update(
             changes["tax_entry"] = [options.tax_entry, tax_entry]
             options.tax_entry = tax_entry
         options.save()
-        audit_record(
-            actor=actor, action="ledger.settings.update", target=options, changes=changes
-        )
+        audit_record(actor=actor, action="ledger.settings.update", target=options, changes=changes)
         transaction.on_commit(cache.chart_cache_clear)
     cache.chart_cache_clear()
     return options

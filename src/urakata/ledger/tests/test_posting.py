@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.models import AuditEvent
-from urakata.ledger import services
+from urakata.ledger import selectors, services
 from urakata.ledger.models import Balance, JournalEntry, JournalLine
 from urakata.ledger.tests.factories import post_simple
 from urakata.org.tests.factories import CompanyFactory, DepartmentFactory
@@ -201,7 +201,7 @@ def test_correction_reverses_and_replaces_linked_both_ways(accountant: Any) -> N
     assert original.amount == 1000  # untouched
     balance = Balance.objects.get(account__code="7290", period=202505)
     assert balance.debit - balance.credit == 1200
-    chain = services.correction_history(replacement)
+    chain = selectors.entry_history(actor=accountant, entry=replacement)
     assert [e.pk for e in chain] == [original.pk, reversal.pk, replacement.pk]
     with pytest.raises(Conflict):
         services.journal_entry_correct(actor=accountant, entry=original, reason="再訂正")
