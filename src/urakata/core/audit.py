@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from urakata.core.models import AuditChainHead, AuditEvent
@@ -83,11 +83,14 @@ def audit_record(
     ip_address: str | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (rolled back with it)."""
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        seq = head.last_seq + 1
-        prev_hash = head.last_hash or GENESIS_HASH
+    """Append one event to the chain, in the caller's transaction (rolled back with it).
+
+    The chain head row is locked by the UPDATE that bumps its seq (one statement), the event is
+    inserted, and the head's hash is set: three statements, no savepoint, no extra SELECT.
+    """
+    with transaction.atomic(savepoint=False):
+        seq, last_hash = _lock_head()
+        prev_hash = last_hash or GENESIS_HASH
         actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
         label = actor_label or (actor.get_username() if actor_id else "system")
         ttype, tid, trepr = _target_parts(target, target_type)
@@ -103,7 +106,7 @@ def audit_record(
             changes=normalised,
             prev_hash=prev_hash,
         )
-        event = AuditEvent.objects.create(
+        event = AuditEvent(
             seq=seq,
             at=at,
             actor_id=actor_id,
@@ -117,10 +120,64 @@ def audit_record(
             prev_hash=prev_hash,
             hash=digest,
         )
-        head.last_seq = seq
-        head.last_hash = digest
-        head.save(update_fields=["last_seq", "last_hash"])
+        _insert_event(event)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_auditchainhead SET last_hash = %s WHERE id = 1",
+                [digest],
+            )
     return event
+
+
+def _lock_head() -> tuple[int, str]:
+    """Bump and lock the chain head row; returns (new seq, previous hash)."""
+    sql = (
+        "UPDATE core_auditchainhead SET last_seq = last_seq + 1 "
+        "WHERE id = 1 RETURNING last_seq, last_hash"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.get_or_create(pk=1)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1] or "")
+
+
+_EVENT_COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "changes",
+    "ip_address",
+    "prev_hash",
+    "hash",
+)
+
+
+def _insert_event(event: AuditEvent) -> None:
+    """INSERT the event with its values prepared by the model fields (JSON, datetime)."""
+    meta = AuditEvent._meta
+    values = [
+        meta.get_field("actor" if name == "actor_id" else name).get_db_prep_save(
+            getattr(event, name), connection
+        )
+        for name in _EVENT_COLUMNS
+    ]
+    columns = ", ".join(_EVENT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(values))
+    sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES ({placeholders}) RETURNING id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def diff(

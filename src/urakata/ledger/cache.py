@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from urakata.ledger.models import Account, LedgerSettings, SubAccount, TaxCode, TaxRate
 from urakata.org import selectors as org_selectors
+from urakata.org.models import Counterparty, Department
 
 
 @dataclass
@@ -35,6 +36,8 @@ class ChartCache:
     rounding: str
     tax_entry: str
     fiscal_start_month: int
+    department_ids: set[int] = field(default_factory=set)
+    counterparty_ids: set[int] = field(default_factory=set)
 
 
 _cache: ChartCache | None = None
@@ -66,6 +69,8 @@ def _load() -> ChartCache:
         rounding=options.rounding,
         tax_entry=options.tax_entry,
         fiscal_start_month=company.fiscal_year_start_month if company else 4,
+        department_ids=set(Department.objects.values_list("pk", flat=True)),
+        counterparty_ids=set(Counterparty.objects.values_list("pk", flat=True)),
     )
 
 
@@ -115,3 +120,14 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[int, int]:
 
 def period_of(day: dt.date) -> int:
     return day.year * 100 + day.month
+
+
+def missing_references(
+    department_ids: set[int], counterparty_ids: set[int]
+) -> tuple[set[int], set[int]]:
+    """Department and counterparty ids that do not exist (reloading once on a miss)."""
+    current = chart()
+    if department_ids <= current.department_ids and counterparty_ids <= current.counterparty_ids:
+        return set(), set()
+    current = chart(reload=True)
+    return department_ids - current.department_ids, counterparty_ids - current.counterparty_ids

@@ -249,7 +249,12 @@ class JournalEntry(models.Model):
     amount = models.BigIntegerField(_("金額"))  # total of the debit side
     posted_at = models.DateTimeField(_("記帳日時"))
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     objects = JournalEntryQuerySet.as_manager()
@@ -263,7 +268,6 @@ class JournalEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["date", "number"]),
-            models.Index(fields=["period"]),
             models.Index(fields=["source", "source_ref"]),
         ]
 
@@ -280,21 +284,43 @@ class JournalLine(models.Model):
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
     line_no = models.PositiveSmallIntegerField()
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     sub_account = models.ForeignKey(
-        SubAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+        SubAccount,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
     )
     debit = models.BigIntegerField(_("借方金額"), default=0)
     credit = models.BigIntegerField(_("貸方金額"), default=0)
     tax_code = models.ForeignKey(
-        TaxCode, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+        TaxCode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
     )
     tax_amount = models.BigIntegerField(_("消費税額"), default=0)
     department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     counterparty = models.ForeignKey(
-        "org.Counterparty", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Counterparty",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     memo = models.CharField(_("メモ"), max_length=200, blank=True)
     date = models.DateField()  # copied from the entry so line reports need no join
@@ -326,11 +352,18 @@ class JournalLine(models.Model):
 class Balance(models.Model):
     """Debit and credit totals per (account, month, department), kept in the posting transaction."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period = models.PositiveIntegerField()  # yyyymm
     dept_key = models.BigIntegerField(default=0)  # department id, 0 = none (NULL is not unique)
     department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     debit = models.BigIntegerField(default=0)
     credit = models.BigIntegerField(default=0)

@@ -30,7 +30,6 @@ from urakata.ledger.models import (
     SubAccount,
 )
 from urakata.ledger.tax import deductible, rate_on, tax_included, tax_on
-from urakata.org.models import Counterparty, Department
 
 Errors = dict[str, list[str]]
 INPUT_TAX_ACCOUNT = "1570"  # 仮払消費税等
@@ -204,17 +203,16 @@ def _apply_tax(lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
 
 def _check_references(errors: Errors, lines: list[_Line]) -> None:
     department_ids = {line.department_id for line in lines if line.department_id}
-    if department_ids:
-        found = set(Department.objects.filter(pk__in=department_ids).values_list("pk", flat=True))
-        for missing in department_ids - found:
-            _add(errors, "department", f"部門 {missing} がありません。")
     counterparty_ids = {line.counterparty_id for line in lines if line.counterparty_id}
-    if counterparty_ids:
-        found = set(
-            Counterparty.objects.filter(pk__in=counterparty_ids).values_list("pk", flat=True)
-        )
-        for missing in counterparty_ids - found:
-            _add(errors, "counterparty", f"取引先 {missing} がありません。")
+    if not department_ids and not counterparty_ids:
+        return
+    missing_departments, missing_counterparties = cache.missing_references(
+        department_ids, counterparty_ids
+    )
+    for missing in sorted(missing_departments):
+        _add(errors, "department", f"部門 {missing} がありません。")
+    for missing in sorted(missing_counterparties):
+        _add(errors, "counterparty", f"取引先 {missing} がありません。")
 
 
 def journal_entry_validate(
@@ -285,7 +283,12 @@ def lock_fiscal_year(fiscal_year: int) -> EntryCounter:
 
 
 def period_is_closed(period: int) -> bool:
-    return Period.objects.filter(period=period, is_closed=True).exists()
+    """True when the month is closed (read after the fiscal-year lock, so it cannot race)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM ledger_period WHERE period = %s AND is_closed = %s", [period, True]
+        )
+        return cursor.fetchone() is not None
 
 
 def balances_apply(rows: Mapping[tuple[int, int, int], tuple[int, int]]) -> None:
@@ -316,6 +319,77 @@ def _balance_rows(lines: Sequence[Any], period: int) -> dict[tuple[int, int, int
         debit, credit = rows.get(key, (0, 0))
         rows[key] = (debit + line.debit, credit + line.credit)
     return rows
+
+
+_ENTRY_COLUMNS = (
+    "fiscal_year",
+    "number",
+    "date",
+    "period",
+    "description",
+    "source",
+    "source_ref",
+    "reverses_id",
+    "replaces_id",
+    "correction_reason",
+    "amount",
+    "posted_at",
+    "posted_by_id",
+)
+_LINE_COLUMNS = (
+    "entry_id",
+    "line_no",
+    "account_id",
+    "sub_account_id",
+    "debit",
+    "credit",
+    "tax_code_id",
+    "tax_amount",
+    "department_id",
+    "counterparty_id",
+    "memo",
+    "date",
+    "period",
+)
+
+
+def _insert_entry(entry: JournalEntry) -> None:
+    """One INSERT … RETURNING id (the posting path avoids ORM overhead; values are parameters)."""
+    ops = connection.ops
+    values = [getattr(entry, name) for name in _ENTRY_COLUMNS]
+    values[2] = ops.adapt_datefield_value(entry.date)
+    values[11] = ops.adapt_datetimefield_value(entry.posted_at)
+    sql = (
+        "INSERT INTO ledger_journalentry ("  # noqa: S608 - fixed column names, values are params
+        + ", ".join(_ENTRY_COLUMNS)
+        + ") VALUES ("
+        + ", ".join(["%s"] * len(values))
+        + ") RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
+def _insert_lines(lines: Sequence[JournalLine]) -> None:
+    """All lines of an entry in one multi-row INSERT."""
+    ops = connection.ops
+    params: list[Any] = []
+    for line in lines:
+        row = [getattr(line, name) for name in _LINE_COLUMNS]
+        row[11] = ops.adapt_datefield_value(line.date)
+        params += row
+    one = "(" + ", ".join(["%s"] * len(_LINE_COLUMNS)) + ")"
+    sql = (
+        "INSERT INTO ledger_journalline ("  # noqa: S608 - fixed column names, values are params
+        + ", ".join(_LINE_COLUMNS)
+        + ") VALUES "
+        + ", ".join([one] * len(lines))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def journal_entry_post(
@@ -352,7 +426,7 @@ def journal_entry_post(
                 "締め済みの月には記帳できません。",
                 errors={"date": [f"{date:%Y年%m月}は締め済みです。"]},
             )
-        entry = JournalEntry.objects.create(
+        entry = JournalEntry(
             fiscal_year=fiscal_year,
             number=number,
             date=date,
@@ -367,6 +441,7 @@ def journal_entry_post(
             posted_at=timezone.now(),
             posted_by=actor if getattr(actor, "pk", None) else None,
         )
+        _insert_entry(entry)
         objs = [
             JournalLine(
                 entry=entry,
@@ -385,7 +460,7 @@ def journal_entry_post(
             )
             for index, line in enumerate(expanded, start=1)
         ]
-        JournalLine.objects.bulk_create(objs)
+        _insert_lines(objs)
         balances_apply(_balance_rows(objs, period))
         rows = line_rows(objs)
         audit_record(
