@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from urakata.core.api import API_AUTH
 from urakata.core.errors import DomainError
+from urakata.ledger.api import router as ledger_router
 from urakata.org.api import router as org_router
 
 api = NinjaAPI(
@@ -61,3 +62,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", org_router)
+api.add_router("/", ledger_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("org/", include("urakata.org.urls")),
+    path("ledger/", include("urakata.ledger.urls")),
     path("", include("urakata.web.urls")),
 ]
 

@@ -352,9 +352,7 @@ class JournalLine(models.Model):
 class Balance(models.Model):
     """Debit and credit totals per (account, month, department), kept in the posting transaction."""
 
-    account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     period = models.PositiveIntegerField()  # yyyymm
     dept_key = models.BigIntegerField(default=0)  # department id, 0 = none (NULL is not unique)
     department = models.ForeignKey(

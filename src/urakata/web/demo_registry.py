@@ -5,6 +5,7 @@ from __future__ import annotations
 # Each later domain appends "urakata.<app>.demo.seed" here, after the domains it depends on.
 DEMO_SEEDERS: list[str] = [
     "urakata.org.demo.seed",
+    "urakata.ledger.demo.seed",
 ]
 
 DEMO_LOGINS: list[tuple[str, str]] = [

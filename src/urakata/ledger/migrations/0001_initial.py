@@ -6,290 +6,779 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='科目コード')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='科目名')),
-                ('category', models.CharField(choices=[('asset', '資産'), ('liability', '負債'), ('equity', '純資産'), ('revenue', '収益'), ('expense', '費用')], max_length=10, verbose_name='区分')),
-                ('section', models.CharField(choices=[('current_asset', '流動資産'), ('fixed_asset', '固定資産'), ('deferred_asset', '繰延資産'), ('current_liability', '流動負債'), ('fixed_liability', '固定負債'), ('equity', '純資産'), ('sales', '売上高'), ('cost_of_sales', '売上原価'), ('sga', '販売費及び一般管理費'), ('non_operating_income', '営業外収益'), ('non_operating_expense', '営業外費用'), ('extraordinary_income', '特別利益'), ('extraordinary_loss', '特別損失'), ('income_taxes', '法人税等')], max_length=30, verbose_name='表示区分')),
-                ('normal_side', models.CharField(choices=[('debit', '借方'), ('credit', '貸方')], max_length=6, verbose_name='残高の側')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有効')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="科目コード")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="科目名")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("asset", "資産"),
+                            ("liability", "負債"),
+                            ("equity", "純資産"),
+                            ("revenue", "収益"),
+                            ("expense", "費用"),
+                        ],
+                        max_length=10,
+                        verbose_name="区分",
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("current_asset", "流動資産"),
+                            ("fixed_asset", "固定資産"),
+                            ("deferred_asset", "繰延資産"),
+                            ("current_liability", "流動負債"),
+                            ("fixed_liability", "固定負債"),
+                            ("equity", "純資産"),
+                            ("sales", "売上高"),
+                            ("cost_of_sales", "売上原価"),
+                            ("sga", "販売費及び一般管理費"),
+                            ("non_operating_income", "営業外収益"),
+                            ("non_operating_expense", "営業外費用"),
+                            ("extraordinary_income", "特別利益"),
+                            ("extraordinary_loss", "特別損失"),
+                            ("income_taxes", "法人税等"),
+                        ],
+                        max_length=30,
+                        verbose_name="表示区分",
+                    ),
+                ),
+                (
+                    "normal_side",
+                    models.CharField(
+                        choices=[("debit", "借方"), ("credit", "貸方")],
+                        max_length=6,
+                        verbose_name="残高の側",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="有効")),
             ],
             options={
-                'verbose_name': '勘定科目',
-                'verbose_name_plural': '勘定科目',
-                'ordering': ['code'],
+                "verbose_name": "勘定科目",
+                "verbose_name_plural": "勘定科目",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='EntryCounter',
+            name="EntryCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveIntegerField(unique=True)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveIntegerField(unique=True)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='LedgerSettings',
+            name="LedgerSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rounding', models.CharField(choices=[('floor', '切捨て'), ('half_up', '四捨五入'), ('ceiling', '切上げ')], default='floor', max_length=10, verbose_name='消費税の端数処理')),
-                ('tax_entry', models.CharField(choices=[('inclusive', '税込入力'), ('exclusive', '税抜入力')], default='inclusive', max_length=10, verbose_name='既定の入力方式')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rounding",
+                    models.CharField(
+                        choices=[
+                            ("floor", "切捨て"),
+                            ("half_up", "四捨五入"),
+                            ("ceiling", "切上げ"),
+                        ],
+                        default="floor",
+                        max_length=10,
+                        verbose_name="消費税の端数処理",
+                    ),
+                ),
+                (
+                    "tax_entry",
+                    models.CharField(
+                        choices=[("inclusive", "税込入力"), ("exclusive", "税抜入力")],
+                        default="inclusive",
+                        max_length=10,
+                        verbose_name="既定の入力方式",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TaxCode',
+            name="TaxCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='税区分コード')),
-                ('name', models.CharField(max_length=60, verbose_name='税区分名')),
-                ('kind', models.CharField(choices=[('sales', '売上'), ('purchase', '仕入'), ('none', '対象外')], max_length=10, verbose_name='売上/仕入')),
-                ('treatment', models.CharField(choices=[('taxable', '課税'), ('non_taxable', '非課税'), ('export_exempt', '輸出免税'), ('not_subject', '不課税'), ('out_of_scope', '対象外')], max_length=20, verbose_name='課税区分')),
-                ('reduced', models.BooleanField(default=False, verbose_name='軽減税率')),
-                ('requires_unregistered', models.BooleanField(default=False, verbose_name='適格請求書なし(経過措置)')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="税区分コード")),
+                ("name", models.CharField(max_length=60, verbose_name="税区分名")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sales", "売上"), ("purchase", "仕入"), ("none", "対象外")],
+                        max_length=10,
+                        verbose_name="売上/仕入",
+                    ),
+                ),
+                (
+                    "treatment",
+                    models.CharField(
+                        choices=[
+                            ("taxable", "課税"),
+                            ("non_taxable", "非課税"),
+                            ("export_exempt", "輸出免税"),
+                            ("not_subject", "不課税"),
+                            ("out_of_scope", "対象外"),
+                        ],
+                        max_length=20,
+                        verbose_name="課税区分",
+                    ),
+                ),
+                ("reduced", models.BooleanField(default=False, verbose_name="軽減税率")),
+                (
+                    "requires_unregistered",
+                    models.BooleanField(default=False, verbose_name="適格請求書なし(経過措置)"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '税区分',
-                'verbose_name_plural': '税区分',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "税区分",
+                "verbose_name_plural": "税区分",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveIntegerField(verbose_name='会計年度')),
-                ('number', models.PositiveIntegerField(verbose_name='伝票番号')),
-                ('date', models.DateField(verbose_name='取引日')),
-                ('period', models.PositiveIntegerField(verbose_name='年月')),
-                ('description', models.CharField(max_length=200, verbose_name='摘要')),
-                ('source', models.CharField(choices=[('manual', '手入力'), ('bank', '銀行明細'), ('expense', '経費精算'), ('invoice', '請求書'), ('payroll', '給与'), ('asset', '固定資産'), ('import', 'インポート'), ('generated', '生成データ'), ('correction', '訂正')], max_length=20, verbose_name='発生源')),
-                ('source_ref', models.CharField(blank=True, max_length=100, verbose_name='発生源の参照')),
-                ('correction_reason', models.CharField(blank=True, max_length=200, verbose_name='訂正理由')),
-                ('amount', models.BigIntegerField(verbose_name='金額')),
-                ('posted_at', models.DateTimeField(verbose_name='記帳日時')),
-                ('posted_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='ledger.journalentry', verbose_name='訂正前の仕訳')),
-                ('reverses', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.journalentry', verbose_name='取消対象')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveIntegerField(verbose_name="会計年度")),
+                ("number", models.PositiveIntegerField(verbose_name="伝票番号")),
+                ("date", models.DateField(verbose_name="取引日")),
+                ("period", models.PositiveIntegerField(verbose_name="年月")),
+                ("description", models.CharField(max_length=200, verbose_name="摘要")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "手入力"),
+                            ("bank", "銀行明細"),
+                            ("expense", "経費精算"),
+                            ("invoice", "請求書"),
+                            ("payroll", "給与"),
+                            ("asset", "固定資産"),
+                            ("import", "インポート"),
+                            ("generated", "生成データ"),
+                            ("correction", "訂正"),
+                        ],
+                        max_length=20,
+                        verbose_name="発生源",
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(blank=True, max_length=100, verbose_name="発生源の参照"),
+                ),
+                (
+                    "correction_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="訂正理由"),
+                ),
+                ("amount", models.BigIntegerField(verbose_name="金額")),
+                ("posted_at", models.DateTimeField(verbose_name="記帳日時")),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="ledger.journalentry",
+                        verbose_name="訂正前の仕訳",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="ledger.journalentry",
+                        verbose_name="取消対象",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '仕訳',
-                'verbose_name_plural': '仕訳',
-                'ordering': ['-date', '-number'],
+                "verbose_name": "仕訳",
+                "verbose_name_plural": "仕訳",
+                "ordering": ["-date", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='ledger/evidence/')),
-                ('filename', models.CharField(max_length=200)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='ledger.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="ledger/evidence/")),
+                ("filename", models.CharField(max_length=200)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="ledger.journalentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at'],
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveIntegerField(unique=True, verbose_name='年月')),
-                ('is_closed', models.BooleanField(default=False, verbose_name='締め済')),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.PositiveIntegerField(unique=True, verbose_name="年月")),
+                ("is_closed", models.BooleanField(default=False, verbose_name="締め済")),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会計期間',
-                'verbose_name_plural': '会計期間',
-                'ordering': ['period'],
+                "verbose_name": "会計期間",
+                "verbose_name_plural": "会計期間",
+                "ordering": ["period"],
             },
         ),
         migrations.CreateModel(
-            name='SubAccount',
+            name="SubAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='補助コード')),
-                ('name', models.CharField(max_length=60, verbose_name='補助科目名')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有効')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sub_accounts', to='ledger.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="補助コード")),
+                ("name", models.CharField(max_length=60, verbose_name="補助科目名")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有効")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sub_accounts",
+                        to="ledger.account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '補助科目',
-                'verbose_name_plural': '補助科目',
-                'ordering': ['account__code', 'code'],
+                "verbose_name": "補助科目",
+                "verbose_name_plural": "補助科目",
+                "ordering": ["account__code", "code"],
             },
         ),
         migrations.CreateModel(
-            name='BankFeed',
+            name="BankFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('preset', models.CharField(default='generic', max_length=30, verbose_name='CSV形式')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('sub_account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.subaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "preset",
+                    models.CharField(default="generic", max_length=30, verbose_name="CSV形式"),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "sub_account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.subaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='JournalLine',
+            name="JournalLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_no', models.PositiveSmallIntegerField()),
-                ('debit', models.BigIntegerField(default=0, verbose_name='借方金額')),
-                ('credit', models.BigIntegerField(default=0, verbose_name='貸方金額')),
-                ('tax_amount', models.BigIntegerField(default=0, verbose_name='消費税額')),
-                ('memo', models.CharField(blank=True, max_length=200, verbose_name='メモ')),
-                ('date', models.DateField()),
-                ('period', models.PositiveIntegerField()),
-                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.account')),
-                ('counterparty', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.counterparty')),
-                ('department', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.journalentry')),
-                ('sub_account', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.subaccount')),
-                ('tax_code', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.taxcode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_no", models.PositiveSmallIntegerField()),
+                ("debit", models.BigIntegerField(default=0, verbose_name="借方金額")),
+                ("credit", models.BigIntegerField(default=0, verbose_name="貸方金額")),
+                ("tax_amount", models.BigIntegerField(default=0, verbose_name="消費税額")),
+                ("memo", models.CharField(blank=True, max_length=200, verbose_name="メモ")),
+                ("date", models.DateField()),
+                ("period", models.PositiveIntegerField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "counterparty",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.counterparty",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="ledger.journalentry",
+                    ),
+                ),
+                (
+                    "sub_account",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="ledger.subaccount",
+                    ),
+                ),
+                (
+                    "tax_code",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="ledger.taxcode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '仕訳明細',
-                'verbose_name_plural': '仕訳明細',
-                'ordering': ['entry', 'line_no'],
+                "verbose_name": "仕訳明細",
+                "verbose_name_plural": "仕訳明細",
+                "ordering": ["entry", "line_no"],
             },
         ),
         migrations.CreateModel(
-            name='BankTransaction',
+            name="BankTransaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日付')),
-                ('description', models.CharField(max_length=200, verbose_name='摘要')),
-                ('amount', models.BigIntegerField(verbose_name='金額')),
-                ('balance', models.BigIntegerField(blank=True, null=True, verbose_name='残高')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('new', '未処理'), ('suggested', '提案あり'), ('confirmed', '確定'), ('ignored', '対象外')], default='new', max_length=10)),
-                ('suggestion_source', models.CharField(blank=True, max_length=10)),
-                ('confidence', models.DecimalField(blank=True, decimal_places=3, max_digits=4, null=True)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('counterparty', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.counterparty')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('feed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transactions', to='ledger.bankfeed')),
-                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.journalentry')),
-                ('tax_code', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.taxcode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日付")),
+                ("description", models.CharField(max_length=200, verbose_name="摘要")),
+                ("amount", models.BigIntegerField(verbose_name="金額")),
+                ("balance", models.BigIntegerField(blank=True, null=True, verbose_name="残高")),
+                ("fingerprint", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "未処理"),
+                            ("suggested", "提案あり"),
+                            ("confirmed", "確定"),
+                            ("ignored", "対象外"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("suggestion_source", models.CharField(blank=True, max_length=10)),
+                (
+                    "confidence",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=4, null=True),
+                ),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "counterparty",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.counterparty",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transactions",
+                        to="ledger.bankfeed",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.journalentry",
+                    ),
+                ),
+                (
+                    "tax_code",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.taxcode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'pk'],
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='BankRule',
+            name="BankRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='ルール名')),
-                ('priority', models.PositiveIntegerField(default=100, verbose_name='優先順位')),
-                ('match', models.CharField(choices=[('contains', '含む'), ('regex', '正規表現')], default='contains', max_length=10)),
-                ('pattern', models.CharField(max_length=200, verbose_name='パターン')),
-                ('amount_min', models.BigIntegerField(blank=True, null=True, verbose_name='金額下限')),
-                ('amount_max', models.BigIntegerField(blank=True, null=True, verbose_name='金額上限')),
-                ('is_active', models.BooleanField(default=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('counterparty', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.counterparty')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('tax_code', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.taxcode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="ルール名")),
+                ("priority", models.PositiveIntegerField(default=100, verbose_name="優先順位")),
+                (
+                    "match",
+                    models.CharField(
+                        choices=[("contains", "含む"), ("regex", "正規表現")],
+                        default="contains",
+                        max_length=10,
+                    ),
+                ),
+                ("pattern", models.CharField(max_length=200, verbose_name="パターン")),
+                (
+                    "amount_min",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="金額下限"),
+                ),
+                (
+                    "amount_max",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="金額上限"),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "counterparty",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.counterparty",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "tax_code",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.taxcode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority', 'pk'],
+                "ordering": ["priority", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='account',
-            name='default_tax_code',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.taxcode', verbose_name='既定の税区分'),
+            model_name="account",
+            name="default_tax_code",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ledger.taxcode",
+                verbose_name="既定の税区分",
+            ),
         ),
         migrations.CreateModel(
-            name='TaxRate',
+            name="TaxRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='適用開始日')),
-                ('rate', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='税率')),
-                ('deductible_ratio', models.DecimalField(decimal_places=4, default=1, max_digits=5, verbose_name='控除割合')),
-                ('tax_code', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rates', to='ledger.taxcode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="適用開始日")),
+                ("rate", models.DecimalField(decimal_places=4, max_digits=5, verbose_name="税率")),
+                (
+                    "deductible_ratio",
+                    models.DecimalField(
+                        decimal_places=4, default=1, max_digits=5, verbose_name="控除割合"
+                    ),
+                ),
+                (
+                    "tax_code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rates",
+                        to="ledger.taxcode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tax_code', 'valid_from'],
+                "ordering": ["tax_code", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Balance',
+            name="Balance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveIntegerField()),
-                ('dept_key', models.BigIntegerField(default=0)),
-                ('debit', models.BigIntegerField(default=0)),
-                ('credit', models.BigIntegerField(default=0)),
-                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('department', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.PositiveIntegerField()),
+                ("dept_key", models.BigIntegerField(default=0)),
+                ("debit", models.BigIntegerField(default=0)),
+                ("credit", models.BigIntegerField(default=0)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['period', 'account'], name='ledger_bala_period_21d45d_idx')],
-                'constraints': [models.UniqueConstraint(fields=('account', 'period', 'dept_key'), name='ledger_balance_key')],
+                "indexes": [
+                    models.Index(fields=["period", "account"], name="ledger_bala_period_21d45d_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "period", "dept_key"), name="ledger_balance_key"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='journalentry',
-            index=models.Index(fields=['date', 'number'], name='ledger_jour_date_1165d5_idx'),
+            model_name="journalentry",
+            index=models.Index(fields=["date", "number"], name="ledger_jour_date_1165d5_idx"),
         ),
         migrations.AddIndex(
-            model_name='journalentry',
-            index=models.Index(fields=['source', 'source_ref'], name='ledger_jour_source_916f0f_idx'),
+            model_name="journalentry",
+            index=models.Index(
+                fields=["source", "source_ref"], name="ledger_jour_source_916f0f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalentry',
-            constraint=models.UniqueConstraint(fields=('fiscal_year', 'number'), name='ledger_entry_number'),
+            model_name="journalentry",
+            constraint=models.UniqueConstraint(
+                fields=("fiscal_year", "number"), name="ledger_entry_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subaccount',
-            constraint=models.UniqueConstraint(fields=('account', 'code'), name='ledger_subaccount_code'),
+            model_name="subaccount",
+            constraint=models.UniqueConstraint(
+                fields=("account", "code"), name="ledger_subaccount_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subaccount',
-            constraint=models.UniqueConstraint(fields=('account', 'name'), name='ledger_subaccount_name'),
+            model_name="subaccount",
+            constraint=models.UniqueConstraint(
+                fields=("account", "name"), name="ledger_subaccount_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='journalline',
-            index=models.Index(fields=['account', 'date'], name='ledger_jour_account_7762ff_idx'),
+            model_name="journalline",
+            index=models.Index(fields=["account", "date"], name="ledger_jour_account_7762ff_idx"),
         ),
         migrations.AddIndex(
-            model_name='journalline',
-            index=models.Index(fields=['period', 'account'], name='ledger_jour_period_6c6c10_idx'),
+            model_name="journalline",
+            index=models.Index(fields=["period", "account"], name="ledger_jour_period_6c6c10_idx"),
         ),
         migrations.AddConstraint(
-            model_name='journalline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('credit', 0), ('debit__gt', 0)), models.Q(('credit__gt', 0), ('debit', 0)), _connector='OR'), name='ledger_line_one_side'),
+            model_name="journalline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("credit", 0), ("debit__gt", 0)),
+                    models.Q(("credit__gt", 0), ("debit", 0)),
+                    _connector="OR",
+                ),
+                name="ledger_line_one_side",
+            ),
         ),
         migrations.AddIndex(
-            model_name='banktransaction',
-            index=models.Index(fields=['status', 'date'], name='ledger_bank_status_28dd9e_idx'),
+            model_name="banktransaction",
+            index=models.Index(fields=["status", "date"], name="ledger_bank_status_28dd9e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='banktransaction',
-            constraint=models.UniqueConstraint(fields=('feed', 'fingerprint'), name='ledger_banktx_unique'),
+            model_name="banktransaction",
+            constraint=models.UniqueConstraint(
+                fields=("feed", "fingerprint"), name="ledger_banktx_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taxrate',
-            constraint=models.UniqueConstraint(fields=('tax_code', 'valid_from'), name='ledger_taxrate_from'),
+            model_name="taxrate",
+            constraint=models.UniqueConstraint(
+                fields=("tax_code", "valid_from"), name="ledger_taxrate_from"
+            ),
         ),
     ]

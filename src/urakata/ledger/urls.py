@@ -1,0 +1,19 @@
+from django.urls import path
+
+from urakata.ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("entries/", views.entry_list, name="entry_list"),
+    path("entries/new/", views.entry_new, name="entry_new"),
+    path("entries/<int:entry_id>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:entry_id>/cancel/", views.entry_cancel, name="entry_cancel"),
+    path("reports/trial-balance/", views.trial_balance, name="trial_balance"),
+    path("reports/profit-and-loss/", views.profit_and_loss, name="profit_and_loss"),
+    path("reports/balance-sheet/", views.balance_sheet, name="balance_sheet"),
+    path("reports/general-ledger/", views.general_ledger, name="general_ledger"),
+    path("reports/tax-summary/", views.tax_summary, name="tax_summary"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/<int:period>/toggle/", views.period_toggle, name="period_toggle"),
+    path("bank/", views.bank_list, name="bank_list"),
+]
