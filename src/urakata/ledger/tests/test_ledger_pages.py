@@ -1,0 +1,121 @@
+"""Ledger pages: render for the right roles, exports, the entry form and the close page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from urakata.core.roles import Role
+from urakata.ledger.models import JournalEntry, Period
+from urakata.ledger.tests.factories import post_simple
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/ledger/entries/",
+    "/ledger/reports/trial-balance/?from=2025-04&to=2025-06",
+    "/ledger/reports/profit-and-loss/?from=2025-04&to=2025-06",
+    "/ledger/reports/balance-sheet/?as_of=2025-06",
+    "/ledger/reports/general-ledger/?account=1140&from=2025-04&to=2025-06",
+    "/ledger/reports/tax-summary/?from=2025-04&to=2025-06",
+    "/ledger/periods/?fy=2025",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render_for_accounting_and_not_for_employees(client_for: Any, url: str) -> None:
+    post_simple()
+    assert client_for(Role.ACCOUNTING).get(url).status_code == 200
+    assert client_for(Role.EMPLOYEE).get(url).status_code == 403
+
+
+def test_executive_sees_reports_but_not_the_journal(client_for: Any) -> None:
+    client = client_for(Role.EXECUTIVE)
+    assert client.get(PAGES[1]).status_code == 200
+    assert client.get("/ledger/entries/").status_code == 403
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("url", PAGES[1:5])
+def test_report_exports(client_for: Any, url: str, fmt: str) -> None:
+    post_simple()
+    response = client_for(Role.ACCOUNTING).get(f"{url}&format={fmt}")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    if fmt == "csv":
+        assert response.content.startswith("\ufeff".encode())
+    else:
+        assert response.content[:2] == b"PK"
+
+
+def test_entry_form_posts_and_shows_errors(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    data = {
+        "date": "2025-05-01",
+        "description": "文房具",
+        "tax_entry": "inclusive",
+        "account_0": "7310",
+        "debit_0": "1100",
+        "tax_code_0": "P10",
+        "account_1": "1110",
+        "credit_1": "1100",
+    }
+    response = client.post("/ledger/entries/new/", data)
+    assert response.status_code == 302
+    entry = JournalEntry.objects.get()
+    assert entry.lines.count() == 3
+    bad = client.post("/ledger/entries/new/", {**data, "credit_1": "1000"})
+    assert bad.status_code == 422 and "一致しません" in bad.content.decode()
+    detail = client.get(f"/ledger/entries/{entry.pk}/")
+    assert "訂正削除履歴" in detail.content.decode()
+
+
+def test_correction_via_pages_shows_history(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    entry = post_simple()
+    response = client.post(
+        "/ledger/entries/new/",
+        {
+            "corrects": entry.pk,
+            "reason": "科目誤り",
+            "date": "2025-05-10",
+            "description": "訂正後",
+            "account_0": "7310",
+            "debit_0": "1000",
+            "account_1": "1140",
+            "credit_1": "1000",
+            "tax_entry": "none",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/ledger/entries/{entry.pk}/").content.decode()
+    assert "科目誤り" in page and "取消" in page and "訂正後" in page
+
+
+def test_period_close_page(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    assert client.post("/ledger/periods/202505/toggle/", {"action": "close"}).status_code == 302
+    assert Period.objects.get(period=202505).is_closed
+    client.post("/ledger/periods/202505/toggle/", {"action": "reopen", "reason": "誤り"})
+    assert not Period.objects.get(period=202505).is_closed
+    auditor = client_for(Role.AUDITOR)
+    assert auditor.post("/ledger/periods/202505/toggle/", {"action": "close"}).status_code == 403
+
+
+def test_entry_list_page_query_count_is_constant(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/ledger/entries/").status_code == 200
+        return len(ctx.captured_queries)
+
+    post_simple()
+    few = count()
+    for day in range(20):
+        post_simple(day=dt.date(2025, 5, 1 + day))
+    assert count() == few
