@@ -109,7 +109,7 @@ def test_rules_then_learning_then_bulk_confirm(accountant: Any, feed: Any) -> No
     assert entries.count() == 4
     fee = entries.filter(description="テスウリョウ").first()
     assert fee is not None
-    assert {l.account.code for l in fee.lines.all()} == {"7380", "1140"}
+    assert {line.account.code for line in fee.lines.all()} == {"7380", "1140"}
     with pytest.raises(ValidationFailed):
         bank_import.transactions_confirm(actor=accountant, ids=ids[:1])
 

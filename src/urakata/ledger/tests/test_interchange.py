@@ -97,7 +97,7 @@ def test_yayoi_tax_inclusive_rows_are_split() -> None:
     ]
     data = (",".join(row) + "\r\n").encode("cp932")
     interchange.journal_import(actor=SYSTEM, data=data, fmt="yayoi")
-    lines = {l.account.code: (l.debit, l.credit) for l in JournalLine.objects.all()}
+    lines = {x.account.code: (x.debit, x.credit) for x in JournalLine.objects.all()}
     assert lines == {"7290": (1000, 0), "1570": (100, 0), "1110": (0, 1100)}
 
 
