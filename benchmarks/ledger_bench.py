@@ -88,15 +88,19 @@ def main() -> None:
             tax_entry="inclusive",
         )
     elapsed = time.perf_counter() - began
-    print(f"[{vendor}] posting service: {args.post} entries in {elapsed:.2f}s = "
-          f"{args.post / elapsed:,.0f} entries/s")
+    print(
+        f"[{vendor}] posting service: {args.post} entries in {elapsed:.2f}s = "
+        f"{args.post / elapsed:,.0f} entries/s"
+    )
 
     # 2. bulk generate
     began = time.perf_counter()
     result = generate(actor=SYSTEM, lines=args.lines, seed=1, fiscal_year=year)
     elapsed = time.perf_counter() - began
-    print(f"[{vendor}] ledger generate: {result['lines']:,} lines ({result['entries']:,} entries) "
-          f"in {elapsed:.2f}s = {result['lines'] / elapsed:,.0f} lines/s")
+    print(
+        f"[{vendor}] ledger generate: {result['lines']:,} lines ({result['entries']:,} entries) "
+        f"in {elapsed:.2f}s = {result['lines'] / elapsed:,.0f} lines/s"
+    )
 
     # 3. fiscal-year trial balance from the balances table vs plain SQL over the lines
     first, last = year * 100 + 4, (year + 1) * 100 + 3
@@ -105,8 +109,10 @@ def main() -> None:
         began = time.perf_counter()
         tb = reports.trial_balance(actor=SYSTEM, from_period=first, to_period=last)
         timings.append(time.perf_counter() - began)
-    print(f"[{vendor}] trial balance (FY, {len(tb.rows)} accounts, balances table): "
-          f"median {statistics.median(timings) * 1000:.1f} ms")
+    print(
+        f"[{vendor}] trial balance (FY, {len(tb.rows)} accounts, balances table): "
+        f"median {statistics.median(timings) * 1000:.1f} ms"
+    )
     raw = []
     for _ in range(3):
         began = time.perf_counter()
@@ -118,8 +124,10 @@ def main() -> None:
             )
             cursor.fetchall()
         raw.append(time.perf_counter() - began)
-    print(f"[{vendor}] plain SQL SUM ... GROUP BY account over {JournalLine.objects.count():,} "
-          f"lines: median {statistics.median(raw) * 1000:.1f} ms")
+    print(
+        f"[{vendor}] plain SQL SUM ... GROUP BY account over {JournalLine.objects.count():,} "
+        f"lines: median {statistics.median(raw) * 1000:.1f} ms"
+    )
     assert tb.totals["debit"] == tb.totals["credit"]
     sys.stdout.flush()
 

@@ -325,7 +325,8 @@ class NaiveBayes:
 
 def _label(tx: BankTransaction) -> str:
     tax = tx.tax_code.code if tx.tax_code else ""
-    return f"{tx.account.code if tx.account else ''}|{tax}|{tx.counterparty_id or ''}|{tx.department_id or ''}"
+    # Department is not learned: it depends on who spent, not on the statement text.
+    return f"{tx.account.code if tx.account else ''}|{tax}|{tx.counterparty_id or ''}|"
 
 
 def train(transactions: Sequence[BankTransaction]) -> NaiveBayes:
