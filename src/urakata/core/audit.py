@@ -164,12 +164,11 @@ _EVENT_COLUMNS = (
 def _insert_event(event: AuditEvent) -> None:
     """INSERT the event with its values prepared by the model fields (JSON, datetime)."""
     meta = AuditEvent._meta
-    values = [
-        meta.get_field("actor" if name == "actor_id" else name).get_db_prep_save(
-            getattr(event, name), connection
-        )
-        for name in _EVENT_COLUMNS
-    ]
+    values = []
+    for name in _EVENT_COLUMNS:
+        model_field = meta.get_field("actor" if name == "actor_id" else name)
+        assert isinstance(model_field, models.Field)
+        values.append(model_field.get_db_prep_save(getattr(event, name), connection))
     columns = ", ".join(_EVENT_COLUMNS)
     placeholders = ", ".join(["%s"] * len(values))
     sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES ({placeholders}) RETURNING id"  # noqa: S608

@@ -188,7 +188,7 @@ def bank_feed_create(
         errors.setdefault("preset", []).append("CSV形式が正しくありません。")
     if not name.strip() or BankFeed.objects.filter(name=name.strip()).exists():
         errors.setdefault("name", []).append("名称が空か、既に使われています。")
-    if errors:
+    if errors or account is None:
         raise ValidationFailed("口座を登録できません。", errors=errors)
     with transaction.atomic():
         feed = BankFeed.objects.create(

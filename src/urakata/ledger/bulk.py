@@ -312,8 +312,8 @@ def generate_entries(
     templates = _templates(rng)
     weights = [w for w, _ in templates]
     builders = [b for _, b in templates]
-    depts = list(department_ids) or [None]
-    cps = list(counterparty_ids) or [None]
+    depts: list[int | None] = [*department_ids] or [None]
+    cps: list[int | None] = [*counterparty_ids] or [None]
     result: list[BulkEntry] = []
     count = 0
     while count < lines:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 # code, name, section, default tax code ("" = none)
 A = "asset"
@@ -223,7 +224,7 @@ SUB_ACCOUNTS: list[tuple[str, str, str]] = [
 ]
 
 
-def seed_chart(apps_or_models: dict[str, type]) -> int:
+def seed_chart(apps_or_models: dict[str, Any]) -> int:
     """Create the seeded tax codes, rates, accounts and sub-accounts that are missing.
 
     Takes the model classes by name so the data migration can pass historical models.

@@ -340,9 +340,9 @@ def _month(
         for _ in range(per_month):
             gross = max(110, int(typical * rng.uniform(0.7, 1.3)) // 10 * 10)
             day = month.replace(day=rng.randint(1, 28))
-            dept = rng.choice([depts["D510"], depts["D520"], depts["D200"], None])
+            spender: int | None = rng.choice([depts["D510"], depts["D520"], depts["D200"], None])
             booked = AMBIGUOUS[text] if text in AMBIGUOUS and rng.random() < 0.2 else code
-            index = b.taxed_expense(day, text, booked, gross, feed, dept)
+            index = b.taxed_expense(day, text, booked, gross, feed, spender)
             b.bank_lines.append((index, feed, -gross, text))
             if feed == "card":
                 card_total += gross

@@ -159,7 +159,7 @@ def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int)
         if value:
             matrix.setdefault(account.pk, {})[row["dept_key"]] = value
     used = sorted({key for cells in matrix.values() for key in cells})
-    columns = [
+    columns: list[dict[str, Any]] = [
         {"key": key, "name": departments[key].name if key in departments else "(部門なし)"}
         for key in used
     ]
@@ -306,7 +306,7 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
         )
     result: dict[str, Any] = {"as_of": as_of, "blocks": []}
     for key, label, sections in BS_LAYOUT:
-        block = {"key": key, "label": label, "sections": [], "total": 0}
+        block: dict[str, Any] = {"key": key, "label": label, "sections": [], "total": 0}
         for section in sections:
             items = sorted(by_section.get(section, []), key=lambda r: r["account_code"] or "9")
             total = sum(r["amount"] for r in items)

@@ -451,7 +451,7 @@ def journal_entry_post(
                 debit=line.debit,
                 credit=line.credit,
                 tax_code_id=line.tax_code_id,
-                tax_amount=line.tax_amount,
+                tax_amount=line.tax_amount or 0,
                 department_id=line.department_id,
                 counterparty_id=line.counterparty_id,
                 memo=line.memo,

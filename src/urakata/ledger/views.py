@@ -447,6 +447,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
         try:
             if action == "import" and request.FILES.get("file"):
                 upload = request.FILES["file"]
+                assert not isinstance(upload, list)
                 result = bank_import.statement_import(
                     actor=request.user,
                     feed_name=request.POST.get("feed", ""),
