@@ -407,7 +407,7 @@ def transactions_confirm(
     posted: list[int] = []
     with transaction.atomic():
         lines = list(
-            BankTransaction.objects.select_for_update()
+            BankTransaction.objects.select_for_update(of=("self",))
             .select_related("feed__account", "feed__sub_account", "account", "tax_code")
             .filter(pk__in=ids)
             .order_by("date", "pk")
