@@ -26,7 +26,7 @@ from urakata.ledger.integrity import (
     batch_hash,
     entry_hash,
 )
-from urakata.ledger.models import EntryCounter, JournalEntry, JournalLine, Period
+from urakata.ledger.models import EntryCounter, JournalEntry, Period
 from urakata.ledger.services import balances_apply
 
 BATCH_ENTRIES = 5000
@@ -95,19 +95,64 @@ def _check(entries: Sequence[BulkEntry]) -> None:
         raise ValidationFailed("一括記帳できません。", errors=errors)
 
 
-def bulk_post(*, actor: Any, entries: Sequence[BulkEntry]) -> list[JournalEntry]:
-    """Post balanced entries in batches, in one transaction; returns the entries, in order."""
+def bulk_post(*, actor: Any, entries: Sequence[BulkEntry]) -> list[int]:
+    """Post balanced entries in batches, in one transaction; returns their ids, in order."""
     _check(entries)
-    posted: list[JournalEntry] = []
+    posted: list[int] = []
     with transaction.atomic():
         for start in range(0, len(entries), BATCH_ENTRIES):
             posted += _post_batch(actor, entries[start : start + BATCH_ENTRIES])
     return posted
 
 
-def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[JournalEntry]:
-    now = timezone.now()
-    actor_obj = actor if getattr(actor, "pk", None) else None
+_ENTRY_COLUMNS = (
+    "fiscal_year, number, date, period, description, source, source_ref, correction_reason, "
+    "amount, posted_at, posted_by_id"
+)
+_LINE_SQL = (
+    "INSERT INTO ledger_journalline (entry_id, line_no, account_id, sub_account_id, debit, "
+    "credit, tax_code_id, tax_amount, department_id, counterparty_id, memo, date, period) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _insert_entries(rows: list[tuple[Any, ...]]) -> list[int]:
+    """Multi-row INSERT … RETURNING id in chunks (ids come back in VALUES order, as Django's own
+    bulk_create relies on)."""
+    ids: list[int] = []
+    width = 11
+    chunk = max(1, min(500, connection.features.max_query_params // width))
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            sql = (
+                "INSERT INTO ledger_journalentry ("  # noqa: S608 - fixed columns, values are params
+                + _ENTRY_COLUMNS
+                + ") VALUES "
+                + ", ".join([one] * len(part))
+                + " RETURNING id"
+            )
+            cursor.execute(sql, [value for row in part for value in row])
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def _runs(ids: list[int]) -> list[list[int]]:
+    """[[first, last], …] covering sorted ids (one run unless others posted meanwhile)."""
+    runs: list[list[int]] = []
+    for pk in sorted(ids):
+        if runs and runs[-1][1] == pk - 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
     by_year: dict[int, list[int]] = {}
     for index, entry in enumerate(batch):
         by_year.setdefault(cache.fiscal_year_of(entry.date), []).append(index)
@@ -116,70 +161,61 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[JournalEntry]:
         first = _reserve_numbers(fiscal_year, len(by_year[fiscal_year]))
         for offset, index in enumerate(sorted(by_year[fiscal_year], key=lambda i: batch[i].date)):
             numbers[index] = (fiscal_year, first + offset)
-    objs = []
+    headers = []
+    entry_rows = []
     for index, entry in enumerate(batch):
         fiscal_year, number = numbers[index]
-        objs.append(
-            JournalEntry(
-                fiscal_year=fiscal_year,
-                number=number,
-                date=entry.date,
-                period=entry.date.year * 100 + entry.date.month,
-                description=entry.description[:200],
-                source=entry.source,
-                source_ref=entry.source_ref[:100],
-                amount=sum(line.debit for line in entry.lines),
-                posted_at=now,
-                posted_by=actor_obj,
+        description = entry.description[:200]
+        source_ref = entry.source_ref[:100]
+        headers.append(
+            [fiscal_year, number, entry.date.isoformat(), description, entry.source, source_ref]
+        )
+        entry_rows.append(
+            (
+                fiscal_year,
+                number,
+                ops.adapt_datefield_value(entry.date),
+                entry.date.year * 100 + entry.date.month,
+                description,
+                entry.source,
+                source_ref,
+                "",
+                sum(line.debit for line in entry.lines),
+                now,
+                actor_id,
             )
         )
-    JournalEntry.objects.bulk_create(objs, batch_size=2000)
-    lines: list[JournalLine] = []
+    ids = _insert_entries(entry_rows)
+    line_params: list[tuple[Any, ...]] = []
     balances: dict[tuple[int, int, int], list[int]] = {}
     hashes: list[tuple[int, str]] = []
-    for obj, entry in zip(objs, batch, strict=True):
+    for pk, header, entry in zip(ids, headers, batch, strict=True):
+        period = entry.date.year * 100 + entry.date.month
+        day = ops.adapt_datefield_value(entry.date)
         rows = []
         for line_no, line in enumerate(entry.lines, start=1):
-            lines.append(
-                JournalLine(
-                    entry_id=obj.pk,
-                    line_no=line_no,
-                    account_id=line.account_id,
-                    sub_account_id=line.sub_account_id,
-                    debit=line.debit,
-                    credit=line.credit,
-                    tax_code_id=line.tax_code_id,
-                    tax_amount=line.tax_amount,
-                    department_id=line.department_id,
-                    counterparty_id=line.counterparty_id,
-                    memo=line.memo,
-                    date=obj.date,
-                    period=obj.period,
-                )
-            )
-            rows.append(
-                [
-                    line_no,
-                    line.account_id,
-                    line.sub_account_id,
-                    line.debit,
-                    line.credit,
-                    line.tax_code_id,
-                    line.tax_amount,
-                    line.department_id,
-                    line.counterparty_id,
-                    line.memo,
-                ]
-            )
-            key = (line.account_id, obj.period, line.department_id or 0)
+            values = [
+                line_no,
+                line.account_id,
+                line.sub_account_id,
+                line.debit,
+                line.credit,
+                line.tax_code_id,
+                line.tax_amount,
+                line.department_id,
+                line.counterparty_id,
+                line.memo,
+            ]
+            rows.append(values)
+            line_params.append((pk, *values, day, period))
+            key = (line.account_id, period, line.department_id or 0)
             cell = balances.setdefault(key, [0, 0])
             cell[0] += line.debit
             cell[1] += line.credit
-        header = [obj.fiscal_year, obj.number, obj.date.isoformat(), obj.description]
-        header += [obj.source, obj.source_ref]
-        hashes.append((obj.pk, entry_hash(header, rows)))
+        hashes.append((pk, entry_hash(header, rows)))
     assert len(LINE_FIELDS) == 10
-    JournalLine.objects.bulk_create(lines, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.executemany(_LINE_SQL, line_params)
     items = [(key, (d, c)) for key, (d, c) in balances.items()]
     for start in range(0, len(items), BALANCE_CHUNK):
         balances_apply(dict(items[start : start + BALANCE_CHUNK]))
@@ -189,14 +225,13 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[JournalEntry]:
         action=BULK_ACTION,
         target_type=ENTRY_TYPE,
         changes={
-            "first_id": hashes[0][0],
-            "last_id": hashes[-1][0],
+            "ids": _runs(ids),
             "count": len(hashes),
-            "lines": len(lines),
+            "lines": len(line_params),
             "lines_hash": batch_hash(h for _pk, h in hashes),
         },
     )
-    return objs
+    return ids
 
 
 # ---------------------------------------------------------------- synthetic data

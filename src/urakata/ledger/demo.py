@@ -434,8 +434,8 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         )
     # nothing after today (payments scheduled next month for the last month stay unpaid)
     due = [e for e in books.entries if e.date <= today]
-    entries = bulk_post(actor=actor, entries=due)
-    by_object = {id(source): entry for source, entry in zip(due, entries, strict=True)}
+    entry_ids = bulk_post(actor=actor, entries=due)
+    by_object = {id(source): pk for source, pk in zip(due, entry_ids, strict=True)}
     _statement_lines(books, feeds, by_object, today)
     _closing_and_corrections(actor, this_year, today)
     accuracy = bank_import.suggestion_accuracy(holdout=0.2)
@@ -455,30 +455,30 @@ def _system() -> Any:
 
 
 def _statement_lines(
-    books: _Books, feeds: dict[str, Any], by_object: dict[int, JournalEntry], today: dt.date
+    books: _Books, feeds: dict[str, Any], by_object: dict[int, int], today: dt.date
 ) -> None:
     """Confirmed statement lines for every bank/card expense; last month's left to confirm."""
     cutoff = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     rows = []
     for position, (index, feed, amount, text) in enumerate(books.bank_lines):
         source = books.entries[index]
-        entry = by_object.get(id(source))
-        if entry is None:
+        entry_id = by_object.get(id(source))
+        if entry_id is None:
             continue
-        pending = entry.date >= cutoff and position % 2 == 0
+        pending = source.date >= cutoff and position % 2 == 0
         account_line = source.lines[0]
         rows.append(
             BankTransaction(
                 feed=feeds[feed],
-                date=entry.date,
+                date=source.date,
                 description=text,
                 amount=amount,
-                fingerprint=f"demo-{entry.pk}",
+                fingerprint=f"demo-{entry_id}",
                 status="new" if pending else "confirmed",
                 account_id=None if pending else account_line.account_id,
                 tax_code_id=None if pending else account_line.tax_code_id,
                 department_id=None if pending else account_line.department_id,
-                entry=None if pending else entry,
+                entry_id=None if pending else entry_id,
             )
         )
     BankTransaction.objects.bulk_create(rows, batch_size=1000)

@@ -98,14 +98,13 @@ def ledger_verify() -> list[str]:
             elif current[pk] != changes.get("lines_hash"):
                 problems.append(f"entry {pk} does not match its audit event seq {seq}")
         else:
-            first, last = changes["first_id"], changes["last_id"]
-            ids = [pk for pk in range(first, last + 1) if pk in current]
-            covered.update(range(first, last + 1))
-            if len(ids) != changes.get("count"):
-                problems.append(f"entries {first}-{last} (audit seq {seq}): rows missing")
-            elif batch_hash(current[pk] for pk in ids) != changes.get("lines_hash"):
-                bad = f"entries {first}-{last} do not match their audit event seq {seq}"
-                problems.append(bad)
+            expected = [pk for first, last in changes["ids"] for pk in range(first, last + 1)]
+            covered.update(expected)
+            label = f"entries {expected[0]}-{expected[-1]}" if expected else "entries"
+            if any(pk not in current for pk in expected) or len(expected) != changes.get("count"):
+                problems.append(f"{label} (audit seq {seq}): rows missing")
+            elif batch_hash(current[pk] for pk in expected) != changes.get("lines_hash"):
+                problems.append(f"{label} do not match their audit event seq {seq}")
     for pk in sorted(set(current) - covered):
         problems.append(f"entry {pk} has no audit event")
     return problems

@@ -24,7 +24,6 @@ from urakata.ledger.models import (
     Account,
     EntryCounter,
     JournalEntry,
-    JournalLine,
     LedgerSettings,
     Period,
     SubAccount,
@@ -321,6 +320,7 @@ def _balance_rows(lines: Sequence[Any], period: int) -> dict[tuple[int, int, int
     return rows
 
 
+_SOURCES = frozenset(JournalEntry.Source.values)
 _ENTRY_COLUMNS = (
     "fiscal_year",
     "number",
@@ -373,7 +373,26 @@ def _insert_entry(entry: JournalEntry) -> None:
     entry._state.db = connection.alias
 
 
-def _insert_lines(lines: Sequence[JournalLine]) -> None:
+@dataclass(slots=True)
+class _Row:
+    """A line as written: the JournalLine columns, without a model instance's overhead."""
+
+    entry_id: int
+    line_no: int
+    account_id: int
+    sub_account_id: int | None
+    debit: int
+    credit: int
+    tax_code_id: int | None
+    tax_amount: int
+    department_id: int | None
+    counterparty_id: int | None
+    memo: str
+    date: dt.date
+    period: int
+
+
+def _insert_lines(lines: Sequence[Any]) -> None:
     """All lines of an entry in one multi-row INSERT."""
     ops = connection.ops
     params: list[Any] = []
@@ -415,7 +434,7 @@ def journal_entry_post(
         date=date, description=description, lines=lines, tax_entry=tax_entry
     )
     assert date is not None
-    if source not in JournalEntry.Source.values:
+    if source not in _SOURCES:
         raise ValidationFailed("発生源が正しくありません。", errors={"source": [source]})
     fiscal_year = cache.fiscal_year_of(date)
     period = cache.period_of(date)
@@ -443,20 +462,20 @@ def journal_entry_post(
         )
         _insert_entry(entry)
         objs = [
-            JournalLine(
-                entry=entry,
-                line_no=index,
-                account_id=line.account.pk,
-                sub_account_id=line.sub_account_id,
-                debit=line.debit,
-                credit=line.credit,
-                tax_code_id=line.tax_code_id,
-                tax_amount=line.tax_amount or 0,
-                department_id=line.department_id,
-                counterparty_id=line.counterparty_id,
-                memo=line.memo,
-                date=date,
-                period=period,
+            _Row(
+                entry.pk,
+                index,
+                line.account.pk,
+                line.sub_account_id,
+                line.debit,
+                line.credit,
+                line.tax_code_id,
+                line.tax_amount or 0,
+                line.department_id,
+                line.counterparty_id,
+                line.memo,
+                date,
+                period,
             )
             for index, line in enumerate(expanded, start=1)
         ]
