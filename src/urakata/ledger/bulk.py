@@ -121,7 +121,7 @@ def _insert_entries(rows: list[tuple[Any, ...]]) -> list[int]:
     bulk_create relies on)."""
     ids: list[int] = []
     width = 11
-    chunk = max(1, min(500, connection.features.max_query_params // width))
+    chunk = max(1, min(500, (connection.features.max_query_params or 32766) // width))
     one = "(" + ", ".join(["%s"] * width) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
