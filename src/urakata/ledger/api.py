@@ -323,6 +323,22 @@ def correct_entry(request: HttpRequest, entry_id: int, payload: CorrectionIn) ->
     }
 
 
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    sha256: str
+    size: int
+
+
+@router.post("/ledger/entries/{entry_id}/attachments", response={201: AttachmentOut, **ERRORS})
+def add_attachment(request: HttpRequest, entry_id: int, file: File[UploadedFile]) -> Any:
+    require(request.user, "ledger.post")
+    entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
+    return 201, services.attachment_add(
+        actor=request.user, entry=entry, filename=file.name or "", content=file.read()
+    )
+
+
 # ---------------------------------------------------------------- periods
 
 

@@ -753,3 +753,50 @@ def ledger_settings_update(
         transaction.on_commit(cache.chart_cache_clear)
     cache.chart_cache_clear()
     return options
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def attachment_add(*, actor: Any, entry: JournalEntry, filename: str, content: bytes) -> Any:
+    """Attach evidence (証憑) to a posted entry; stored by SHA-256, the hash kept in the audit log.
+
+    Adding evidence does not change the entry: attachments are append-only like the lines.
+    """
+    import hashlib
+    from pathlib import PurePath
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from urakata.ledger.models import Attachment
+
+    errors: Errors = {}
+    name = PurePath((filename or "").replace("\\", "/")).name[:200]
+    if not name:
+        _add(errors, "file", "ファイル名がありません。")
+    if not content:
+        _add(errors, "file", "空のファイルです。")
+    if len(content) > settings.URAKATA_MAX_UPLOAD_BYTES:
+        _add(errors, "file", "ファイルが大きすぎます。")
+    if errors:
+        raise ValidationFailed("証憑を添付できません。", errors=errors)
+    digest = hashlib.sha256(content).hexdigest()
+    suffix = PurePath(name).suffix.lower()[:10]
+    with transaction.atomic():
+        attachment = Attachment(
+            entry=entry,
+            filename=name,
+            sha256=digest,
+            size=len(content),
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        attachment.file.save(f"{digest[:2]}/{digest}{suffix}", ContentFile(content), save=False)
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="ledger.attachment.add",
+            target=attachment,
+            changes={"entry": entry.pk, "filename": name, "sha256": digest, "size": len(content)},
+        )
+    return attachment

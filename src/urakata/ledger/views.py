@@ -486,3 +486,44 @@ def bank_list(request: HttpRequest) -> HttpResponse:
             "querystring": querystring_without_page(request),
         },
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Attach evidence (証憑) to an entry."""
+    try:
+        require(request.user, "ledger.post")
+        entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
+        upload = request.FILES.get("file")
+        if upload is None or isinstance(upload, list):
+            raise ValidationFailed("ファイルを選択してください。", errors={"file": ["必須です。"]})
+        services.attachment_add(
+            actor=request.user, entry=entry, filename=upload.name or "", content=upload.read()
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, f"{error.message} {_messages(error)}")
+    else:
+        messages.success(request, "証憑を添付しました。")
+    return redirect("ledger:entry_detail", entry_id=entry_id)
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """Download evidence; only for those who may see the journal."""
+    from django.http import FileResponse, Http404
+
+    from urakata.ledger.models import Attachment
+
+    try:
+        require(request.user, "ledger.view")
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )

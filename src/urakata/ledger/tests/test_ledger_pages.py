@@ -119,3 +119,28 @@ def test_entry_list_page_query_count_is_constant(client_for: Any) -> None:
     for day in range(20):
         post_simple(day=dt.date(2025, 5, 1 + day))
     assert count() == few
+
+
+def test_evidence_upload_and_download(client_for: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from urakata.core.models import AuditEvent
+
+    client = client_for(Role.ACCOUNTING)
+    entry = post_simple()
+    upload = SimpleUploadedFile("領収書.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    response = client.post(f"/ledger/entries/{entry.pk}/attachments/", {"file": upload})
+    assert response.status_code == 302
+    attachment = entry.attachments.get()
+    assert attachment.filename == "領収書.pdf" and len(attachment.sha256) == 64
+    assert AuditEvent.objects.filter(action="ledger.attachment.add").exists()
+    page = client.get(f"/ledger/entries/{entry.pk}/").content.decode()
+    assert "領収書.pdf" in page
+    download = client.get(f"/ledger/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client_for(Role.EMPLOYEE).get(f"/ledger/attachments/{attachment.pk}/").status_code == 403
+    api = client.post(
+        f"/api/v1/ledger/entries/{entry.pk}/attachments",
+        {"file": SimpleUploadedFile("b.png", b"\x89PNG", content_type="image/png")},
+    )
+    assert api.status_code == 201 and api.json()["size"] == 4
