@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -511,7 +511,7 @@ def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """Download evidence; only for those who may see the journal."""
     from django.http import FileResponse, Http404
 
