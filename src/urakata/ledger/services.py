@@ -259,20 +259,28 @@ def journal_entry_validate(
     return expanded
 
 
-def _next_number(fiscal_year: int) -> int:
-    """Take the fiscal year's counter row lock and return the next gapless number."""
+def _next_number(fiscal_year: int, period: int) -> int | None:
+    """Take the fiscal year's counter row lock and return the next gapless number.
+
+    One statement: the counter moves only when the month is open; None means the month is
+    closed. The period check runs under the same row lock that closing takes, so it cannot race.
+    """
     sql = (
         "UPDATE ledger_entrycounter SET last_number = last_number + 1 "
-        "WHERE fiscal_year = %s RETURNING last_number"
+        "WHERE fiscal_year = %s AND NOT EXISTS ("
+        "SELECT 1 FROM ledger_period WHERE period = %s AND is_closed = %s) "
+        "RETURNING last_number"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [fiscal_year])
+        cursor.execute(sql, [fiscal_year, period, True])
         row = cursor.fetchone()
         if row is None:
-            EntryCounter.objects.get_or_create(fiscal_year=fiscal_year)
-            cursor.execute(sql, [fiscal_year])
+            _counter, created = EntryCounter.objects.get_or_create(fiscal_year=fiscal_year)
+            if not created and period_is_closed(period):
+                return None
+            cursor.execute(sql, [fiscal_year, period, True])
             row = cursor.fetchone()
-    return int(row[0])
+    return int(row[0]) if row else None
 
 
 def lock_fiscal_year(fiscal_year: int) -> EntryCounter:
@@ -439,8 +447,8 @@ def journal_entry_post(
     fiscal_year = cache.fiscal_year_of(date)
     period = cache.period_of(date)
     with transaction.atomic():
-        number = _next_number(fiscal_year)
-        if period_is_closed(period):
+        number = _next_number(fiscal_year, period)
+        if number is None:
             raise ValidationFailed(
                 "締め済みの月には記帳できません。",
                 errors={"date": [f"{date:%Y年%m月}は締め済みです。"]},
