@@ -510,6 +510,45 @@ def bank_confirm(request: HttpRequest, payload: ConfirmIn) -> Any:
     )
 
 
+class RuleIn(Schema):
+    name: str
+    pattern: str
+    match: str = "contains"
+    priority: int = 100
+    amount_min: int | None = None
+    amount_max: int | None = None
+    account: str
+    tax_code: str | None = None
+    counterparty_id: int | None = None
+    department_id: int | None = None
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    priority: int
+    match: str
+    pattern: str
+    amount_min: int | None
+    amount_max: int | None
+    account_id: int
+    tax_code_id: int | None
+    is_active: bool
+
+
+@router.get("/ledger/bank/rules", response={200: list[RuleOut], **ERRORS})
+def bank_rules(request: HttpRequest) -> Any:
+    require(request.user, "ledger.bank_import")
+    from urakata.ledger.models import BankRule
+
+    return list(BankRule.objects.order_by("priority", "pk"))
+
+
+@router.post("/ledger/bank/rules", response={201: RuleOut, **ERRORS})
+def bank_rule_create(request: HttpRequest, payload: RuleIn) -> Any:
+    return 201, bank_import.bank_rule_create(actor=request.user, data=payload.model_dump())
+
+
 @router.get("/ledger/bank/accuracy", response={200: dict[str, Any], **ERRORS})
 def bank_accuracy(request: HttpRequest, holdout: float = 0.2) -> Any:
     require(request.user, "ledger.view")

@@ -260,6 +260,57 @@ def transaction_list(*, actor: Any, status: str = "") -> QuerySet[BankTransactio
 # ---------------------------------------------------------------- rules and learning
 
 
+def bank_rule_create(*, actor: Any, data: dict[str, Any]) -> BankRule:
+    """Add an explicit rule (自動仕訳ルール); every problem is reported at once."""
+    require(actor, "ledger.bank_import")
+    errors: dict[str, list[str]] = {}
+    name = str(data.get("name") or "").strip()
+    pattern = str(data.get("pattern") or "").strip()
+    match = str(data.get("match") or BankRule.Match.CONTAINS)
+    if not name:
+        errors.setdefault("name", []).append("必須です。")
+    if not pattern:
+        errors.setdefault("pattern", []).append("必須です。")
+    if match not in BankRule.Match.values:
+        errors.setdefault("match", []).append("contains か regex です。")
+    elif match == BankRule.Match.REGEX and pattern:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            errors.setdefault("pattern", []).append(f"正規表現が正しくありません: {error}")
+    account = cache.account_by_code(str(data.get("account") or ""))
+    if account is None:
+        errors.setdefault("account", []).append("勘定科目がありません。")
+    tax = cache.tax_by_code(str(data["tax_code"])) if data.get("tax_code") else None
+    if data.get("tax_code") and tax is None:
+        errors.setdefault("tax_code", []).append("税区分がありません。")
+    low, high = data.get("amount_min"), data.get("amount_max")
+    if low is not None and high is not None and low > high:
+        errors.setdefault("amount_min", []).append("下限が上限を超えています。")
+    if errors or account is None:
+        raise ValidationFailed("ルールを登録できません。", errors=errors)
+    with transaction.atomic():
+        rule = BankRule.objects.create(
+            name=name[:100],
+            priority=int(data.get("priority") or 100),
+            match=match,
+            pattern=pattern[:200],
+            amount_min=low,
+            amount_max=high,
+            account=account,
+            tax_code_id=tax.id if tax else None,
+            counterparty_id=data.get("counterparty_id"),
+            department_id=data.get("department_id"),
+        )
+        audit_record(
+            actor=actor,
+            action="ledger.bank_rule.create",
+            target=rule,
+            changes={"name": name, "pattern": pattern, "match": match, "account": account.code},
+        )
+    return rule
+
+
 def rule_match(rule: BankRule, description: str, amount: int) -> bool:
     """Does the rule apply: description contains/regex, signed amount within [min, max]?"""
     text = normalise_text(description)

@@ -160,3 +160,30 @@ def test_bank_api_flow(client_for: Any, feed: Any) -> None:
     assert client.post("/api/v1/ledger/bank/suggest").status_code == 200
     assert client_for(Role.AUDITOR).post("/api/v1/ledger/bank/suggest").status_code == 403
     assert client_for(Role.EMPLOYEE).get("/api/v1/ledger/bank/transactions").status_code == 403
+
+
+def test_rules_api_validates_everything(client_for: Any) -> None:
+    from urakata.core.roles import Role
+
+    client = client_for(Role.ACCOUNTING)
+    bad = client.post(
+        "/api/v1/ledger/bank/rules",
+        {
+            "name": "",
+            "pattern": "([",
+            "match": "regex",
+            "account": "0000",
+            "amount_min": 10,
+            "amount_max": 1,
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["errors"]) == {"name", "pattern", "account", "amount_min"}
+    ok = client.post(
+        "/api/v1/ledger/bank/rules",
+        {"name": "家賃", "pattern": "ヤチン", "account": "7330", "tax_code": "P10"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201
+    assert [r["name"] for r in client.get("/api/v1/ledger/bank/rules").json()] == ["家賃"]

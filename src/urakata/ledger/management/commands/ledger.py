@@ -45,6 +45,8 @@ class Command(BaseCommand):
         exp.add_argument("--to", required=True)
         exp.add_argument("--output", default="-", help="file (default: stdout)")
         sub.add_parser("verify", help="recompute each entry's line hash against its audit event")
+        acc = sub.add_parser("suggestion-accuracy", help="learned suggestions on held-out lines")
+        acc.add_argument("--holdout", type=float, default=0.2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -119,6 +121,12 @@ class Command(BaseCommand):
         else:
             Path(options["output"]).write_bytes(data)
             self.stdout.write(f"wrote {len(data):,} bytes to {options['output']}")
+
+    def _suggestion_accuracy(self, options: dict[str, Any]) -> None:
+        from urakata.ledger.bank_import import suggestion_accuracy
+
+        result = suggestion_accuracy(holdout=options["holdout"])
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def _verify(self, options: dict[str, Any]) -> None:
         problems = ledger_verify()
