@@ -138,6 +138,18 @@ def _insert_entries(rows: list[tuple[Any, ...]]) -> list[int]:
     return ids
 
 
+def _insert_lines(rows: list[tuple[Any, ...]]) -> None:
+    """Lines in bulk: COPY on PostgreSQL, executemany elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = _LINE_SQL.split("(", 1)[1].split(")", 1)[0]
+            with cursor.cursor.copy(f"COPY ledger_journalline ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(_LINE_SQL, rows)
+
+
 def _runs(ids: list[int]) -> list[list[int]]:
     """[[first, last], …] covering sorted ids (one run unless others posted meanwhile)."""
     runs: list[list[int]] = []
@@ -214,8 +226,7 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
             cell[1] += line.credit
         hashes.append((pk, entry_hash(header, rows)))
     assert len(LINE_FIELDS) == 10
-    with connection.cursor() as cursor:
-        cursor.executemany(_LINE_SQL, line_params)
+    _insert_lines(line_params)
     items = [(key, (d, c)) for key, (d, c) in balances.items()]
     for start in range(0, len(items), BALANCE_CHUNK):
         balances_apply(dict(items[start : start + BALANCE_CHUNK]))
