@@ -39,6 +39,16 @@ def department_by_code(code: str | None) -> Department | None:
     return department
 
 
+def _fresh_chart() -> cache.ChartCache:
+    """The cached chart, reloaded when an account exists that this process has not seen yet
+    (one created by another process), so no balance row is ever dropped from a report."""
+    chart = cache.chart()
+    known = len(chart.accounts_by_id)
+    if Account.objects.count() != known:
+        chart = cache.chart(reload=True)
+    return chart
+
+
 def signed(account: Account, debit: int, credit: int) -> int:
     """A balance on the account's normal side (資産・費用は借方、負債・純資産・収益は貸方)."""
     return debit - credit if account.normal_side == "debit" else credit - debit
@@ -102,7 +112,7 @@ def trial_balance(
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     department = department_by_code(department_code)
-    chart = cache.chart()
+    chart = _fresh_chart()
     result = TrialBalance(from_period, to_period, department_code)
     totals = {"opening": 0, "debit": 0, "credit": 0, "balance": 0}
     totals.update({"debit_balance": 0, "credit_balance": 0})
@@ -146,7 +156,7 @@ def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int)
     """Closing balance per account and department (部門別試算表)."""
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
-    chart = cache.chart()
+    chart = _fresh_chart()
     departments = {d.pk: d for d in Department.objects.all()}
     matrix: dict[int, dict[int, int]] = {}
     for row in _balance_sums(from_period, to_period, None, True):
@@ -201,7 +211,7 @@ def profit_and_loss(
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     department = department_by_code(department_code)
-    chart = cache.chart()
+    chart = _fresh_chart()
     contributions: dict[str, list[tuple[Account, int]]] = {}
     for row in _balance_sums(from_period, to_period, department, False):
         account = chart.accounts_by_id[row["account_id"]]
@@ -262,7 +272,7 @@ BS_LAYOUT = [
 def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     """貸借対照表 at the end of a month; this year's profit shows in 繰越利益剰余金's block."""
     require(actor, "ledger.view_reports")
-    chart = cache.chart()
+    chart = _fresh_chart()
     fy_start = _fy_start(as_of)
     rows = (
         Balance.objects.filter(period__lte=as_of)
@@ -356,7 +366,7 @@ def general_ledger(
     )
     entry_ids = {line.entry_id for line in lines}
     others: dict[int, set[str]] = {}
-    chart = cache.chart()
+    chart = _fresh_chart()
     for entry_id, account_id in (
         JournalLine.objects.filter(entry_id__in=entry_ids)
         .exclude(account=account)
