@@ -119,6 +119,8 @@ _LINE_SQL = (
 def _insert_entries(rows: list[tuple[Any, ...]]) -> list[int]:
     """Multi-row INSERT … RETURNING id in chunks (ids come back in VALUES order, as Django's own
     bulk_create relies on)."""
+    if connection.vendor == "postgresql":
+        return _copy_entries(rows)
     ids: list[int] = []
     width = 11
     chunk = max(1, min(500, (connection.features.max_query_params or 32766) // width))
@@ -135,6 +137,22 @@ def _insert_entries(rows: list[tuple[Any, ...]]) -> list[int]:
             )
             cursor.execute(sql, [value for row in part for value in row])
             ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def _copy_entries(rows: list[tuple[Any, ...]]) -> list[int]:
+    """PostgreSQL: reserve ids from the table's sequence, then COPY the entries with them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('ledger_journalentry', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(rows)],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        columns = "id, " + _ENTRY_COLUMNS
+        with cursor.cursor.copy(f"COPY ledger_journalentry ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row))
     return ids
 
 

@@ -302,6 +302,9 @@ def balances_apply(rows: Mapping[tuple[int, int, int], tuple[int, int]]) -> None
     """Add (debit, credit) to the (account, period, department) balances in one upsert."""
     if not rows:
         return
+    if connection.vendor == "postgresql" and len(rows) > 50:
+        _balances_apply_arrays(rows)
+        return
     values = []
     params: list[Any] = []
     for (account_id, period, dept_key), (debit, credit) in rows.items():
@@ -317,6 +320,26 @@ def balances_apply(rows: Mapping[tuple[int, int, int], tuple[int, int]]) -> None
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _balances_apply_arrays(rows: Mapping[tuple[int, int, int], tuple[int, int]]) -> None:
+    """PostgreSQL: the same upsert with six array parameters (unnest), however many rows."""
+    columns: list[list[Any]] = [[], [], [], [], [], []]
+    for (account_id, period, dept_key), (debit, credit) in rows.items():
+        for column, value in zip(
+            columns, (account_id, period, dept_key, dept_key or None, debit, credit), strict=True
+        ):
+            column.append(value)
+    sql = (
+        "INSERT INTO ledger_balance (account_id, period, dept_key, department_id, debit, credit) "
+        "SELECT * FROM unnest(%s::bigint[], %s::int[], %s::bigint[], %s::bigint[], "
+        "%s::bigint[], %s::bigint[]) "
+        "ON CONFLICT (account_id, period, dept_key) DO UPDATE SET "
+        "debit = ledger_balance.debit + excluded.debit, "
+        "credit = ledger_balance.credit + excluded.credit"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
 
 
 def _balance_rows(lines: Sequence[Any], period: int) -> dict[tuple[int, int, int], tuple[int, int]]:

@@ -181,3 +181,23 @@ def _system() -> Any:
     from urakata.ledger.permissions import SYSTEM
 
     return SYSTEM
+
+
+def test_bulk_balances_equal_a_fresh_aggregate() -> None:
+    from urakata.ledger.tests.test_properties import _fresh_aggregate, _maintained
+    from urakata.org.tests.factories import DepartmentFactory
+
+    DepartmentFactory.create_batch(3)
+    call_command(
+        "ledger",
+        "generate",
+        "--lines",
+        "3000",
+        "--seed",
+        "9",
+        "--fiscal-year",
+        "2025",
+        stdout=StringIO(),
+    )
+    post_simple(day=__import__("datetime").date(2025, 6, 1))
+    assert _maintained() == _fresh_aggregate()
