@@ -199,5 +199,5 @@ def test_bulk_balances_equal_a_fresh_aggregate() -> None:
         "2025",
         stdout=StringIO(),
     )
-    post_simple(day=__import__("datetime").date(2025, 6, 1))
+    post_simple(day=dt.date(2025, 6, 1))
     assert _maintained() == _fresh_aggregate()
