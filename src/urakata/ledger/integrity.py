@@ -91,6 +91,9 @@ def ledger_verify() -> list[str]:
     ).values_list("seq", "action", "target_id", "changes")
     for seq, action, target_id, changes in events.iterator(chunk_size=2000):
         if action == POST_ACTION:
+            if not str(target_id).isdigit() or not isinstance(changes, dict):
+                problems.append(f"audit event seq {seq} is malformed")
+                continue
             pk = int(target_id)
             covered.add(pk)
             if pk not in current:
@@ -98,7 +101,12 @@ def ledger_verify() -> list[str]:
             elif current[pk] != changes.get("lines_hash"):
                 problems.append(f"entry {pk} does not match its audit event seq {seq}")
         else:
-            expected = [pk for first, last in changes["ids"] for pk in range(first, last + 1)]
+            try:
+                runs = changes["ids"]
+                expected = [pk for first, last in runs for pk in range(int(first), int(last) + 1)]
+            except (KeyError, TypeError, ValueError):
+                problems.append(f"audit event seq {seq} is malformed")
+                continue
             covered.update(expected)
             label = f"entries {expected[0]}-{expected[-1]}" if expected else "entries"
             if any(pk not in current for pk in expected) or len(expected) != changes.get("count"):

@@ -68,3 +68,18 @@ def test_verify_json_lists_domain_problems() -> None:
         call_command("audit", "verify", "--json", stdout=out)
     body = json.loads(out.getvalue())
     assert body["ok"] is False and body["problems"]["ledger"]
+
+
+def test_bulk_posted_entries_are_covered_and_tampering_is_named() -> None:
+    from urakata.core.models import AuditEvent
+    from urakata.ledger.bulk import generate
+    from urakata.ledger.permissions import SYSTEM
+
+    generate(actor=SYSTEM, lines=300, seed=1, fiscal_year=2025)
+    assert ledger_verify() == []
+    line = JournalLine.objects.order_by("pk")[10]
+    JournalLine.objects.filter(pk=line.pk).update(memo="x")
+    assert any("do not match" in p for p in ledger_verify())
+    event = AuditEvent.objects.get(action="ledger.journal_entry.bulk_post")
+    AuditEvent.objects.filter(pk=event.pk).update(changes={"count": 1})
+    assert f"audit event seq {event.seq} is malformed" in ledger_verify()
