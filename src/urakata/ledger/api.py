@@ -254,6 +254,9 @@ class EntryQuery(Schema):
     account: str = ""
     source: str = ""
     fiscal_year: int | None = None
+    amount_min: int | None = None
+    amount_max: int | None = None
+    counterparty_id: int | None = None
     page: int = 1
     page_size: int = 50
 
@@ -267,6 +270,9 @@ def list_entries(request: HttpRequest, query: Query[EntryQuery]) -> Any:
         account_code=query.account,
         source=query.source,
         fiscal_year=query.fiscal_year,
+        amount_min=query.amount_min,
+        amount_max=query.amount_max,
+        counterparty_id=query.counterparty_id,
     )
     items, meta = paginate(
         selectors.entry_list(actor=request.user, filters=filters),

@@ -68,6 +68,9 @@ class EntryFilters:
     account_code: str = ""
     source: str = ""
     fiscal_year: int | None = None
+    amount_min: int | None = None  # 電帳法の検索要件: 金額の範囲
+    amount_max: int | None = None
+    counterparty_id: int | None = None  # 取引先
 
 
 def entry_list(*, actor: Any, filters: EntryFilters | None = None) -> QuerySet[JournalEntry]:
@@ -93,6 +96,16 @@ def entry_list(*, actor: Any, filters: EntryFilters | None = None) -> QuerySet[J
         queryset = queryset.filter(source=filters.source)
     if filters.fiscal_year:
         queryset = queryset.filter(fiscal_year=filters.fiscal_year)
+    if filters.amount_min is not None:
+        queryset = queryset.filter(amount__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        queryset = queryset.filter(amount__lte=filters.amount_max)
+    if filters.counterparty_id:
+        queryset = queryset.filter(
+            pk__in=JournalLine.objects.filter(counterparty_id=filters.counterparty_id).values(
+                "entry_id"
+            )
+        )
     lines = JournalLine.objects.select_related(
         "account", "sub_account", "tax_code", "department", "counterparty"
     ).order_by("line_no")

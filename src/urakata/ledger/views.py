@@ -18,6 +18,7 @@ from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
 from urakata.ledger import bank_import, cache, exports, reports, selectors, services
 from urakata.ledger.models import BankFeed, BankTransaction, JournalEntry, LedgerSettings
+from urakata.org.models import Counterparty
 
 PAGE_SIZE = 50
 FORM_ROWS = 8
@@ -32,6 +33,32 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _amount(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _journal_download(
+    request: HttpRequest, filters: selectors.EntryFilters, fmt: str
+) -> HttpResponse:
+    """仕訳帳のダウンロード (電帳法のダウンロードの求めに応じる): a month range, CSV or 弥生."""
+    from urakata.ledger import interchange
+
+    start = filters.date_from or dt.date(2000, 1, 1)
+    end = filters.date_to or timezone.localdate()
+    data = interchange.journal_export(
+        actor=request.user,
+        fmt=fmt,
+        from_period=start.year * 100 + start.month,
+        to_period=end.year * 100 + end.month,
+    )
+    content_type = "text/csv; charset=shift_jis" if fmt == "yayoi" else "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    name = f"journal_{start:%Y%m}_{end:%Y%m}_{fmt}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _default_range(request: HttpRequest) -> tuple[int, int]:
@@ -87,15 +114,22 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         date_to=_date(request.GET.get("date_to")),
         account_code=request.GET.get("account", "").strip(),
         source=request.GET.get("source", ""),
+        amount_min=_amount(request.GET.get("amount_min")),
+        amount_max=_amount(request.GET.get("amount_max")),
+        counterparty_id=_amount(request.GET.get("counterparty")),
     )
     try:
         entries = selectors.entry_list(actor=request.user, filters=filters)
     except PermissionDenied as error:
         return _forbidden(request, error)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "yayoi"):
+        return _journal_download(request, filters, fmt)
     context = {
         "page_obj": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,
         "sources": JournalEntry.Source.choices,
+        "counterparties": Counterparty.objects.order_by("code"),
         "querystring": querystring_without_page(request),
         "can_post": can(request.user, "ledger.post"),
     }

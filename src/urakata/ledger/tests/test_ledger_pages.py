@@ -144,3 +144,33 @@ def test_evidence_upload_and_download(client_for: Any) -> None:
         {"file": SimpleUploadedFile("b.png", b"\x89PNG", content_type="image/png")},
     )
     assert api.status_code == 201 and api.json()["size"] == 4
+
+
+def test_journal_search_by_amount_and_counterparty_and_download(client_for: Any) -> None:
+    from urakata.org.tests.factories import CounterpartyFactory
+
+    client = client_for(Role.ACCOUNTING)
+    partner = CounterpartyFactory()
+    post_simple(amount=500)
+    from urakata.ledger import services
+
+    services.journal_entry_post(
+        actor=None,
+        date=dt.date(2025, 5, 12),
+        description="取引先あり",
+        lines=[
+            {"account": "7290", "debit": 80_000, "counterparty_id": partner.pk},
+            {"account": "1140", "credit": 80_000},
+        ],
+        tax_entry="none",
+    )
+    page = client.get("/ledger/entries/?amount_min=10000&amount_max=90000").content.decode()
+    assert "取引先あり" in page and "テスト仕訳" not in page
+    page = client.get(f"/ledger/entries/?counterparty={partner.pk}").content.decode()
+    assert "取引先あり" in page and "テスト仕訳" not in page
+    api = client.get("/api/v1/ledger/entries?amount_max=1000").json()
+    assert [e["description"] for e in api["items"]] == ["テスト仕訳"]
+    csv = client.get("/ledger/entries/?date_from=2025-05-01&date_to=2025-05-31&format=csv")
+    assert csv.status_code == 200 and "取引先あり" in csv.content.decode("utf-8-sig")
+    yayoi = client.get("/ledger/entries/?date_from=2025-05-01&date_to=2025-05-31&format=yayoi")
+    assert "取引先あり" in yayoi.content.decode("cp932")
