@@ -191,6 +191,16 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
         first = _reserve_numbers(fiscal_year, len(by_year[fiscal_year]))
         for offset, index in enumerate(sorted(by_year[fiscal_year], key=lambda i: batch[i].date)):
             numbers[index] = (fiscal_year, first + offset)
+    # Re-read the close state now that the counter locks are held (a close may have committed
+    # since _check): closing takes the same locks, so this read cannot race.
+    periods = {entry.date.year * 100 + entry.date.month for entry in batch}
+    closed = Period.objects.filter(period__in=periods, is_closed=True).values_list(
+        "period", flat=True
+    )
+    if closed:
+        raise ValidationFailed(
+            "一括記帳できません。", errors={"date": [f"締め済み: {p}" for p in sorted(closed)]}
+        )
     headers = []
     entry_rows = []
     for index, entry in enumerate(batch):

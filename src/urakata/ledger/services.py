@@ -260,11 +260,25 @@ def journal_entry_validate(
 
 
 def _next_number(fiscal_year: int, period: int) -> int | None:
-    """Take the fiscal year's counter row lock and return the next gapless number.
+    """Take the fiscal year's counter row lock and return the next gapless number, or None
+    when the month is closed (the counter does not move then).
 
-    One statement: the counter moves only when the month is open; None means the month is
-    closed. The period check runs under the same row lock that closing takes, so it cannot race.
+    Closing takes the same row lock, so the closed check cannot race. On PostgreSQL the check is
+    a separate statement after the lock: a subquery inside the UPDATE would be re-checked
+    against the snapshot taken before the lock wait and miss a close committed meanwhile. On
+    SQLite the write lock is taken at BEGIN (IMMEDIATE), so one statement does both.
     """
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(_BUMP_SQL, [fiscal_year])
+            row = cursor.fetchone()
+            if row is None:
+                EntryCounter.objects.get_or_create(fiscal_year=fiscal_year)
+                cursor.execute(_BUMP_SQL, [fiscal_year])
+                row = cursor.fetchone()
+        if period_is_closed(period):
+            return None  # the caller raises, rolling the bump back
+        return int(row[0])
     sql = (
         "UPDATE ledger_entrycounter SET last_number = last_number + 1 "
         "WHERE fiscal_year = %s AND NOT EXISTS ("
@@ -281,6 +295,12 @@ def _next_number(fiscal_year: int, period: int) -> int | None:
             cursor.execute(sql, [fiscal_year, period, True])
             row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+_BUMP_SQL = (
+    "UPDATE ledger_entrycounter SET last_number = last_number + 1 "
+    "WHERE fiscal_year = %s RETURNING last_number"
+)
 
 
 def lock_fiscal_year(fiscal_year: int) -> EntryCounter:
