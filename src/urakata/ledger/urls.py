@@ -11,6 +11,11 @@ urlpatterns = [
     path("entries/<int:entry_id>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("reports/trial-balance/", views.trial_balance, name="trial_balance"),
+    path(
+        "reports/trial-balance-by-department/",
+        views.trial_balance_by_department,
+        name="trial_balance_by_department",
+    ),
     path("reports/profit-and-loss/", views.profit_and_loss, name="profit_and_loss"),
     path("reports/balance-sheet/", views.balance_sheet, name="balance_sheet"),
     path("reports/general-ledger/", views.general_ledger, name="general_ledger"),

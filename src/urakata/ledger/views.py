@@ -17,7 +17,13 @@ from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
 from urakata.ledger import bank_import, cache, exports, reports, selectors, services
-from urakata.ledger.models import BankFeed, BankTransaction, JournalEntry, LedgerSettings
+from urakata.ledger.models import (
+    BankFeed,
+    BankRule,
+    BankTransaction,
+    JournalEntry,
+    LedgerSettings,
+)
 from urakata.org.models import Counterparty
 
 PAGE_SIZE = 50
@@ -38,6 +44,11 @@ def _date(value: str | None) -> dt.date | None:
 def _amount(value: str | None) -> int | None:
     text = (value or "").replace(",", "").strip()
     return int(text) if text.isdigit() else None
+
+
+def _signed(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
 
 
 def _journal_download(
@@ -328,6 +339,30 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
+    """部門別試算表: closing balance per account and department."""
+    start, end = _default_range(request)
+    try:
+        matrix = reports.trial_balance_by_department(
+            actor=request.user, from_period=start, to_period=end
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    headers = ["科目コード", "勘定科目", *[c["name"] for c in matrix["columns"]], "合計"]
+    table = [
+        [r["account_code"], r["account_name"], *r["cells"], r["total"]] for r in matrix["rows"]
+    ]
+    exported = _export(request, f"trial_balance_by_department_{start}_{end}", (headers, table))
+    if exported:
+        return exported
+    return render(
+        request,
+        "ledger/trial_balance_by_department.html",
+        {"matrix": matrix, "from": _label(start), "to": _label(end)},
+    )
+
+
+@login_required
 def profit_and_loss(request: HttpRequest) -> HttpResponse:
     """損益計算書 with CSV / Excel export."""
     start, end = _default_range(request)
@@ -498,6 +533,21 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                     request,
                     f"ルール {result['rule']}件、学習 {result['learned']}件を提案しました。",
                 )
+            elif action == "rule":
+                rule = bank_import.bank_rule_create(
+                    actor=request.user,
+                    data={
+                        "name": request.POST.get("name", ""),
+                        "pattern": request.POST.get("pattern", ""),
+                        "match": request.POST.get("match", "contains"),
+                        "account": request.POST.get("account", ""),
+                        "tax_code": request.POST.get("tax_code") or None,
+                        "amount_min": _signed(request.POST.get("amount_min")),
+                        "amount_max": _signed(request.POST.get("amount_max")),
+                        "priority": request.POST.get("priority") or 100,
+                    },
+                )
+                messages.success(request, f"ルール「{rule.name}」を登録しました。")
             elif action == "confirm":
                 ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
                 result = bank_import.transactions_confirm(actor=request.user, ids=ids)
@@ -517,6 +567,11 @@ def bank_list(request: HttpRequest) -> HttpResponse:
             "statuses": BankTransaction.Status.choices,
             "feeds": BankFeed.objects.order_by("name"),
             "presets": [(k, v["label"]) for k, v in bank_import.PRESETS.items()],
+            "rules": BankRule.objects.select_related("account", "tax_code").order_by(
+                "priority", "pk"
+            ),
+            "accounts": sorted(cache.chart().accounts_by_code.values(), key=lambda a: a.code),
+            "tax_codes": sorted(cache.chart().tax_by_code.values(), key=lambda t: t.code),
             "querystring": querystring_without_page(request),
         },
     )

@@ -174,3 +174,61 @@ def test_journal_search_by_amount_and_counterparty_and_download(client_for: Any)
     assert csv.status_code == 200 and "取引先あり" in csv.content.decode("utf-8-sig")
     yayoi = client.get("/ledger/entries/?date_from=2025-05-01&date_to=2025-05-31&format=yayoi")
     assert "取引先あり" in yayoi.content.decode("cp932")
+
+
+def test_bank_page_import_rule_suggest_confirm(client_for: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from urakata.ledger import bank_import
+    from urakata.ledger.models import BankRule, BankTransaction
+    from urakata.ledger.permissions import SYSTEM
+
+    bank_import.bank_feed_create(actor=SYSTEM, name="普通預金", account_code="1140")
+    client = client_for(Role.ACCOUNTING)
+    csv = "日付,摘要,入金,出金,残高\n2025/05/01,ヤチン コトブキ,,165000,100\n".encode()
+    client.post(
+        "/ledger/bank/",
+        {
+            "action": "import",
+            "feed": "普通預金",
+            "preset": "generic",
+            "file": SimpleUploadedFile("s.csv", csv),
+        },
+    )
+    assert BankTransaction.objects.count() == 1
+    client.post(
+        "/ledger/bank/",
+        {
+            "action": "rule",
+            "name": "家賃",
+            "pattern": "ヤチン",
+            "match": "contains",
+            "account": "7330",
+            "tax_code": "P10",
+            "amount_max": "-1",
+        },
+    )
+    assert BankRule.objects.get().amount_max == -1
+    client.post("/ledger/bank/", {"action": "suggest"})
+    tx = BankTransaction.objects.get()
+    assert tx.status == "suggested" and tx.account.code == "7330"
+    page = client.get("/ledger/bank/?status=suggested").content.decode()
+    assert "ヤチン" in page and "家賃" in page
+    client.post("/ledger/bank/", {"action": "confirm", "ids": [tx.pk]})
+    tx.refresh_from_db()
+    assert tx.status == "confirmed" and tx.entry is not None
+    assert tx.entry.lines.get(account__code="1570").debit == 15000
+
+
+def test_trial_balance_by_department_page(client_for: Any) -> None:
+    from urakata.org.tests.factories import DepartmentFactory
+
+    dept = DepartmentFactory(name="製造部")
+    post_simple(department_id=dept.pk)
+    client = client_for(Role.EXECUTIVE)
+    page = client.get("/ledger/reports/trial-balance-by-department/?from=2025-04&to=2025-06")
+    assert page.status_code == 200 and "製造部" in page.content.decode()
+    xlsx = client.get(
+        "/ledger/reports/trial-balance-by-department/?from=2025-04&to=2025-06&format=xlsx"
+    )
+    assert xlsx.content[:2] == b"PK"
