@@ -244,6 +244,32 @@ def list_tax_codes(request: HttpRequest) -> Any:
     return list(selectors.tax_code_list(actor=request.user))
 
 
+class SettingsOut(Schema):
+    rounding: str
+    tax_entry: str
+
+
+class SettingsPatch(Schema):
+    rounding: str | None = None
+    tax_entry: str | None = None
+
+
+@router.get("/ledger/settings", response={200: SettingsOut, **ERRORS})
+def get_settings(request: HttpRequest) -> Any:
+    require(request.user, "ledger.view")
+    from urakata.ledger.models import LedgerSettings
+
+    return LedgerSettings.objects.order_by("pk").first() or LedgerSettings()
+
+
+@router.patch("/ledger/settings", response={200: SettingsOut, **ERRORS})
+def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
+    require(request.user, "ledger.manage_accounts")
+    return services.ledger_settings_update(
+        actor=request.user, rounding=payload.rounding, tax_entry=payload.tax_entry
+    )
+
+
 # ---------------------------------------------------------------- entries
 
 

@@ -183,3 +183,23 @@ def test_accounts_can_be_added_and_deactivated(client_for: Any) -> None:
         content_type="application/json",
     )
     assert set(duplicate.json()["errors"]) >= {"code", "name", "category", "section"}
+
+
+def test_rounding_setting_via_api(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    assert client.get("/api/v1/ledger/settings").json()["rounding"] == "floor"
+    bad = client.patch(
+        "/api/v1/ledger/settings", {"rounding": "banker"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and "rounding" in bad.json()["errors"]
+    ok = client.patch(
+        "/api/v1/ledger/settings", {"rounding": "half_up"}, content_type="application/json"
+    )
+    assert ok.json()["rounding"] == "half_up"
+    auditor = client_for(Role.AUDITOR)
+    assert (
+        auditor.patch(
+            "/api/v1/ledger/settings", {"rounding": "floor"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
