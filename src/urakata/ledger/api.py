@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
-from urakata.ledger import bank_import, reports, selectors, services
+from urakata.ledger import accounts, bank_import, reports, selectors, services
 from urakata.ledger.models import Account, JournalEntry, JournalLine
 
 router = Router(tags=["ledger"])
@@ -215,7 +215,7 @@ def list_accounts(request: HttpRequest, q: str = "", active: bool | None = None)
 @router.post("/ledger/accounts", response={201: AccountOut, **ERRORS})
 def create_account(request: HttpRequest, payload: AccountIn) -> Any:
     require(request.user, "ledger.manage_accounts")
-    account = services.account_create(actor=request.user, data=payload.model_dump())
+    account = accounts.account_create(actor=request.user, data=payload.model_dump())
     return 201, selectors.account_get(actor=request.user, account_id=account.pk)
 
 
@@ -223,7 +223,7 @@ def create_account(request: HttpRequest, payload: AccountIn) -> Any:
 def update_account(request: HttpRequest, account_id: int, payload: AccountPatch) -> Any:
     require(request.user, "ledger.manage_accounts")
     account = selectors.account_get(actor=request.user, account_id=account_id)
-    services.account_update(
+    accounts.account_update(
         actor=request.user, account=account, data=payload.model_dump(exclude_unset=True)
     )
     return selectors.account_get(actor=request.user, account_id=account_id)
@@ -233,7 +233,7 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
 def create_sub_account(request: HttpRequest, account_id: int, payload: SubAccountIn) -> Any:
     require(request.user, "ledger.manage_accounts")
     account = selectors.account_get(actor=request.user, account_id=account_id)
-    services.sub_account_create(
+    accounts.sub_account_create(
         actor=request.user, account=account, code=payload.code, name=payload.name
     )
     return 201, selectors.account_get(actor=request.user, account_id=account_id)
@@ -265,7 +265,7 @@ def get_settings(request: HttpRequest) -> Any:
 @router.patch("/ledger/settings", response={200: SettingsOut, **ERRORS})
 def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
     require(request.user, "ledger.manage_accounts")
-    return services.ledger_settings_update(
+    return accounts.ledger_settings_update(
         actor=request.user, rounding=payload.rounding, tax_entry=payload.tax_entry
     )
 

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.models import AuditEvent
-from urakata.ledger import selectors, services
+from urakata.ledger import accounts, selectors, services
 from urakata.ledger.models import Balance, JournalEntry, JournalLine
 from urakata.ledger.tests.factories import post_simple
 from urakata.org.tests.factories import CompanyFactory, DepartmentFactory
@@ -177,10 +177,10 @@ def test_rounding_rule_is_configurable() -> None:
 
     assert tax_for(1238) == 112  # 112.54… 切捨て (default)
     assert tax_for(1233) == 112
-    services.ledger_settings_update(actor=None, rounding="half_up")
+    accounts.ledger_settings_update(actor=None, rounding="half_up")
     assert tax_for(1238) == 113
     assert tax_for(1233) == 112
-    services.ledger_settings_update(actor=None, rounding="ceiling")
+    accounts.ledger_settings_update(actor=None, rounding="ceiling")
     assert tax_for(1233) == 113
 
 
