@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urakata.assistant.api import router as assistant_router
 from urakata.core.api import API_AUTH
 from urakata.core.errors import DomainError
+from urakata.ledger.api import router as ledger_router
 from urakata.org.api import router as org_router
 from urakata.workflow.api import router as workflow_router
 
@@ -65,3 +66,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", org_router)
 api.add_router("/workflow", workflow_router)
 api.add_router("/assistant", assistant_router)
+api.add_router("/", ledger_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "urakata.core",
     "urakata.org",
     "urakata.workflow",
+    "urakata.ledger",
     "urakata.web",
     "urakata.assistant",
 ]

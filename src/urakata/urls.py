@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("urakata.org.urls")),
     path("workflow/", include("urakata.workflow.urls")),
     path("assistant/", include("urakata.assistant.urls")),
+    path("ledger/", include("urakata.ledger.urls")),
     path("", include("urakata.web.urls")),
 ]
 

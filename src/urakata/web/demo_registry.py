@@ -7,6 +7,7 @@ DEMO_SEEDERS: list[str] = [
     "urakata.org.demo.seed",
     "urakata.workflow.demo.seed",
     "urakata.assistant.demo.seed",
+    "urakata.ledger.demo.seed",
 ]
 
 DEMO_LOGINS: list[tuple[str, str]] = [

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from urakata.core.audit import audit_verify
+from urakata.core.audit import audit_verify_all
 
 
 class Command(BaseCommand):
@@ -18,19 +18,32 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_verify()
+        result, domain_problems = audit_verify_all()
+        problems = {name: found for name, found in domain_problems.items() if found}
+        ok = result.ok and not problems
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
-        elif result.ok:
+            body = {**result.as_dict(), "ok": ok}
+            if problems:
+                body["problems"] = problems
+            self.stdout.write(json.dumps(body, ensure_ascii=False))
+        elif ok:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"OK: {result.verified} events verified (head hash {result.head_hash or '-'})"
                 )
             )
+        if ok:
+            return
+        if options["json"]:
+            raise SystemExit(1)
+        messages = []
         if not result.ok:
-            message = (
-                f"BROKEN at seq {result.broken_seq}: {result.reason} ({result.verified} verified)"
+            messages.append(
+                f"BROKEN at seq {result.broken_seq}: {result.reason} "
+                f"({result.verified} verified before it)"
             )
-            if options["json"]:
-                raise SystemExit(1)
-            raise CommandError(message, returncode=1)
+        for name, found in problems.items():
+            shown = "; ".join(found[:20])
+            more = f" (+{len(found) - 20} more)" if len(found) > 20 else ""
+            messages.append(f"{name}: {shown}{more}")
+        raise CommandError("\n".join(messages), returncode=1)

@@ -1,0 +1,420 @@
+"""Bulk posting: many already-balanced entries at once (imports, generated data, demo).
+
+Numbers are reserved per fiscal year with one counter update, rows go in with bulk_create in
+batches, balances are summed in memory and upserted once per batch, and each batch gets one
+audit event holding a hash over its entries' line hashes (checked by `ledger_verify`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from urakata.core.audit import audit_record
+from urakata.core.errors import ValidationFailed
+from urakata.ledger import cache
+from urakata.ledger.integrity import (
+    BULK_ACTION,
+    ENTRY_TYPE,
+    LINE_FIELDS,
+    batch_hash,
+    entry_hash,
+)
+from urakata.ledger.models import EntryCounter, JournalEntry, Period
+from urakata.ledger.services import balances_apply
+
+BATCH_ENTRIES = 5000
+BALANCE_CHUNK = 1500
+
+
+@dataclass
+class BulkLine:
+    """A line for bulk posting: ids, not codes (the caller resolved and validated them)."""
+
+    account_id: int
+    debit: int = 0
+    credit: int = 0
+    sub_account_id: int | None = None
+    tax_code_id: int | None = None
+    tax_amount: int = 0
+    department_id: int | None = None
+    counterparty_id: int | None = None
+    memo: str = ""
+
+
+@dataclass
+class BulkEntry:
+    date: dt.date
+    description: str
+    lines: list[BulkLine] = field(default_factory=list)
+    source: str = JournalEntry.Source.GENERATED
+    source_ref: str = ""
+
+
+def _reserve_numbers(fiscal_year: int, count: int) -> int:
+    """Reserve `count` numbers; returns the first. Locks the year's counter row."""
+    EntryCounter.objects.get_or_create(fiscal_year=fiscal_year)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_entrycounter SET last_number = last_number + %s "
+            "WHERE fiscal_year = %s RETURNING last_number",
+            [count, fiscal_year],
+        )
+        last = int(cursor.fetchone()[0])
+    return last - count + 1
+
+
+def _check(entries: Sequence[BulkEntry]) -> None:
+    errors: dict[str, list[str]] = {}
+    accounts = cache.chart().accounts_by_id
+    for index, entry in enumerate(entries):
+        debit = sum(line.debit for line in entry.lines)
+        credit = sum(line.credit for line in entry.lines)
+        if debit != credit or len(entry.lines) < 2:
+            errors.setdefault(f"entries.{index}", []).append("借方と貸方が一致しません。")
+        for line in entry.lines:
+            if (line.debit > 0) == (line.credit > 0) or line.debit < 0 or line.credit < 0:
+                errors.setdefault(f"entries.{index}", []).append("金額が正しくありません。")
+            if line.account_id not in accounts:
+                errors.setdefault(f"entries.{index}", []).append("勘定科目がありません。")
+    periods = {cache.period_of(entry.date) for entry in entries}
+    closed = set(
+        Period.objects.filter(period__in=periods, is_closed=True).values_list("period", flat=True)
+    )
+    if closed:
+        errors.setdefault("date", []).append(
+            "締め済みの月を含みます: " + ", ".join(str(p) for p in sorted(closed))
+        )
+    if errors:
+        raise ValidationFailed("一括記帳できません。", errors=errors)
+
+
+def bulk_post(*, actor: Any, entries: Sequence[BulkEntry]) -> list[int]:
+    """Post balanced entries in batches, in one transaction; returns their ids, in order."""
+    _check(entries)
+    posted: list[int] = []
+    with transaction.atomic():
+        for start in range(0, len(entries), BATCH_ENTRIES):
+            posted += _post_batch(actor, entries[start : start + BATCH_ENTRIES])
+    return posted
+
+
+_ENTRY_COLUMNS = (
+    "fiscal_year, number, date, period, description, source, source_ref, correction_reason, "
+    "amount, posted_at, posted_by_id"
+)
+_LINE_SQL = (
+    "INSERT INTO ledger_journalline (entry_id, line_no, account_id, sub_account_id, debit, "
+    "credit, tax_code_id, tax_amount, department_id, counterparty_id, memo, date, period) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _insert_entries(rows: list[tuple[Any, ...]]) -> list[int]:
+    """Multi-row INSERT … RETURNING id in chunks (ids come back in VALUES order, as Django's own
+    bulk_create relies on)."""
+    if connection.vendor == "postgresql":
+        return _copy_entries(rows)
+    ids: list[int] = []
+    width = 11
+    chunk = max(1, min(500, (connection.features.max_query_params or 32766) // width))
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            sql = (
+                "INSERT INTO ledger_journalentry ("  # noqa: S608 - fixed columns, values are params
+                + _ENTRY_COLUMNS
+                + ") VALUES "
+                + ", ".join([one] * len(part))
+                + " RETURNING id"
+            )
+            cursor.execute(sql, [value for row in part for value in row])
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def _copy_entries(rows: list[tuple[Any, ...]]) -> list[int]:
+    """PostgreSQL: reserve ids from the table's sequence, then COPY the entries with them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('ledger_journalentry', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(rows)],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        columns = "id, " + _ENTRY_COLUMNS
+        with cursor.cursor.copy(f"COPY ledger_journalentry ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row))
+    return ids
+
+
+def _insert_lines(rows: list[tuple[Any, ...]]) -> None:
+    """Lines in bulk: COPY on PostgreSQL, executemany elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = _LINE_SQL.split("(", 1)[1].split(")", 1)[0]
+            with cursor.cursor.copy(f"COPY ledger_journalline ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(_LINE_SQL, rows)
+
+
+def _runs(ids: list[int]) -> list[list[int]]:
+    """[[first, last], …] covering sorted ids (one run unless others posted meanwhile)."""
+    runs: list[list[int]] = []
+    for pk in sorted(ids):
+        if runs and runs[-1][1] == pk - 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    by_year: dict[int, list[int]] = {}
+    for index, entry in enumerate(batch):
+        by_year.setdefault(cache.fiscal_year_of(entry.date), []).append(index)
+    numbers: dict[int, tuple[int, int]] = {}
+    for fiscal_year in sorted(by_year):  # lock counters in a fixed order
+        first = _reserve_numbers(fiscal_year, len(by_year[fiscal_year]))
+        for offset, index in enumerate(sorted(by_year[fiscal_year], key=lambda i: batch[i].date)):
+            numbers[index] = (fiscal_year, first + offset)
+    # Re-read the close state now that the counter locks are held (a close may have committed
+    # since _check): closing takes the same locks, so this read cannot race.
+    periods = {entry.date.year * 100 + entry.date.month for entry in batch}
+    closed = Period.objects.filter(period__in=periods, is_closed=True).values_list(
+        "period", flat=True
+    )
+    if closed:
+        raise ValidationFailed(
+            "一括記帳できません。", errors={"date": [f"締め済み: {p}" for p in sorted(closed)]}
+        )
+    headers = []
+    entry_rows = []
+    for index, entry in enumerate(batch):
+        fiscal_year, number = numbers[index]
+        description = entry.description[:200]
+        source_ref = entry.source_ref[:100]
+        headers.append(
+            [fiscal_year, number, entry.date.isoformat(), description, entry.source, source_ref]
+        )
+        entry_rows.append(
+            (
+                fiscal_year,
+                number,
+                ops.adapt_datefield_value(entry.date),
+                entry.date.year * 100 + entry.date.month,
+                description,
+                entry.source,
+                source_ref,
+                "",
+                sum(line.debit for line in entry.lines),
+                now,
+                actor_id,
+            )
+        )
+    ids = _insert_entries(entry_rows)
+    line_params: list[tuple[Any, ...]] = []
+    balances: dict[tuple[int, int, int], list[int]] = {}
+    hashes: list[tuple[int, str]] = []
+    for pk, header, entry in zip(ids, headers, batch, strict=True):
+        period = entry.date.year * 100 + entry.date.month
+        day = ops.adapt_datefield_value(entry.date)
+        rows = []
+        for line_no, line in enumerate(entry.lines, start=1):
+            values = [
+                line_no,
+                line.account_id,
+                line.sub_account_id,
+                line.debit,
+                line.credit,
+                line.tax_code_id,
+                line.tax_amount,
+                line.department_id,
+                line.counterparty_id,
+                line.memo,
+            ]
+            rows.append(values)
+            line_params.append((pk, *values, day, period))
+            key = (line.account_id, period, line.department_id or 0)
+            cell = balances.setdefault(key, [0, 0])
+            cell[0] += line.debit
+            cell[1] += line.credit
+        hashes.append((pk, entry_hash(header, rows)))
+    assert len(LINE_FIELDS) == 10
+    _insert_lines(line_params)
+    items = [(key, (d, c)) for key, (d, c) in balances.items()]
+    for start in range(0, len(items), BALANCE_CHUNK):
+        balances_apply(dict(items[start : start + BALANCE_CHUNK]))
+    hashes.sort()
+    audit_record(
+        actor=actor,
+        action=BULK_ACTION,
+        target_type=ENTRY_TYPE,
+        changes={
+            "ids": _runs(ids),
+            "count": len(hashes),
+            "lines": len(line_params),
+            "lines_hash": batch_hash(h for _pk, h in hashes),
+        },
+    )
+    return ids
+
+
+# ---------------------------------------------------------------- synthetic data
+
+
+def _templates(rng: random.Random) -> list[tuple[float, Any]]:
+    """(weight, builder) pairs producing plausible entries for a small manufacturer."""
+    chart = cache.chart()
+    acc = {code: a.pk for code, a in chart.accounts_by_code.items()}
+    tax = {code: t.id for code, t in chart.tax_by_code.items()}
+
+    def taxed(amount: int, rate: int = 10) -> tuple[int, int]:
+        tax_part = amount * rate // (100 + rate)
+        return amount - tax_part, tax_part
+
+    def sale(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        gross = rng.randrange(50, 3000) * 1100
+        net, t = taxed(gross)
+        return BulkEntry(
+            day,
+            "製品売上",
+            [
+                BulkLine(acc["1220"], debit=gross, counterparty_id=cp, department_id=dept),
+                BulkLine(
+                    acc["5110"],
+                    credit=net,
+                    tax_code_id=tax["S10"],
+                    tax_amount=t,
+                    counterparty_id=cp,
+                    department_id=dept,
+                ),
+                BulkLine(acc["3240"], credit=t, department_id=dept),
+            ],
+        )
+
+    def collect(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        amount = rng.randrange(50, 3000) * 1100
+        return BulkEntry(
+            day,
+            "売掛金入金",
+            [
+                BulkLine(acc["1140"], debit=amount, department_id=dept),
+                BulkLine(acc["1220"], credit=amount, counterparty_id=cp, department_id=dept),
+            ],
+        )
+
+    def purchase(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        gross = rng.randrange(20, 1500) * 1100
+        net, t = taxed(gross)
+        return BulkEntry(
+            day,
+            "材料仕入",
+            [
+                BulkLine(
+                    acc["6120"],
+                    debit=net,
+                    tax_code_id=tax["P10"],
+                    tax_amount=t,
+                    counterparty_id=cp,
+                    department_id=dept,
+                ),
+                BulkLine(acc["1570"], debit=t, department_id=dept),
+                BulkLine(acc["3120"], credit=gross, counterparty_id=cp, department_id=dept),
+            ],
+        )
+
+    def pay(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        amount = rng.randrange(20, 1500) * 1100
+        return BulkEntry(
+            day,
+            "買掛金支払",
+            [
+                BulkLine(acc["3120"], debit=amount, counterparty_id=cp, department_id=dept),
+                BulkLine(acc["1140"], credit=amount, department_id=dept),
+            ],
+        )
+
+    expense_accounts = ["7260", "7270", "7290", "7250", "7240", "7380", "7280", "7310"]
+
+    def expense(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        code = rng.choice(expense_accounts)
+        gross = rng.randrange(5, 500) * 110
+        net, t = taxed(gross)
+        return BulkEntry(
+            day,
+            chart.accounts_by_code[code].name,
+            [
+                BulkLine(
+                    acc[code], debit=net, tax_code_id=tax["P10"], tax_amount=t, department_id=dept
+                ),
+                BulkLine(acc["1570"], debit=t, department_id=dept),
+                BulkLine(
+                    acc[rng.choice(["1110", "1140", "3150"])], credit=gross, department_id=dept
+                ),
+            ],
+        )
+
+    return [(0.25, sale), (0.2, collect), (0.15, purchase), (0.15, pay), (0.25, expense)]
+
+
+def generate_entries(
+    *,
+    lines: int,
+    seed: int,
+    fiscal_year: int,
+    department_ids: Sequence[int] = (),
+    counterparty_ids: Sequence[int] = (),
+) -> list[BulkEntry]:
+    """Synthetic, plausible, balanced entries spread over a fiscal year, `lines` lines in all."""
+    rng = random.Random(seed)
+    first, _last = cache.fiscal_year_bounds(fiscal_year)
+    start = dt.date(first // 100, first % 100, 1)
+    templates = _templates(rng)
+    weights = [w for w, _ in templates]
+    builders = [b for _, b in templates]
+    depts: list[int | None] = [*department_ids] or [None]
+    cps: list[int | None] = [*counterparty_ids] or [None]
+    result: list[BulkEntry] = []
+    count = 0
+    while count < lines:
+        builder = rng.choices(builders, weights)[0]
+        day = start + dt.timedelta(days=rng.randrange(365))
+        entry = builder(day, rng.choice(depts), rng.choice(cps))
+        result.append(entry)
+        count += len(entry.lines)
+    return result
+
+
+def generate(
+    *, actor: Any, lines: int, seed: int = 0, fiscal_year: int | None = None
+) -> dict[str, Any]:
+    """`urakata ledger generate`: post about `lines` synthetic lines in bulk."""
+    from urakata.org.models import Counterparty, Department
+
+    if lines <= 0:
+        raise ValidationFailed("行数は1以上で指定してください。", errors={"lines": [str(lines)]})
+    year = fiscal_year or cache.fiscal_year_of(timezone.localdate())
+    entries = generate_entries(
+        lines=lines,
+        seed=seed,
+        fiscal_year=year,
+        department_ids=list(Department.objects.values_list("pk", flat=True)[:20]),
+        counterparty_ids=list(Counterparty.objects.values_list("pk", flat=True)[:50]),
+    )
+    bulk_post(actor=actor, entries=entries)
+    lines_posted = sum(len(entry.lines) for entry in entries)
+    return {"fiscal_year": year, "entries": len(entries), "lines": lines_posted}

@@ -1,0 +1,370 @@
+"""Journal interchange: 弥生会計 仕訳日記帳インポート形式 (Shift_JIS) and plain CSV (UTF-8).
+
+Imports are atomic: every row is checked, every problem is reported with its row number, and
+nothing is posted unless all entries are valid.
+
+弥生 rows have 25 columns: 識別フラグ (2000 = one-row entry; 2110/2100/2101 = first/middle/last
+row of a multi-row entry), 伝票No, 決算, 取引日付, 借方(勘定科目, 補助科目, 部門, 税区分, 金額,
+税金額), 貸方(同), 摘要, 番号, 期日, タイプ, 生成元, 仕訳メモ, 付箋1, 付箋2, 調整. Accounts,
+sub-accounts and departments are matched by name. A 税区分 containing "込" means the amount
+includes tax (the tax amount column is split off to 仮払/仮受消費税等); any other 税区分 means
+the amount is already net. Exports write net amounts with the tax lines as their own rows, so an
+export re-imports to the same lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django.db import transaction
+
+from urakata.core.audit import audit_record
+from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import require
+from urakata.ledger import cache, services
+from urakata.ledger.models import JournalEntry, JournalLine, SubAccount
+from urakata.org.models import Counterparty, Department
+
+MAX_IMPORT_ROWS = 100_000
+
+# our tax code -> 弥生 税区分 (net amounts: "別"; the tax line is exported on its own row)
+YAYOI_TAX = {
+    "S10": "課税売上別10%",
+    "S08": "課税売上別軽減8%",
+    "SNT": "非課売上",
+    "SEX": "輸出売上",
+    "P10": "課対仕入別10%",
+    "P08": "課対仕入別軽減8%",
+    "P10U": "課対仕入別10%区分80%",
+    "P08U": "課対仕入別軽減8%区分80%",
+    "PNT": "非課仕入",
+    "NT": "不課税",
+    "OUT": "対象外",
+}
+YAYOI_TAX_IN = {name: code for code, name in YAYOI_TAX.items()}
+YAYOI_TAX_IN.update({name.replace("別", "込"): code for code, name in YAYOI_TAX.items()})
+YAYOI_TAX_IN[""] = ""
+
+CSV_HEADER = [
+    "entry",
+    "date",
+    "description",
+    "account_code",
+    "sub_account_code",
+    "debit",
+    "credit",
+    "tax_code",
+    "tax_amount",
+    "department_code",
+    "counterparty_code",
+    "memo",
+]
+
+
+def _masters() -> dict[str, Any]:
+    chart = cache.chart(reload=True)
+    return {
+        "account_by_name": {a.name: a for a in chart.accounts_by_code.values()},
+        "sub_by_name": {(s.account_id, s.name): s for s in SubAccount.objects.all()},
+        "dept_by_name": {d.name: d.pk for d in Department.objects.all()},
+        "dept_by_code": {d.code: d.pk for d in Department.objects.all()},
+        "cp_by_code": {c.code: c.pk for c in Counterparty.objects.all()},
+        "dept_name_by_id": {d.pk: d.name for d in Department.objects.all()},
+    }
+
+
+def _date(text: str) -> dt.date | None:
+    text = (text or "").strip().replace("-", "/")
+    try:
+        year, month, day = (int(part) for part in text.split("/"))
+        return dt.date(year, month, day)
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_yayoi(
+    text: str, masters: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    entries: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for row_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        key = f"row {row_no}"
+        if len(row) < 17:
+            errors.setdefault(key, []).append(f"列が足りません({len(row)}列、25列必要)。")
+            continue
+        flag = row[0].strip()
+        if flag not in ("2000", "2110", "2100", "2101"):
+            errors.setdefault(key, []).append(f"識別フラグ「{flag}」が正しくありません。")
+            continue
+        if flag in ("2000", "2110"):
+            current = {
+                "rows": [],
+                "date": _date(row[3]),
+                "description": row[16].strip(),
+                "first_row": row_no,
+                "lines": [],
+                "inclusive": False,
+            }
+            entries.append(current)
+            if current["date"] is None:
+                errors.setdefault(key, []).append(f"取引日付「{row[3]}」が正しくありません。")
+        if current is None:
+            errors.setdefault(key, []).append("複合仕訳の開始行(2110)がありません。")
+            continue
+        current["rows"].append(row_no)
+        memo = row[21].strip() if len(row) > 21 else ""
+        for side, offset in (("debit", 4), ("credit", 10)):
+            name = row[offset].strip()
+            amount_text = row[offset + 4].strip()
+            if not name and not amount_text:
+                continue
+            account = masters["account_by_name"].get(name)
+            if account is None:
+                errors.setdefault(key, []).append(f"勘定科目「{name}」がありません。")
+                continue
+            line: dict[str, Any] = {"account": account.code, side: amount_text, "memo": memo}
+            sub_name = row[offset + 1].strip()
+            if sub_name:
+                sub = masters["sub_by_name"].get((account.pk, sub_name))
+                if sub is None:
+                    errors.setdefault(key, []).append(f"補助科目「{sub_name}」がありません。")
+                else:
+                    line["sub_account"] = sub
+            dept_name = row[offset + 2].strip()
+            if dept_name:
+                if dept_name not in masters["dept_by_name"]:
+                    errors.setdefault(key, []).append(f"部門「{dept_name}」がありません。")
+                line["department_id"] = masters["dept_by_name"].get(dept_name)
+            tax_name = row[offset + 3].strip()
+            if tax_name not in YAYOI_TAX_IN:
+                errors.setdefault(key, []).append(f"税区分「{tax_name}」に対応していません。")
+            else:
+                line["tax_code"] = YAYOI_TAX_IN[tax_name] or None
+                if "込" in tax_name:
+                    current["inclusive"] = True
+                line["tax_amount"] = row[offset + 5].strip() or "0"
+            line["row"] = row_no
+            current["lines"].append(line)
+        if flag in ("2000", "2101"):
+            current = None
+    return entries, errors
+
+
+def _parse_csv(
+    text: str, masters: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [
+        name for name in ("entry", "date", "account_code") if name not in (reader.fieldnames or [])
+    ]
+    if missing:
+        raise ValidationFailed(
+            "CSVの見出し行が正しくありません。",
+            errors={"header": [f"必要な列: {', '.join(missing)}"]},
+        )
+    by_key: dict[str, dict[str, Any]] = {}
+    for row_no, row in enumerate(reader, start=2):
+        key = f"row {row_no}"
+        entry_key = (row.get("entry") or "").strip()
+        entry = by_key.get(entry_key)
+        if entry is None:
+            entry = {
+                "date": _date(row.get("date", "")),
+                "description": (row.get("description") or "").strip(),
+                "first_row": row_no,
+                "lines": [],
+                "inclusive": False,
+                "rows": [],
+            }
+            by_key[entry_key] = entry
+            if entry["date"] is None:
+                errors.setdefault(key, []).append(f"日付「{row.get('date')}」が正しくありません。")
+        entry["rows"].append(row_no)
+        account = cache.account_by_code((row.get("account_code") or "").strip())
+        line: dict[str, Any] = {
+            "account": (row.get("account_code") or "").strip(),
+            "debit": (row.get("debit") or "").strip(),
+            "credit": (row.get("credit") or "").strip(),
+            "tax_code": (row.get("tax_code") or "").strip() or None,
+            "tax_amount": (row.get("tax_amount") or "").strip() or "0",
+            "memo": (row.get("memo") or "").strip(),
+            "row": row_no,
+        }
+        sub_code = (row.get("sub_account_code") or "").strip()
+        if sub_code and account is not None:
+            line["sub_account"] = sub_code
+        dept = (row.get("department_code") or "").strip()
+        if dept:
+            if dept not in masters["dept_by_code"]:
+                errors.setdefault(key, []).append(f"部門コード「{dept}」がありません。")
+            line["department_id"] = masters["dept_by_code"].get(dept)
+        cp = (row.get("counterparty_code") or "").strip()
+        if cp:
+            if cp not in masters["cp_by_code"]:
+                errors.setdefault(key, []).append(f"取引先コード「{cp}」がありません。")
+            line["counterparty_id"] = masters["cp_by_code"].get(cp)
+        entry["lines"].append(line)
+    return list(by_key.values()), errors
+
+
+def _decode(data: bytes, fmt: str) -> str:
+    encodings = ["cp932"] if fmt == "yayoi" else ["utf-8-sig", "cp932"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed(
+        "文字コードを読み取れません。", errors={"file": ["弥生形式はShift_JIS、CSVはUTF-8です。"]}
+    )
+
+
+def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
+    """Import a journal file atomically; ValidationFailed lists every bad row."""
+    require(actor, "ledger.post")
+    if fmt not in ("yayoi", "csv"):
+        raise ValidationFailed("形式は yayoi か csv です。", errors={"format": [fmt]})
+    text = _decode(data, fmt)
+    if text.count("\n") > MAX_IMPORT_ROWS:
+        raise ValidationFailed("行数が多すぎます。", errors={"file": [f"{MAX_IMPORT_ROWS}行まで"]})
+    masters = _masters()
+    parse = _parse_yayoi if fmt == "yayoi" else _parse_csv
+    entries, errors = parse(text, masters)
+    if not entries and not errors:
+        raise ValidationFailed("仕訳がありません。", errors={"file": ["空のファイルです。"]})
+    lines_posted = 0
+    with transaction.atomic():
+        for entry in entries:
+            key = f"row {entry['first_row']}"
+            lines = [{k: v for k, v in line.items() if k != "row"} for line in entry["lines"]]
+            try:
+                posted = services.journal_entry_post(
+                    actor=actor,
+                    date=entry["date"],
+                    description=entry["description"] or "インポート仕訳",
+                    lines=lines,
+                    source=JournalEntry.Source.IMPORT,
+                    source_ref=f"{fmt}:{entry['first_row']}",
+                    tax_entry="inclusive" if entry["inclusive"] else "none",
+                )
+            except ValidationFailed as error:
+                for field, messages in error.errors.items():
+                    errors.setdefault(key, []).extend(f"{field}: {m}" for m in messages)
+                continue
+            lines_posted += len(lines)
+            del posted
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationFailed(
+            f"{len(errors)}行に誤りがあるため、取り込みませんでした。", errors=errors
+        )
+    audit_record(
+        actor=actor,
+        action="ledger.journal.import",
+        target_type="ledger.journalentry",
+        changes={"format": fmt, "entries": len(entries), "bytes": len(data)},
+    )
+    return {"entries": len(entries), "lines": lines_posted}
+
+
+def _export_rows(from_period: int, to_period: int) -> list[tuple[JournalEntry, list[JournalLine]]]:
+    entries = (
+        JournalEntry.objects.filter(period__gte=from_period, period__lte=to_period)
+        .prefetch_related(
+            "lines__account",
+            "lines__sub_account",
+            "lines__tax_code",
+            "lines__department",
+            "lines__counterparty",
+        )
+        .order_by("date", "fiscal_year", "number")
+    )
+    return [(entry, list(entry.lines.all())) for entry in entries]
+
+
+def journal_export(*, actor: Any, fmt: str, from_period: int, to_period: int) -> bytes:
+    """Export the journal of a month range as 弥生 (Shift_JIS) or plain CSV (UTF-8 with BOM)."""
+    require(actor, "ledger.view")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    rows = _export_rows(from_period, to_period)
+    if fmt == "csv":
+        writer.writerow(CSV_HEADER)
+        for entry, lines in rows:
+            for line in lines:
+                writer.writerow(_csv_row(entry, line))
+        payload = "\ufeff" + out.getvalue()
+        encoded = payload.encode("utf-8")
+    elif fmt == "yayoi":
+        for entry, lines in rows:
+            for index, line in enumerate(lines):
+                writer.writerow(_yayoi_row(entry, line, index, len(lines)))
+        encoded = out.getvalue().encode("cp932", errors="replace")
+    else:
+        raise ValidationFailed("形式は yayoi か csv です。", errors={"format": [fmt]})
+    audit_record(
+        actor=actor,
+        action="ledger.journal.export",
+        target_type="ledger.journalentry",
+        changes={"format": fmt, "from": from_period, "to": to_period, "entries": len(rows)},
+    )
+    return encoded
+
+
+def _csv_row(entry: JournalEntry, line: JournalLine) -> list[Any]:
+    return [
+        entry.display_number,
+        entry.date.isoformat(),
+        entry.description,
+        line.account.code,
+        line.sub_account.code if line.sub_account else "",
+        line.debit or "",
+        line.credit or "",
+        line.tax_code.code if line.tax_code else "",
+        line.tax_amount or "",
+        line.department.code if line.department else "",
+        line.counterparty.code if line.counterparty else "",
+        line.memo,
+    ]
+
+
+def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -> list[Any]:
+    if count == 1:
+        flag = "2000"
+    else:
+        flag = "2110" if index == 0 else ("2101" if index == count - 1 else "2100")
+    side = [
+        line.account.name,
+        line.sub_account.name if line.sub_account else "",
+        line.department.name if line.department else "",
+        YAYOI_TAX.get(line.tax_code.code, "対象外") if line.tax_code else "",
+        line.debit or line.credit,
+        line.tax_amount or 0,
+    ]
+    blank = ["", "", "", "", "", ""]
+    debit_part, credit_part = (side, blank) if line.debit else (blank, side)
+    return [
+        flag,
+        entry.number,
+        "",
+        entry.date.strftime("%Y/%m/%d"),
+        *debit_part,
+        *credit_part,
+        entry.description,
+        "",
+        "",
+        0,
+        "",
+        line.memo,
+        0,
+        0,
+        "no",
+    ]

@@ -1,0 +1,164 @@
+"""Report pages: 試算表 (and by department), 損益計算書, 貸借対照表, 総勘定元帳, 消費税集計,
+each with CSV / Excel export. Drill-down links lead from a report to an account's ledger, from
+there to the entry and its evidence."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
+from urakata.ledger import cache, exports, reports, selectors
+from urakata.ledger.views import _default_range, _export, _forbidden, _label
+
+
+@login_required
+def trial_balance(request: HttpRequest) -> HttpResponse:
+    """試算表 (month or range, optionally one department) with CSV / Excel export."""
+    start, end = _default_range(request)
+    department = request.GET.get("department", "").strip() or None
+    try:
+        tb = reports.trial_balance(
+            actor=request.user, from_period=start, to_period=end, department_code=department
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, error.message)
+        tb = reports.TrialBalance(start, end, None)
+        tb.totals = {"debit": 0, "credit": 0}
+    exported = _export(request, f"trial_balance_{start}_{end}", exports.trial_balance_table(tb))
+    if exported:
+        return exported
+    from urakata.org.models import Department
+
+    return render(
+        request,
+        "ledger/trial_balance.html",
+        {
+            "tb": tb,
+            "from": _label(start),
+            "to": _label(end),
+            "department": department or "",
+            "departments": Department.objects.order_by("code"),
+        },
+    )
+
+
+@login_required
+def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
+    """部門別試算表: closing balance per account and department."""
+    start, end = _default_range(request)
+    try:
+        matrix = reports.trial_balance_by_department(
+            actor=request.user, from_period=start, to_period=end
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    headers = ["科目コード", "勘定科目", *[c["name"] for c in matrix["columns"]], "合計"]
+    table = [
+        [r["account_code"], r["account_name"], *r["cells"], r["total"]] for r in matrix["rows"]
+    ]
+    exported = _export(request, f"trial_balance_by_department_{start}_{end}", (headers, table))
+    if exported:
+        return exported
+    return render(
+        request,
+        "ledger/trial_balance_by_department.html",
+        {"matrix": matrix, "from": _label(start), "to": _label(end)},
+    )
+
+
+@login_required
+def profit_and_loss(request: HttpRequest) -> HttpResponse:
+    """損益計算書 with CSV / Excel export."""
+    start, end = _default_range(request)
+    try:
+        pl = reports.profit_and_loss(actor=request.user, from_period=start, to_period=end)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    exported = _export(request, f"profit_and_loss_{start}_{end}", exports.profit_and_loss_table(pl))
+    if exported:
+        return exported
+    return render(
+        request, "ledger/profit_and_loss.html", {"pl": pl, "from": _label(start), "to": _label(end)}
+    )
+
+
+@login_required
+def balance_sheet(request: HttpRequest) -> HttpResponse:
+    """貸借対照表 at the end of a month, with CSV / Excel export."""
+    _start, end = _default_range(request)
+    try:
+        as_of = selectors.parse_month(request.GET.get("as_of") or end, "as_of")
+    except ValidationFailed:
+        as_of = end
+    try:
+        bs = reports.balance_sheet(actor=request.user, as_of=as_of)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    exported = _export(request, f"balance_sheet_{as_of}", exports.balance_sheet_table(bs))
+    if exported:
+        return exported
+    return render(request, "ledger/balance_sheet.html", {"bs": bs, "as_of": _label(as_of)})
+
+
+@login_required
+def general_ledger(request: HttpRequest) -> HttpResponse:
+    """総勘定元帳 for one account (drill-down from the reports)."""
+    start, end = _default_range(request)
+    code = request.GET.get("account", "1140")
+    try:
+        gl = reports.general_ledger(
+            actor=request.user,
+            account_code=code,
+            from_period=start,
+            to_period=end,
+            department_code=request.GET.get("department") or None,
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError:
+        return render(request, "404.html", status=404)
+    headers = ["日付", "伝票番号", "摘要", "相手科目", "借方", "貸方", "残高"]
+    table = [
+        [
+            r["date"],
+            r["number"],
+            r["description"],
+            r["counter_account"],
+            r["debit"],
+            r["credit"],
+            r["balance"],
+        ]
+        for r in gl["rows"]
+    ]
+    exported = _export(request, f"general_ledger_{code}_{start}_{end}", (headers, table))
+    if exported:
+        return exported
+    accounts = sorted(cache.chart().accounts_by_code.values(), key=lambda a: a.code)
+    return render(
+        request,
+        "ledger/general_ledger.html",
+        {"gl": gl, "from": _label(start), "to": _label(end), "accounts": accounts},
+    )
+
+
+@login_required
+def tax_summary(request: HttpRequest) -> HttpResponse:
+    """消費税集計 by tax code."""
+    start, end = _default_range(request)
+    try:
+        rows = reports.tax_summary(actor=request.user, from_period=start, to_period=end)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    headers = ["税区分", "名称", "対象額(税抜)", "消費税額", "明細数"]
+    table = [[r["tax_code"], r["name"], r["base"], r["tax"], r["lines"]] for r in rows]
+    exported = _export(request, f"tax_summary_{start}_{end}", (headers, table))
+    if exported:
+        return exported
+    return render(
+        request, "ledger/tax_summary.html", {"rows": rows, "from": _label(start), "to": _label(end)}
+    )

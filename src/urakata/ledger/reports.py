@@ -1,0 +1,441 @@
+"""Financial reports from the maintained balances (O(accounts × months), never the whole journal).
+
+Trial balance (試算表), 損益計算書, 貸借対照表 and the consumption-tax summary read the
+(account, month, department) balances; the general ledger (総勘定元帳) and journal book
+(仕訳帳) read lines of one account / one range only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce
+
+from urakata.core.errors import NotFound, ValidationFailed
+from urakata.core.permissions import require
+from urakata.ledger import cache
+from urakata.ledger.models import Account, Balance, Category, JournalLine, Section, TaxCode
+from urakata.org.models import Department
+
+BS_CATEGORIES = (Category.ASSET, Category.LIABILITY, Category.EQUITY)
+RETAINED_EARNINGS = "4150"  # 繰越利益剰余金
+
+
+def _check_range(from_period: int, to_period: int) -> None:
+    if from_period > to_period:
+        raise ValidationFailed("期間の開始が終了より後です。", errors={"from": [str(from_period)]})
+
+
+def department_by_code(code: str | None) -> Department | None:
+    """The department for a report filter, or NotFound."""
+    if not code:
+        return None
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise NotFound(f"部門「{code}」が見つかりません。")
+    return department
+
+
+def _fresh_chart() -> cache.ChartCache:
+    """The cached chart, reloaded when an account exists that this process has not seen yet
+    (one created by another process), so no balance row is ever dropped from a report."""
+    chart = cache.chart()
+    known = len(chart.accounts_by_id)
+    if Account.objects.count() != known:
+        chart = cache.chart(reload=True)
+    return chart
+
+
+def signed(account: Account, debit: int, credit: int) -> int:
+    """A balance on the account's normal side (資産・費用は借方、負債・純資産・収益は貸方)."""
+    return debit - credit if account.normal_side == "debit" else credit - debit
+
+
+def _fy_start(period: int) -> int:
+    year, month = period // 100, period % 100
+    fiscal_year = cache.fiscal_year_of(dt.date(year, month, 1))
+    return cache.fiscal_year_bounds(fiscal_year)[0]
+
+
+def _balance_sums(
+    from_period: int, to_period: int, department: Department | None, group_department: bool
+) -> QuerySet[Any]:
+    """One grouped query: opening and movement per account (and department)."""
+    fy_start = _fy_start(from_period)
+    bs_ids = [a.pk for a in cache.chart().accounts_by_id.values() if a.is_balance_sheet]
+    queryset = Balance.objects.filter(period__lte=to_period).filter(
+        Q(period__gte=fy_start) | Q(account_id__in=bs_ids)
+    )
+    if department is not None:
+        queryset = queryset.filter(dept_key=department.pk)
+    in_range = Q(period__gte=from_period)
+    keys = ["account_id", "dept_key"] if group_department else ["account_id"]
+    return (
+        queryset.values(*keys)
+        .annotate(
+            open_debit=Coalesce(Sum(Case(When(~in_range, then=F("debit")), default=0)), 0),
+            open_credit=Coalesce(Sum(Case(When(~in_range, then=F("credit")), default=0)), 0),
+            debit_sum=Coalesce(Sum(Case(When(in_range, then=F("debit")), default=0)), 0),
+            credit_sum=Coalesce(Sum(Case(When(in_range, then=F("credit")), default=0)), 0),
+        )
+        .order_by(*keys)
+    )
+
+
+@dataclass
+class TrialBalance:
+    """試算表: one row per account with opening, debit, credit and closing balance."""
+
+    from_period: int
+    to_period: int
+    department: str | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": f"{self.from_period // 100}-{self.from_period % 100:02d}",
+            "to": f"{self.to_period // 100}-{self.to_period % 100:02d}",
+            "department": self.department,
+            "rows": self.rows,
+            "totals": self.totals,
+        }
+
+
+def trial_balance(
+    *, actor: Any, from_period: int, to_period: int, department_code: str | None = None
+) -> TrialBalance:
+    """Trial balance for a month or a range, optionally for one department."""
+    require(actor, "ledger.view_reports")
+    _check_range(from_period, to_period)
+    department = department_by_code(department_code)
+    chart = _fresh_chart()
+    result = TrialBalance(from_period, to_period, department_code)
+    totals = {"opening": 0, "debit": 0, "credit": 0, "balance": 0}
+    totals.update({"debit_balance": 0, "credit_balance": 0})
+    sums = {
+        row["account_id"]: row for row in _balance_sums(from_period, to_period, department, False)
+    }
+    for account in sorted(chart.accounts_by_id.values(), key=lambda a: a.code):
+        row = sums.get(account.pk)
+        if row is None:
+            continue
+        opening = signed(account, row["open_debit"], row["open_credit"])
+        closing = opening + signed(account, row["debit_sum"], row["credit_sum"])
+        if not (opening or row["debit_sum"] or row["credit_sum"] or closing):
+            continue
+        result.rows.append(
+            {
+                "account_code": account.code,
+                "account_name": account.name,
+                "category": account.category,
+                "normal_side": account.normal_side,
+                "opening": opening,
+                "debit": row["debit_sum"],
+                "credit": row["credit_sum"],
+                "balance": closing,
+            }
+        )
+        totals["debit"] += row["debit_sum"]
+        totals["credit"] += row["credit_sum"]
+        net = row["open_debit"] + row["debit_sum"] - row["open_credit"] - row["credit_sum"]
+        if net >= 0:
+            totals["debit_balance"] += net
+        else:
+            totals["credit_balance"] -= net
+    totals["opening"] = sum(r["opening"] for r in result.rows)
+    totals["balance"] = totals["debit_balance"] - totals["credit_balance"]
+    result.totals = totals
+    return result
+
+
+def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int) -> dict[str, Any]:
+    """Closing balance per account and department (部門別試算表)."""
+    require(actor, "ledger.view_reports")
+    _check_range(from_period, to_period)
+    chart = _fresh_chart()
+    departments = {d.pk: d for d in Department.objects.all()}
+    matrix: dict[int, dict[int, int]] = {}
+    for row in _balance_sums(from_period, to_period, None, True):
+        account = chart.accounts_by_id[row["account_id"]]
+        value = signed(
+            account,
+            row["open_debit"] + row["debit_sum"],
+            row["open_credit"] + row["credit_sum"],
+        )
+        if value:
+            matrix.setdefault(account.pk, {})[row["dept_key"]] = value
+    used = sorted({key for cells in matrix.values() for key in cells})
+    columns: list[dict[str, Any]] = [
+        {"key": key, "name": departments[key].name if key in departments else "(部門なし)"}
+        for key in used
+    ]
+    rows = []
+    for account_id in sorted(matrix, key=lambda pk: chart.accounts_by_id[pk].code):
+        account = chart.accounts_by_id[account_id]
+        rows.append(
+            {
+                "account_code": account.code,
+                "account_name": account.name,
+                "cells": [matrix[account_id].get(c["key"], 0) for c in columns],
+                "total": sum(matrix[account_id].values()),
+            }
+        )
+    return {"columns": columns, "rows": rows}
+
+
+PL_LAYOUT: list[tuple[str, Any]] = [
+    ("section", Section.SALES),
+    ("section", Section.COST_OF_SALES),
+    ("subtotal", ("gross_profit", "売上総利益")),
+    ("section", Section.SGA),
+    ("subtotal", ("operating_income", "営業利益")),
+    ("section", Section.NON_OPERATING_INCOME),
+    ("section", Section.NON_OPERATING_EXPENSE),
+    ("subtotal", ("ordinary_income", "経常利益")),
+    ("section", Section.EXTRAORDINARY_INCOME),
+    ("section", Section.EXTRAORDINARY_LOSS),
+    ("subtotal", ("pretax_income", "税引前当期純利益")),
+    ("section", Section.INCOME_TAXES),
+    ("subtotal", ("net_income", "当期純利益")),
+]
+
+
+def profit_and_loss(
+    *, actor: Any, from_period: int, to_period: int, department_code: str | None = None
+) -> dict[str, Any]:
+    """損益計算書 for a range: sections, their accounts, and the staged profits."""
+    require(actor, "ledger.view_reports")
+    _check_range(from_period, to_period)
+    department = department_by_code(department_code)
+    chart = _fresh_chart()
+    contributions: dict[str, list[tuple[Account, int]]] = {}
+    for row in _balance_sums(from_period, to_period, department, False):
+        account = chart.accounts_by_id[row["account_id"]]
+        if account.is_balance_sheet:
+            continue
+        contribution = row["credit_sum"] - row["debit_sum"]  # to profit
+        if contribution:
+            contributions.setdefault(account.section, []).append((account, contribution))
+    running = 0
+    sections: list[dict[str, Any]] = []
+    profits: dict[str, int] = {}
+    for kind, item in PL_LAYOUT:
+        if kind == "section":
+            sign = 1 if item in _REVENUE_SECTIONS else -1
+            items = sorted(contributions.get(item, []), key=lambda pair: pair[0].code)
+            rows = [
+                {"account_code": a.code, "account_name": a.name, "amount": sign * value}
+                for a, value in items
+            ]
+            section_total = sum(value for _a, value in items)
+            sections.append(
+                {
+                    "kind": "section",
+                    "key": item,
+                    "label": Section(item).label,
+                    "rows": rows,
+                    "total": sign * section_total,
+                }
+            )
+            running += section_total
+        else:
+            key, label = item
+            profits[key] = running
+            sections.append({"kind": "subtotal", "key": key, "label": label, "total": running})
+    return {
+        "from": from_period,
+        "to": to_period,
+        "department": department_code,
+        "sections": sections,
+        **profits,
+    }
+
+
+_REVENUE_SECTIONS = (
+    Section.SALES,
+    Section.NON_OPERATING_INCOME,
+    Section.EXTRAORDINARY_INCOME,
+)
+
+
+BS_LAYOUT = [
+    ("assets", "資産の部", [Section.CURRENT_ASSET, Section.FIXED_ASSET, Section.DEFERRED_ASSET]),
+    ("liabilities", "負債の部", [Section.CURRENT_LIABILITY, Section.FIXED_LIABILITY]),
+    ("equity", "純資産の部", [Section.EQUITY]),
+]
+
+
+def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
+    """貸借対照表 at the end of a month; this year's profit shows in 繰越利益剰余金's block."""
+    require(actor, "ledger.view_reports")
+    chart = _fresh_chart()
+    fy_start = _fy_start(as_of)
+    rows = (
+        Balance.objects.filter(period__lte=as_of)
+        .values("account_id")
+        .annotate(
+            d=Sum("debit"),
+            c=Sum("credit"),
+            prior_d=Coalesce(Sum(Case(When(period__lt=fy_start, then=F("debit")), default=0)), 0),
+            prior_c=Coalesce(Sum(Case(When(period__lt=fy_start, then=F("credit")), default=0)), 0),
+        )
+        .order_by("account_id")
+    )
+    by_section: dict[str, list[dict[str, Any]]] = {}
+    prior_profit = 0
+    current_profit = 0
+    for row in rows:
+        account = chart.accounts_by_id[row["account_id"]]
+        if not account.is_balance_sheet:
+            prior = row["prior_c"] - row["prior_d"]
+            prior_profit += prior
+            current_profit += (row["c"] - row["d"]) - prior
+            continue
+        value = signed(account, row["d"], row["c"])
+        if account.normal_side == "credit" and account.category == Category.ASSET:
+            value = -value  # contra assets (貸倒引当金, 減価償却累計額) reduce the total
+        if value:
+            by_section.setdefault(account.section, []).append(
+                {"account_code": account.code, "account_name": account.name, "amount": value}
+            )
+    equity_rows = by_section.setdefault(Section.EQUITY, [])
+    retained = next((r for r in equity_rows if r["account_code"] == RETAINED_EARNINGS), None)
+    if prior_profit:
+        if retained is None:
+            account = chart.accounts_by_code[RETAINED_EARNINGS]
+            retained = {"account_code": account.code, "account_name": account.name, "amount": 0}
+            equity_rows.append(retained)
+        retained["amount"] += prior_profit
+    if current_profit:
+        equity_rows.append(
+            {"account_code": "", "account_name": "当期純利益", "amount": current_profit}
+        )
+    result: dict[str, Any] = {"as_of": as_of, "blocks": []}
+    for key, label, sections in BS_LAYOUT:
+        block: dict[str, Any] = {"key": key, "label": label, "sections": [], "total": 0}
+        for section in sections:
+            items = sorted(by_section.get(section, []), key=lambda r: r["account_code"] or "9")
+            total = sum(r["amount"] for r in items)
+            block["sections"].append(
+                {"key": section, "label": Section(section).label, "rows": items, "total": total}
+            )
+            block["total"] += total
+        result["blocks"].append(block)
+        result[key] = block["total"]
+    result["liabilities_and_equity"] = result["liabilities"] + result["equity"]
+    result["balanced"] = result["assets"] == result["liabilities_and_equity"]
+    return result
+
+
+def general_ledger(
+    *,
+    actor: Any,
+    account_code: str,
+    from_period: int,
+    to_period: int,
+    department_code: str | None = None,
+    limit: int = 5000,
+) -> dict[str, Any]:
+    """総勘定元帳: opening balance, then each line with its counter account and running balance."""
+    require(actor, "ledger.view_reports")
+    _check_range(from_period, to_period)
+    account = cache.account_by_code(account_code)
+    if account is None:
+        raise NotFound("勘定科目が見つかりません。")
+    department = department_by_code(department_code)
+    opening_qs = Balance.objects.filter(account=account, period__lt=from_period)
+    if not account.is_balance_sheet:
+        opening_qs = opening_qs.filter(period__gte=_fy_start(from_period))
+    if department is not None:
+        opening_qs = opening_qs.filter(dept_key=department.pk)
+    sums = opening_qs.aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
+    opening = signed(account, sums["d"], sums["c"])
+    lines_qs = JournalLine.objects.filter(
+        account=account, period__gte=from_period, period__lte=to_period
+    )
+    if department is not None:
+        lines_qs = lines_qs.filter(department=department)
+    lines = list(
+        lines_qs.select_related("entry", "sub_account", "tax_code").order_by(
+            "date", "entry__number", "line_no"
+        )[:limit]
+    )
+    entry_ids = {line.entry_id for line in lines}
+    others: dict[int, set[str]] = {}
+    chart = _fresh_chart()
+    for entry_id, account_id in (
+        JournalLine.objects.filter(entry_id__in=entry_ids)
+        .exclude(account=account)
+        .values_list("entry_id", "account_id")
+    ):
+        others.setdefault(entry_id, set()).add(chart.accounts_by_id[account_id].name)
+    running = opening
+    rows = []
+    for line in lines:
+        running += signed(account, line.debit, line.credit)
+        counter = others.get(line.entry_id, set())
+        rows.append(
+            {
+                "date": line.date,
+                "entry_id": line.entry_id,
+                "number": line.entry.display_number,
+                "description": line.entry.description,
+                "counter_account": next(iter(counter)) if len(counter) == 1 else "諸口",
+                "sub_account": line.sub_account.name if line.sub_account else "",
+                "debit": line.debit,
+                "credit": line.credit,
+                "balance": running,
+                "memo": line.memo,
+            }
+        )
+    return {
+        "account_code": account.code,
+        "account_name": account.name,
+        "opening": opening,
+        "closing": running,
+        "rows": rows,
+        "truncated": len(lines) == limit,
+    }
+
+
+def tax_summary(*, actor: Any, from_period: int, to_period: int) -> list[dict[str, Any]]:
+    """消費税集計: per tax code, the net base amount, the tax split off, and the line count."""
+    require(actor, "ledger.view_reports")
+    _check_range(from_period, to_period)
+    codes = {t.pk: t for t in TaxCode.objects.all()}
+    rows = (
+        JournalLine.objects.filter(
+            period__gte=from_period, period__lte=to_period, tax_code__isnull=False
+        )
+        .values("tax_code_id")
+        .annotate(
+            d=Sum("debit"),
+            c=Sum("credit"),
+            tax_credit=Coalesce(Sum(Case(When(credit__gt=0, then=F("tax_amount")), default=0)), 0),
+            tax_debit=Coalesce(Sum(Case(When(debit__gt=0, then=F("tax_amount")), default=0)), 0),
+            n=Count("pk"),
+        )
+        .order_by("tax_code_id")
+    )
+    result = []
+    for row in rows:
+        code = codes[row["tax_code_id"]]
+        sign = 1 if code.kind == TaxCode.Kind.SALES else -1
+        base = sign * (row["c"] - row["d"])
+        result.append(
+            {
+                "tax_code": code.code,
+                "name": code.name,
+                "kind": code.kind,
+                "base": base,
+                "tax": sign * (row["tax_credit"] - row["tax_debit"]),
+                "lines": row["n"],
+                "sort": code.sort_order,
+            }
+        )
+    result.sort(key=lambda r: r["sort"])
+    return result

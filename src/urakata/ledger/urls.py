@@ -1,0 +1,26 @@
+from django.urls import path
+
+from urakata.ledger import report_views, views
+
+app_name = "ledger"
+urlpatterns = [
+    path("entries/", views.entry_list, name="entry_list"),
+    path("entries/new/", views.entry_new, name="entry_new"),
+    path("entries/<int:entry_id>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:entry_id>/cancel/", views.entry_cancel, name="entry_cancel"),
+    path("entries/<int:entry_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path("reports/trial-balance/", report_views.trial_balance, name="trial_balance"),
+    path(
+        "reports/trial-balance-by-department/",
+        report_views.trial_balance_by_department,
+        name="trial_balance_by_department",
+    ),
+    path("reports/profit-and-loss/", report_views.profit_and_loss, name="profit_and_loss"),
+    path("reports/balance-sheet/", report_views.balance_sheet, name="balance_sheet"),
+    path("reports/general-ledger/", report_views.general_ledger, name="general_ledger"),
+    path("reports/tax-summary/", report_views.tax_summary, name="tax_summary"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/<int:period>/toggle/", views.period_toggle, name="period_toggle"),
+    path("bank/", views.bank_list, name="bank_list"),
+]

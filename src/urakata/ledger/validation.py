@@ -1,0 +1,242 @@
+"""Entry validation: every line checked (all problems reported), tax split, balance check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from urakata.core.errors import ValidationFailed
+from urakata.ledger import cache
+from urakata.ledger.models import Account, SubAccount
+from urakata.ledger.tax import deductible, rate_on, tax_included, tax_on
+
+Errors = dict[str, list[str]]
+INPUT_TAX_ACCOUNT = "1570"  # 仮払消費税等
+OUTPUT_TAX_ACCOUNT = "3240"  # 仮受消費税等
+MAX_AMOUNT = 10**15
+
+
+@dataclass
+class _Line:
+    account: Account
+    debit: int
+    credit: int
+    sub_account_id: int | None = None
+    tax_code_id: int | None = None
+    tax_amount: int | None = 0
+    department_id: int | None = None
+    counterparty_id: int | None = None
+    memo: str = ""
+
+
+def _add(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _int(value: Any) -> int | None:
+    """An integer yen amount from int or digit text ("1,200" allowed); None when invalid."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if re.fullmatch(r"-?[0-9]+", text):
+            return int(text)
+    return None
+
+
+def _optional_id(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "pk"):
+        return int(value.pk)
+    return int(value)
+
+
+def _clean_line(
+    errors: Errors, index: int, raw: Mapping[str, Any], day: dt.date | None
+) -> _Line | None:
+    key = f"lines.{index}"
+    ok = True
+    account_ref = raw.get("account")
+    account = (
+        account_ref
+        if isinstance(account_ref, Account)
+        else cache.account_by_code(str(account_ref or "").strip())
+    )
+    if account is None:
+        _add(errors, f"{key}.account", f"勘定科目「{account_ref or ''}」がありません。")
+        ok = False
+    elif not account.is_active:
+        _add(errors, f"{key}.account", f"勘定科目「{account.name}」は使用停止中です。")
+        ok = False
+    debit, credit = _int(raw.get("debit")), _int(raw.get("credit"))
+    if debit is None or credit is None or debit < 0 or credit < 0:
+        _add(errors, f"{key}.amount", "金額は0以上の整数(円)で入力してください。")
+        ok = False
+    elif (debit > 0) == (credit > 0):
+        _add(errors, f"{key}.amount", "借方か貸方のどちらか一方に金額を入力してください。")
+        ok = False
+    elif max(debit, credit) >= MAX_AMOUNT:
+        _add(errors, f"{key}.amount", "金額が大きすぎます。")
+        ok = False
+    sub_id = None
+    if raw.get("sub_account") and account is not None:
+        sub_ref = raw["sub_account"]
+        sub_id = (
+            sub_ref.pk
+            if isinstance(sub_ref, SubAccount)
+            else cache.sub_account_id(account.pk, str(sub_ref))
+        )
+        if sub_id is None or cache.chart().sub_account_ids.get(sub_id) != account.pk:
+            _add(errors, f"{key}.sub_account", f"補助科目「{sub_ref}」がありません。")
+            ok = False
+    tax_id = None
+    if raw.get("tax_code"):
+        tax = cache.tax_by_code(str(raw["tax_code"]))
+        if tax is None:
+            _add(errors, f"{key}.tax_code", f"税区分「{raw['tax_code']}」がありません。")
+            ok = False
+        else:
+            tax_id = tax.id
+    tax_amount = _int(raw.get("tax_amount"))
+    if tax_amount is None or tax_amount < 0:
+        _add(errors, f"{key}.tax_amount", "消費税額は0以上の整数で入力してください。")
+        ok = False
+    memo = str(raw.get("memo") or "")
+    if len(memo) > 200:
+        _add(errors, f"{key}.memo", "メモは200文字以内で入力してください。")
+        ok = False
+    try:
+        department_id = _optional_id(raw.get("department_id") or raw.get("department"))
+        counterparty_id = _optional_id(raw.get("counterparty_id") or raw.get("counterparty"))
+    except (TypeError, ValueError):
+        _add(errors, key, "部門・取引先の指定が正しくありません。")
+        return None
+    if not ok or account is None or debit is None or credit is None:
+        return None
+    return _Line(
+        account=account,
+        debit=debit,
+        credit=credit,
+        sub_account_id=sub_id,
+        tax_code_id=tax_id,
+        tax_amount=None if raw.get("tax_amount") in (None, "") else tax_amount,
+        department_id=department_id,
+        counterparty_id=counterparty_id,
+        memo=memo,
+    )
+
+
+def _apply_tax(lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
+    """税抜経理: split the tax of taxable lines onto 仮払/仮受消費税等 lines on the same side.
+
+    inclusive: the line amount includes tax, the split tax is taken out of it; exclusive: the line
+    amount is net and the tax is added as its own line. For purchases only the creditable part
+    (経過措置 ratio) is split off; the rest stays in the expense. An explicit tax_amount is used
+    as the split amount. mode "none" records tax amounts as given and adds no lines.
+    """
+    chart = cache.chart()
+    tax_lines: dict[tuple[str, str, int | None], int] = {}
+    for line in lines:
+        given = line.tax_amount
+        line.tax_amount = given or 0
+        if line.tax_code_id is None or mode == "none":
+            continue
+        info = chart.tax_by_id[line.tax_code_id]
+        if info.treatment != "taxable" or info.kind == "none":
+            continue
+        rate, ratio = rate_on(info.rates, day)
+        amount = line.debit or line.credit
+        if given is not None:
+            split, adjust = given, (-given if mode == "inclusive" else 0)
+        elif mode == "inclusive":
+            split = tax_included(amount, rate, chart.rounding)
+            if info.kind == "purchase":
+                split = deductible(split, ratio, chart.rounding)
+            adjust = -split
+        else:
+            tax = tax_on(amount, rate, chart.rounding)
+            split = deductible(tax, ratio, chart.rounding) if info.kind == "purchase" else tax
+            adjust = tax - split
+        side = "debit" if line.debit else "credit"
+        if side == "debit":
+            line.debit += adjust
+        else:
+            line.credit += adjust
+        line.tax_amount = split
+        if split:
+            target = INPUT_TAX_ACCOUNT if info.kind == "purchase" else OUTPUT_TAX_ACCOUNT
+            key = (target, side, line.department_id)
+            tax_lines[key] = tax_lines.get(key, 0) + split
+    extra_lines = []
+    for (code, side, department_id), amount in tax_lines.items():
+        account = chart.accounts_by_code[code]
+        debit, credit = (amount, 0) if side == "debit" else (0, amount)
+        extra_lines.append(_Line(account, debit, credit, department_id=department_id))
+    return lines + extra_lines
+
+
+def _check_references(errors: Errors, lines: list[_Line]) -> None:
+    department_ids = {line.department_id for line in lines if line.department_id}
+    counterparty_ids = {line.counterparty_id for line in lines if line.counterparty_id}
+    if not department_ids and not counterparty_ids:
+        return
+    missing_departments, missing_counterparties = cache.missing_references(
+        department_ids, counterparty_ids
+    )
+    for missing in sorted(missing_departments):
+        _add(errors, "department", f"部門 {missing} がありません。")
+    for missing in sorted(missing_counterparties):
+        _add(errors, "counterparty", f"取引先 {missing} がありません。")
+
+
+def journal_entry_validate(
+    *,
+    date: dt.date | None,
+    description: str,
+    lines: Sequence[Mapping[str, Any]],
+    tax_entry: str | None = None,
+) -> list[_Line]:
+    """Check an entry and expand its tax lines; raises ValidationFailed with every problem."""
+    errors: Errors = {}
+    if not isinstance(date, dt.date):
+        _add(errors, "date", "取引日を入力してください。")
+        date = None
+    description = (description or "").strip()
+    if not description:
+        _add(errors, "description", "摘要を入力してください。")
+    elif len(description) > 200:
+        _add(errors, "description", "摘要は200文字以内で入力してください。")
+    mode = tax_entry or cache.chart().tax_entry
+    if mode not in ("inclusive", "exclusive", "none"):
+        _add(errors, "tax_entry", "入力方式は inclusive / exclusive / none のいずれかです。")
+    if len(lines) < 2:
+        _add(errors, "lines", "仕訳には2行以上の明細が必要です。")
+    if len(lines) > 500:
+        _add(errors, "lines", "明細は500行以内にしてください。")
+    cleaned = [_clean_line(errors, index, raw, date) for index, raw in enumerate(lines[:500])]
+    if errors or date is None:
+        raise ValidationFailed("仕訳を登録できません。入力内容を確認してください。", errors=errors)
+    expanded = _apply_tax([line for line in cleaned if line is not None], date, mode)
+    debit = sum(line.debit for line in expanded)
+    credit = sum(line.credit for line in expanded)
+    if debit != credit:
+        _add(
+            errors,
+            "__all__",
+            f"借方合計 {debit:,} 円と貸方合計 {credit:,} 円が一致しません(差額 {debit - credit:,} 円)。",
+        )
+    for index, line in enumerate(expanded):
+        if line.debit < 0 or line.credit < 0 or (line.debit == 0 and line.credit == 0):
+            _add(errors, f"lines.{index}.amount", "税額を差し引くと金額が0以下になります。")
+    _check_references(errors, expanded)
+    if errors:
+        raise ValidationFailed("仕訳を登録できません。入力内容を確認してください。", errors=errors)
+    return expanded

@@ -1,0 +1,465 @@
+"""Ledger pages: journal list/detail/form, reports with CSV/Excel export, month close, bank lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
+from urakata.core.http import querystring_without_page
+from urakata.core.permissions import can, require
+from urakata.ledger import bank_import, cache, exports, selectors, services
+from urakata.ledger.models import (
+    BankFeed,
+    BankRule,
+    BankTransaction,
+    JournalEntry,
+    LedgerSettings,
+)
+from urakata.org.models import Counterparty
+
+PAGE_SIZE = 50
+FORM_ROWS = 8
+
+
+def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _amount(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _signed(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def _journal_download(
+    request: HttpRequest, filters: selectors.EntryFilters, fmt: str
+) -> HttpResponse:
+    """仕訳帳のダウンロード (電帳法のダウンロードの求めに応じる): a month range, CSV or 弥生."""
+    from urakata.ledger import interchange
+
+    start = filters.date_from or dt.date(2000, 1, 1)
+    end = filters.date_to or timezone.localdate()
+    data = interchange.journal_export(
+        actor=request.user,
+        fmt=fmt,
+        from_period=start.year * 100 + start.month,
+        to_period=end.year * 100 + end.month,
+    )
+    content_type = "text/csv; charset=shift_jis" if fmt == "yayoi" else "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    name = f"journal_{start:%Y%m}_{end:%Y%m}_{fmt}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _default_range(request: HttpRequest) -> tuple[int, int]:
+    """?from=YYYY-MM&to=YYYY-MM, else the current fiscal year up to this month."""
+    today = timezone.localdate()
+    first, _last = cache.fiscal_year_bounds(cache.fiscal_year_of(today))
+    this_month = today.year * 100 + today.month
+    try:
+        start = selectors.parse_month(request.GET.get("from") or first, "from")
+        end = selectors.parse_month(request.GET.get("to") or this_month, "to")
+    except ValidationFailed:
+        start, end = first, this_month
+    return start, end
+
+
+def _messages(error: DomainError) -> str:
+    return " ".join(message for found in error.errors.values() for message in found)
+
+
+def _label(period: int) -> str:
+    return f"{period // 100}-{period % 100:02d}"
+
+
+def _export(
+    request: HttpRequest, name: str, table: tuple[list[str], list[list[Any]]]
+) -> HttpResponse | None:
+    fmt = request.GET.get("format", "")
+    if fmt not in ("csv", "xlsx"):
+        return None
+    headers, rows = table
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.table_csv(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.table_xlsx(name, headers, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------- journal
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """仕訳帳: search by description/number, filter by date, account and source."""
+    filters = selectors.EntryFilters(
+        q=request.GET.get("q", "").strip(),
+        date_from=_date(request.GET.get("date_from")),
+        date_to=_date(request.GET.get("date_to")),
+        account_code=request.GET.get("account", "").strip(),
+        source=request.GET.get("source", ""),
+        amount_min=_amount(request.GET.get("amount_min")),
+        amount_max=_amount(request.GET.get("amount_max")),
+        counterparty_id=_amount(request.GET.get("counterparty")),
+    )
+    try:
+        entries = selectors.entry_list(actor=request.user, filters=filters)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "yayoi"):
+        return _journal_download(request, filters, fmt)
+    context = {
+        "page_obj": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": filters,
+        "sources": JournalEntry.Source.choices,
+        "counterparties": Counterparty.objects.order_by("code"),
+        "querystring": querystring_without_page(request),
+        "can_post": can(request.user, "ledger.post"),
+    }
+    template = "ledger/partials/_entry_table.html" if request.htmx else "ledger/entry_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """仕訳の詳細: lines, evidence, and the 訂正削除履歴 it belongs to."""
+    try:
+        entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
+        history = selectors.entry_history(actor=request.user, entry=entry)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError:
+        return render(request, "404.html", status=404)
+    return render(
+        request,
+        "ledger/entry_detail.html",
+        {
+            "entry": entry,
+            "history": history,
+            "can_post": can(request.user, "ledger.post"),
+            "corrected": bool(entry.reversed_by.all()),
+        },
+    )
+
+
+def _form_lines(request: HttpRequest) -> list[dict[str, Any]]:
+    lines = []
+    for index in range(FORM_ROWS):
+        get = request.POST.get
+        account = (get(f"account_{index}") or "").strip()
+        debit = (get(f"debit_{index}") or "").strip()
+        credit = (get(f"credit_{index}") or "").strip()
+        if not account and not debit and not credit:
+            continue
+        lines.append(
+            {
+                "account": account,
+                "sub_account": (get(f"sub_account_{index}") or "").strip() or None,
+                "debit": debit,
+                "credit": credit,
+                "tax_code": (get(f"tax_code_{index}") or "").strip() or None,
+                "department_id": (get(f"department_{index}") or "").strip() or None,
+                "memo": (get(f"memo_{index}") or "").strip(),
+            }
+        )
+    return lines
+
+
+@login_required
+def entry_new(request: HttpRequest) -> HttpResponse:
+    """仕訳入力 (also the replacement form of a correction when ?corrects=<id>)."""
+    try:
+        require(request.user, "ledger.post")
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    from urakata.org.models import Department
+
+    corrects_id = request.POST.get("corrects") or request.GET.get("corrects")
+    original = None
+    if corrects_id and corrects_id.isdigit():
+        original = selectors.entry_get(actor=request.user, entry_id=int(corrects_id))
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        lines = _form_lines(request)
+        day = _date(request.POST.get("date"))
+        try:
+            if original is not None:
+                _reversal, entry = services.journal_entry_correct(
+                    actor=request.user,
+                    entry=original,
+                    reason=request.POST.get("reason", ""),
+                    date=day,
+                    description=request.POST.get("description", ""),
+                    lines=lines,
+                    tax_entry=request.POST.get("tax_entry") or None,
+                )
+            else:
+                entry = services.journal_entry_post(
+                    actor=request.user,
+                    date=day,
+                    description=request.POST.get("description", ""),
+                    lines=lines,
+                    tax_entry=request.POST.get("tax_entry") or None,
+                )
+        except DomainError as error:
+            errors = error.errors or {"__all__": [error.message]}
+            values = request.POST.dict()
+        else:
+            assert entry is not None
+            messages.success(request, f"仕訳 {entry.display_number} を記帳しました。")
+            return redirect("ledger:entry_detail", entry_id=entry.pk)
+    elif original is not None:
+        values = {"date": original.date.isoformat(), "description": original.description}
+        values["tax_entry"] = "none"
+        for index, line in enumerate(original.lines.all()):
+            values[f"account_{index}"] = line.account.code
+            values[f"sub_account_{index}"] = line.sub_account.code if line.sub_account else ""
+            values[f"debit_{index}"] = line.debit or ""
+            values[f"credit_{index}"] = line.credit or ""
+            values[f"tax_code_{index}"] = line.tax_code.code if line.tax_code else ""
+            values[f"department_{index}"] = line.department_id or ""
+            values[f"memo_{index}"] = line.memo
+    chart = cache.chart()
+    rows = [
+        {
+            key: values.get(f"{key}_{index}", "")
+            for key in (
+                "account",
+                "sub_account",
+                "debit",
+                "credit",
+                "tax_code",
+                "department",
+                "memo",
+            )
+        }
+        for index in range(FORM_ROWS)
+    ]
+    return render(
+        request,
+        "ledger/entry_form.html",
+        {
+            "values": values,
+            "rows": rows,
+            "errors": errors,
+            "original": original,
+            "accounts": sorted(
+                (a for a in chart.accounts_by_code.values() if a.is_active), key=lambda a: a.code
+            ),
+            "tax_codes": sorted(chart.tax_by_code.values(), key=lambda t: t.code),
+            "departments": Department.objects.filter(is_active=True).order_by("code"),
+            "tax_entries": [*LedgerSettings.TaxEntry.choices, ("none", "税額を自動計算しない")],
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_cancel(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """取消: post the reversal only (the original stays, linked)."""
+    try:
+        require(request.user, "ledger.post")
+        entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
+        reversal, _ = services.journal_entry_correct(
+            actor=request.user, entry=entry, reason=request.POST.get("reason", "")
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, f"{error.message} {_messages(error)}")
+        return redirect("ledger:entry_detail", entry_id=entry_id)
+    messages.success(request, f"取消仕訳 {reversal.display_number} を記帳しました。")
+    return redirect("ledger:entry_detail", entry_id=reversal.pk)
+
+
+# ---------------------------------------------------------------- periods
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    """月次締め: the months of a fiscal year, closed or open, with entry counts."""
+    today = timezone.localdate()
+    fy_text = request.GET.get("fy", "")
+    fiscal_year = int(fy_text) if fy_text.isdigit() else cache.fiscal_year_of(today)
+    try:
+        months = selectors.period_list(actor=request.user, fiscal_year=fiscal_year)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    return render(
+        request,
+        "ledger/period_list.html",
+        {
+            "months": months,
+            "fiscal_year": fiscal_year,
+            "can_close": can(request.user, "ledger.close"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_toggle(request: HttpRequest, period: int) -> HttpResponse:
+    """Close or reopen one month (POST, audited)."""
+    try:
+        require(request.user, "ledger.close")
+        if request.POST.get("action") == "reopen":
+            services.period_reopen(
+                actor=request.user, period=period, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, f"{_label(period)} の締めを解除しました。")
+        else:
+            services.period_close(actor=request.user, period=period)
+            messages.success(request, f"{_label(period)} を締めました。")
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, f"{error.message} {_messages(error)}")
+    year = cache.fiscal_year_of(dt.date(period // 100, period % 100, 1))
+    return redirect(f"/ledger/periods/?fy={year}")
+
+
+# ---------------------------------------------------------------- bank
+
+
+@login_required
+def bank_list(request: HttpRequest) -> HttpResponse:
+    """銀行・カード明細: import a CSV, refresh suggestions, confirm in bulk."""
+    try:
+        require(request.user, "ledger.bank_import")
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "import" and request.FILES.get("file"):
+                upload = request.FILES["file"]
+                assert not isinstance(upload, list)
+                result = bank_import.statement_import(
+                    actor=request.user,
+                    feed_name=request.POST.get("feed", ""),
+                    preset=request.POST.get("preset", ""),
+                    data=upload.read(),
+                )
+                messages.success(
+                    request,
+                    f"{result['imported']}件を取り込みました(重複 {result['duplicates']}件)。",
+                )
+            elif action == "suggest":
+                result = bank_import.suggestions_refresh(actor=request.user)
+                messages.success(
+                    request,
+                    f"ルール {result['rule']}件、学習 {result['learned']}件を提案しました。",
+                )
+            elif action == "rule":
+                rule = bank_import.bank_rule_create(
+                    actor=request.user,
+                    data={
+                        "name": request.POST.get("name", ""),
+                        "pattern": request.POST.get("pattern", ""),
+                        "match": request.POST.get("match", "contains"),
+                        "account": request.POST.get("account", ""),
+                        "tax_code": request.POST.get("tax_code") or None,
+                        "amount_min": _signed(request.POST.get("amount_min")),
+                        "amount_max": _signed(request.POST.get("amount_max")),
+                        "priority": request.POST.get("priority") or 100,
+                    },
+                )
+                messages.success(request, f"ルール「{rule.name}」を登録しました。")
+            elif action == "confirm":
+                ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+                result = bank_import.transactions_confirm(actor=request.user, ids=ids)
+                messages.success(request, f"{result['confirmed']}件を記帳しました。")
+        except DomainError as error:
+            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in list(error.errors.items())[:10])
+            messages.error(request, f"{error.message} {details}")
+        return redirect("ledger:bank_list")
+    status = request.GET.get("status", "suggested")
+    queryset = bank_import.transaction_list(actor=request.user, status=status)
+    return render(
+        request,
+        "ledger/bank_list.html",
+        {
+            "page_obj": Paginator(queryset, 100).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": BankTransaction.Status.choices,
+            "feeds": BankFeed.objects.order_by("name"),
+            "presets": [(k, v["label"]) for k, v in bank_import.PRESETS.items()],
+            "rules": BankRule.objects.select_related("account", "tax_code").order_by(
+                "priority", "pk"
+            ),
+            "accounts": sorted(cache.chart().accounts_by_code.values(), key=lambda a: a.code),
+            "tax_codes": sorted(cache.chart().tax_by_code.values(), key=lambda t: t.code),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Attach evidence (証憑) to an entry."""
+    try:
+        require(request.user, "ledger.post")
+        entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
+        upload = request.FILES.get("file")
+        if upload is None or isinstance(upload, list):
+            raise ValidationFailed("ファイルを選択してください。", errors={"file": ["必須です。"]})
+        services.attachment_add(
+            actor=request.user, entry=entry, filename=upload.name or "", content=upload.read()
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, f"{error.message} {_messages(error)}")
+    else:
+        messages.success(request, "証憑を添付しました。")
+    return redirect("ledger:entry_detail", entry_id=entry_id)
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """Download evidence; only for those who may see the journal."""
+    from django.http import FileResponse, Http404
+
+    from urakata.ledger.models import Attachment
+
+    try:
+        require(request.user, "ledger.view")
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
