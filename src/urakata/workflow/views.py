@@ -106,7 +106,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         queryset = selectors.request_list(actor=request.user, filters=filters)
     except PermissionDenied as error:
         return forbidden(request, error)
-    context = _list_context(request, queryset, filters)
+    context = _list_context(request, selectors.with_pending_approvers(queryset), filters)
     context["scope_all"] = scope_all
     htmx = getattr(request, "htmx", False)
     template = "workflow/partials/_request_table.html" if htmx else "workflow/my_requests.html"

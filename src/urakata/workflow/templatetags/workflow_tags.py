@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.workflow.selectors import person_name
 
@@ -27,7 +28,9 @@ def waited(since: dt.datetime | None) -> str:
     seconds = int((timezone.now() - since).total_seconds())
     days, rest = divmod(max(seconds, 0), 86400)
     hours = rest // 3600
-    return f"{days}日{hours}時間" if days else f"{hours}時間"
+    if days:
+        return _("%(days)d日%(hours)d時間") % {"days": days, "hours": hours}
+    return _("%(hours)d時間") % {"hours": hours}
 
 
 @register.filter
