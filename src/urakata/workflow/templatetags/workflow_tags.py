@@ -30,7 +30,9 @@ def waited(since: dt.datetime | None) -> str:
     hours = rest // 3600
     if days:
         return _("%(days)d日%(hours)d時間") % {"days": days, "hours": hours}
-    return _("%(hours)d時間") % {"hours": hours}
+    if hours:
+        return _("%(hours)d時間") % {"hours": hours}
+    return _("1時間未満")
 
 
 @register.filter
@@ -38,4 +40,4 @@ def subject_label(key: str) -> str:
     from urakata.workflow.registry import get_subject_type
 
     subject_type = get_subject_type(key)
-    return subject_type.label if subject_type else key
+    return _(subject_type.label) if subject_type else key

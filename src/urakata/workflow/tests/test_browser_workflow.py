@@ -176,6 +176,9 @@ def test_ringi_from_form_to_approval(
 
     applicant.goto(f"{base}/workflow/requests/{trip}/")
     assert applicant.locator("h1 .st").inner_text() == "差し戻し"
+    decision = applicant.locator(".decision").inner_text()
+    assert "差し戻し理由" in decision and "領収書の写しを添付してください" in decision
+    assert world["manager_name"] in decision
     assert "領収書の写しを添付してください" in applicant.locator("ol.route").inner_text()
     assert "領収書の写しを添付してください" in applicant.locator("ul.timeline").inner_text()
     assert applicant.locator("a:has-text('修正して再申請')").count() == 1
@@ -193,7 +196,9 @@ def test_ringi_from_form_to_approval(
     manager.goto(f"{base}/workflow/requests/{trip}/")
     body = manager.locator("main, .content").first.inner_text()
     assert "Approval route" in body or "Route" in body
-    assert "時間" not in body and "から承認待ち" not in body
+    assert "Reason for return" in body and "Subject" in body
+    for japanese in ("件名", "目的・内容", "稟議\n", "時間", "から承認待ち"):
+        assert japanese not in body, japanese
     shoot(manager, "workflow-request-en")
     assert errors == []
 
