@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from urakata.web.tests.browser import BROWSER_MARKS, launch_chromium, log_in, shoot
+from urakata.core.tests.browser import BROWSER_MARKS, launch_chromium, log_in, orm, shoot
 
 pytestmark = BROWSER_MARKS
 
@@ -58,9 +58,7 @@ def world(transactional_db: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def chromium(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API keeps an event loop in this thread; the checks read the database.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def chromium(world: dict[str, Any]) -> Iterator[Any]:
     with launch_chromium() as browser:
         yield browser
 
@@ -121,7 +119,7 @@ def test_ask_answer_sources_and_escalation(
     shoot(asker, "assistant-not-found")
     button.click()
     asker.wait_for_url(f"{base}/assistant/inquiries/*/")
-    inquiry = Inquiry.objects.get()
+    inquiry = orm(Inquiry.objects.get)
     assert (inquiry.question, inquiry.desk, inquiry.status) == (
         NOT_FOUND,
         "general_affairs",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from urakata.web.tests.browser import BROWSER_MARKS, SCREENSHOTS, launch_chromium
+from urakata.core.tests.browser import BROWSER_MARKS, SCREENSHOTS, launch_chromium
 
 pytestmark = BROWSER_MARKS
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from urakata.web.tests.browser import BROWSER_MARKS, launch_chromium, log_in, shoot
+from urakata.core.tests.browser import BROWSER_MARKS, launch_chromium, log_in, orm, shoot
 
 pytestmark = BROWSER_MARKS
 
@@ -47,10 +47,7 @@ def world(transactional_db: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def chromium(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API keeps an event loop in this thread; the checks below read the
-    # database between clicks (the live server answers from its own thread).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def chromium(world: dict[str, Any]) -> Iterator[Any]:
     with launch_chromium() as browser:
         yield browser
 
@@ -96,7 +93,7 @@ def test_ringi_from_form_to_approval(
     applicant.click("form.card button.primary")
     applicant.wait_for_url(f"{base}/workflow/requests/*/")
     request_id = int(applicant.url.rstrip("/").rsplit("/", 1)[1])
-    created = ApprovalRequest.objects.get(pk=request_id)
+    created = orm(lambda: ApprovalRequest.objects.get(pk=request_id))
     assert (created.title, created.amount, created.status) == (
         "新製品デモ機の購入",
         480000,
@@ -157,8 +154,12 @@ def test_ringi_from_form_to_approval(
     assert "2 件を承認しました" in manager.locator(".messages").inner_text()
     assert manager.locator("#inbox-table tbody tr").count() == 1
     assert _badge(manager) == "1"
-    moved = ApprovalRequest.objects.filter(pk__in=world["bulk"], current_step__name="経理確認")
-    assert moved.count() == 2
+    moved = orm(
+        lambda: ApprovalRequest.objects.filter(
+            pk__in=world["bulk"], current_step__name="経理確認"
+        ).count()
+    )
+    assert moved == 2
     shoot(manager, "workflow-inbox-after-bulk")
 
     # 差し戻し with a reason: the applicant reads the reason on the request page.
@@ -168,7 +169,7 @@ def test_ringi_from_form_to_approval(
     manager.fill("#c-return", "領収書の写しを添付してください")
     manager.click("form[action$='/return/'] button:has-text('差し戻し')")
     manager.wait_for_load_state()
-    assert ApprovalRequest.objects.get(pk=trip).status == "returned"
+    assert orm(lambda: ApprovalRequest.objects.get(pk=trip).status) == "returned"
     assert _badge(manager) == ""
     manager.goto(f"{base}/workflow/")
     assert "承認待ちの申請はありません。" in manager.locator("#inbox-table").inner_text()

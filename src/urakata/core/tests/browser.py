@@ -1,15 +1,17 @@
 """Shared bits for the real-browser tests: Debian's Chromium, launch flags, screenshots.
 
 Import `BROWSER_MARKS` as `pytestmark` and use `launch_chromium()` inside a fixture; `log_in`
-fills the real login form and `shoot` saves one desktop and one phone screenshot of the page.
+fills the real login form, `shoot` saves one desktop and one phone screenshot of the page and
+`orm(lambda: ...)` reads the database between clicks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -26,6 +28,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+
+T = TypeVar("T")
 
 BROWSER_MARKS = [
     pytest.mark.browser,
@@ -48,6 +52,25 @@ def launch_chromium() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+def orm(read: Callable[[], T]) -> T:
+    """Run a database read while the browser is open.
+
+    Playwright's sync API keeps an event loop running in the test's thread, where Django refuses
+    ORM calls (and, forced, opens a connection it never closes). A short-lived thread has no loop;
+    its connection is closed before the answer comes back.
+    """
+    from django.db import connections
+
+    def run() -> T:
+        try:
+            return read()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 def log_in(page: Any, base_url: str, username: str, password: str) -> None:
