@@ -10,7 +10,7 @@ export URAKATA_DATA_DIR="${URAKATA_DATA_DIR:-$PWD/var/test}"
 
 bash scripts/system-deps.sh
 
-echo "== ruff"; ruff check src benchmarks; ruff format --check src benchmarks
+echo "== ruff"; ruff check src benchmarks scripts; ruff format --check src benchmarks scripts
 echo "== mypy"; mypy
 echo "== import-linter"; lint-imports
 echo "== migrations"; env -u DATABASE_URL urakata makemigrations --check --dry-run >/dev/null

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext
 
 from urakata.core.permissions import require
 from urakata.workflow.models import Action, ApprovalRequest, RequestStep, StepAssignment
@@ -47,7 +48,7 @@ def _summarise(key: str, label: str, values: list[float]) -> Durations:
 
 def _type_label(key: str) -> str:
     subject_type = get_subject_type(key)
-    return subject_type.label if subject_type else key
+    return gettext(subject_type.label) if subject_type else key
 
 
 def _period(queryset: Any, field: str, date_from: dt.date | None, date_to: dt.date | None) -> Any:

@@ -87,6 +87,16 @@ def request_list(*, actor: Any, filters: RequestFilters | None = None) -> QueryS
     return _filter(_base(queryset), filters).order_by("-submitted_at", "-pk")
 
 
+def with_pending_approvers(queryset: QuerySet[ApprovalRequest]) -> QuerySet[ApprovalRequest]:
+    """Attach `pending_slots` (who the current step still waits for): two queries per page."""
+    pending = StepAssignment.objects.filter(status=StepAssignment.Status.PENDING).select_related(
+        "approver__employee"
+    )
+    return queryset.prefetch_related(
+        Prefetch("current_step__assignments", queryset=pending, to_attr="pending_slots")
+    )
+
+
 def _inbox_queryset(actor: Any) -> QuerySet[ApprovalRequest]:
     # Pending slots exist only on the step a request is waiting at, so "my pending step ids"
     # is an uncorrelated subquery evaluated once (a correlated EXISTS made SQLite rescan the

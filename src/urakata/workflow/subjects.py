@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from urakata.org.models import Department, Employee
 from urakata.workflow.models import FormSubmission, Ringi
 from urakata.workflow.registry import register_subject
@@ -11,11 +14,11 @@ from urakata.workflow.registry import register_subject
 
 def describe_ringi(ringi: Ringi) -> list[tuple[str, str]]:
     return [
-        ("件名", ringi.title),
-        ("目的・内容", ringi.purpose),
-        ("金額", f"{ringi.amount:,} 円"),
-        ("部署", str(ringi.department or "-")),
-        ("関連取引先", str(ringi.counterparty or "-")),
+        (_("件名"), ringi.title),
+        (_("目的・内容"), ringi.purpose),
+        (_("金額"), _("%(amount)s 円") % {"amount": f"{ringi.amount:,}"}),
+        (_("部署"), str(ringi.department or "-")),
+        (_("関連取引先"), str(ringi.counterparty or "-")),
     ]
 
 
@@ -30,7 +33,7 @@ def _display(spec: dict[str, Any], value: Any) -> str:
 
 
 def describe_submission(submission: FormSubmission) -> list[tuple[str, str]]:
-    rows = [("フォーム", submission.form.name)]
+    rows = [(_("フォーム"), submission.form.name)]
     for spec in submission.form.fields:
         if spec["type"] != "file":
             rows.append((spec["label"], _display(spec, submission.values.get(spec["name"]))))
@@ -40,13 +43,13 @@ def describe_submission(submission: FormSubmission) -> list[tuple[str, str]]:
 def register() -> None:
     register_subject(
         Ringi,
-        label="稟議",
+        label=gettext_noop("稟議"),
         fields_for_conditions=["amount", "department", "department.code", "counterparty"],
         describe=describe_ringi,
     )
     register_subject(
         FormSubmission,
-        label="各種申請",
+        label=gettext_noop("各種申請"),
         fields_for_conditions=["form.code", "values"],
         describe=describe_submission,
     )

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from urakata.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -106,7 +107,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         queryset = selectors.request_list(actor=request.user, filters=filters)
     except PermissionDenied as error:
         return forbidden(request, error)
-    context = _list_context(request, queryset, filters)
+    context = _list_context(request, selectors.with_pending_approvers(queryset), filters)
     context["scope_all"] = scope_all
     htmx = getattr(request, "htmx", False)
     template = "workflow/partials/_request_table.html" if htmx else "workflow/my_requests.html"
@@ -126,10 +127,15 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     inbox_ids = set(
         selectors.inbox_list(actor=request.user).filter(pk=item.pk).values_list("pk", flat=True)
     )
+    actions = list(selectors.request_actions(request=item))
+    # A returned or rejected request says why at the top, not only in the route and history.
+    decision_kind = {"returned": "return", "rejected": "reject"}.get(item.status)
+    decision = next((a for a in reversed(actions) if a.kind == decision_kind), None)
     context = {
         "item": item,
         "rounds": selectors.request_route(request=item),
-        "actions": selectors.request_actions(request=item),
+        "actions": actions,
+        "decision": decision,
         "described": described,
         "attachments": attachments,
         "can_decide": item.pk in inbox_ids,
@@ -150,14 +156,15 @@ ACTIONS: dict[str, Any] = {
     "comment": services.request_comment,
     "proxy_approve": services.request_proxy_approve,
 }
+# Lazy: these are built at import time, the language is only known per request.
 DONE = {
-    "approve": _("承認しました。"),
-    "reject": _("却下しました。"),
-    "return": _("差し戻しました。"),
-    "withdraw": _("取り下げました。"),
-    "resubmit": _("再申請しました。"),
-    "comment": _("コメントしました。"),
-    "proxy_approve": _("管理者として代理承認しました。"),
+    "approve": gettext_lazy("承認しました。"),
+    "reject": gettext_lazy("却下しました。"),
+    "return": gettext_lazy("差し戻しました。"),
+    "withdraw": gettext_lazy("取り下げました。"),
+    "resubmit": gettext_lazy("再申請しました。"),
+    "comment": gettext_lazy("コメントしました。"),
+    "proxy_approve": gettext_lazy("管理者として代理承認しました。"),
 }
 
 

@@ -7,30 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
+from urakata.core.tests.browser import BROWSER_MARKS, SCREENSHOTS, launch_chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -56,15 +39,10 @@ def demo_company(transactional_db: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def browser(demo_company: dict[str, Any]) -> Any:
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API runs an event loop in this thread, where Django refuses ORM calls:
     # every database read happens in demo_company, before the browser starts.
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _log_in(page: Any, base_url: str, password: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.workflow.selectors import person_name
 
@@ -27,7 +28,11 @@ def waited(since: dt.datetime | None) -> str:
     seconds = int((timezone.now() - since).total_seconds())
     days, rest = divmod(max(seconds, 0), 86400)
     hours = rest // 3600
-    return f"{days}日{hours}時間" if days else f"{hours}時間"
+    if days:
+        return _("%(days)d日%(hours)d時間") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d時間") % {"hours": hours}
+    return _("1時間未満")
 
 
 @register.filter
@@ -35,4 +40,4 @@ def subject_label(key: str) -> str:
     from urakata.workflow.registry import get_subject_type
 
     subject_type = get_subject_type(key)
-    return subject_type.label if subject_type else key
+    return _(subject_type.label) if subject_type else key

@@ -355,3 +355,33 @@ def test_returned_form_request_is_corrected_and_resubmitted(org: Any) -> None:
         .status_code
         == 404
     )
+
+
+def test_my_requests_names_who_it_waits_for_in_constant_queries(org: Any) -> None:
+    client = _client(org.applicant)
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/workflow/requests/")
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    ringi_submit(actor=org.applicant, data=RINGI)
+    few, html = count()
+    assert org.sales_manager.employee.full_name in html and "から(1時間未満)" in html
+    for _ in range(8):
+        request = ringi_submit(actor=org.applicant, data=RINGI)
+    services.request_approve(actor=org.sales_manager, request_id=request.pk, comment="")
+    many, html = count()
+    assert many == few
+    # the accounting step waits for either accountant: both are named
+    assert org.accountant_a.employee.full_name in html
+    assert org.accountant_b.employee.full_name in html
+
+
+def test_returned_request_shows_the_reason_on_top(org: Any) -> None:
+    request = ringi_submit(actor=org.applicant, data=RINGI)
+    services.request_return(actor=org.sales_manager, request_id=request.pk, comment="見積書を添付")
+    html = _client(org.applicant).get(f"/workflow/requests/{request.pk}/").content.decode()
+    top = html.split('class="grid-2"')[0]
+    assert "差し戻し理由" in top and "見積書を添付" in top
