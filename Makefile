@@ -16,8 +16,8 @@ setup:
 	bash scripts/bootstrap.sh
 
 lint: setup
-	$(VENV)/bin/ruff check src benchmarks
-	$(VENV)/bin/ruff format --check src benchmarks
+	$(VENV)/bin/ruff check src benchmarks scripts
+	$(VENV)/bin/ruff format --check src benchmarks scripts
 
 types: setup
 	$(VENV)/bin/mypy
