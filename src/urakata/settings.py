@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the Swagger UI from static files (no CDN)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
