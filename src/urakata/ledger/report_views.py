@@ -29,7 +29,13 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         tb = reports.TrialBalance(start, end, None)
         tb.totals = {"debit": 0, "credit": 0}
-    exported = _export(request, f"trial_balance_{start}_{end}", exports.trial_balance_table(tb))
+    exported = _export(
+        request,
+        f"trial_balance_{start}_{end}",
+        exports.trial_balance_table(tb),
+        title=f"試算表 {_label(start)}〜{_label(end)}"
+        + (f"(部門 {department})" if department else ""),
+    )
     if exported:
         return exported
     from urakata.org.models import Department
@@ -61,7 +67,12 @@ def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
     table = [
         [r["account_code"], r["account_name"], *r["cells"], r["total"]] for r in matrix["rows"]
     ]
-    exported = _export(request, f"trial_balance_by_department_{start}_{end}", (headers, table))
+    exported = _export(
+        request,
+        f"trial_balance_by_department_{start}_{end}",
+        (headers, table),
+        title=f"部門別試算表 {_label(start)}〜{_label(end)}",
+    )
     if exported:
         return exported
     return render(
@@ -79,7 +90,12 @@ def profit_and_loss(request: HttpRequest) -> HttpResponse:
         pl = reports.profit_and_loss(actor=request.user, from_period=start, to_period=end)
     except PermissionDenied as error:
         return _forbidden(request, error)
-    exported = _export(request, f"profit_and_loss_{start}_{end}", exports.profit_and_loss_table(pl))
+    exported = _export(
+        request,
+        f"profit_and_loss_{start}_{end}",
+        exports.profit_and_loss_table(pl),
+        title=f"損益計算書 {_label(start)}〜{_label(end)}",
+    )
     if exported:
         return exported
     return render(
@@ -99,7 +115,12 @@ def balance_sheet(request: HttpRequest) -> HttpResponse:
         bs = reports.balance_sheet(actor=request.user, as_of=as_of)
     except PermissionDenied as error:
         return _forbidden(request, error)
-    exported = _export(request, f"balance_sheet_{as_of}", exports.balance_sheet_table(bs))
+    exported = _export(
+        request,
+        f"balance_sheet_{as_of}",
+        exports.balance_sheet_table(bs),
+        title=f"貸借対照表 {_label(as_of)}",
+    )
     if exported:
         return exported
     return render(request, "ledger/balance_sheet.html", {"bs": bs, "as_of": _label(as_of)})
@@ -135,7 +156,12 @@ def general_ledger(request: HttpRequest) -> HttpResponse:
         ]
         for r in gl["rows"]
     ]
-    exported = _export(request, f"general_ledger_{code}_{start}_{end}", (headers, table))
+    exported = _export(
+        request,
+        f"general_ledger_{code}_{start}_{end}",
+        (headers, table),
+        title=f"総勘定元帳 {code} {_label(start)}〜{_label(end)}",
+    )
     if exported:
         return exported
     accounts = sorted(cache.chart().accounts_by_code.values(), key=lambda a: a.code)
@@ -156,7 +182,12 @@ def tax_summary(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, error)
     headers = ["税区分", "名称", "対象額(税抜)", "消費税額", "明細数"]
     table = [[r["tax_code"], r["name"], r["base"], r["tax"], r["lines"]] for r in rows]
-    exported = _export(request, f"tax_summary_{start}_{end}", (headers, table))
+    exported = _export(
+        request,
+        f"tax_summary_{start}_{end}",
+        (headers, table),
+        title=f"消費税集計表 {_label(start)}〜{_label(end)}",
+    )
     if exported:
         return exported
     return render(

@@ -94,15 +94,22 @@ def _label(period: int) -> str:
 
 
 def _export(
-    request: HttpRequest, name: str, table: tuple[list[str], list[list[Any]]]
+    request: HttpRequest,
+    name: str,
+    table: tuple[list[str], list[list[Any]]],
+    title: str = "",
 ) -> HttpResponse | None:
     fmt = request.GET.get("format", "")
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "pdf"):
         return None
     headers, rows = table
     if fmt == "csv":
         response = HttpResponse(
             exports.table_csv(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "pdf":
+        response = HttpResponse(
+            exports.table_pdf(title or name, headers, rows), content_type="application/pdf"
         )
     else:
         response = HttpResponse(
