@@ -29,7 +29,7 @@ from urakata.workflow.forms import (
 )
 from urakata.workflow.models import ApprovalRequest, FormSubmission, Ringi
 from urakata.workflow.notifications import notification_mark_read
-from urakata.workflow.registry import subject_types
+from urakata.workflow.registry import subject_types, subject_url
 
 PAGE_SIZE = 50
 
@@ -131,6 +131,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "rounds": selectors.request_route(request=item),
         "actions": selectors.request_actions(request=item),
         "described": described,
+        "subject_url": subject_url(subject) if subject is not None else "",
         "attachments": attachments,
         "can_decide": item.pk in inbox_ids,
         "is_applicant": item.applicant_id == request.user.pk,
