@@ -116,7 +116,7 @@ def inbox_count(*, actor: Any) -> int:
     return _inbox_queryset(actor).count()
 
 
-def request_ids_visible_to(user: Any) -> QuerySet[ApprovalRequest]:
+def request_ids_visible_to(user: Any) -> QuerySet[ApprovalRequest, Any]:
     """The ids of the requests a user may see, as a subquery for other domains' row scope."""
     return ApprovalRequest.objects.visible_to(user).values("pk")
 
