@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from urakata.assistant import selectors, services
 from urakata.assistant.models import Inquiry, ReviewItem
@@ -20,6 +21,7 @@ from urakata.org.models import Employee
 from urakata.workflow import kpis
 from urakata.workflow import selectors as wf_selectors
 from urakata.workflow import services as wf_services
+from urakata.workflow.delegations import delegation_create
 from urakata.workflow.models import Action, ApprovalRequest, Notification, Route, StepAssignment
 from urakata.workflow.reminders import workflow_remind
 
@@ -264,6 +266,7 @@ def test_reminder_and_escalation_to_the_next_manager(
         ("hr1", True),
         ("hr2", True),
         ("operator", True),
+        ("auditor", True),  # auditors read every workflow request, so its inquiry too
         ("accounting", False),
         ("other", False),
         ("manager_of_asker", False),
@@ -287,7 +290,7 @@ def test_visibility_matrix(
     listed = client.get("/api/v1/assistant/inquiries").json()["items"]
     assert [i["id"] for i in listed] == ([inquiry.pk] if sees else [])
     # The workflow request follows the workflow's own rule (the AI operator is not on it).
-    on_request = who in ("asker", "hr1", "hr2")
+    on_request = who in ("asker", "hr1", "hr2", "auditor")
     status = client.get(f"/workflow/requests/{inquiry.workflow_request_id}/").status_code
     assert status == (200 if on_request else 404)
     if not sees:
@@ -390,3 +393,18 @@ def test_lead_time_and_waiting_show_in_the_workflow_kpis(
     assert [(r["subject_type"], r["count"]) for r in volume] == [("assistant.inquiry", 1)]
     inquiry.refresh_from_db()
     assert inquiry.created_at == T0 and inquiry.answered_at == T0 + dt.timedelta(hours=6)
+
+
+def test_a_delegate_sees_and_answers(hr_desk: dict[str, Any]) -> None:
+    inquiry = _ask(hr_desk)
+    stand_in = hr_desk["other"]
+    assert not Inquiry.objects.visible_to(stand_in).exists()
+    today = timezone.localdate()
+    delegation_create(
+        actor=hr_desk["hr1"], delegate=stand_in, start_date=today, end_date=today, reason="休暇"
+    )
+    assert selectors.inquiry_get(actor=stand_in, inquiry_id=inquiry.pk) == inquiry
+    services.inquiry_answer(actor=stand_in, inquiry=inquiry, answer="代理で回答します")
+    approve = Action.objects.get(kind="approve")
+    assert (approve.actor, approve.on_behalf_of) == (stand_in, hr_desk["hr1"])
+    assert Inquiry.objects.get().answered_by == stand_in

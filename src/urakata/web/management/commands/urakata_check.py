@@ -115,7 +115,11 @@ class Command(BaseCommand):
         if settings.URAKATA_AI_PROVIDER == "openai" and not settings.OPENAI_BASE_URL:
             self._line(False, "AI provider", "openai selected but OPENAI_BASE_URL is not set")
             return 1
-        health = provider_health()
+        try:
+            health = provider_health()
+        except Exception as error:  # e.g. the masker cannot read the name directory
+            self._line(False, "AI provider", f"the probe failed: {error}")
+            return 1
         where = f" {health.model} at {health.base_url}" if health.provider == "openai" else ""
         if health.ok:
             self._line(
