@@ -114,6 +114,17 @@ def _pending_for(actor: Any, request_id: int) -> bool:
     return workflow_selectors.inbox_list(actor=actor).filter(pk=request_id).exists()
 
 
+def _conflict_if_decided(inquiry: Inquiry) -> None:
+    """Someone acted on the request a moment ago: 409 rather than 403 for the slower one."""
+    status = (
+        Inquiry.objects.filter(pk=inquiry.pk)
+        .values_list("workflow_request__status", flat=True)
+        .first()
+    )
+    if status != IN_PROGRESS:
+        raise Conflict(_("この問い合わせは既に処理されています。"))
+
+
 def routed_can_answer(*, actor: Any, inquiry: Inquiry) -> bool:
     """Whoever the request waits for answers; an administrator may answer as proxy."""
     request = inquiry.workflow_request
@@ -138,6 +149,7 @@ def routed_answer(
                 actor=actor, request_id=request_id, comment=answer, now=now
             )
         else:
+            _conflict_if_decided(inquiry)
             raise PermissionDenied(
                 _(
                     "この問い合わせに回答できるのは、回付先の担当者(代理・エスカレーション先を含む)です。"
@@ -172,6 +184,7 @@ def routed_close(*, actor: Any, inquiry: Inquiry, reason: str, now: dt.datetime 
             errors={"reason": [_("回答せずに終了する理由を入力してください。")]},
         )
     if not _pending_for(actor, request.pk):
+        _conflict_if_decided(inquiry)
         raise PermissionDenied(_("この問い合わせを終了できるのは、回付先の担当者です。"))
     workflow_services.request_reject(actor=actor, request_id=request.pk, comment=reason, now=now)
 
