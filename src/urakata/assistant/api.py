@@ -215,7 +215,15 @@ class InquiryOut(Schema):
     asked_by_id: int
     answered_by_id: int | None
     answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_note: str
+    workflow_request_id: int | None
+    workflow_status: str | None
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_workflow_status(obj: Inquiry) -> str | None:
+        return obj.workflow_request.status if obj.workflow_request is not None else None
 
 
 class InquiryPage(Schema):
@@ -226,6 +234,10 @@ class InquiryPage(Schema):
 class AnswerIn(Schema):
     answer: str
     propose_faq: bool = True
+
+
+class CloseIn(Schema):
+    reason: str = ""
 
 
 @router.get("/inquiries", response={200: InquiryPage, **ERRORS})
@@ -250,7 +262,7 @@ def get_inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
 
 @router.post("/inquiries/{inquiry_id}/answer", response={200: InquiryOut, **ERRORS})
 def answer_inquiry(request: HttpRequest, inquiry_id: int, payload: AnswerIn) -> Inquiry:
-    require(request.user, "assistant.answer_inquiries")
+    """Answer: approves the inquiry's workflow request (who may is the service's rule)."""
     inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)
     return services.inquiry_answer(
         actor=request.user,
@@ -258,6 +270,14 @@ def answer_inquiry(request: HttpRequest, inquiry_id: int, payload: AnswerIn) -> 
         answer=payload.answer,
         propose_faq=payload.propose_faq,
     )
+
+
+@router.post("/inquiries/{inquiry_id}/close", response={200: InquiryOut, **ERRORS})
+def close_inquiry(request: HttpRequest, inquiry_id: int, payload: CloseIn) -> Inquiry:
+    """Close without an answer: the desk rejects the request (reason required), the asker
+    withdraws it."""
+    inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)
+    return services.inquiry_close(actor=request.user, inquiry=inquiry, reason=payload.reason)
 
 
 # ---------------------------------------------------------------- review queue

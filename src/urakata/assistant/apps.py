@@ -8,4 +8,7 @@ class AssistantConfig(AppConfig):
 
     def ready(self) -> None:
         # Capabilities are registered at import time of the permissions module.
-        from urakata.assistant import permissions  # noqa: F401
+        from urakata.assistant import escalation, permissions  # noqa: F401
+
+        # Inquiries are routed through the workflow engine (an explicit registration).
+        escalation.register()

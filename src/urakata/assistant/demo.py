@@ -14,6 +14,7 @@ from django.utils import timezone
 from urakata.assistant import selectors, services
 from urakata.assistant.models import AICallLog, KnowledgeSource, ReviewItem
 from urakata.org.models import Employee
+from urakata.workflow.notifications import email_muted
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -42,33 +43,68 @@ DEMO_QUESTIONS = [
     "不審なメールが来た",
 ]
 
-INQUIRIES: list[tuple[str, str, str, str | None]] = [
-    # (asker username, question, desk, answer by desk staff or None)
+# (asker username, question, desk, outcome, days ago, hours until the desk acted).
+# outcome: the answer, "close:<reason>" (closed without an answer) or None (still waiting).
+# Every inquiry goes through the workflow: open ones wait in the desk's inbox.
+INQUIRIES: list[tuple[str, str, str, str | None, int, int]] = [
     (
         "employee",
         "社員食堂のメニューに意見を出したいのですが、どこに出せばよいですか?",
         "general_affairs",
         "食堂委員会(事務局: 総務部)の意見箱、またはワークフローの「総務への提案」から提出してください。",
+        40,
+        5,
     ),
     (
         "employee",
         "引っ越しで通勤経路が変わります。定期代の差額はいつ精算されますか?",
         "hr",
         "住所変更届を提出すると、翌月の給与で通勤手当の差額を精算します。",
+        33,
+        20,
     ),
     (
         "manager",
         "部下の海外出張で現地のSIMカード代は経費になりますか?",
         "accounting",
         "業務に必要な通信費として経費精算できます。領収書と利用期間を添付してください。",
+        26,
+        3,
+    ),
+    (
+        "manager",
+        "営業車で駐車違反をした場合の反則金は会社負担ですか?",
+        "general_affairs",
+        "反則金は運転者本人の負担です(就業規則第42条)。車両管理規程もあわせて確認してください。",
+        19,
+        30,
+    ),
+    (
+        "employee",
+        "健康診断を受け忘れました。個別に受診できますか?",
+        "hr",
+        "指定の医療機関で個別受診できます。受診後に結果の写しを人事部へ提出してください。",
+        12,
+        8,
+    ),
+    (
+        "manager_d600",
+        "開発部のサーバー費用の請求書が英語ですが、そのまま処理できますか?",
+        "accounting",
+        "close:請求書の扱いは経費精算ではなく購買申請で確認します。購買申請を出してください。",
+        9,
+        26,
     ),
     (
         "manager_d600",
         "開発部で有料のAPIサービスを試したいのですが、クレジットカード払いしかできません。",
         "accounting",
         None,
+        4,
+        0,
     ),
-    ("employee", "子どもの看護休暇は有給ですか?", "hr", None),
+    ("employee", "子どもの看護休暇は有給ですか?", "hr", None, 2, 0),
+    ("manager", "来客用の駐車場は予約できますか?", "general_affairs", None, 1, 0),
 ]
 
 
@@ -113,21 +149,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         )
 
     users = _users()
-    desk_staff = {
-        "general_affairs": users.get("general_affairs"),
-        "hr": users.get("hr"),
-        "accounting": users.get("accounting"),
-    }
-    inquiries = 0
-    for username, question, desk, answer in INQUIRIES:
-        asker = users.get(username)
-        if asker is None:
-            continue
-        inquiry = services.inquiry_create(actor=asker, question=question, desk=desk, confidence=12)
-        inquiries += 1
-        staff = desk_staff.get(desk)
-        if answer and staff is not None:
-            services.inquiry_answer(actor=staff, inquiry=inquiry, answer=answer)
+    inquiries = _seed_inquiries(users=users, today=today)
     operator = users.get("ai_operator")
     first_faq = ReviewItem.objects.filter(kind=ReviewItem.Kind.FAQ).order_by("pk").first()
     if operator is not None and first_faq is not None:
@@ -160,6 +182,34 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         "minutes": summaries,
         "ai_calls": AICallLog.objects.count(),
     }
+
+
+def _seed_inquiries(*, users: dict[str, Any], today: dt.date) -> int:
+    """Inquiries routed through the workflow with realistic times: answered, closed, waiting."""
+    services.inquiry_routes_ensure()
+    count = 0
+    with email_muted():
+        for username, question, desk, outcome, days_ago, hours in INQUIRIES:
+            asker, staff = users.get(username), users.get(desk)
+            if asker is None or staff is None:
+                continue
+            asked_at = timezone.make_aware(
+                dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9, 30))
+            )
+            inquiry = services.inquiry_create(
+                actor=asker, question=question, desk=desk, confidence=12, now=asked_at
+            )
+            count += 1
+            acted_at = asked_at + dt.timedelta(hours=hours)
+            if outcome is None or acted_at >= timezone.now():
+                continue
+            if outcome.startswith("close:"):
+                services.inquiry_close(
+                    actor=staff, inquiry=inquiry, reason=outcome[len("close:") :], now=acted_at
+                )
+            else:
+                services.inquiry_answer(actor=staff, inquiry=inquiry, answer=outcome, now=acted_at)
+    return count
 
 
 def _seed_usage(*, today: dt.date, rng: random.Random) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from urakata.core.roles import Role, has_any_role, user_roles
@@ -201,25 +202,34 @@ class AICallLog(models.Model):
 
 class InquiryQuerySet(models.QuerySet["Inquiry"]):
     def visible_to(self, user: Any) -> InquiryQuerySet:
-        """Own inquiries; the desk staff see their desk's; ai_operator and admin see all."""
+        """Own inquiries; the desk's staff; those on its workflow request; ai_operator, admin."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if has_any_role(user, Role.AI_OPERATOR):
             return self
         desks = [d for d in Desk.values if d in user_roles(user)]
-        return self.filter(Q(asked_by=user) | Q(desk__in=desks))
+        # Whoever the workflow puts on the request (an approver's manager after escalation, a
+        # delegate) sees the inquiry too; the workflow's own scope rule decides who that is.
+        from urakata.workflow.selectors import request_ids_visible_to
+
+        return self.filter(
+            Q(asked_by=user)
+            | Q(desk__in=desks)
+            | Q(workflow_request__in=request_ids_visible_to(user))
+        )
 
 
 class Inquiry(models.Model):
     """A question the assistant could not answer, escalated to a desk (問い合わせ).
 
-    Kept in this app for now; once the workflow app lands, escalations will be routed through it.
+    Escalating submits it as a workflow request routed to the desk's staff; answering approves
+    that request, closing without an answer rejects it (see `assistant.escalation`).
     """
 
     class Status(models.TextChoices):
         OPEN = "open", _("未回答")
         ANSWERED = "answered", _("回答済み")
-        CLOSED = "closed", _("完了")
+        CLOSED = "closed", _("回答なしで終了")
 
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assistant_inquiries"
@@ -233,7 +243,17 @@ class Inquiry(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     confidence = models.PositiveSmallIntegerField(_("AI確信度(%)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    workflow_request = models.ForeignKey(
+        "workflow.ApprovalRequest",
+        verbose_name=_("ワークフロー申請"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_note = models.CharField(_("終了の理由"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     objects = InquiryQuerySet.as_manager()
 

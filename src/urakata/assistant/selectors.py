@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from urakata.assistant import escalation
 from urakata.assistant.bm25 import INDEX_CACHE, BM25Index, reciprocal_rank_fusion
 from urakata.assistant.directory import directory_masker
 from urakata.assistant.models import (
@@ -261,7 +262,9 @@ def source_get(*, actor: Any, source_id: int) -> KnowledgeSource:
 def inquiry_list(*, actor: Any, status: str = "", mine: bool = False) -> QuerySet[Inquiry]:
     """Inquiries the actor may see (own, own desk's, or all for ai_operator)."""
     require(actor, "assistant.ask")
-    queryset = Inquiry.objects.visible_to(actor).select_related("asked_by", "answered_by")
+    queryset = Inquiry.objects.visible_to(actor).select_related(
+        "asked_by", "answered_by", "workflow_request"
+    )
     if status:
         queryset = queryset.filter(status=status)
     if mine:
@@ -274,6 +277,28 @@ def inquiry_get(*, actor: Any, inquiry_id: int) -> Inquiry:
     if inquiry is None:
         raise NotFound("問い合わせが見つかりません。")
     return inquiry
+
+
+def inquiry_can_answer(*, actor: Any, inquiry: Inquiry) -> bool:
+    """May the actor answer (or correct the answer of) this inquiry now?"""
+    if inquiry.status == Inquiry.Status.CLOSED:
+        return False
+    request = inquiry.workflow_request
+    if inquiry.status == Inquiry.Status.OPEN and request is not None and request.is_open:
+        return escalation.routed_can_answer(actor=actor, inquiry=inquiry)
+    return can(actor, "assistant.answer_inquiries") and (
+        inquiry.asked_by_id != actor.pk or getattr(actor, "is_superuser", False)
+    )
+
+
+def inquiry_can_close(*, actor: Any, inquiry: Inquiry) -> bool:
+    """May the actor close this inquiry without an answer (desk: reject, asker: withdraw)?"""
+    if inquiry.status != Inquiry.Status.OPEN:
+        return False
+    request = inquiry.workflow_request
+    if request is not None and request.is_open:
+        return escalation.routed_can_close(actor=actor, inquiry=inquiry)
+    return inquiry.asked_by_id == actor.pk or can(actor, "assistant.answer_inquiries")
 
 
 def review_list(*, actor: Any, status: str = ReviewItem.Status.PENDING) -> QuerySet[ReviewItem]:

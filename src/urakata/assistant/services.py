@@ -6,6 +6,7 @@ gateway in `calls.py`; they are re-exported here so callers have one entry point
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from urakata.assistant import selectors
+from urakata.assistant import escalation, selectors
 from urakata.assistant.calls import ai_call_log_record as ai_call_log_record
 from urakata.assistant.calls import ai_run as ai_run
+from urakata.assistant.escalation import inquiry_routes_ensure as inquiry_routes_ensure
+from urakata.assistant.health import provider_health
 from urakata.assistant.knowledge import embeddings_enabled as embeddings_enabled
 from urakata.assistant.knowledge import knowledge_file_ingest as knowledge_file_ingest
 from urakata.assistant.knowledge import knowledge_source_create as knowledge_source_create
@@ -37,11 +40,10 @@ from urakata.assistant.models import (
 from urakata.assistant.providers import (
     Completion,
     Provider,
-    ProviderError,
     get_provider,
 )
 from urakata.core.audit import audit_record
-from urakata.core.errors import Conflict, ValidationFailed
+from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.permissions import require
 
 Errors = dict[str, list[str]]
@@ -157,8 +159,15 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
 # ---------------------------------------------------------------- inquiries (escalation)
 
 
-def inquiry_create(*, actor: Any, question: str, desk: str = "", confidence: int = 0) -> Inquiry:
-    """Escalate a question to the owning desk (総務 / 人事 / 経理)."""
+def inquiry_create(
+    *,
+    actor: Any,
+    question: str,
+    desk: str = "",
+    confidence: int = 0,
+    now: dt.datetime | None = None,
+) -> Inquiry:
+    """Escalate a question to the owning desk (総務 / 人事 / 経理) as a workflow request."""
     require(actor, "assistant.ask")
     errors: Errors = {}
     question = (question or "").strip()
@@ -169,12 +178,14 @@ def inquiry_create(*, actor: Any, question: str, desk: str = "", confidence: int
     if errors:
         raise ValidationFailed("問い合わせを登録できません。", errors=errors)
     desk = desk or selectors.suggest_desk(question, [])
+    now = now or timezone.now()
     with transaction.atomic():
         inquiry = Inquiry.objects.create(
             asked_by=actor,
             question=question[:4000],
             desk=desk,
             confidence=max(0, min(100, int(confidence))),
+            created_at=now,
         )
         audit_record(
             actor=actor,
@@ -182,45 +193,93 @@ def inquiry_create(*, actor: Any, question: str, desk: str = "", confidence: int
             target=inquiry,
             changes={"desk": desk, "confidence": inquiry.confidence},
         )
+        escalation.inquiry_submit(actor=actor, inquiry=inquiry, now=now)
     return inquiry
 
 
+def _fresh(actor: Any, inquiry: Inquiry) -> Inquiry:
+    fresh = (
+        Inquiry.objects.visible_to(actor)
+        .select_related("workflow_request")
+        .filter(pk=inquiry.pk)
+        .first()
+    )
+    if fresh is None:
+        raise NotFound("問い合わせが見つかりません。")
+    return fresh
+
+
 def inquiry_answer(
-    *, actor: Any, inquiry: Inquiry, answer: str, propose_faq: bool = True
+    *,
+    actor: Any,
+    inquiry: Inquiry,
+    answer: str,
+    propose_faq: bool = True,
+    now: dt.datetime | None = None,
 ) -> Inquiry:
-    """Desk staff answer; the Q&A is proposed as a new FAQ entry into the review queue."""
-    require(actor, "assistant.answer_inquiries")
+    """Answer an inquiry; the Q&A is proposed as a new FAQ entry into the review queue.
+
+    While its workflow request waits, answering approves it (whoever it waits for, or an
+    administrator as proxy). Afterwards, and for inquiries from before the workflow, desk staff
+    may correct the answer.
+    """
     answer = (answer or "").strip()
     if not answer:
         raise ValidationFailed("回答を入力してください。", errors={"answer": ["必須です。"]})
+    inquiry = _fresh(actor, inquiry)
+    request = inquiry.workflow_request
+    if inquiry.status == Inquiry.Status.OPEN and request is not None:
+        if request.status == escalation.RETURNED:
+            raise Conflict("質問者に差し戻し中です。再申請を待ってから回答してください。")
+        if request.status == escalation.IN_PROGRESS:
+            escalation.routed_answer(
+                actor=actor, inquiry=inquiry, answer=answer, propose_faq=propose_faq, now=now
+            )
+            inquiry.refresh_from_db()
+            return inquiry
+    require(actor, "assistant.answer_inquiries")
     with transaction.atomic():
-        inquiry = (
-            Inquiry.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=inquiry.pk)
-        )
+        inquiry = Inquiry.objects.select_for_update(of=("self",)).get(pk=inquiry.pk)
+        if inquiry.status == Inquiry.Status.CLOSED:
+            raise Conflict("終了した問い合わせには回答できません。")
         if inquiry.asked_by_id == actor.pk and not getattr(actor, "is_superuser", False):
             raise Conflict("自分の問い合わせには回答できません。")
-        old_status = inquiry.status
-        inquiry.answer = answer
-        inquiry.answered_by = actor
-        inquiry.answered_at = timezone.now()
-        inquiry.status = Inquiry.Status.ANSWERED
-        inquiry.save(update_fields=["answer", "answered_by", "answered_at", "status"])
-        if propose_faq and not inquiry.review_items.exists():
-            ReviewItem.objects.create(
-                kind=ReviewItem.Kind.FAQ,
-                title=inquiry.question[:200],
-                question=inquiry.question[:500],
-                body=answer,
-                desk=inquiry.desk,
-                inquiry=inquiry,
-                proposed_by=actor,
-            )
-        audit_record(
-            actor=actor,
-            action="assistant.inquiry.answer",
-            target=inquiry,
-            changes={"status": [old_status, inquiry.status], "proposed_faq": propose_faq},
+        escalation.record_answer(
+            inquiry=inquiry,
+            answer=answer,
+            by=actor,
+            at=now or timezone.now(),
+            propose_faq=propose_faq,
         )
+    return inquiry
+
+
+def inquiry_close(
+    *, actor: Any, inquiry: Inquiry, reason: str = "", now: dt.datetime | None = None
+) -> Inquiry:
+    """Close an open inquiry without an answer: the desk rejects it (reason required), the asker
+    withdraws it."""
+    reason = (reason or "").strip()
+    inquiry = _fresh(actor, inquiry)
+    if inquiry.status != Inquiry.Status.OPEN:
+        raise Conflict("回答済み・終了済みの問い合わせは終了できません。")
+    request = inquiry.workflow_request
+    if request is not None and request.status in (escalation.IN_PROGRESS, escalation.RETURNED):
+        escalation.routed_close(actor=actor, inquiry=inquiry, reason=reason, now=now)
+        inquiry.refresh_from_db()
+        return inquiry
+    if inquiry.asked_by_id != actor.pk:
+        require(actor, "assistant.answer_inquiries")
+        if not reason:
+            raise ValidationFailed(
+                "理由を入力してください。",
+                errors={"reason": ["回答せずに終了する理由を入力してください。"]},
+            )
+    with transaction.atomic():
+        inquiry = Inquiry.objects.select_for_update(of=("self",)).get(pk=inquiry.pk)
+        if inquiry.status != Inquiry.Status.OPEN:
+            raise Conflict("回答済み・終了済みの問い合わせは終了できません。")
+        escalation.record_close(inquiry=inquiry, note=reason, by=actor, at=now or timezone.now())
     return inquiry
 
 
@@ -359,20 +418,25 @@ def minutes_propose_share(*, actor: Any, summary: MeetingSummary) -> ReviewItem:
 
 
 def provider_check(*, actor: Any) -> dict[str, Any]:
-    """Ask the configured provider for a one-word reply; the result and any fallback are logged."""
+    """Probe the configured provider (as `urakata ai check` does); the probe is logged."""
     require(actor, "assistant.configure")
-    provider = get_provider()
-    started = time.perf_counter()
-    try:
-        completion = ai_run(
-            user=actor, feature="check", call=lambda p: p.check(), provider=provider
-        )
-    except ProviderError as error:
-        return {"ok": False, "provider": provider.name, "detail": str(error), "latency_ms": 0}
-    latency = round((time.perf_counter() - started) * 1000)
+    health = provider_health()
+    ai_call_log_record(
+        user=actor,
+        feature="check",
+        completion=Completion(
+            text=health.detail if health.ok else "",
+            provider=health.provider,
+            model=health.model,
+            note="" if health.ok else health.detail,
+            fallback=not health.ok and bool(health.fallback_ok),
+        ),
+        latency_ms=health.latency_ms,
+        ok=health.ok,
+    )
     return {
-        "ok": not completion.fallback,
-        "provider": completion.provider,
-        "detail": completion.note or completion.text[:80],
-        "latency_ms": latency,
+        "ok": health.ok,
+        "provider": health.provider,
+        "detail": health.detail,
+        "latency_ms": health.latency_ms,
     }

@@ -267,29 +267,40 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 @_guard
 def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
-    """One inquiry; desk staff answer here (the answer is proposed as an FAQ entry)."""
+    """One inquiry; whoever it waits for answers here (the answer is proposed as an FAQ entry)
+    or closes it without an answer; the asker may withdraw it."""
     inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)
-    can_answer = can(request.user, "assistant.answer_inquiries") and (
-        inquiry.asked_by_id != request.user.pk
-    )
     if request.method == "POST":
-        require(request.user, "assistant.answer_inquiries")
         try:
-            services.inquiry_answer(
-                actor=request.user,
-                inquiry=inquiry,
-                answer=request.POST.get("answer", ""),
-                propose_faq=request.POST.get("propose_faq") == "on",
-            )
+            if request.POST.get("action") == "close":
+                services.inquiry_close(
+                    actor=request.user, inquiry=inquiry, reason=request.POST.get("reason", "")
+                )
+                done = _("問い合わせを終了しました。")
+            else:
+                services.inquiry_answer(
+                    actor=request.user,
+                    inquiry=inquiry,
+                    answer=request.POST.get("answer", ""),
+                    propose_faq=request.POST.get("propose_faq") == "on",
+                )
+                done = _("回答しました。")
         except PermissionDenied:
             raise
         except DomainError as error:
             _flash(request, error)
         else:
-            messages.success(request, _("回答しました。"))
+            messages.success(request, done)
             return redirect("assistant:inquiry_detail", inquiry_id=inquiry.pk)
     return render(
-        request, "assistant/inquiry_detail.html", {"inquiry": inquiry, "can_answer": can_answer}
+        request,
+        "assistant/inquiry_detail.html",
+        {
+            "inquiry": inquiry,
+            "can_answer": selectors.inquiry_can_answer(actor=request.user, inquiry=inquiry),
+            "can_close": selectors.inquiry_can_close(actor=request.user, inquiry=inquiry),
+            "is_asker": inquiry.asked_by_id == request.user.pk,
+        },
     )
 
 

@@ -31,6 +31,7 @@ class SubjectType:
     on_withdrawn: Hook | None = None
     fields_for_conditions: tuple[str, ...] = field(default_factory=tuple)
     describe: Callable[[Any], list[tuple[str, str]]] | None = None
+    url: Callable[[Any], str] | None = None
 
 
 _REGISTRY: dict[str, SubjectType] = {}
@@ -51,8 +52,13 @@ def register_subject(
     fields_for_conditions: Sequence[str] = (),
     label: str | None = None,
     describe: Callable[[Any], list[tuple[str, str]]] | None = None,
+    url: Callable[[Any], str] | None = None,
 ) -> SubjectType:
-    """Declare a model routable; route conditions may use the named fields (dotted paths allowed)."""
+    """Declare a model routable; route conditions may use the named fields (dotted paths allowed).
+
+    `describe(subject)` gives the (label, value) rows of the request page, `url(subject)` a link to
+    the subject's own page in its domain.
+    """
     key = subject_key(model)
     subject_type = SubjectType(
         key=key,
@@ -63,6 +69,7 @@ def register_subject(
         on_withdrawn=on_withdrawn,
         fields_for_conditions=tuple(fields_for_conditions),
         describe=describe,
+        url=url,
     )
     _REGISTRY[key] = subject_type
     return subject_type
@@ -92,6 +99,14 @@ def condition_values(subject: Any) -> dict[str, Any]:
     subject_type = get_subject_type(subject_key(subject))
     fields = subject_type.fields_for_conditions if subject_type else ()
     return {name: field_value(subject, name) for name in fields}
+
+
+def subject_url(subject: Any) -> str:
+    """The subject's own page in its domain (e.g. the assistant's inquiry page), or ''."""
+    subject_type = get_subject_type(subject_key(subject))
+    if subject_type is None or subject_type.url is None:
+        return ""
+    return subject_type.url(subject)
 
 
 def subject_describe(subject: Any) -> list[tuple[str, str]]:

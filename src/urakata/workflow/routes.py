@@ -154,6 +154,31 @@ def route_update(*, actor: Any, route: Route, data: Mapping[str, Any]) -> Route:
     return route
 
 
+def route_seed(*, data: Mapping[str, Any]) -> tuple[Route, bool]:
+    """Create a built-in route unless one for the same subject type and conditions exists.
+
+    For domains that ship a default route (the assistant's 問い合わせ per desk). The match ignores
+    name, steps and `is_active`, so an administrator's later edits (or deactivation) stand; only a
+    deleted route is seeded again. Returns (route, created).
+    """
+    fields, steps, errors = route_clean(data=data)
+    if errors:
+        raise ValidationFailed("承認ルートを登録できません。", errors=errors)
+    for route in Route.objects.filter(subject_type=fields["subject_type"]).order_by("pk"):
+        if route.conditions == fields["conditions"]:
+            return route, False
+    with transaction.atomic():
+        route = Route.objects.create(**fields)
+        _write_steps(route, steps)
+        audit_record(
+            actor=None,
+            action="workflow.route.seed",
+            target=route,
+            changes={**{k: [None, v] for k, v in fields.items()}, "steps": [None, steps]},
+        )
+    return route, True
+
+
 def route_snapshot(route: Route) -> dict[str, Any]:
     """A frozen copy of a route as a request will follow it."""
     return {

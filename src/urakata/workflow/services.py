@@ -32,6 +32,7 @@ from urakata.workflow.models import (
 from urakata.workflow.notifications import notify
 from urakata.workflow.registry import condition_values, get_subject_type, subject_key
 from urakata.workflow.resolution import RELATIVE_KINDS, applicant_employee, resolve_spec
+from urakata.workflow.routes import route_seed as route_seed
 from urakata.workflow.routes import route_select, route_snapshot
 
 Status = ApprovalRequest.Status

@@ -30,7 +30,7 @@ from urakata.workflow.forms import (
 )
 from urakata.workflow.models import ApprovalRequest, FormSubmission, Ringi
 from urakata.workflow.notifications import notification_mark_read
-from urakata.workflow.registry import subject_types
+from urakata.workflow.registry import subject_types, subject_url
 
 PAGE_SIZE = 50
 
@@ -137,6 +137,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "actions": actions,
         "decision": decision,
         "described": described,
+        "subject_url": subject_url(subject) if subject is not None else "",
         "attachments": attachments,
         "can_decide": item.pk in inbox_ids,
         "is_applicant": item.applicant_id == request.user.pk,

@@ -72,6 +72,7 @@ def test_anonymous_cannot_ask(client: Client) -> None:
 
 def test_chat_page_htmx_and_escalation_flow(faq: None, client_for: Any, make_user: Any) -> None:
     client = client_for(Role.EMPLOYEE)
+    staff = client_for(Role.GENERAL_AFFAIRS)
     page = client.get("/assistant/")
     assert page.status_code == 200 and "質問する" in page.content.decode()
     partial = client.post(
@@ -90,7 +91,6 @@ def test_chat_page_htmx_and_escalation_flow(faq: None, client_for: Any, make_use
     assert (inquiry.desk, inquiry.status, inquiry.confidence) == ("general_affairs", "open", 10)
 
     # Staff of 総務 answer in the app; the answer is proposed as an FAQ entry for review.
-    staff = client_for(Role.GENERAL_AFFAIRS)
     assert "社員食堂のメニュー" in staff.get("/assistant/inquiries/").content.decode()
     staff.post(
         f"/assistant/inquiries/{inquiry.pk}/",
@@ -106,8 +106,9 @@ def test_chat_page_htmx_and_escalation_flow(faq: None, client_for: Any, make_use
 
 def test_inquiry_scope_by_desk(client_for: Any, make_user: Any) -> None:
     asker = make_user(Role.EMPLOYEE)
-    hr_question = services.inquiry_create(actor=asker, question="育休の期間は?", desk="hr")
     accounting = client_for(Role.ACCOUNTING)
+    hr = client_for(Role.HR)
+    hr_question = services.inquiry_create(actor=asker, question="育休の期間は?", desk="hr")
     assert accounting.get(f"/api/v1/assistant/inquiries/{hr_question.pk}").status_code == 404
     response = accounting.post(
         f"/api/v1/assistant/inquiries/{hr_question.pk}/answer",
@@ -115,7 +116,6 @@ def test_inquiry_scope_by_desk(client_for: Any, make_user: Any) -> None:
         content_type="application/json",
     )
     assert response.status_code == 404
-    hr = client_for(Role.HR)
     response = hr.post(
         f"/api/v1/assistant/inquiries/{hr_question.pk}/answer",
         {"answer": "原則1年です", "propose_faq": False},
@@ -134,12 +134,23 @@ def test_plain_employee_cannot_answer(client_for: Any) -> None:
         {"answer": "x"},
         content_type="application/json",
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # outside the employee's scope: not even revealed
+    own = InquiryFactory()
+    asker = Client()
+    asker.force_login(own.asked_by)
+    response = asker.post(
+        f"/api/v1/assistant/inquiries/{own.pk}/answer",
+        {"answer": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403  # the asker sees it but holds no answering role
+    own.refresh_from_db()
+    assert own.status == "open"
     inquiry.refresh_from_db()
     assert inquiry.status == "open"
 
 
-def test_escalation_routes_by_keywords(make_user: Any) -> None:
+def test_escalation_routes_by_keywords(make_user: Any, desk_staff: dict[str, Any]) -> None:
     user = make_user(Role.EMPLOYEE)
     assert services.inquiry_create(actor=user, question="立替経費の振込日は?").desk == "accounting"
     assert services.inquiry_create(actor=user, question="有給の残日数を知りたい").desk == "hr"

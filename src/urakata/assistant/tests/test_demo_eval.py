@@ -21,6 +21,8 @@ from urakata.assistant.models import (
     ReviewItem,
 )
 from urakata.org import demo as org_demo
+from urakata.workflow import kpis
+from urakata.workflow import selectors as wf_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,18 @@ def test_demo_seed_and_question_set(demo_company: dict[str, Any]) -> None:
         Inquiry.objects.filter(status="answered").exists()
         and Inquiry.objects.filter(status="open").exists()
     )
+    # Every demo inquiry went through the workflow: answered ones approved, the closed one
+    # rejected, open ones waiting in the desk's inbox; their lead times are in the KPIs.
+    statuses = {
+        (i.status, i.workflow_request.status)
+        for i in Inquiry.objects.select_related("workflow_request")
+        if i.workflow_request is not None
+    }
+    assert statuses == {("answered", "approved"), ("closed", "rejected"), ("open", "in_progress")}
+    assert not Inquiry.objects.filter(workflow_request__isnull=True).exists()
+    assert wf_selectors.inbox_count(actor=_user("hr")) >= 1
+    lead = {d.key: d for d in kpis.kpi_lead_time(actor=_user("general_affairs"))}
+    assert lead["assistant.inquiry"].count == 6 and lead["assistant.inquiry"].mean_hours > 1
     assert (
         MeetingSummary.objects.count() == 2
         and AssistantTask.objects.filter(assignee__isnull=False).exists()

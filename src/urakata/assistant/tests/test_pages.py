@@ -19,12 +19,11 @@ def content(make_user: Any) -> dict[str, Any]:
     faq = make_faq("名刺の発注方法は?", "総務部のフォームから申し込みます。")
     hr_doc = make_source(title="人事限定の要領", body="# 要領\n\n評価の運用です。", audience="hr")
     asker = make_user(Role.EMPLOYEE)
+    staff = make_user(Role.GENERAL_AFFAIRS)
     inquiry = services.inquiry_create(
         actor=asker, question="備品の返却方法は?", desk="general_affairs"
     )
-    services.inquiry_answer(
-        actor=make_user(Role.GENERAL_AFFAIRS), inquiry=inquiry, answer="総務部へ。"
-    )
+    services.inquiry_answer(actor=staff, inquiry=inquiry, answer="総務部へ。")
     summary = MeetingSummary.objects.create(
         title="定例",
         meeting_date="2026-11-20",

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from typing import Any
 
+import httpx
 import pytest
 from django.core.management import call_command
 
@@ -253,6 +254,49 @@ def test_ai_check_command(openai_settings: FakeChatServer) -> None:
         call_command("ai", "check", stdout=out)
     assert "NG  openai: HTTP 500" in out.getvalue()
     assert "local provider works" in out.getvalue()
+
+
+def _urakata_check() -> tuple[str, int]:
+    out = StringIO()
+    try:
+        call_command("urakata_check", stdout=out, stderr=StringIO())
+    except SystemExit as stop:
+        return out.getvalue(), int(stop.code or 0)
+    return out.getvalue(), 0
+
+
+def test_urakata_check_probes_the_provider_like_ai_check(openai_settings: FakeChatServer) -> None:
+    openai_settings.reply = "OK"
+    text, code = _urakata_check()
+    assert code == 0
+    assert f"OK  AI provider: openai test-model at {openai_settings.url} answered in" in text
+    assert openai_settings.requests[-1]["path"].endswith("/chat/completions")
+    openai_settings.mode = "error"
+    text, code = _urakata_check()
+    assert code == 1
+    assert "NG  AI provider: openai test-model" in text
+    assert "HTTP 500 — answers fall back to the local provider" in text
+    assert not AICallLog.objects.exists()  # a health probe is not an AI use of anyone's
+
+
+def test_urakata_check_with_the_local_provider_stays_offline(monkeypatch: Any) -> None:
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the local provider check must not open a connection")
+
+    monkeypatch.setattr(httpx.Client, "__init__", no_network)
+    text, code = _urakata_check()
+    assert code == 0
+    assert "OK  AI provider: local answered in" in text
+
+
+def test_settings_page_check_uses_the_same_probe_and_logs_it(
+    openai_settings: FakeChatServer, make_user: Any
+) -> None:
+    openai_settings.mode = "error"
+    result = services.provider_check(actor=make_user(Role.ADMIN))
+    assert (result["ok"], result["provider"], result["detail"]) == (False, "openai", "HTTP 500")
+    log = AICallLog.objects.get()
+    assert (log.feature, log.ok, log.fallback) == ("check", False, True)
 
 
 def test_embeddings_after_commit_and_fused_retrieval(

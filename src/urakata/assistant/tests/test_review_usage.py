@@ -22,12 +22,11 @@ pytestmark = pytest.mark.django_db
 
 def _faq_item(make_user: Any) -> ReviewItem:
     asker = make_user(Role.EMPLOYEE)
+    staff = make_user(Role.GENERAL_AFFAIRS)
     inquiry = services.inquiry_create(
         actor=asker, question="社員食堂は何時まで?", desk="general_affairs"
     )
-    services.inquiry_answer(
-        actor=make_user(Role.GENERAL_AFFAIRS), inquiry=inquiry, answer="14時までです。"
-    )
+    services.inquiry_answer(actor=staff, inquiry=inquiry, answer="14時までです。")
     return ReviewItem.objects.get(inquiry=inquiry)
 
 

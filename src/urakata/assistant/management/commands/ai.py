@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.assistant import services
 from urakata.assistant.directory import directory_masker
 from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
+from urakata.assistant.health import provider_health
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.assistant.masking import ENTITY_TYPES
-from urakata.assistant.providers import LocalProvider, ProviderError, get_provider
 from urakata.core.errors import DomainError
 
 
@@ -70,24 +68,22 @@ class Command(BaseCommand):
             self.stdout.write("")
 
     def _check(self, options: dict[str, Any]) -> None:
-        provider = get_provider()
+        health = provider_health()
+        self.stdout.write(f"provider: {health.provider} (URAKATA_AI_PROVIDER={health.setting})")
+        if health.provider == "openai":
+            self.stdout.write(f"  base URL: {health.base_url or '(not set)'}")
+            self.stdout.write(f"  model: {health.model}")
+        if not health.ok:
+            self.stdout.write(self.style.ERROR(f"NG  {health.provider}: {health.detail}"))
+            if health.fallback_ok:
+                self.stdout.write("OK  local provider works; answers will fall back to it.")
+            elif health.fallback_ok is False:
+                self.stdout.write(self.style.ERROR("NG  the local provider fails too."))
+            raise SystemExit(1)
         self.stdout.write(
-            f"provider: {provider.name} (URAKATA_AI_PROVIDER={settings.URAKATA_AI_PROVIDER})"
-        )
-        if provider.name == "openai":
-            self.stdout.write(f"  base URL: {settings.OPENAI_BASE_URL or '(not set)'}")
-            self.stdout.write(f"  model: {provider.model}")
-        started = time.perf_counter()
-        try:
-            reply = provider.check()
-        except ProviderError as error:
-            self.stdout.write(self.style.ERROR(f"NG  {provider.name}: {error}"))
-            LocalProvider().check()
-            self.stdout.write("OK  local provider works; answers will fall back to it.")
-            raise SystemExit(1) from error
-        ms = round((time.perf_counter() - started) * 1000)
-        self.stdout.write(
-            self.style.SUCCESS(f"OK  {provider.name} answered in {ms} ms: {reply.text[:60]!r}")
+            self.style.SUCCESS(
+                f"OK  {health.provider} answered in {health.latency_ms} ms: {health.detail!r}"
+            )
         )
 
     def _summarize(self, options: dict[str, Any]) -> None:

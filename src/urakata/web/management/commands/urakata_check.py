@@ -15,6 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from urakata.assistant.health import provider_health
 from urakata.core.models import ScheduledJob
 
 # A task still waiting after this long means no worker is taking from the queue.
@@ -90,12 +91,7 @@ class Command(BaseCommand):
             )
         else:
             self._line(None, "OCR", "off (URAKATA_OCR)")
-        provider = settings.URAKATA_AI_PROVIDER
-        if provider == "openai" and not settings.OPENAI_BASE_URL:
-            problems += 1
-            self._line(False, "AI provider", "openai selected but OPENAI_BASE_URL is not set")
-        else:
-            self._line(True, "AI provider", provider)
+        problems += self._ai_provider()
         self._line(
             None if settings.INSECURE_HTTP else True,
             "HTTPS",
@@ -113,6 +109,34 @@ class Command(BaseCommand):
         call_command("check", deploy=options["deploy"], stdout=self.stdout, stderr=self.stderr)
         if problems:
             raise SystemExit(1)
+
+    def _ai_provider(self) -> int:
+        """The provider probe of `urakata ai check`; returns 1 when it fails."""
+        if settings.URAKATA_AI_PROVIDER == "openai" and not settings.OPENAI_BASE_URL:
+            self._line(False, "AI provider", "openai selected but OPENAI_BASE_URL is not set")
+            return 1
+        try:
+            health = provider_health()
+        except Exception as error:  # e.g. the masker cannot read the name directory
+            self._line(False, "AI provider", f"the probe failed: {error}")
+            return 1
+        where = f" {health.model} at {health.base_url}" if health.provider == "openai" else ""
+        if health.ok:
+            self._line(
+                True, "AI provider", f"{health.provider}{where} answered in {health.latency_ms} ms"
+            )
+            return 0
+        fallback = (
+            "answers fall back to the local provider"
+            if health.fallback_ok
+            else "the local fallback fails too"
+        )
+        self._line(
+            False,
+            "AI provider",
+            f"{health.provider}{where}: {health.detail} — {fallback}; see `urakata ai check`",
+        )
+        return 1
 
     def _background_tasks(self) -> None:
         """Warn when queued tasks or periodic jobs wait: no `urakata worker` is running."""
