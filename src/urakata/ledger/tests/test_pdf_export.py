@@ -39,7 +39,9 @@ def test_trial_balance_and_statements_as_pdf(make_user: Any) -> None:
     text = _text(response.content)
     assert "試算表 2026-04〜2026-06" in text
     assert "売上高" in text and "1,234,567" in text
-    pl = _text(client.get("/ledger/reports/profit-and-loss/?from=2026-04&to=2026-06&format=pdf").content)
+    pl = _text(
+        client.get("/ledger/reports/profit-and-loss/?from=2026-04&to=2026-06&format=pdf").content
+    )
     assert "損益計算書" in pl and "1,234,567" in pl
     bs = _text(client.get("/ledger/reports/balance-sheet/?as_of=2026-06&format=pdf").content)
     assert "貸借対照表 2026-06" in bs and "売掛金" in bs
