@@ -105,7 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                 # 64 MiB page cache and memory-mapped reads: reports and postings touch large
                 # indexes; temp tables (sorts) stay in memory.
-                "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+                "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; "
+                # Checkpoint the WAL every ~40 MiB instead of ~4 MiB: ten times fewer fsyncs on a
+                # busy write path (each posting dirties a dozen pages).
+                "PRAGMA wal_autocheckpoint=10000;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
