@@ -50,7 +50,14 @@ class Command(BaseCommand):
         masker = roster_masker()
         for label, path in (
             ("development set (the masker was tuned on it)", HERE / "mask_cases.txt"),
-            ("held-out set (never used for tuning)", HERE / "mask_cases_holdout.txt"),
+            (
+                "held-out set 1 (its misses were fixed on 2026-11-24)",
+                HERE / "mask_cases_holdout.txt",
+            ),
+            (
+                "held-out set 2 (written before the changes of 2026-11-24, never used for tuning)",
+                HERE / "mask_cases_holdout2.txt",
+            ),
         ):
             cases = load_cases(path)
             scores, mistakes = evaluate(cases, masker)
