@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Model
 
 from urakata.assistant.masking import Masker, PersonName
 from urakata.core.models import AuditEvent
@@ -17,17 +18,34 @@ _cache: dict[tuple[object, ...], Masker] = {}
 _NAME_EDIT_ACTIONS = ("org.employee.update", "org.counterparty.update")
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return connection.ops.quote_name(getattr(field, "column", None) or name)
+
+
 def masters_version() -> tuple[object, ...]:
-    """A cheap fingerprint of the name masters: three aggregate queries on indexed columns.
+    """A cheap fingerprint of the name masters: one round trip of five indexed aggregates.
 
     Row count and highest id catch every insert and delete (also those made outside the org
     services, e.g. imports and fixtures); the id of the latest audited employee/counterparty
     update catches renames through the org services, which audit every write.
     """
-    employees = Employee.objects.aggregate(n=Count("pk"), top=Max("pk"))
-    companies = Counterparty.objects.aggregate(n=Count("pk"), top=Max("pk"))
-    edits = AuditEvent.objects.filter(action__in=_NAME_EDIT_ACTIONS).aggregate(top=Max("pk"))
-    return (employees["n"], employees["top"], companies["n"], companies["top"], edits["top"])
+    qn = connection.ops.quote_name
+    employees, emp_id = qn(Employee._meta.db_table), _column(Employee, "id")
+    companies, cp_id = qn(Counterparty._meta.db_table), _column(Counterparty, "id")
+    audit, audit_id = qn(AuditEvent._meta.db_table), _column(AuditEvent, "id")
+    action = _column(AuditEvent, "action")
+    placeholders = ", ".join(["%s"] * len(_NAME_EDIT_ACTIONS))
+    # Only quoted table/column names from the models are interpolated; the values are params.
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {employees}), (SELECT MAX({emp_id}) FROM {employees}), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {companies}), (SELECT MAX({cp_id}) FROM {companies}), "
+        f"(SELECT MAX({audit_id}) FROM {audit} WHERE {action} IN ({placeholders}))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _NAME_EDIT_ACTIONS)
+        row = cursor.fetchone()
+    return tuple(row)
 
 
 def directory_masker() -> Masker:
