@@ -13,6 +13,7 @@ from urakata.assistant.directory import directory_masker
 from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
 from urakata.assistant.masking import Masker, PersonName, restore
 from urakata.core.roles import Role
+from urakata.org.models import Employee
 from urakata.org.tests.factories import CounterpartyFactory, EmployeeFactory
 
 
@@ -239,3 +240,24 @@ def test_directory_masker_is_cached_until_the_masters_change(
     assert [e.text for e in directory_masker().find("北辰精機の件")] == ["北辰精機"]
     company.delete()
     assert directory_masker().find("北辰精機の件") == []
+
+
+@pytest.mark.django_db
+def test_cli_mask_eval_prints_all_three_sets() -> None:
+    out = StringIO()
+    call_command("ai", "mask-eval", stdout=out)
+    text = out.getvalue()
+    assert "development set" in text and "held-out set 1" in text and "held-out set 2" in text
+    assert text.count("ALL") == 3
+
+
+@pytest.mark.django_db
+def test_cli_mask_bench_rolls_its_employees_back() -> None:
+    EmployeeFactory(last_name="緑川", first_name="一郎")
+    out = StringIO()
+    call_command("ai", "mask-bench", "--employees", "5", "--reps", "1", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("masking a 2000-character text")
+    assert lines[2].split()[0] == "5" and len(lines[2].split()) == 5
+    assert Employee.objects.count() == 1
+    assert [e.text for e in directory_masker().find("緑川さん")] == ["緑川"]
