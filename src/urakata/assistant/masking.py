@@ -96,13 +96,20 @@ _NUM_BLOCK = (
     rf"(?:\d+|[{_KANJI_NUM}]+)(?:丁目|番地|番|号|-|の)"
     rf"(?:(?:\d+|[{_KANJI_NUM}]+)(?:番地|番|号|-|の)?)*(?:\d+号?)?"
 )
+# Kyoto-style directions (通り名＋上る/下る/西入る/東入る): "烏丸通七条下る東塩小路町721-1".
+# After such a direction the town name is followed by a plain lot number, without 番地.
+_KYOTO_DIRECTION = r"(?:上る|下る|上ル|下ル|上がる|下がる|西入る|東入る|西入ル|東入ル|西入|東入)"
+_KYOTO_STREET = (
+    rf"[{_JP}]{{1,8}}?通(?:[{_JP}]{{1,8}}?{_KYOTO_DIRECTION})+[{_JP}]{{0,10}}?"
+    r"\d+(?:(?:-|の|番地?|号)\d+)*(?:番地|番|号)?"
+)
 _BUILDING = (
     rf"(?:[ ]?[{_JP}A-Za-z0-9]{{1,15}}(?:ビル|マンション|ハイツ|コーポ|タワー|荘|レジデンス|ビルディング)"
     r"(?:[ ]?\d+(?:F|階|号室)?)?|[ ]?\d+号室)?"
 )
 _ADDRESS = re.compile(
     rf"(?:(?:{_PREFS})(?:[{_JP}]{{1,7}}?[市区町村郡]){{0,2}}|(?:[{_KANJI}]{{1,5}}?[市区郡]){{1,2}})"
-    rf"[{_JP}]{{0,10}}?{_NUM_BLOCK}{_BUILDING}"
+    rf"(?:{_KYOTO_STREET}|[{_JP}]{{0,10}}?{_NUM_BLOCK}){_BUILDING}"
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _TWELVE = re.compile(r"(?<![\d-])(\d{4})[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
@@ -116,8 +123,11 @@ _OTHER_NUMBER_LABELS = re.compile(
 )
 # A known surname right after these labels is a person even without an honorific.
 _PERSON_LABELS = ("担当者", "担当", "氏名", "名前", "申請者", "依頼者", "宛先", "差出人")
+# Separators: hyphen, space, dot (03.5555.6666) or parentheses around the area code
+# ((03)1234-5678) or the exchange (06(1234)5678).
 _PHONE = re.compile(
-    r"(?<![\d\-+])(?:\+81[ -]?\(?0?\)?|0)\d{1,4}(?:[ -]|\)|\) )?\(?\d{1,4}\)?[ -]?\d{3,4}(?![\d])"
+    r"(?<![\d\-+.])(?:\+81[ .-]?\(?0?\)?|\(0(?=\d{1,4}\))|0)\d{1,4}(?:[ .-]|\)|\) )?"
+    r"\(?\d{1,4}\)?[ .-]?\d{3,4}(?![\d]|\.\d)"
 )
 _PHONE_KEYWORDS = re.compile(r"(電話|TEL|Tel|tel|携帯|FAX|Fax|連絡先|内線|直通)")
 _POSTAL = re.compile(
@@ -125,6 +135,14 @@ _POSTAL = re.compile(
 )
 _BANK = re.compile(
     r"(口座番号|口座|普通預金|当座預金|普通|当座|貯蓄)[^\d\n]{0,12}?(?<![\d-])(\d{7,8})(?![\d-])"
+)
+
+
+# ゆうちょ銀行: 記号 (5 digits) and 番号 (up to 8 digits), written apart (記号12345 番号12345678)
+# or together (記号番号 12345-12345678); the 番号 is the account number.
+_YUCHO = re.compile(
+    r"記号[ :：]*(?<!\d)\d{5}(?!\d)[ 、,，・/]*番号[ :：]*(?<![\d-])(\d{6,8})(?![\d-])"
+    r"|記号番号[ :：]*(?<!\d)\d{5}-(?:\d-)?(\d{6,8})(?![\d-])"
 )
 
 
@@ -275,7 +293,7 @@ class Masker:
                 digits = "0" + digits[2:].lstrip("0")
             if len(digits) not in (10, 11):
                 continue
-            has_separator = bool(re.search(r"[ \-()]", m.group(0)))
+            has_separator = bool(re.search(r"[ \-().]", m.group(0)))
             context = flat[max(0, m.start() - 15) : m.start()]
             mobile = len(digits) == 11 and digits[:3] in ("070", "080", "090")
             if has_separator or mobile or _PHONE_KEYWORDS.search(context):
@@ -296,6 +314,11 @@ class Masker:
             yield Entity(ADDRESS, start, end, text[start:end])
         for m in _BANK.finditer(flat):
             yield Entity(BANK_ACCOUNT, m.start(2), m.end(2), text[m.start(2) : m.end(2)])
+        for m in _YUCHO.finditer(flat):
+            group = 1 if m.group(1) else 2
+            yield Entity(
+                BANK_ACCOUNT, m.start(group), m.end(group), text[m.start(group) : m.end(group)]
+            )
 
     def find(self, text: str) -> list[Entity]:
         """Every entity, non-overlapping (the longest wins; ties by type priority), in order."""
