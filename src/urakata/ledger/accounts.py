@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
@@ -68,12 +69,17 @@ def _clean_tax_code(errors: Errors, value: Any) -> TaxCode | None:
     return found
 
 
+def _others(exclude_pk: int | None) -> QuerySet[Account]:
+    queryset = Account.objects.all()
+    return queryset if exclude_pk is None else queryset.exclude(pk=exclude_pk)
+
+
 def _check_name(errors: Errors, name: str, exclude_pk: int | None) -> None:
     if not name:
         _add(errors, "name", _("必須です。"))
     elif len(name) > NAME_MAX:
         _add(errors, "name", _("%(max)d文字以内で入力してください。") % {"max": NAME_MAX})
-    elif Account.objects.filter(name=name).exclude(pk=exclude_pk).exists():
+    elif _others(exclude_pk).filter(name=name).exists():
         _add(errors, "name", _("科目名「%(name)s」は既に使われています。") % {"name": name})
 
 
@@ -105,7 +111,7 @@ def _check_structure(errors: Errors, values: dict[str, str], exclude_pk: int | N
             _("表示区分「%(section)s」の科目コードは%(prefix)sで始まります。")
             % {"section": Section(section).label, "prefix": SECTION_CODE_PREFIX[section]},
         )
-    if Account.objects.filter(code=code).exclude(pk=exclude_pk).exists():
+    if _others(exclude_pk).filter(code=code).exists():
         _add(errors, "code", _("科目コード「%(code)s」は既に使われています。") % {"code": code})
 
 
@@ -189,7 +195,9 @@ def account_update(*, actor: Any, account: Account, data: Mapping[str, Any]) -> 
 def _check_sub(
     errors: Errors, account: Account, code: str, name: str, exclude_pk: int | None
 ) -> None:
-    others = SubAccount.objects.filter(account=account).exclude(pk=exclude_pk)
+    others = SubAccount.objects.filter(account=account)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if not code:
         _add(errors, "code", _("必須です。"))
     elif len(code) > SUB_CODE_MAX:

@@ -162,7 +162,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"is_active": True}
     if request.method == "POST":
-        values = request.POST.dict()
+        values = dict(request.POST.dict())
         values["is_active"] = "is_active" in request.POST
         try:
             account = accounts.account_create(actor=request.user, data=values)
@@ -190,9 +190,9 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
     except NotFound:
         return _not_found(request)
     errors: dict[str, list[str]] = {}
-    values = _account_values(account)
+    values: dict[str, Any] = _account_values(account)
     if request.method == "POST":
-        values = request.POST.dict()
+        values = dict(request.POST.dict())
         values["is_active"] = "is_active" in request.POST
         data = {
             k: values.get(k, "")
@@ -274,9 +274,9 @@ def sub_account_edit(request: HttpRequest, account_id: int, sub_id: int) -> Http
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"code": sub.code, "name": sub.name, "is_active": sub.is_active}
     if request.method == "POST":
-        values = request.POST.dict()
+        values = dict(request.POST.dict())
         values["is_active"] = "is_active" in request.POST
-        data = {k: values[k] for k in ("code", "name", "is_active") if k in values}
+        data: dict[str, Any] = {k: values[k] for k in ("code", "name", "is_active") if k in values}
         try:
             accounts.sub_account_update(actor=request.user, sub=sub, data=data)
         except DomainError as error:

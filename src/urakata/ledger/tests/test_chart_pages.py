@@ -205,3 +205,36 @@ def test_list_queries_do_not_grow_with_accounts(client_for: Any, accountant: Any
         )
         accounts.sub_account_create(actor=accountant, account=account, code="01", name="A")
     assert count() == few
+
+
+def test_api_edits_tax_code_and_sub_accounts(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    account = Account.objects.get(code="1140")
+    sub = SubAccount.objects.get(account=account, code="02")
+    patched = client.patch(
+        f"/api/v1/ledger/accounts/{account.pk}",
+        {"default_tax_code": "NT"},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200 and patched.json()["default_tax_code"] == "NT"
+    response = client.patch(
+        f"/api/v1/ledger/accounts/{account.pk}/sub-accounts/{sub.pk}",
+        {"is_active": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert {s["code"]: s["is_active"] for s in response.json()["sub_accounts"]}["02"] is False
+    missing = client.patch(
+        f"/api/v1/ledger/accounts/{account.pk}/sub-accounts/999999",
+        {"is_active": False},
+        content_type="application/json",
+    )
+    assert missing.status_code == 404
+    denied = client_for(Role.AUDITOR).patch(
+        f"/api/v1/ledger/accounts/{account.pk}/sub-accounts/{sub.pk}",
+        {"is_active": True},
+        content_type="application/json",
+    )
+    assert denied.status_code == 403
+    sub.refresh_from_db()
+    assert not sub.is_active
