@@ -10,7 +10,7 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
-from urakata.core.errors import ValidationFailed
+from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
 from urakata.ledger import accounts, bank_import, reports, selectors, services
 from urakata.ledger.models import Account, JournalEntry, JournalLine
@@ -59,16 +59,31 @@ class AccountIn(Schema):
     category: str
     section: str
     normal_side: str = ""
+    default_tax_code: str = ""
+    is_active: bool = True
 
 
 class AccountPatch(Schema):
+    """Name, default tax code and active flag; code/category/section/side while unused."""
+
     name: str | None = None
+    default_tax_code: str | None = None
     is_active: bool | None = None
+    code: str | None = None
+    category: str | None = None
+    section: str | None = None
+    normal_side: str | None = None
 
 
 class SubAccountIn(Schema):
     code: str
     name: str
+
+
+class SubAccountPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    is_active: bool | None = None
 
 
 class TaxRateOut(Schema):
@@ -237,6 +252,23 @@ def create_sub_account(request: HttpRequest, account_id: int, payload: SubAccoun
         actor=request.user, account=account, code=payload.code, name=payload.name
     )
     return 201, selectors.account_get(actor=request.user, account_id=account_id)
+
+
+@router.patch(
+    "/ledger/accounts/{account_id}/sub-accounts/{sub_id}", response={200: AccountOut, **ERRORS}
+)
+def update_sub_account(
+    request: HttpRequest, account_id: int, sub_id: int, payload: SubAccountPatch
+) -> Any:
+    require(request.user, "ledger.manage_accounts")
+    account = selectors.account_get(actor=request.user, account_id=account_id)
+    sub = account.sub_accounts.filter(pk=sub_id).first()
+    if sub is None:
+        raise NotFound("補助科目が見つかりません。")
+    accounts.sub_account_update(
+        actor=request.user, sub=sub, data=payload.model_dump(exclude_unset=True)
+    )
+    return selectors.account_get(actor=request.user, account_id=account_id)
 
 
 @router.get("/ledger/tax-codes", response={200: list[TaxCodeOut], **ERRORS})

@@ -72,7 +72,7 @@ def _reserve_numbers(fiscal_year: int, count: int) -> int:
 
 def _check(entries: Sequence[BulkEntry]) -> None:
     errors: dict[str, list[str]] = {}
-    accounts = cache.chart().accounts_by_id
+    accounts = cache.chart_fresh().accounts_by_id
     for index, entry in enumerate(entries):
         debit = sum(line.debit for line in entry.lines)
         credit = sum(line.credit for line in entry.lines)

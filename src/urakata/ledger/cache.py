@@ -1,7 +1,10 @@
 """Per-process cache of the chart, tax codes and options, so posting costs few queries.
 
-Accounts and tax codes change rarely; every ledger service that writes them clears the cache, and
-a lookup that misses reloads once (an account created by another process is found on first use).
+Accounts and tax codes change rarely; every ledger service that writes them clears the cache and
+bumps the `ChartVersion` row in its transaction. Validation and reports call `chart_fresh()`, which
+compares that row with the version the cache was loaded at (one indexed single-row read) and
+reloads when another process renamed, deactivated or added something. A lookup that misses still
+reloads once.
 """
 
 from __future__ import annotations
@@ -10,7 +13,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from urakata.ledger.models import Account, LedgerSettings, SubAccount, TaxCode, TaxRate
+from django.db.models import F
+
+from urakata.ledger.models import (
+    Account,
+    ChartVersion,
+    LedgerSettings,
+    SubAccount,
+    TaxCode,
+    TaxRate,
+)
 from urakata.org import selectors as org_selectors
 from urakata.org.models import Counterparty, Department
 
@@ -38,6 +50,8 @@ class ChartCache:
     fiscal_start_month: int
     department_ids: set[int] = field(default_factory=set)
     counterparty_ids: set[int] = field(default_factory=set)
+    inactive_sub_account_ids: set[int] = field(default_factory=set)
+    version: int = 0
 
 
 _cache: ChartCache | None = None
@@ -49,9 +63,23 @@ def chart_cache_clear() -> None:
     _cache = None
 
 
+def chart_version() -> int:
+    """The chart's change counter as stored (0 before the first change)."""
+    found = ChartVersion.objects.order_by("pk").values_list("version", flat=True).first()
+    return found or 0
+
+
+def chart_version_bump() -> None:
+    """Count a chart change; call inside the writing transaction (the row lock serialises it)."""
+    if not ChartVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        ChartVersion.objects.get_or_create(pk=1, defaults={"version": 0})
+        ChartVersion.objects.filter(pk=1).update(version=F("version") + 1)
+
+
 def _load() -> ChartCache:
+    version = chart_version()
     accounts = list(Account.objects.all())
-    subs = list(SubAccount.objects.values_list("pk", "account_id", "code"))
+    subs = list(SubAccount.objects.values_list("pk", "account_id", "code", "is_active"))
     taxes: dict[int, TaxInfo] = {
         t.pk: TaxInfo(t.pk, t.code, t.name, t.kind, t.treatment) for t in TaxCode.objects.all()
     }
@@ -62,8 +90,10 @@ def _load() -> ChartCache:
     return ChartCache(
         accounts_by_code={a.code: a for a in accounts},
         accounts_by_id={a.pk: a for a in accounts},
-        sub_accounts={(account_id, code): pk for pk, account_id, code in subs},
-        sub_account_ids={pk: account_id for pk, account_id, _code in subs},
+        sub_accounts={(account_id, code): pk for pk, account_id, code, _active in subs},
+        sub_account_ids={pk: account_id for pk, account_id, _code, _active in subs},
+        inactive_sub_account_ids={pk for pk, _account, _code, active in subs if not active},
+        version=version,
         tax_by_code={t.code: t for t in taxes.values()},
         tax_by_id=taxes,
         rounding=options.rounding,
@@ -78,6 +108,14 @@ def chart(*, reload: bool = False) -> ChartCache:
     """The cached chart, loaded on first use."""
     global _cache
     if _cache is None or reload:
+        _cache = _load()
+    return _cache
+
+
+def chart_fresh() -> ChartCache:
+    """The cached chart, reloaded first when another process changed it since it was loaded."""
+    global _cache
+    if _cache is None or _cache.version != chart_version():
         _cache = _load()
     return _cache
 

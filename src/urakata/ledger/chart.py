@@ -39,6 +39,27 @@ SECTION_CATEGORY = {
     "income_taxes": X,
 }
 
+# Numbering convention of the seeded chart: four digits, the first one naming the statement
+# section (1 流動資産, 2 固定・繰延資産, 3 負債, 4 純資産, 5 売上, 6 売上原価, 7 販管費,
+# 8 営業外, 9 特別損益・法人税等). New accounts follow it (ledger.accounts checks).
+CODE_LENGTH = 4
+SECTION_CODE_PREFIX = {
+    "current_asset": "1",
+    "fixed_asset": "2",
+    "deferred_asset": "2",
+    "current_liability": "3",
+    "fixed_liability": "3",
+    "equity": "4",
+    "sales": "5",
+    "cost_of_sales": "6",
+    "sga": "7",
+    "non_operating_income": "8",
+    "non_operating_expense": "8",
+    "extraordinary_income": "9",
+    "extraordinary_loss": "9",
+    "income_taxes": "9",
+}
+
 ACCOUNTS: list[tuple[str, str, str, str]] = [
     # 流動資産
     ("1110", "現金", "current_asset", ""),

@@ -98,6 +98,15 @@ class SubAccount(models.Model):
         return self.name
 
 
+class ChartVersion(models.Model):
+    """One row counting changes to the chart; each process compares it with its cached copy."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"chart v{self.version}"
+
+
 class TaxCode(models.Model):
     """A consumption-tax category (税区分); its rate lives in TaxRate rows by effective date."""
 

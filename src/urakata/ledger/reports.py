@@ -40,9 +40,9 @@ def department_by_code(code: str | None) -> Department | None:
 
 
 def _fresh_chart() -> cache.ChartCache:
-    """The cached chart, reloaded when an account exists that this process has not seen yet
-    (one created by another process), so no balance row is ever dropped from a report."""
-    chart = cache.chart()
+    """The cached chart, reloaded when another process changed it (renamed, deactivated) or an
+    account exists that this process has not seen yet, so no balance row is ever dropped."""
+    chart = cache.chart_fresh()
     known = len(chart.accounts_by_id)
     if Account.objects.count() != known:
         chart = cache.chart(reload=True)

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
@@ -49,6 +50,33 @@ def account_get(*, actor: Any, account_id: int | None = None, code: str = "") ->
     )
     if account is None:
         raise NotFound("勘定科目が見つかりません。")
+    return account
+
+
+def chart_list(*, actor: Any, q: str = "", active: bool | None = None) -> QuerySet[Account]:
+    """The chart for the maintenance pages: accounts with their sub-account counts (one query)."""
+    require(actor, "ledger.view_reports")
+    queryset = Account.objects.select_related("default_tax_code").annotate(
+        sub_account_count=Count("sub_accounts")
+    )
+    if q:
+        queryset = queryset.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    return queryset.order_by("code")
+
+
+def chart_account_get(*, actor: Any, account_id: int) -> Account:
+    """One account with its sub-accounts, for the chart pages."""
+    require(actor, "ledger.view_reports")
+    account = (
+        Account.objects.select_related("default_tax_code")
+        .prefetch_related(Prefetch("sub_accounts", queryset=SubAccount.objects.order_by("code")))
+        .filter(pk=account_id)
+        .first()
+    )
+    if account is None:
+        raise NotFound(gettext("勘定科目が見つかりません。"))
     return account
 
 

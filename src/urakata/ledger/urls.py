@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.ledger import report_views, views
+from urakata.ledger import chart_views, report_views, views
 
 app_name = "ledger"
 urlpatterns = [
@@ -23,4 +23,23 @@ urlpatterns = [
     path("periods/", views.period_list, name="period_list"),
     path("periods/<int:period>/toggle/", views.period_toggle, name="period_toggle"),
     path("bank/", views.bank_list, name="bank_list"),
+    path("accounts/", chart_views.chart_list, name="chart_list"),
+    path("accounts/new/", chart_views.account_new, name="account_new"),
+    path("accounts/<int:account_id>/", chart_views.account_detail, name="account_detail"),
+    path("accounts/<int:account_id>/edit/", chart_views.account_edit, name="account_edit"),
+    path(
+        "accounts/<int:account_id>/sub-accounts/",
+        chart_views.sub_account_new,
+        name="sub_account_new",
+    ),
+    path(
+        "accounts/<int:account_id>/sub-accounts/<int:sub_id>/",
+        chart_views.sub_account_edit,
+        name="sub_account_edit",
+    ),
+    path(
+        "accounts/<int:account_id>/sub-accounts/<int:sub_id>/toggle/",
+        chart_views.sub_account_toggle,
+        name="sub_account_toggle",
+    ),
 ]

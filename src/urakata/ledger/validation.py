@@ -94,7 +94,10 @@ def _clean_line(
             if isinstance(sub_ref, SubAccount)
             else cache.sub_account_id(account.pk, str(sub_ref))
         )
-        if sub_id is None or cache.chart().sub_account_ids.get(sub_id) != account.pk:
+        if sub_id is not None and sub_id in cache.chart().inactive_sub_account_ids:
+            _add(errors, f"{key}.sub_account", f"補助科目「{sub_ref}」は使用停止中です。")
+            ok = False
+        elif sub_id is None or cache.chart().sub_account_ids.get(sub_id) != account.pk:
             _add(errors, f"{key}.sub_account", f"補助科目「{sub_ref}」がありません。")
             ok = False
     tax_id = None
@@ -206,6 +209,7 @@ def journal_entry_validate(
 ) -> list[_Line]:
     """Check an entry and expand its tax lines; raises ValidationFailed with every problem."""
     errors: Errors = {}
+    cache.chart_fresh()  # see renames and deactivations made by other processes
     if not isinstance(date, dt.date):
         _add(errors, "date", "取引日を入力してください。")
         date = None

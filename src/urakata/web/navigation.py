@@ -61,6 +61,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("経理"), _("消費税集計"), "ledger:tax_summary", "ledger.view_reports", "🧾"),
     NavItem(_("経理"), _("銀行明細"), "ledger:bank_list", "ledger.bank_import", "🏦"),
     NavItem(_("経理"), _("月次締め"), "ledger:period_list", "ledger.view", "🔐"),
+    NavItem(_("経理"), _("勘定科目"), "ledger:chart_list", "ledger.view_reports", "🗃"),
     NavItem(_("AIアシスタント"), _("質問する"), "assistant:chat", "assistant.ask", "💬"),
     NavItem(_("AIアシスタント"), _("ナレッジ"), "assistant:source_list", "assistant.ask", "📚"),
     NavItem(_("AIアシスタント"), _("問い合わせ"), "assistant:inquiry_list", "assistant.ask", "📨"),
