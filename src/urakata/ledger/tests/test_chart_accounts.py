@@ -186,6 +186,7 @@ def test_another_process_sees_a_deactivation_without_a_reload(accountant: Any) -
         actor=accountant, account=Account.objects.get(code="7290"), data={"is_active": False}
     )
     cache._cache = stale  # our process never saw the clear
+    stale.checked_at = float("-inf")  # ...and its once-a-second version check is due
     errors = _errors(lambda: post_simple(debit="7290"))
     assert "使用停止中" in errors["lines.0.account"][0]
 
@@ -199,6 +200,7 @@ def test_another_process_sees_a_rename_in_reports(accountant: Any) -> None:
         actor=accountant, account=Account.objects.get(code="7290"), data={"name": "文具・事務用品"}
     )
     cache._cache = stale
+    stale.checked_at = float("-inf")
     tb = reports.trial_balance(actor=accountant, from_period=202504, to_period=202506)
     names = {row["account_code"]: row["account_name"] for row in tb.rows}
     assert names["7290"] == "文具・事務用品"
