@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -50,12 +51,12 @@ def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
             str(part) for part in item.get("loc", ()) if part not in ("body", "query", "payload")
         )
         errors.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
-    return _error(request, 422, "入力内容に誤りがあります。", "validation_error", errors)
+    return _error(request, 422, _("入力内容に誤りがあります。"), "validation_error", errors)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "認証が必要です。", "not_authenticated")
+    return _error(request, 401, _("認証が必要です。"), "not_authenticated")
 
 
 @api.exception_handler(HttpError)

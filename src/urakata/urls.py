@@ -5,8 +5,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from urakata.api import api
+from urakata.core.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -158,7 +159,7 @@ def create_source(request: HttpRequest, payload: SourceIn) -> Status[KnowledgeSo
     require(request.user, "assistant.manage_knowledge")
     if payload.kind not in (KnowledgeSource.Kind.FAQ, KnowledgeSource.Kind.POLICY):
         raise ValidationFailed(
-            "種類が不正です。", errors={"kind": ["faq または policy を指定してください。"]}
+            _("種類が不正です。"), errors={"kind": [_("faq または policy を指定してください。")]}
         )
     source = services.knowledge_source_create(actor=request.user, data=payload.model_dump())
     return Status(201, source)
@@ -175,7 +176,7 @@ def upload_source(
     require(request.user, "assistant.manage_knowledge")
     if (file.size or 0) > settings.URAKATA_MAX_UPLOAD_BYTES:
         raise ValidationFailed(
-            "ファイルを取り込めません。", errors={"file": ["ファイルが大きすぎます。"]}
+            _("ファイルを取り込めません。"), errors={"file": [_("ファイルが大きすぎます。")]}
         )
     source = services.knowledge_file_ingest(
         actor=request.user,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urakata.assistant.models import AICallLog
 from urakata.assistant.providers import (
@@ -78,10 +79,9 @@ def ai_run(
         result = call(LocalProvider())
         result.fallback = True
         result.masked_entities += error.masked_entities
-        result.note = (
-            f"外部AI({provider.name})が応答しなかったため({error})、"
-            "ローカル処理の結果を表示しています。"
-        )
+        result.note = _(
+            "外部AI(%(name)s)が応答しなかったため(%(error)s)、ローカル処理の結果を表示しています。"
+        ) % {"name": provider.name, "error": error}
     latency = round((time.perf_counter() - started) * 1000)
     ai_call_log_record(user=user, feature=feature, completion=result, latency_ms=latency)
     return result

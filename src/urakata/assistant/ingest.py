@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+from django.utils.translation import gettext as _
+
 from urakata.core.errors import ValidationFailed
 
 ALLOWED_EXTENSIONS = {".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"}
@@ -35,24 +37,26 @@ def check_upload(*, name: str, data: bytes, max_bytes: int) -> str:
     suffix = PurePath(name or "").suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
         errors.setdefault("file", []).append(
-            f"このファイル形式({suffix or '拡張子なし'})は取り込めません。"
-            "PDF・DOCX・Markdown・テキスト・HTML に対応しています。"
+            _(
+                "このファイル形式(%(value)s)は取り込めません。PDF・DOCX・Markdown・テキスト・HTML に対応しています。"
+            )
+            % {"value": suffix or _("拡張子なし")}
         )
     if not data:
-        errors.setdefault("file", []).append("ファイルが空です。")
+        errors.setdefault("file", []).append(_("ファイルが空です。"))
     if len(data) > max_bytes:
         errors.setdefault("file", []).append(
-            f"ファイルが大きすぎます(上限 {max_bytes // (1024 * 1024)} MB)。"
+            _("ファイルが大きすぎます(上限 %(value)s MB)。") % {"value": max_bytes // (1024 * 1024)}
         )
     kind = {".markdown": "md", ".htm": "html"}.get(suffix, suffix.lstrip("."))
     if not errors:
         if kind == "pdf" and not data.startswith(b"%PDF-"):
-            errors["file"] = ["PDF ファイルではありません(内容が PDF 形式ではありません)。"]
+            errors["file"] = [_("PDF ファイルではありません(内容が PDF 形式ではありません)。")]
         elif kind == "docx" and not _is_docx(data):
-            errors["file"] = ["DOCX ファイルではありません(内容が Word 形式ではありません)。"]
+            errors["file"] = [_("DOCX ファイルではありません(内容が Word 形式ではありません)。")]
         elif kind in ("md", "txt", "html"):
             if b"\x00" in data[:4096]:
-                errors["file"] = ["テキストファイルではありません(バイナリです)。"]
+                errors["file"] = [_("テキストファイルではありません(バイナリです)。")]
             else:
                 try:
                     data.decode("utf-8-sig")
@@ -60,9 +64,11 @@ def check_upload(*, name: str, data: bytes, max_bytes: int) -> str:
                     try:
                         data.decode("cp932")
                     except UnicodeDecodeError:
-                        errors["file"] = ["文字コードを判別できません(UTF-8 で保存してください)。"]
+                        errors["file"] = [
+                            _("文字コードを判別できません(UTF-8 で保存してください)。")
+                        ]
     if errors:
-        raise ValidationFailed("ファイルを取り込めません。", errors=errors)
+        raise ValidationFailed(_("ファイルを取り込めません。"), errors=errors)
     return kind
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from urakata.assistant.calls import ai_run
 from urakata.assistant.ingest import (
@@ -38,7 +39,7 @@ Errors = dict[str, list[str]]
 
 
 def _bump_index_version() -> None:
-    state, _ = KnowledgeIndexState.objects.get_or_create(pk=1)
+    state, _created = KnowledgeIndexState.objects.get_or_create(pk=1)
     KnowledgeIndexState.objects.filter(pk=state.pk).update(
         version=F("version") + 1, token=uuid.uuid4().hex
     )
@@ -61,14 +62,14 @@ def parse_audience(spec: str | list[str] | None) -> tuple[str, list[tuple[str, s
     codes = set(Department.objects.filter(code__in=items).values_list("code", flat=True))
     for item in items:
         if item == "all":
-            errors.setdefault("audience", []).append("「all」は他の指定と同時には使えません。")
+            errors.setdefault("audience", []).append(_("「all」は他の指定と同時には使えません。"))
         elif item in roles:
             rows.append((KnowledgeAudience.Kind.ROLE, item))
         elif item in codes:
             rows.append((KnowledgeAudience.Kind.DEPARTMENT, item))
         else:
             errors.setdefault("audience", []).append(
-                f"「{item}」はロール名でも部署コードでもありません。"
+                _("「%(item)s」はロール名でも部署コードでもありません。") % {"item": item}
             )
     return KnowledgeSource.Audience.RESTRICTED, rows, errors
 
@@ -112,27 +113,27 @@ def knowledge_source_clean(
     kind = cleaned.get("kind", instance.kind if instance else "")
     if instance is None:
         if kind not in KnowledgeSource.Kind.values:
-            errors.setdefault("kind", []).append("種類を選んでください(faq / policy / file)。")
+            errors.setdefault("kind", []).append(_("種類を選んでください(faq / policy / file)。"))
         if not cleaned.get("title") and kind != KnowledgeSource.Kind.FAQ:
-            errors.setdefault("title", []).append("必須項目です。")
+            errors.setdefault("title", []).append(_("必須項目です。"))
     if kind == KnowledgeSource.Kind.FAQ:
         question = cleaned.get("question", instance.question if instance else "")
         if not question:
-            errors.setdefault("question", []).append("FAQ の質問を入力してください。")
+            errors.setdefault("question", []).append(_("FAQ の質問を入力してください。"))
         elif not cleaned.get("title") and instance is None:
             cleaned["title"] = question[:200]
     body = cleaned.get("body", instance.body if instance else "")
     if not body.strip():
-        errors.setdefault("body", []).append("本文を入力してください。")
+        errors.setdefault("body", []).append(_("本文を入力してください。"))
     if cleaned.get("desk") and cleaned["desk"] not in Desk.values:
-        errors.setdefault("desk", []).append("所管は general_affairs / hr / accounting です。")
+        errors.setdefault("desk", []).append(_("所管は general_affairs / hr / accounting です。"))
     if cleaned.get("slug"):
         clash = KnowledgeSource.objects.filter(slug=cleaned["slug"])
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
             errors.setdefault("slug", []).append(
-                f"識別子「{cleaned['slug']}」は既に使われています。"
+                _("識別子「%(slug)s」は既に使われています。") % {"slug": cleaned["slug"]}
             )
     if "is_active" in data:
         cleaned["is_active"] = bool(data["is_active"])
@@ -187,7 +188,7 @@ def knowledge_source_create(*, actor: Any, data: Mapping[str, Any]) -> Knowledge
     """Create an FAQ entry, policy page or file source, chunk and index it."""
     cleaned, audience_rows, errors = knowledge_source_clean(data=data)
     if errors:
-        raise ValidationFailed("ナレッジを登録できません。", errors=errors)
+        raise ValidationFailed(_("ナレッジを登録できません。"), errors=errors)
     with transaction.atomic():
         source = KnowledgeSource.objects.create(
             created_by=actor if getattr(actor, "pk", None) else None,
@@ -234,12 +235,13 @@ def knowledge_file_ingest(
         markdown = file_to_markdown(kind, data)
     except Exception as error:
         raise ValidationFailed(
-            "ファイルを読み取れません。", errors={"file": [f"読み取りに失敗しました: {error}"]}
+            _("ファイルを読み取れません。"),
+            errors={"file": [_("読み取りに失敗しました: %(error)s") % {"error": error}]},
         ) from error
     if not markdown.strip():
         raise ValidationFailed(
-            "ファイルから文字を取り出せません。",
-            errors={"file": ["文字が含まれていません(画像だけの PDF は未対応です)。"]},
+            _("ファイルから文字を取り出せません。"),
+            errors={"file": [_("文字が含まれていません(画像だけの PDF は未対応です)。")]},
         )
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     first_heading = next(
@@ -268,7 +270,7 @@ def knowledge_source_update(
     cleaned, audience_rows, errors = knowledge_source_clean(data=data, instance=source)
     cleaned.pop("kind", None)
     if errors:
-        raise ValidationFailed("ナレッジを更新できません。", errors=errors)
+        raise ValidationFailed(_("ナレッジを更新できません。"), errors=errors)
     with transaction.atomic():
         source = KnowledgeSource.objects.select_for_update().get(pk=source.pk)
         changes = {

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.assistant.calls import ai_run
 from urakata.assistant.models import AssistantTask, MeetingSummary
@@ -31,7 +32,7 @@ def minutes_generate(
     utterances = parse_transcript(transcript or "", name=name)
     if not utterances:
         raise ValidationFailed(
-            "文字起こしが空です。", errors={"transcript": ["発言が見つかりません。"]}
+            _("文字起こしが空です。"), errors={"transcript": [_("発言が見つかりません。")]}
         )
     meeting_date = meeting_date or timezone.localdate()
     names = NameIndex.from_db()
@@ -58,7 +59,7 @@ def meeting_summary_create(
 ) -> MeetingSummary:
     """Generate and keep minutes for a transcript."""
     if not (title or "").strip():
-        raise ValidationFailed("会議名を入力してください。", errors={"title": ["必須です。"]})
+        raise ValidationFailed(_("会議名を入力してください。"), errors={"title": [_("必須です。")]})
     result = minutes_generate(
         actor=actor, transcript=transcript, name=name, meeting_date=meeting_date
     )
@@ -92,7 +93,7 @@ def tasks_from_action_items(
     errors = [str(i) for i in chosen if not 0 <= i < len(items)]
     if errors:
         raise ValidationFailed(
-            "アクションアイテムの番号が不正です。", errors={"indexes": [", ".join(errors)]}
+            _("アクションアイテムの番号が不正です。"), errors={"indexes": [", ".join(errors)]}
         )
     owner_ids = {items[i].get("owner_id") for i in chosen if items[i].get("owner_id")}
     owners = Employee.objects.in_bulk(list(owner_ids))
@@ -130,7 +131,7 @@ def task_complete(*, actor: Any, task: AssistantTask) -> AssistantTask:
             AssistantTask.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=task.pk)
         )
         if task.status == AssistantTask.Status.DONE:
-            raise Conflict("このタスクは既に完了しています。")
+            raise Conflict(_("このタスクは既に完了しています。"))
         task.status = AssistantTask.Status.DONE
         task.completed_at = timezone.now()
         task.save(update_fields=["status", "completed_at"])

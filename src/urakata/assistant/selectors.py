@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.assistant import escalation
 from urakata.assistant.bm25 import INDEX_CACHE, BM25Index, reciprocal_rank_fusion
@@ -252,7 +253,7 @@ def source_get(*, actor: Any, source_id: int) -> KnowledgeSource:
         queryset = KnowledgeSource.objects.visible_to(actor).filter(is_active=True)
     source = queryset.prefetch_related("chunks", "audiences").filter(pk=source_id).first()
     if source is None:
-        raise NotFound("ナレッジが見つかりません。")
+        raise NotFound(_("ナレッジが見つかりません。"))
     return source
 
 
@@ -275,7 +276,7 @@ def inquiry_list(*, actor: Any, status: str = "", mine: bool = False) -> QuerySe
 def inquiry_get(*, actor: Any, inquiry_id: int) -> Inquiry:
     inquiry = inquiry_list(actor=actor).filter(pk=inquiry_id).first()
     if inquiry is None:
-        raise NotFound("問い合わせが見つかりません。")
+        raise NotFound(_("問い合わせが見つかりません。"))
     return inquiry
 
 
@@ -313,7 +314,7 @@ def review_list(*, actor: Any, status: str = ReviewItem.Status.PENDING) -> Query
 def review_get(*, actor: Any, item_id: int) -> ReviewItem:
     item = review_list(actor=actor, status="").filter(pk=item_id).first()
     if item is None:
-        raise NotFound("レビュー項目が見つかりません。")
+        raise NotFound(_("レビュー項目が見つかりません。"))
     return item
 
 
@@ -325,7 +326,7 @@ def summary_list(*, actor: Any) -> QuerySet[MeetingSummary]:
 def summary_get(*, actor: Any, summary_id: int) -> MeetingSummary:
     summary = summary_list(actor=actor).filter(pk=summary_id).first()
     if summary is None:
-        raise NotFound("議事録が見つかりません。")
+        raise NotFound(_("議事録が見つかりません。"))
     return summary
 
 
@@ -342,7 +343,7 @@ def task_list(*, actor: Any, status: str = "") -> QuerySet[AssistantTask]:
 def task_get(*, actor: Any, task_id: int) -> AssistantTask:
     task = task_list(actor=actor).filter(pk=task_id).first()
     if task is None:
-        raise NotFound("タスクが見つかりません。")
+        raise NotFound(_("タスクが見つかりません。"))
     return task
 
 

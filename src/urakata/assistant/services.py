@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.assistant import escalation, selectors
 from urakata.assistant.calls import ai_call_log_record as ai_call_log_record
@@ -107,10 +108,12 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
     require(actor, "assistant.ask")
     question = (question or "").strip()
     if not question:
-        raise ValidationFailed("質問を入力してください。", errors={"question": ["必須です。"]})
+        raise ValidationFailed(
+            _("質問を入力してください。"), errors={"question": [_("必須です。")]}
+        )
     if len(question) > 1000:
         raise ValidationFailed(
-            "質問が長すぎます。", errors={"question": ["1000文字以内で入力してください。"]}
+            _("質問が長すぎます。"), errors={"question": [_("1000文字以内で入力してください。")]}
         )
     provider = provider or get_provider()
     started = time.perf_counter()
@@ -172,11 +175,11 @@ def inquiry_create(
     errors: Errors = {}
     question = (question or "").strip()
     if not question:
-        errors["question"] = ["質問を入力してください。"]
+        errors["question"] = [_("質問を入力してください。")]
     if desk and desk not in Desk.values:
-        errors["desk"] = ["窓口は general_affairs / hr / accounting のいずれかです。"]
+        errors["desk"] = [_("窓口は general_affairs / hr / accounting のいずれかです。")]
     if errors:
-        raise ValidationFailed("問い合わせを登録できません。", errors=errors)
+        raise ValidationFailed(_("問い合わせを登録できません。"), errors=errors)
     desk = desk or selectors.suggest_desk(question, [])
     now = now or timezone.now()
     with transaction.atomic():
@@ -205,7 +208,7 @@ def _fresh(actor: Any, inquiry: Inquiry) -> Inquiry:
         .first()
     )
     if fresh is None:
-        raise NotFound("問い合わせが見つかりません。")
+        raise NotFound(_("問い合わせが見つかりません。"))
     return fresh
 
 
@@ -225,12 +228,12 @@ def inquiry_answer(
     """
     answer = (answer or "").strip()
     if not answer:
-        raise ValidationFailed("回答を入力してください。", errors={"answer": ["必須です。"]})
+        raise ValidationFailed(_("回答を入力してください。"), errors={"answer": [_("必須です。")]})
     inquiry = _fresh(actor, inquiry)
     request = inquiry.workflow_request
     if inquiry.status == Inquiry.Status.OPEN and request is not None:
         if request.status == escalation.RETURNED:
-            raise Conflict("質問者に差し戻し中です。再申請を待ってから回答してください。")
+            raise Conflict(_("質問者に差し戻し中です。再申請を待ってから回答してください。"))
         if request.status == escalation.IN_PROGRESS:
             escalation.routed_answer(
                 actor=actor, inquiry=inquiry, answer=answer, propose_faq=propose_faq, now=now
@@ -241,9 +244,9 @@ def inquiry_answer(
     with transaction.atomic():
         inquiry = Inquiry.objects.select_for_update(of=("self",)).get(pk=inquiry.pk)
         if inquiry.status == Inquiry.Status.CLOSED:
-            raise Conflict("終了した問い合わせには回答できません。")
+            raise Conflict(_("終了した問い合わせには回答できません。"))
         if inquiry.asked_by_id == actor.pk and not getattr(actor, "is_superuser", False):
-            raise Conflict("自分の問い合わせには回答できません。")
+            raise Conflict(_("自分の問い合わせには回答できません。"))
         escalation.record_answer(
             inquiry=inquiry,
             answer=answer,
@@ -262,7 +265,7 @@ def inquiry_close(
     reason = (reason or "").strip()
     inquiry = _fresh(actor, inquiry)
     if inquiry.status != Inquiry.Status.OPEN:
-        raise Conflict("回答済み・終了済みの問い合わせは終了できません。")
+        raise Conflict(_("回答済み・終了済みの問い合わせは終了できません。"))
     request = inquiry.workflow_request
     if request is not None and request.status in (escalation.IN_PROGRESS, escalation.RETURNED):
         escalation.routed_close(actor=actor, inquiry=inquiry, reason=reason, now=now)
@@ -272,13 +275,13 @@ def inquiry_close(
         require(actor, "assistant.answer_inquiries")
         if not reason:
             raise ValidationFailed(
-                "理由を入力してください。",
-                errors={"reason": ["回答せずに終了する理由を入力してください。"]},
+                _("理由を入力してください。"),
+                errors={"reason": [_("回答せずに終了する理由を入力してください。")]},
             )
     with transaction.atomic():
         inquiry = Inquiry.objects.select_for_update(of=("self",)).get(pk=inquiry.pk)
         if inquiry.status != Inquiry.Status.OPEN:
-            raise Conflict("回答済み・終了済みの問い合わせは終了できません。")
+            raise Conflict(_("回答済み・終了済みの問い合わせは終了できません。"))
         escalation.record_close(inquiry=inquiry, note=reason, by=actor, at=now or timezone.now())
     return inquiry
 
@@ -300,15 +303,15 @@ def review_propose(
     """Put AI output or a proposed edit into the review queue."""
     errors: Errors = {}
     if kind not in ReviewItem.Kind.values:
-        errors["kind"] = ["種類が不正です。"]
+        errors["kind"] = [_("種類が不正です。")]
     if not (title or "").strip():
-        errors["title"] = ["必須です。"]
+        errors["title"] = [_("必須です。")]
     if not (body or "").strip():
-        errors["body"] = ["必須です。"]
+        errors["body"] = [_("必須です。")]
     if kind == ReviewItem.Kind.SOURCE_UPDATE and target_source is None:
-        errors["target_source"] = ["更新するナレッジを指定してください。"]
+        errors["target_source"] = [_("更新するナレッジを指定してください。")]
     if errors:
-        raise ValidationFailed("レビューに登録できません。", errors=errors)
+        raise ValidationFailed(_("レビューに登録できません。"), errors=errors)
     with transaction.atomic():
         item = ReviewItem.objects.create(
             kind=kind,
@@ -339,7 +342,7 @@ def review_approve(
     with transaction.atomic():
         item = ReviewItem.objects.select_for_update().get(pk=item.pk)
         if item.status != ReviewItem.Status.PENDING:
-            raise Conflict("このレビュー項目は既に処理されています。")
+            raise Conflict(_("このレビュー項目は既に処理されています。"))
         edited = {
             k: v
             for k, v in (("title", title), ("question", question), ("body", body))
@@ -388,7 +391,7 @@ def review_reject(*, actor: Any, item: ReviewItem, note: str = "") -> ReviewItem
     with transaction.atomic():
         item = ReviewItem.objects.select_for_update().get(pk=item.pk)
         if item.status != ReviewItem.Status.PENDING:
-            raise Conflict("このレビュー項目は既に処理されています。")
+            raise Conflict(_("このレビュー項目は既に処理されています。"))
         item.status = ReviewItem.Status.REJECTED
         item.decided_by = actor
         item.decided_at = timezone.now()

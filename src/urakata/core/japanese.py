@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import jaconv
+from django.utils.translation import gettext as _
 from stdnum.jp import cn as corporate_number_std
 
 _T_NUMBER = re.compile(r"^T[1-9][0-9]{12}$")
@@ -14,18 +15,18 @@ _T_NUMBER = re.compile(r"^T[1-9][0-9]{12}$")
 def corporate_number_error(value: str) -> str | None:
     """None when `value` is a valid 法人番号 (13 digits, check digit first), else the reason."""
     if not re.fullmatch(r"[0-9]{13}", value or ""):
-        return "法人番号は13桁の数字で入力してください。"
+        return _("法人番号は13桁の数字で入力してください。")
     if not corporate_number_std.is_valid(value):
-        return "法人番号のチェックデジットが正しくありません。"
+        return _("法人番号のチェックデジットが正しくありません。")
     return None
 
 
 def invoice_registration_number_error(value: str) -> str | None:
     """None when `value` is a valid 適格請求書発行事業者登録番号 ("T" + 法人番号), else the reason."""
     if not _T_NUMBER.fullmatch(value or ""):
-        return "登録番号は「T」に続く13桁の数字で入力してください(例: T1234567890123)。"
+        return _("登録番号は「T」に続く13桁の数字で入力してください(例: T1234567890123)。")
     if not corporate_number_std.is_valid(value[1:]):
-        return "登録番号のチェックデジットが正しくありません。"
+        return _("登録番号のチェックデジットが正しくありません。")
     return None
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from urakata.core.selectors import two_factor_enabled, two_factor_required_by_role
 
@@ -20,6 +21,8 @@ from urakata.core.selectors import two_factor_enabled, two_factor_required_by_ro
 # two-factor page itself, static files and the language switch. Not the account or token pages:
 # a token made before the second factor would be a way around it.
 _EXEMPT_PREFIXES = ("/static/", "/i18n/")
+# Load balancer probes: answered without looking at the user (so without loading a session).
+_EXEMPT_PATHS = ("/healthz",)
 _EXEMPT_URL_NAMES = ("web:login", "web:logout", "web:two_factor")
 
 
@@ -49,7 +52,7 @@ class RequireTwoFactorMiddleware:
 
     @staticmethod
     def _is_exempt(path: str) -> bool:
-        if path.startswith(_EXEMPT_PREFIXES):
+        if path in _EXEMPT_PATHS or path.startswith(_EXEMPT_PREFIXES):
             return True
         for name in _EXEMPT_URL_NAMES:
             try:
@@ -61,7 +64,7 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or self._is_exempt(request.path):
+        if self._is_exempt(request.path) or user is None or not user.is_authenticated:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             if _uses_api_token(request):
@@ -72,7 +75,7 @@ class RequireTwoFactorMiddleware:
                 return self.get_response(request)
             if _owes_second_factor(user):
                 return JsonResponse(
-                    {"detail": "二要素認証が必要です。", "code": "two_factor_required"},
+                    {"detail": _("二要素認証が必要です。"), "code": "two_factor_required"},
                     status=403,
                 )
             return self.get_response(request)

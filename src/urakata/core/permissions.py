@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import rules
+from django.utils.translation import gettext as _
 
 from urakata.core.errors import PermissionDenied
 from urakata.core.roles import Role, has_any_role
@@ -54,7 +55,7 @@ def can(user: Any, capability: str) -> bool:
 def require(user: Any, capability: str) -> None:
     """Raise PermissionDenied unless the user may use the feature."""
     if not can(user, capability):
-        raise PermissionDenied("この操作を行う権限がありません。")
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
 
 
 @rules.predicate

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from urakata.core.errors import NotFound
@@ -86,5 +87,5 @@ def user_by_username(*, actor: Any, username: str) -> Any:
     require(actor, "core.manage_logins")
     user = get_user_model().objects.filter(username=username).first() if username else None
     if user is None:
-        raise NotFound("ユーザーが見つかりません。")
+        raise NotFound(_("ユーザーが見つかりません。"))
     return user

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from urakata.core.audit import audit_record
@@ -43,21 +44,23 @@ def api_token_create(
     """
     require(actor, "core.manage_tokens")
     if not has_any_role(actor) and getattr(actor, "pk", None) != user.pk:
-        raise PermissionDenied("他の利用者のトークンは発行できません。")
+        raise PermissionDenied(_("他の利用者のトークンは発行できません。"))
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
-        errors["name"] = ["必須です。"]
+        errors["name"] = [_("必須です。")]
     elif len(name) > 100:
-        errors["name"] = ["100文字以内で入力してください。"]
+        errors["name"] = [_("100文字以内で入力してください。")]
     now = timezone.now()
     if expires_at is not None:
         if expires_at <= now:
-            errors["expires_at"] = ["未来の日時を指定してください。"]
+            errors["expires_at"] = [_("未来の日時を指定してください。")]
         elif expires_at > now + timedelta(days=TOKEN_MAX_DAYS):
-            errors["expires_at"] = [f"有効期限は{TOKEN_MAX_DAYS}日以内にしてください。"]
+            errors["expires_at"] = [
+                _("有効期限は%(days)s日以内にしてください。") % {"days": TOKEN_MAX_DAYS}
+            ]
     if errors:
-        raise ValidationFailed("入力内容に誤りがあります。", errors=errors)
+        raise ValidationFailed(_("入力内容に誤りがあります。"), errors=errors)
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -84,7 +87,7 @@ def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
             queryset = queryset.filter(user_id=getattr(actor, "pk", None) or 0)
         token = queryset.filter(pk=token_id, revoked_at__isnull=True).first()
         if token is None:
-            raise NotFound("トークンが見つかりません。")
+            raise NotFound(_("トークンが見つかりません。"))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
@@ -138,7 +141,7 @@ def login_record_failure(*, username: str, ip_address: str | None) -> bool:
     now = timezone.now()
     key = _throttle_key(username)
     with transaction.atomic():
-        row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(username=key)
         was_locked = bool(row.locked_until and row.locked_until > now)
         if not was_locked:
             if row.locked_until is not None:  # an expired lock starts a fresh count
@@ -182,7 +185,7 @@ def login_unlock(*, actor: Any, username: str) -> None:
     with transaction.atomic():
         row = LoginThrottle.objects.select_for_update().filter(username=key).first()
         if row is None:
-            raise NotFound("ロックされたアカウントが見つかりません。")
+            raise NotFound(_("ロックされたアカウントが見つかりません。"))
         was_locked = bool(row.locked_until and row.locked_until > timezone.now())
         row.delete()
         user = get_user_model().objects.filter(username__iexact=key).first()
@@ -204,22 +207,22 @@ def password_change(
     """The signed-in user changes their own password (パスワード変更); every problem is reported."""
     errors: dict[str, list[str]] = {}
     if not actor.check_password(current_password or ""):
-        errors["current_password"] = ["現在のパスワードが正しくありません。"]
+        errors["current_password"] = [_("現在のパスワードが正しくありません。")]
     if not new_password:
-        errors["new_password"] = ["必須です。"]
+        errors["new_password"] = [_("必須です。")]
     else:
         if new_password != new_password_confirm:
-            errors["new_password_confirm"] = ["確認用のパスワードが一致しません。"]
+            errors["new_password_confirm"] = [_("確認用のパスワードが一致しません。")]
         if new_password == current_password:
             errors.setdefault("new_password", []).append(
-                "現在と異なるパスワードを指定してください。"
+                _("現在と異なるパスワードを指定してください。")
             )
         try:
             validate_password(new_password, actor)
         except DjangoValidationError as error:
             errors.setdefault("new_password", []).extend(str(m) for m in error.messages)
     if errors:
-        raise ValidationFailed("パスワードを変更できませんでした。", errors=errors)
+        raise ValidationFailed(_("パスワードを変更できませんでした。"), errors=errors)
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
@@ -244,11 +247,12 @@ def two_factor_pending_device(*, actor: Any) -> TOTPDevice:
 def two_factor_confirm(*, actor: Any, device: Any, token: str) -> None:
     """Confirm a TOTP device with its first correct code (二要素認証の登録)."""
     if device.user_id != actor.pk:
-        raise NotFound("デバイスが見つかりません。")
+        raise NotFound(_("デバイスが見つかりません。"))
     if not device.verify_token((token or "").strip()):
         audit_record(actor=actor, action="core.two_factor.failed", target=actor)
         raise ValidationFailed(
-            "確認コードが正しくありません。", errors={"token": ["確認コードが正しくありません。"]}
+            _("確認コードが正しくありません。"),
+            errors={"token": [_("確認コードが正しくありません。")]},
         )
     with transaction.atomic():
         device.confirmed = True
@@ -267,7 +271,7 @@ def two_factor_check(*, actor: Any, token: str, ip_address: str | None = None) -
     """Check a code against the actor's confirmed device; return the device or raise."""
     device = TOTPDevice.objects.filter(user=actor, confirmed=True).first()
     if device is None:
-        raise NotFound("二要素認証は設定されていません。")
+        raise NotFound(_("二要素認証は設定されていません。"))
     ok = bool(device.verify_token((token or "").strip()))
     audit_record(
         actor=actor,
@@ -277,7 +281,8 @@ def two_factor_check(*, actor: Any, token: str, ip_address: str | None = None) -
     )
     if not ok:
         raise ValidationFailed(
-            "確認コードが正しくありません。", errors={"token": ["確認コードが正しくありません。"]}
+            _("確認コードが正しくありません。"),
+            errors={"token": [_("確認コードが正しくありません。")]},
         )
     return device
 
@@ -285,16 +290,16 @@ def two_factor_check(*, actor: Any, token: str, ip_address: str | None = None) -
 def two_factor_disable(*, actor: Any, password: str) -> None:
     """Turn off the actor's two-factor login; refused where the actor's role requires it."""
     if two_factor_required_by_role(actor):
-        raise Conflict("あなたのロールでは二要素認証が必須のため、無効にできません。")
+        raise Conflict(_("あなたのロールでは二要素認証が必須のため、無効にできません。"))
     if not actor.check_password(password or ""):
         raise ValidationFailed(
-            "パスワードが正しくありません。",
-            errors={"password": ["パスワードが正しくありません。"]},
+            _("パスワードが正しくありません。"),
+            errors={"password": [_("パスワードが正しくありません。")]},
         )
     with transaction.atomic():
-        deleted, _ = TOTPDevice.objects.filter(user=actor).delete()
+        deleted, _by_model = TOTPDevice.objects.filter(user=actor).delete()
         if not deleted:
-            raise NotFound("二要素認証は設定されていません。")
+            raise NotFound(_("二要素認証は設定されていません。"))
         audit_record(actor=actor, action="core.two_factor.disable", target=actor)
 
 
@@ -302,7 +307,7 @@ def two_factor_reset(*, actor: Any, user: Any) -> None:
     """An administrator removes a user's TOTP devices (lost phone); the user registers anew."""
     require(actor, "core.manage_logins")
     with transaction.atomic():
-        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
         audit_record(
             actor=actor,
             action="core.two_factor.reset",

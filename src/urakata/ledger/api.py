@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -541,7 +542,7 @@ def bank_import_file(
 ) -> Any:
     require(request.user, "ledger.bank_import")
     if file.size and file.size > 10 * 1024 * 1024:
-        raise ValidationFailed("ファイルが大きすぎます。", errors={"file": ["10MBまで"]})
+        raise ValidationFailed(_("ファイルが大きすぎます。"), errors={"file": [_("10MBまで")]})
     result = bank_import.statement_import(
         actor=request.user, feed_name=feed, preset=preset, data=file.read()
     )

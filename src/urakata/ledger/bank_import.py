@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
@@ -112,7 +113,7 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
     """Rows of a statement CSV by preset, with every bad row reported."""
     spec = PRESETS.get(preset)
     if spec is None:
-        raise ValidationFailed("CSV形式が正しくありません。", errors={"preset": [preset]})
+        raise ValidationFailed(_("CSV形式が正しくありません。"), errors={"preset": [preset]})
     try:
         text = data.decode(spec["encoding"])
     except UnicodeDecodeError:
@@ -120,7 +121,7 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationFailed(
-                "文字コードを読み取れません。", errors={"file": [spec["encoding"]]}
+                _("文字コードを読み取れません。"), errors={"file": [spec["encoding"]]}
             ) from error
     reader = csv.DictReader(io.StringIO(text))
     headers = set(reader.fieldnames or [])
@@ -132,8 +133,8 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
     missing = [name for name in wanted if name not in headers]
     if missing:
         raise ValidationFailed(
-            "CSVの見出しがプリセットと一致しません。",
-            errors={"header": [f"必要な列: {', '.join(missing)}"]},
+            _("CSVの見出しがプリセットと一致しません。"),
+            errors={"header": [_("必要な列: %(value)s") % {"value": ", ".join(missing)}]},
         )
     rows: list[ParsedRow] = []
     errors: dict[str, list[str]] = {}
@@ -141,7 +142,9 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
         key = f"row {number}"
         day = _parse_date(record.get(spec["date"], ""))
         if day is None:
-            errors.setdefault(key, []).append(f"日付「{record.get(spec['date'])}」を読めません。")
+            errors.setdefault(key, []).append(
+                _("日付「%(value)s」を読めません。") % {"value": record.get(spec["date"])}
+            )
         parts = (
             spec["description"] if isinstance(spec["description"], list) else [spec["description"]]
         )
@@ -155,7 +158,7 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
             withdrawal = _parse_amount(record.get(spec["withdrawal"], ""))
             amount = None if deposit is None or withdrawal is None else deposit - withdrawal
         if amount is None or amount == 0:
-            errors.setdefault(key, []).append("金額を読めません(0円の行も不可)。")
+            errors.setdefault(key, []).append(_("金額を読めません(0円の行も不可)。"))
         balance = (
             _parse_amount(record.get(spec.get("balance", ""), "") or "")
             if spec.get("balance")
@@ -178,18 +181,20 @@ def bank_feed_create(
     errors: dict[str, list[str]] = {}
     account = cache.account_by_code(account_code)
     if account is None:
-        errors.setdefault("account", []).append(f"勘定科目「{account_code}」がありません。")
+        errors.setdefault("account", []).append(
+            _("勘定科目「%(account_code)s」がありません。") % {"account_code": account_code}
+        )
     sub = None
     if account is not None and sub_account_code:
         sub = SubAccount.objects.filter(account=account, code=sub_account_code).first()
         if sub is None:
-            errors.setdefault("sub_account", []).append("補助科目がありません。")
+            errors.setdefault("sub_account", []).append(_("補助科目がありません。"))
     if preset not in PRESETS:
-        errors.setdefault("preset", []).append("CSV形式が正しくありません。")
+        errors.setdefault("preset", []).append(_("CSV形式が正しくありません。"))
     if not name.strip() or BankFeed.objects.filter(name=name.strip()).exists():
-        errors.setdefault("name", []).append("名称が空か、既に使われています。")
+        errors.setdefault("name", []).append(_("名称が空か、既に使われています。"))
     if errors or account is None:
-        raise ValidationFailed("口座を登録できません。", errors=errors)
+        raise ValidationFailed(_("口座を登録できません。"), errors=errors)
     with transaction.atomic():
         feed = BankFeed.objects.create(
             name=name.strip(), account=account, sub_account=sub, preset=preset
@@ -208,11 +213,12 @@ def statement_import(*, actor: Any, feed_name: str, preset: str, data: bytes) ->
     require(actor, "ledger.bank_import")
     feed = BankFeed.objects.filter(name=feed_name).first()
     if feed is None:
-        raise ValidationFailed("口座が見つかりません。", errors={"feed": [feed_name]})
+        raise ValidationFailed(_("口座が見つかりません。"), errors={"feed": [feed_name]})
     rows, errors = parse_statement(data, preset or feed.preset)
     if errors:
         raise ValidationFailed(
-            f"{len(errors)}行に誤りがあるため、取り込みませんでした。", errors=errors
+            _("%(value)s行に誤りがあるため、取り込みませんでした。") % {"value": len(errors)},
+            errors=errors,
         )
     seen: Counter[tuple[Any, ...]] = Counter()
     candidates = []
@@ -268,27 +274,29 @@ def bank_rule_create(*, actor: Any, data: dict[str, Any]) -> BankRule:
     pattern = str(data.get("pattern") or "").strip()
     match = str(data.get("match") or BankRule.Match.CONTAINS)
     if not name:
-        errors.setdefault("name", []).append("必須です。")
+        errors.setdefault("name", []).append(_("必須です。"))
     if not pattern:
-        errors.setdefault("pattern", []).append("必須です。")
+        errors.setdefault("pattern", []).append(_("必須です。"))
     if match not in BankRule.Match.values:
-        errors.setdefault("match", []).append("contains か regex です。")
+        errors.setdefault("match", []).append(_("contains か regex です。"))
     elif match == BankRule.Match.REGEX and pattern:
         try:
             re.compile(pattern)
         except re.error as error:
-            errors.setdefault("pattern", []).append(f"正規表現が正しくありません: {error}")
+            errors.setdefault("pattern", []).append(
+                _("正規表現が正しくありません: %(error)s") % {"error": error}
+            )
     account = cache.account_by_code(str(data.get("account") or ""))
     if account is None:
-        errors.setdefault("account", []).append("勘定科目がありません。")
+        errors.setdefault("account", []).append(_("勘定科目がありません。"))
     tax = cache.tax_by_code(str(data["tax_code"])) if data.get("tax_code") else None
     if data.get("tax_code") and tax is None:
-        errors.setdefault("tax_code", []).append("税区分がありません。")
+        errors.setdefault("tax_code", []).append(_("税区分がありません。"))
     low, high = data.get("amount_min"), data.get("amount_max")
     if low is not None and high is not None and low > high:
-        errors.setdefault("amount_min", []).append("下限が上限を超えています。")
+        errors.setdefault("amount_min", []).append(_("下限が上限を超えています。"))
     if errors or account is None:
-        raise ValidationFailed("ルールを登録できません。", errors=errors)
+        raise ValidationFailed(_("ルールを登録できません。"), errors=errors)
     with transaction.atomic():
         rule = BankRule.objects.create(
             name=name[:100],
@@ -451,10 +459,14 @@ def transactions_confirm(
     errors: dict[str, list[str]] = {}
     override = cache.account_by_code(account) if account else None
     if account and override is None:
-        errors.setdefault("account", []).append(f"勘定科目「{account}」がありません。")
+        errors.setdefault("account", []).append(
+            _("勘定科目「%(account)s」がありません。") % {"account": account}
+        )
     override_tax = TaxCode.objects.filter(code=tax_code).first() if tax_code else None
     if tax_code and override_tax is None:
-        errors.setdefault("tax_code", []).append(f"税区分「{tax_code}」がありません。")
+        errors.setdefault("tax_code", []).append(
+            _("税区分「%(tax_code)s」がありません。") % {"tax_code": tax_code}
+        )
     posted: list[int] = []
     with transaction.atomic():
         lines = list(
@@ -465,14 +477,14 @@ def transactions_confirm(
         )
         found = {tx.pk for tx in lines}
         for missing in sorted(set(ids) - found):
-            errors.setdefault(str(missing), []).append("明細が見つかりません。")
+            errors.setdefault(str(missing), []).append(_("明細が見つかりません。"))
         for tx in lines:
             if tx.status == BankTransaction.Status.CONFIRMED:
-                errors.setdefault(str(tx.pk), []).append("既に確定済みです。")
+                errors.setdefault(str(tx.pk), []).append(_("既に確定済みです。"))
                 continue
             target: Account | None = override or tx.account
             if target is None:
-                errors.setdefault(str(tx.pk), []).append("勘定科目が未設定です。")
+                errors.setdefault(str(tx.pk), []).append(_("勘定科目が未設定です。"))
                 continue
             if override is not None:
                 tx.account = override
@@ -522,7 +534,7 @@ def transactions_confirm(
             )
     if errors:
         raise ValidationFailed(
-            "確定できない明細があるため、何も記帳しませんでした。", errors=errors
+            _("確定できない明細があるため、何も記帳しませんでした。"), errors=errors
         )
     return {"confirmed": len(posted), "entries": posted}
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
@@ -77,22 +78,23 @@ def _check(entries: Sequence[BulkEntry]) -> None:
         debit = sum(line.debit for line in entry.lines)
         credit = sum(line.credit for line in entry.lines)
         if debit != credit or len(entry.lines) < 2:
-            errors.setdefault(f"entries.{index}", []).append("借方と貸方が一致しません。")
+            errors.setdefault(f"entries.{index}", []).append(_("借方と貸方が一致しません。"))
         for line in entry.lines:
             if (line.debit > 0) == (line.credit > 0) or line.debit < 0 or line.credit < 0:
-                errors.setdefault(f"entries.{index}", []).append("金額が正しくありません。")
+                errors.setdefault(f"entries.{index}", []).append(_("金額が正しくありません。"))
             if line.account_id not in accounts:
-                errors.setdefault(f"entries.{index}", []).append("勘定科目がありません。")
+                errors.setdefault(f"entries.{index}", []).append(_("勘定科目がありません。"))
     periods = {cache.period_of(entry.date) for entry in entries}
     closed = set(
         Period.objects.filter(period__in=periods, is_closed=True).values_list("period", flat=True)
     )
     if closed:
         errors.setdefault("date", []).append(
-            "締め済みの月を含みます: " + ", ".join(str(p) for p in sorted(closed))
+            _("締め済みの月を含みます: %(months)s")
+            % {"months": ", ".join(str(p) for p in sorted(closed))}
         )
     if errors:
-        raise ValidationFailed("一括記帳できません。", errors=errors)
+        raise ValidationFailed(_("一括記帳できません。"), errors=errors)
 
 
 def bulk_post(*, actor: Any, entries: Sequence[BulkEntry]) -> list[int]:
@@ -199,7 +201,8 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
     )
     if closed:
         raise ValidationFailed(
-            "一括記帳できません。", errors={"date": [f"締め済み: {p}" for p in sorted(closed)]}
+            _("一括記帳できません。"),
+            errors={"date": [_("締め済み: %(p)s") % {"p": p} for p in sorted(closed)]},
         )
     headers = []
     entry_rows = []
@@ -406,7 +409,7 @@ def generate(
     from urakata.org.models import Counterparty, Department
 
     if lines <= 0:
-        raise ValidationFailed("行数は1以上で指定してください。", errors={"lines": [str(lines)]})
+        raise ValidationFailed(_("行数は1以上で指定してください。"), errors={"lines": [str(lines)]})
     year = fiscal_year or cache.fiscal_year_of(timezone.localdate())
     entries = generate_entries(
         lines=lines,

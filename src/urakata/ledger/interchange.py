@@ -20,6 +20,7 @@ import io
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
@@ -96,11 +97,15 @@ def _parse_yayoi(
             continue
         key = f"row {row_no}"
         if len(row) < 17:
-            errors.setdefault(key, []).append(f"列が足りません({len(row)}列、25列必要)。")
+            errors.setdefault(key, []).append(
+                _("列が足りません(%(value)s列、25列必要)。") % {"value": len(row)}
+            )
             continue
         flag = row[0].strip()
         if flag not in ("2000", "2110", "2100", "2101"):
-            errors.setdefault(key, []).append(f"識別フラグ「{flag}」が正しくありません。")
+            errors.setdefault(key, []).append(
+                _("識別フラグ「%(flag)s」が正しくありません。") % {"flag": flag}
+            )
             continue
         if flag in ("2000", "2110"):
             current = {
@@ -113,9 +118,11 @@ def _parse_yayoi(
             }
             entries.append(current)
             if current["date"] is None:
-                errors.setdefault(key, []).append(f"取引日付「{row[3]}」が正しくありません。")
+                errors.setdefault(key, []).append(
+                    _("取引日付「%(value)s」が正しくありません。") % {"value": row[3]}
+                )
         if current is None:
-            errors.setdefault(key, []).append("複合仕訳の開始行(2110)がありません。")
+            errors.setdefault(key, []).append(_("複合仕訳の開始行(2110)がありません。"))
             continue
         current["rows"].append(row_no)
         memo = row[21].strip() if len(row) > 21 else ""
@@ -126,24 +133,32 @@ def _parse_yayoi(
                 continue
             account = masters["account_by_name"].get(name)
             if account is None:
-                errors.setdefault(key, []).append(f"勘定科目「{name}」がありません。")
+                errors.setdefault(key, []).append(
+                    _("勘定科目「%(name)s」がありません。") % {"name": name}
+                )
                 continue
             line: dict[str, Any] = {"account": account.code, side: amount_text, "memo": memo}
             sub_name = row[offset + 1].strip()
             if sub_name:
                 sub = masters["sub_by_name"].get((account.pk, sub_name))
                 if sub is None:
-                    errors.setdefault(key, []).append(f"補助科目「{sub_name}」がありません。")
+                    errors.setdefault(key, []).append(
+                        _("補助科目「%(sub_name)s」がありません。") % {"sub_name": sub_name}
+                    )
                 else:
                     line["sub_account"] = sub
             dept_name = row[offset + 2].strip()
             if dept_name:
                 if dept_name not in masters["dept_by_name"]:
-                    errors.setdefault(key, []).append(f"部門「{dept_name}」がありません。")
+                    errors.setdefault(key, []).append(
+                        _("部門「%(dept_name)s」がありません。") % {"dept_name": dept_name}
+                    )
                 line["department_id"] = masters["dept_by_name"].get(dept_name)
             tax_name = row[offset + 3].strip()
             if tax_name not in YAYOI_TAX_IN:
-                errors.setdefault(key, []).append(f"税区分「{tax_name}」に対応していません。")
+                errors.setdefault(key, []).append(
+                    _("税区分「%(tax_name)s」に対応していません。") % {"tax_name": tax_name}
+                )
             else:
                 line["tax_code"] = YAYOI_TAX_IN[tax_name] or None
                 if "込" in tax_name:
@@ -166,8 +181,8 @@ def _parse_csv(
     ]
     if missing:
         raise ValidationFailed(
-            "CSVの見出し行が正しくありません。",
-            errors={"header": [f"必要な列: {', '.join(missing)}"]},
+            _("CSVの見出し行が正しくありません。"),
+            errors={"header": [_("必要な列: %(value)s") % {"value": ", ".join(missing)}]},
         )
     by_key: dict[str, dict[str, Any]] = {}
     for row_no, row in enumerate(reader, start=2):
@@ -185,7 +200,9 @@ def _parse_csv(
             }
             by_key[entry_key] = entry
             if entry["date"] is None:
-                errors.setdefault(key, []).append(f"日付「{row.get('date')}」が正しくありません。")
+                errors.setdefault(key, []).append(
+                    _("日付「%(value)s」が正しくありません。") % {"value": row.get("date")}
+                )
         entry["rows"].append(row_no)
         account = cache.account_by_code((row.get("account_code") or "").strip())
         line: dict[str, Any] = {
@@ -203,12 +220,16 @@ def _parse_csv(
         dept = (row.get("department_code") or "").strip()
         if dept:
             if dept not in masters["dept_by_code"]:
-                errors.setdefault(key, []).append(f"部門コード「{dept}」がありません。")
+                errors.setdefault(key, []).append(
+                    _("部門コード「%(dept)s」がありません。") % {"dept": dept}
+                )
             line["department_id"] = masters["dept_by_code"].get(dept)
         cp = (row.get("counterparty_code") or "").strip()
         if cp:
             if cp not in masters["cp_by_code"]:
-                errors.setdefault(key, []).append(f"取引先コード「{cp}」がありません。")
+                errors.setdefault(key, []).append(
+                    _("取引先コード「%(cp)s」がありません。") % {"cp": cp}
+                )
             line["counterparty_id"] = masters["cp_by_code"].get(cp)
         entry["lines"].append(line)
     return list(by_key.values()), errors
@@ -222,7 +243,8 @@ def _decode(data: bytes, fmt: str) -> str:
         except UnicodeDecodeError:
             continue
     raise ValidationFailed(
-        "文字コードを読み取れません。", errors={"file": ["弥生形式はShift_JIS、CSVはUTF-8です。"]}
+        _("文字コードを読み取れません。"),
+        errors={"file": [_("弥生形式はShift_JIS、CSVはUTF-8です。")]},
     )
 
 
@@ -230,15 +252,18 @@ def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
     """Import a journal file atomically; ValidationFailed lists every bad row."""
     require(actor, "ledger.post")
     if fmt not in ("yayoi", "csv"):
-        raise ValidationFailed("形式は yayoi か csv です。", errors={"format": [fmt]})
+        raise ValidationFailed(_("形式は yayoi か csv です。"), errors={"format": [fmt]})
     text = _decode(data, fmt)
     if text.count("\n") > MAX_IMPORT_ROWS:
-        raise ValidationFailed("行数が多すぎます。", errors={"file": [f"{MAX_IMPORT_ROWS}行まで"]})
+        raise ValidationFailed(
+            _("行数が多すぎます。"),
+            errors={"file": [_("%(rows)s行まで") % {"rows": MAX_IMPORT_ROWS}]},
+        )
     masters = _masters()
     parse = _parse_yayoi if fmt == "yayoi" else _parse_csv
     entries, errors = parse(text, masters)
     if not entries and not errors:
-        raise ValidationFailed("仕訳がありません。", errors={"file": ["空のファイルです。"]})
+        raise ValidationFailed(_("仕訳がありません。"), errors={"file": [_("空のファイルです。")]})
     lines_posted = 0
     with transaction.atomic():
         for entry in entries:
@@ -264,7 +289,8 @@ def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
             transaction.set_rollback(True)
     if errors:
         raise ValidationFailed(
-            f"{len(errors)}行に誤りがあるため、取り込みませんでした。", errors=errors
+            _("%(value)s行に誤りがあるため、取り込みませんでした。") % {"value": len(errors)},
+            errors=errors,
         )
     audit_record(
         actor=actor,
@@ -309,7 +335,7 @@ def journal_export(*, actor: Any, fmt: str, from_period: int, to_period: int) ->
                 writer.writerow(_yayoi_row(entry, line, index, len(lines)))
         encoded = out.getvalue().encode("cp932", errors="replace")
     else:
-        raise ValidationFailed("形式は yayoi か csv です。", errors={"format": [fmt]})
+        raise ValidationFailed(_("形式は yayoi か csv です。"), errors={"format": [fmt]})
     audit_record(
         actor=actor,
         action="ledger.journal.export",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
@@ -26,7 +27,9 @@ RETAINED_EARNINGS = "4150"  # 繰越利益剰余金
 
 def _check_range(from_period: int, to_period: int) -> None:
     if from_period > to_period:
-        raise ValidationFailed("期間の開始が終了より後です。", errors={"from": [str(from_period)]})
+        raise ValidationFailed(
+            _("期間の開始が終了より後です。"), errors={"from": [str(from_period)]}
+        )
 
 
 def department_by_code(code: str | None) -> Department | None:
@@ -35,7 +38,7 @@ def department_by_code(code: str | None) -> Department | None:
         return None
     department = Department.objects.filter(code=code).first()
     if department is None:
-        raise NotFound(f"部門「{code}」が見つかりません。")
+        raise NotFound(_("部門「%(code)s」が見つかりません。") % {"code": code})
     return department
 
 
@@ -345,7 +348,7 @@ def general_ledger(
     _check_range(from_period, to_period)
     account = cache.account_by_code(account_code)
     if account is None:
-        raise NotFound("勘定科目が見つかりません。")
+        raise NotFound(_("勘定科目が見つかりません。"))
     department = department_by_code(department_code)
     opening_qs = Balance.objects.filter(account=account, period__lt=from_period)
     if not account.is_balance_sheet:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
@@ -25,7 +26,9 @@ def parse_month(value: str | int, field: str = "period") -> int:
     """'2025-04' / '202504' / 202504 → 202504; ValidationFailed otherwise."""
     text = str(value or "").strip().replace("-", "").replace("/", "")
     if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
-        raise ValidationFailed("年月は YYYY-MM で指定してください。", errors={field: [str(value)]})
+        raise ValidationFailed(
+            _("年月は YYYY-MM で指定してください。"), errors={field: [str(value)]}
+        )
     return int(text)
 
 
@@ -49,7 +52,7 @@ def account_get(*, actor: Any, account_id: int | None = None, code: str = "") ->
         queryset.filter(pk=account_id).first() if account_id else queryset.filter(code=code).first()
     )
     if account is None:
-        raise NotFound("勘定科目が見つかりません。")
+        raise NotFound(_("勘定科目が見つかりません。"))
     return account
 
 
@@ -152,7 +155,7 @@ def entry_get(*, actor: Any, entry_id: int) -> JournalEntry:
         .first()
     )
     if entry is None:
-        raise NotFound("仕訳が見つかりません。")
+        raise NotFound(_("仕訳が見つかりません。"))
     return entry
 
 
@@ -190,7 +193,7 @@ def period_list(*, actor: Any, fiscal_year: int) -> list[dict[str, Any]]:
     first, _last = fiscal_year_bounds(fiscal_year)
     months = []
     year, month = first // 100, first % 100
-    for _ in range(12):
+    for _step in range(12):
         months.append(year * 100 + month)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     closed = {

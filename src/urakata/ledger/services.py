@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
@@ -259,15 +260,20 @@ def journal_entry_post(
     )
     assert date is not None
     if source not in _SOURCES:
-        raise ValidationFailed("発生源が正しくありません。", errors={"source": [source]})
+        raise ValidationFailed(_("発生源が正しくありません。"), errors={"source": [source]})
     fiscal_year = cache.fiscal_year_of(date)
     period = cache.period_of(date)
     with transaction.atomic():
         number = _next_number(fiscal_year, period)
         if number is None:
             raise ValidationFailed(
-                "締め済みの月には記帳できません。",
-                errors={"date": [f"{date:%Y年%m月}は締め済みです。"]},
+                _("締め済みの月には記帳できません。"),
+                errors={
+                    "date": [
+                        _("%(year)s年%(month)s月は締め済みです。")
+                        % {"year": date.year, "month": f"{date.month:02d}"}
+                    ]
+                },
             )
         entry = JournalEntry(
             fiscal_year=fiscal_year,
@@ -339,16 +345,18 @@ def journal_entry_correct(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("訂正理由を入力してください。", errors={"reason": ["必須です。"]})
+        raise ValidationFailed(
+            _("訂正理由を入力してください。"), errors={"reason": [_("必須です。")]}
+        )
     day = date or entry.date
     with transaction.atomic():
         original = JournalEntry.objects.select_for_update().filter(pk=entry.pk).first()
         if original is None:
-            raise NotFound("仕訳が見つかりません。")
+            raise NotFound(_("仕訳が見つかりません。"))
         if original.reverses_id is not None:
-            raise Conflict("取消仕訳は訂正できません。元の仕訳を訂正してください。")
+            raise Conflict(_("取消仕訳は訂正できません。元の仕訳を訂正してください。"))
         if JournalEntry.objects.filter(reverses=original).exists():
-            raise Conflict("この仕訳は既に訂正または取消されています。")
+            raise Conflict(_("この仕訳は既に訂正または取消されています。"))
         original_lines = list(original.lines.select_related("account", "tax_code", "sub_account"))
         reversal_lines = [
             {
@@ -409,7 +417,7 @@ def _parse_period(value: int | str) -> int:
     text = str(value).replace("-", "").replace("/", "")
     if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
         raise ValidationFailed(
-            "年月は YYYY-MM で指定してください。", errors={"period": [str(value)]}
+            _("年月は YYYY-MM で指定してください。"), errors={"period": [str(value)]}
         )
     return int(text)
 
@@ -419,13 +427,19 @@ def period_set_closed(*, actor: Any, period: int | str, closed: bool, reason: st
     yyyymm = _parse_period(period)
     fiscal_year = cache.fiscal_year_of(dt.date(yyyymm // 100, yyyymm % 100, 1))
     if not closed and not (reason or "").strip():
-        raise ValidationFailed("再開の理由を入力してください。", errors={"reason": ["必須です。"]})
+        raise ValidationFailed(
+            _("再開の理由を入力してください。"), errors={"reason": [_("必須です。")]}
+        )
     with transaction.atomic():
         lock_fiscal_year(fiscal_year)
         row, _created = Period.objects.select_for_update().get_or_create(period=yyyymm)
         if row.is_closed == closed:
-            state = "締め済み" if closed else "未締め"
-            raise Conflict(f"{yyyymm // 100}年{yyyymm % 100}月は既に{state}です。")
+            message = (
+                _("%(year)s年%(month)s月は既に締め済みです。")
+                if closed
+                else _("%(year)s年%(month)s月は既に未締めです。")
+            )
+            raise Conflict(message % {"year": yyyymm // 100, "month": yyyymm % 100})
         row.is_closed = closed
         row.changed_at = timezone.now()
         row.changed_by = actor if getattr(actor, "pk", None) else None
@@ -468,13 +482,13 @@ def attachment_add(*, actor: Any, entry: JournalEntry, filename: str, content: b
     errors: Errors = {}
     name = PurePath((filename or "").replace("\\", "/")).name[:200]
     if not name:
-        _add(errors, "file", "ファイル名がありません。")
+        _add(errors, "file", _("ファイル名がありません。"))
     if not content:
-        _add(errors, "file", "空のファイルです。")
+        _add(errors, "file", _("空のファイルです。"))
     if len(content) > settings.URAKATA_MAX_UPLOAD_BYTES:
-        _add(errors, "file", "ファイルが大きすぎます。")
+        _add(errors, "file", _("ファイルが大きすぎます。"))
     if errors:
-        raise ValidationFailed("証憑を添付できません。", errors=errors)
+        raise ValidationFailed(_("証憑を添付できません。"), errors=errors)
     digest = hashlib.sha256(content).hexdigest()
     suffix = PurePath(name).suffix.lower()[:10]
     with transaction.atomic():

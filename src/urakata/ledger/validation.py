@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from urakata.core.errors import ValidationFailed
 from urakata.ledger import cache
 from urakata.ledger.models import Account, SubAccount
@@ -71,20 +73,28 @@ def _clean_line(
         else cache.account_by_code(str(account_ref or "").strip())
     )
     if account is None:
-        _add(errors, f"{key}.account", f"勘定科目「{account_ref or ''}」がありません。")
+        _add(
+            errors,
+            f"{key}.account",
+            _("勘定科目「%(value)s」がありません。") % {"value": account_ref or ""},
+        )
         ok = False
     elif not account.is_active:
-        _add(errors, f"{key}.account", f"勘定科目「{account.name}」は使用停止中です。")
+        _add(
+            errors,
+            f"{key}.account",
+            _("勘定科目「%(name)s」は使用停止中です。") % {"name": account.name},
+        )
         ok = False
     debit, credit = _int(raw.get("debit")), _int(raw.get("credit"))
     if debit is None or credit is None or debit < 0 or credit < 0:
-        _add(errors, f"{key}.amount", "金額は0以上の整数(円)で入力してください。")
+        _add(errors, f"{key}.amount", _("金額は0以上の整数(円)で入力してください。"))
         ok = False
     elif (debit > 0) == (credit > 0):
-        _add(errors, f"{key}.amount", "借方か貸方のどちらか一方に金額を入力してください。")
+        _add(errors, f"{key}.amount", _("借方か貸方のどちらか一方に金額を入力してください。"))
         ok = False
     elif max(debit, credit) >= MAX_AMOUNT:
-        _add(errors, f"{key}.amount", "金額が大きすぎます。")
+        _add(errors, f"{key}.amount", _("金額が大きすぎます。"))
         ok = False
     sub_id = None
     if raw.get("sub_account") and account is not None:
@@ -95,32 +105,44 @@ def _clean_line(
             else cache.sub_account_id(account.pk, str(sub_ref))
         )
         if sub_id is not None and sub_id in cache.chart().inactive_sub_account_ids:
-            _add(errors, f"{key}.sub_account", f"補助科目「{sub_ref}」は使用停止中です。")
+            _add(
+                errors,
+                f"{key}.sub_account",
+                _("補助科目「%(sub_ref)s」は使用停止中です。") % {"sub_ref": sub_ref},
+            )
             ok = False
         elif sub_id is None or cache.chart().sub_account_ids.get(sub_id) != account.pk:
-            _add(errors, f"{key}.sub_account", f"補助科目「{sub_ref}」がありません。")
+            _add(
+                errors,
+                f"{key}.sub_account",
+                _("補助科目「%(sub_ref)s」がありません。") % {"sub_ref": sub_ref},
+            )
             ok = False
     tax_id = None
     if raw.get("tax_code"):
         tax = cache.tax_by_code(str(raw["tax_code"]))
         if tax is None:
-            _add(errors, f"{key}.tax_code", f"税区分「{raw['tax_code']}」がありません。")
+            _add(
+                errors,
+                f"{key}.tax_code",
+                _("税区分「%(tax_code)s」がありません。") % {"tax_code": raw["tax_code"]},
+            )
             ok = False
         else:
             tax_id = tax.id
     tax_amount = _int(raw.get("tax_amount"))
     if tax_amount is None or tax_amount < 0:
-        _add(errors, f"{key}.tax_amount", "消費税額は0以上の整数で入力してください。")
+        _add(errors, f"{key}.tax_amount", _("消費税額は0以上の整数で入力してください。"))
         ok = False
     memo = str(raw.get("memo") or "")
     if len(memo) > 200:
-        _add(errors, f"{key}.memo", "メモは200文字以内で入力してください。")
+        _add(errors, f"{key}.memo", _("メモは200文字以内で入力してください。"))
         ok = False
     try:
         department_id = _optional_id(raw.get("department_id") or raw.get("department"))
         counterparty_id = _optional_id(raw.get("counterparty_id") or raw.get("counterparty"))
     except (TypeError, ValueError):
-        _add(errors, key, "部門・取引先の指定が正しくありません。")
+        _add(errors, key, _("部門・取引先の指定が正しくありません。"))
         return None
     if not ok or account is None or debit is None or credit is None:
         return None
@@ -195,9 +217,9 @@ def _check_references(errors: Errors, lines: list[_Line]) -> None:
         department_ids, counterparty_ids
     )
     for missing in sorted(missing_departments):
-        _add(errors, "department", f"部門 {missing} がありません。")
+        _add(errors, "department", _("部門 %(missing)s がありません。") % {"missing": missing})
     for missing in sorted(missing_counterparties):
-        _add(errors, "counterparty", f"取引先 {missing} がありません。")
+        _add(errors, "counterparty", _("取引先 %(missing)s がありません。") % {"missing": missing})
 
 
 def journal_entry_validate(
@@ -211,23 +233,25 @@ def journal_entry_validate(
     errors: Errors = {}
     cache.chart_fresh()  # see renames and deactivations made by other processes
     if not isinstance(date, dt.date):
-        _add(errors, "date", "取引日を入力してください。")
+        _add(errors, "date", _("取引日を入力してください。"))
         date = None
     description = (description or "").strip()
     if not description:
-        _add(errors, "description", "摘要を入力してください。")
+        _add(errors, "description", _("摘要を入力してください。"))
     elif len(description) > 200:
-        _add(errors, "description", "摘要は200文字以内で入力してください。")
+        _add(errors, "description", _("摘要は200文字以内で入力してください。"))
     mode = tax_entry or cache.chart().tax_entry
     if mode not in ("inclusive", "exclusive", "none"):
-        _add(errors, "tax_entry", "入力方式は inclusive / exclusive / none のいずれかです。")
+        _add(errors, "tax_entry", _("入力方式は inclusive / exclusive / none のいずれかです。"))
     if len(lines) < 2:
-        _add(errors, "lines", "仕訳には2行以上の明細が必要です。")
+        _add(errors, "lines", _("仕訳には2行以上の明細が必要です。"))
     if len(lines) > 500:
-        _add(errors, "lines", "明細は500行以内にしてください。")
+        _add(errors, "lines", _("明細は500行以内にしてください。"))
     cleaned = [_clean_line(errors, index, raw, date) for index, raw in enumerate(lines[:500])]
     if errors or date is None:
-        raise ValidationFailed("仕訳を登録できません。入力内容を確認してください。", errors=errors)
+        raise ValidationFailed(
+            _("仕訳を登録できません。入力内容を確認してください。"), errors=errors
+        )
     expanded = _apply_tax([line for line in cleaned if line is not None], date, mode)
     debit = sum(line.debit for line in expanded)
     credit = sum(line.credit for line in expanded)
@@ -235,12 +259,19 @@ def journal_entry_validate(
         _add(
             errors,
             "__all__",
-            f"借方合計 {debit:,} 円と貸方合計 {credit:,} 円が一致しません(差額 {debit - credit:,} 円)。",
+            _("借方合計 %(debit)s 円と貸方合計 %(credit)s 円が一致しません(差額 %(value)s 円)。")
+            % {
+                "debit": format(debit, ","),
+                "credit": format(credit, ","),
+                "value": format(debit - credit, ","),
+            },
         )
     for index, line in enumerate(expanded):
         if line.debit < 0 or line.credit < 0 or (line.debit == 0 and line.credit == 0):
-            _add(errors, f"lines.{index}.amount", "税額を差し引くと金額が0以下になります。")
+            _add(errors, f"lines.{index}.amount", _("税額を差し引くと金額が0以下になります。"))
     _check_references(errors, expanded)
     if errors:
-        raise ValidationFailed("仕訳を登録できません。入力内容を確認してください。", errors=errors)
+        raise ValidationFailed(
+            _("仕訳を登録できません。入力内容を確認してください。"), errors=errors
+        )
     return expanded

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from urakata.core.errors import NotFound
 from urakata.core.permissions import require
@@ -51,7 +52,7 @@ def employee_get(*, actor: Any, employee_id: int) -> Employee:
     require(actor, "org.view_directory")
     employee = Employee.objects.visible_to(actor).with_relations().filter(pk=employee_id).first()
     if employee is None:
-        raise NotFound("従業員が見つかりません。")
+        raise NotFound(_("従業員が見つかりません。"))
     return employee
 
 
@@ -75,7 +76,7 @@ def department_get(*, actor: Any, department_id: int) -> Department:
     """One department or NotFound."""
     department = department_list(actor=actor).filter(pk=department_id).first()
     if department is None:
-        raise NotFound("部署が見つかりません。")
+        raise NotFound(_("部署が見つかりません。"))
     return department
 
 
@@ -140,7 +141,7 @@ def counterparty_get(*, actor: Any, counterparty_id: int) -> Counterparty:
     """One counterparty, or NotFound when outside the actor's scope."""
     counterparty = counterparty_list(actor=actor).filter(pk=counterparty_id).first()
     if counterparty is None:
-        raise NotFound("取引先が見つかりません。")
+        raise NotFound(_("取引先が見つかりません。"))
     return counterparty
 
 

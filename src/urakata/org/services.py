@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record, diff
 from urakata.core.errors import ValidationFailed
@@ -94,7 +95,7 @@ def _text(data: Mapping[str, Any], field: str) -> str:
 def _require(errors: Errors, data: Mapping[str, Any], *fields: str) -> None:
     for field in fields:
         if not _text(data, field):
-            _add(errors, field, "必須項目です。")
+            _add(errors, field, _("必須項目です。"))
 
 
 def _check_email(errors: Errors, value: str, field: str = "email") -> None:
@@ -102,24 +103,31 @@ def _check_email(errors: Errors, value: str, field: str = "email") -> None:
         try:
             validate_email(value)
         except DjangoValidationError:
-            _add(errors, field, "メールアドレスの形式が正しくありません。")
+            _add(errors, field, _("メールアドレスの形式が正しくありません。"))
 
 
 def _check_choice(errors: Errors, field: str, value: str, choices: Any) -> None:
     if value and value not in choices.values:
         allowed = "、".join(f"{v}({label})" for v, label in choices.choices)
-        _add(errors, field, f"「{value}」は選べません。選択肢: {allowed}")
+        _add(
+            errors,
+            field,
+            _("「%(value)s」は選べません。選択肢: %(allowed)s")
+            % {"value": value, "allowed": allowed},
+        )
 
 
 def _check_bank(errors: Errors, cleaned: dict[str, Any]) -> None:
     for field, length in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
         value = cleaned.get(field, "")
         if value and not (value.isdigit() and len(value) <= length):
-            _add(errors, field, f"{length}桁以内の数字で入力してください。")
+            _add(
+                errors, field, _("%(length)s桁以内の数字で入力してください。") % {"length": length}
+            )
     if cleaned.get("bank_code") and len(cleaned["bank_code"]) != 4:
-        _add(errors, "bank_code", "銀行コードは4桁の数字です。")
+        _add(errors, "bank_code", _("銀行コードは4桁の数字です。"))
     if cleaned.get("branch_code") and len(cleaned["branch_code"]) != 3:
-        _add(errors, "branch_code", "支店コードは3桁の数字です。")
+        _add(errors, "branch_code", _("支店コードは3桁の数字です。"))
     _check_choice(errors, "account_type", cleaned.get("account_type", ""), Company.AccountType)
 
 
@@ -162,7 +170,11 @@ def _parse_date(errors: Errors, field: str, value: Any) -> dt.date | None:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text)
     except ValueError:
-        _add(errors, field, f"日付「{value}」を読めません。YYYY-MM-DD で入力してください。")
+        _add(
+            errors,
+            field,
+            _("日付「%(value)s」を読めません。YYYY-MM-DD で入力してください。") % {"value": value},
+        )
         return None
 
 
@@ -193,24 +205,24 @@ def employee_clean(
     if creating:
         _require(errors, data, *EMPLOYEE_REQUIRED)
         if not data.get("hire_date"):
-            _add(errors, "hire_date", "必須項目です。")
+            _add(errors, "hire_date", _("必須項目です。"))
     else:
         # An update may leave a field out, but may not blank a required one.
         _require(errors, data, *[f for f in EMPLOYEE_REQUIRED if f != "code" and f in data])
         if "hire_date" in data and not data.get("hire_date"):
-            _add(errors, "hire_date", "必須項目です。")
+            _add(errors, "hire_date", _("必須項目です。"))
     for field in ("code", "last_name", "first_name", "email"):
         if field in data:
             cleaned[field] = _text(data, field)
     if "code" in cleaned:
         cleaned["code"] = normalise_digits(cleaned["code"]) if cleaned["code"] else ""
         if not creating and not cleaned["code"]:
-            _add(errors, "code", "必須項目です。")
+            _add(errors, "code", _("必須項目です。"))
     for field in ("last_name_kana", "first_name_kana"):
         if field in data:
             cleaned[field] = normalise_kana(_text(data, field))
             if cleaned[field] and not is_katakana(cleaned[field]):
-                _add(errors, field, "フリガナはカタカナで入力してください。")
+                _add(errors, field, _("フリガナはカタカナで入力してください。"))
     _check_email(errors, cleaned.get("email", ""))
     for field in ("employment_type", "status"):
         if field in data and _text(data, field):
@@ -224,7 +236,7 @@ def employee_clean(
             cleaned[field] = _parse_date(errors, field, data.get(field))
     hire, retire = cleaned.get("hire_date"), cleaned.get("retire_date")
     if hire and retire and retire < hire:
-        _add(errors, "retire_date", "退職日は入社日より後の日付にしてください。")
+        _add(errors, "retire_date", _("退職日は入社日より後の日付にしてください。"))
     _resolve_relations(errors, data, cleaned)
     code = cleaned.get("code")
     if code and check_unique:
@@ -232,15 +244,37 @@ def employee_clean(
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            _add(errors, "code", f"社員番号「{code}」は既に使われています。")
+            _add(errors, "code", _("社員番号「%(code)s」は既に使われています。") % {"code": code})
     manager = cleaned.get("manager")
     if manager is not None and instance is not None and manager.pk == instance.pk:
-        _add(errors, "manager", "本人を上長にはできません。")
+        _add(errors, "manager", _("本人を上長にはできません。"))
     return cleaned, errors
 
 
+def _missing_code(kind: str, code: str) -> str:
+    messages = {
+        "department": _("部署コード「%(code)s」が見つかりません。"),
+        "position": _("役職コード「%(code)s」が見つかりません。"),
+        "manager": _("上長の社員番号「%(code)s」が見つかりません。"),
+        "parent": _("上位部署コード「%(code)s」が見つかりません。"),
+        "department_manager": _("部署長の社員番号「%(code)s」が見つかりません。"),
+    }
+    return messages[kind] % {"code": code}
+
+
+def _missing_id(kind: str, value: Any) -> str:
+    messages = {
+        "department": _("部署(ID %(id)s)が見つかりません。"),
+        "position": _("役職(ID %(id)s)が見つかりません。"),
+        "manager": _("上長(ID %(id)s)が見つかりません。"),
+        "parent": _("上位部署(ID %(id)s)が見つかりません。"),
+        "department_manager": _("部署長(ID %(id)s)が見つかりません。"),
+    }
+    return messages[kind] % {"id": value}
+
+
 def _resolve(
-    errors: Errors, data: Mapping[str, Any], field: str, model: Any, label: str
+    errors: Errors, data: Mapping[str, Any], field: str, model: Any, kind: str
 ) -> tuple[bool, Any]:
     """(present, value) for a relation given as instance, id (`field`/`field_id`) or `field_code`."""
     code_key = f"{field}_code"
@@ -252,7 +286,7 @@ def _resolve(
             code=normalise_digits(code) if field == "manager" else code
         ).first()
         if found is None:
-            _add(errors, field, f"{label}コード「{code}」が見つかりません。")
+            _add(errors, field, _missing_code(kind, code))
         return True, found
     for key in (field, f"{field}_id"):
         if key in data:
@@ -263,24 +297,24 @@ def _resolve(
                 return True, value
             found = model.objects.filter(pk=value).first() if str(value).isdigit() else None
             if found is None:
-                _add(errors, field, f"{label}(ID {value})が見つかりません。")
+                _add(errors, field, _missing_id(kind, value))
             return True, found
     return False, None
 
 
 def _resolve_relations(errors: Errors, data: Mapping[str, Any], cleaned: dict[str, Any]) -> None:
-    for field, model, label in (
-        ("department", Department, "部署"),
-        ("position", Position, "役職"),
-        ("manager", Employee, "上長の社員番号"),
+    for field, model, kind in (
+        ("department", Department, "department"),
+        ("position", Position, "position"),
+        ("manager", Employee, "manager"),
     ):
-        present, value = _resolve(errors, data, field, model, label)
+        present, value = _resolve(errors, data, field, model, kind)
         if present:
             cleaned[field] = value
 
 
 def _ensure_role_group(role: Role) -> Group:
-    group, _ = Group.objects.get_or_create(name=role.value)
+    group, _created = Group.objects.get_or_create(name=role.value)
     return group
 
 
@@ -319,10 +353,15 @@ def employee_create(*, actor: Any, data: Mapping[str, Any], create_login: bool =
     if create_login and cleaned.get("code"):
         username = login_username(cleaned["code"])
         if get_user_model().objects.filter(username=username).exists():
-            _add(errors, "code", f"ログインユーザー名「{username}」は既に使われています。")
+            _add(
+                errors,
+                "code",
+                _("ログインユーザー名「%(username)s」は既に使われています。")
+                % {"username": username},
+            )
     if errors:
         raise ValidationFailed(
-            "従業員を登録できません。入力内容を確認してください。", errors=errors
+            _("従業員を登録できません。入力内容を確認してください。"), errors=errors
         )
     with transaction.atomic():
         employee = Employee(**cleaned)
@@ -344,7 +383,7 @@ def employee_update(*, actor: Any, employee: Employee, data: Mapping[str, Any]) 
     cleaned, errors = employee_clean(data=data, instance=employee)
     if errors:
         raise ValidationFailed(
-            "従業員を更新できません。入力内容を確認してください。", errors=errors
+            _("従業員を更新できません。入力内容を確認してください。"), errors=errors
         )
     with transaction.atomic():
         employee = Employee.objects.select_for_update().get(pk=employee.pk)
@@ -380,14 +419,14 @@ def department_clean(
         try:
             cleaned["sort_order"] = int(data.get("sort_order") or 0)
         except (TypeError, ValueError):
-            _add(errors, "sort_order", "表示順は整数で入力してください。")
+            _add(errors, "sort_order", _("表示順は整数で入力してください。"))
     if "is_active" in data:
         cleaned["is_active"] = _parse_bool(data["is_active"])
-    for field, model, label in (
-        ("parent", Department, "上位部署"),
-        ("manager", Employee, "部署長"),
+    for field, model, kind in (
+        ("parent", Department, "parent"),
+        ("manager", Employee, "department_manager"),
     ):
-        present, value = _resolve(errors, data, field, model, label)
+        present, value = _resolve(errors, data, field, model, kind)
         if present:
             cleaned[field] = value
     if cleaned.get("code"):
@@ -395,13 +434,17 @@ def department_clean(
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            _add(errors, "code", f"部署コード「{cleaned['code']}」は既に使われています。")
+            _add(
+                errors,
+                "code",
+                _("部署コード「%(code)s」は既に使われています。") % {"code": cleaned["code"]},
+            )
     parent = cleaned.get("parent")
     if parent is not None and instance is not None:
         node: Department | None = parent
         while node is not None:
             if node.pk == instance.pk:
-                _add(errors, "parent", "自部署や配下の部署を上位部署にはできません。")
+                _add(errors, "parent", _("自部署や配下の部署を上位部署にはできません。"))
                 break
             node = node.parent
     return cleaned, errors
@@ -411,7 +454,7 @@ def department_create(*, actor: Any, data: Mapping[str, Any]) -> Department:
     """Create a department (部署)."""
     cleaned, errors = department_clean(data=data)
     if errors:
-        raise ValidationFailed("部署を登録できません。", errors=errors)
+        raise ValidationFailed(_("部署を登録できません。"), errors=errors)
     with transaction.atomic():
         department = Department.objects.create(**cleaned)
         audit_record(
@@ -427,7 +470,7 @@ def department_update(*, actor: Any, department: Department, data: Mapping[str, 
     """Change a department; moving it under another parent keeps the tree acyclic."""
     cleaned, errors = department_clean(data=data, instance=department)
     if errors:
-        raise ValidationFailed("部署を更新できません。", errors=errors)
+        raise ValidationFailed(_("部署を更新できません。"), errors=errors)
     with transaction.atomic():
         department = Department.objects.select_for_update().get(pk=department.pk)
         changes = diff(department, DEPARTMENT_FIELDS, cleaned)
@@ -446,9 +489,9 @@ def position_create(*, actor: Any, code: str, name: str, rank: int = 0) -> Posit
     errors: Errors = {}
     _require(errors, {"code": code, "name": name}, "code", "name")
     if code and Position.objects.filter(code=code).exists():
-        _add(errors, "code", f"役職コード「{code}」は既に使われています。")
+        _add(errors, "code", _("役職コード「%(code)s」は既に使われています。") % {"code": code})
     if errors:
-        raise ValidationFailed("役職を登録できません。", errors=errors)
+        raise ValidationFailed(_("役職を登録できません。"), errors=errors)
     with transaction.atomic():
         position = Position.objects.create(code=code, name=name, rank=rank)
         audit_record(
@@ -493,7 +536,11 @@ def counterparty_clean(
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            _add(errors, "code", f"取引先コード「{cleaned['code']}」は既に使われています。")
+            _add(
+                errors,
+                "code",
+                _("取引先コード「%(code)s」は既に使われています。") % {"code": cleaned["code"]},
+            )
     return cleaned, errors
 
 
@@ -502,7 +549,7 @@ def counterparty_create(*, actor: Any, data: Mapping[str, Any]) -> Counterparty:
     cleaned, errors = counterparty_clean(data=data)
     if errors:
         raise ValidationFailed(
-            "取引先を登録できません。入力内容を確認してください。", errors=errors
+            _("取引先を登録できません。入力内容を確認してください。"), errors=errors
         )
     with transaction.atomic():
         counterparty = Counterparty.objects.create(**cleaned)
@@ -522,7 +569,7 @@ def counterparty_update(
     cleaned, errors = counterparty_clean(data=data, instance=counterparty)
     if errors:
         raise ValidationFailed(
-            "取引先を更新できません。入力内容を確認してください。", errors=errors
+            _("取引先を更新できません。入力内容を確認してください。"), errors=errors
         )
     with transaction.atomic():
         counterparty = Counterparty.objects.select_for_update().get(pk=counterparty.pk)
@@ -545,7 +592,7 @@ def company_update(*, actor: Any, data: Mapping[str, Any]) -> Company:
         if field in data:
             cleaned[field] = _text(data, field)
     if "name" in cleaned and not cleaned["name"]:
-        _add(errors, "name", "必須項目です。")
+        _add(errors, "name", _("必須項目です。"))
     if "name_kana" in data:
         cleaned["name_kana"] = normalise_kana(_text(data, "name_kana"))
     for field in ("corporate_number", "registration_number"):
@@ -557,13 +604,13 @@ def company_update(*, actor: Any, data: Mapping[str, Any]) -> Company:
         except (TypeError, ValueError):
             month = 0
         if not 1 <= month <= 12:
-            _add(errors, "fiscal_year_start_month", "期首月は1〜12で入力してください。")
+            _add(errors, "fiscal_year_start_month", _("期首月は1〜12で入力してください。"))
         cleaned["fiscal_year_start_month"] = month
     _clean_bank(data, cleaned)
     _check_identifiers(errors, cleaned)
     _check_bank(errors, cleaned)
     if errors:
-        raise ValidationFailed("会社情報を更新できません。", errors=errors)
+        raise ValidationFailed(_("会社情報を更新できません。"), errors=errors)
     with transaction.atomic():
         company = Company.objects.select_for_update().order_by("pk").first()
         if company is None:

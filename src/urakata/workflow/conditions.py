@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from urakata.workflow.registry import field_value
 
@@ -44,7 +45,7 @@ def condition_parse(line: str) -> tuple[dict[str, Any] | None, str]:
             if not field or not value:
                 break
             return {"field": field, "op": op.strip(), "value": value}, ""
-    return None, f"条件「{text}」を読めません。例: amount >= 1000000"
+    return None, _("条件「%(text)s」を読めません。例: amount >= 1000000") % {"text": text}
 
 
 def condition_format(condition: dict[str, Any]) -> str:

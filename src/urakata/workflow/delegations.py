@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -37,16 +38,16 @@ def delegation_create(
     require(actor, "workflow.use")
     delegator = delegator or actor
     if delegator.pk != actor.pk and not can(actor, "workflow.proxy_approve"):
-        raise PermissionDenied("他の人の代理を設定できるのは管理者だけです。")
+        raise PermissionDenied(_("他の人の代理を設定できるのは管理者だけです。"))
     errors: dict[str, list[str]] = {}
     if delegate is None or not delegate.is_active:
-        errors.setdefault("delegate", []).append("代理人が見つかりません。")
+        errors.setdefault("delegate", []).append(_("代理人が見つかりません。"))
     elif delegate.pk == delegator.pk:
-        errors.setdefault("delegate", []).append("自分自身を代理人にはできません。")
+        errors.setdefault("delegate", []).append(_("自分自身を代理人にはできません。"))
     if start_date and end_date and end_date < start_date:
-        errors.setdefault("end_date", []).append("終了日は開始日以降にしてください。")
+        errors.setdefault("end_date", []).append(_("終了日は開始日以降にしてください。"))
     if errors:
-        raise ValidationFailed("代理承認を設定できません。", errors=errors)
+        raise ValidationFailed(_("代理承認を設定できません。"), errors=errors)
     with transaction.atomic():
         delegation = Delegation.objects.create(
             delegator=delegator,
@@ -79,7 +80,7 @@ def delegation_revoke(*, actor: Any, delegation_id: int) -> Delegation:
             queryset = queryset.filter(delegator=actor)
         delegation = queryset.first()
         if delegation is None:
-            raise NotFound("代理設定が見つかりません。")
+            raise NotFound(_("代理設定が見つかりません。"))
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="workflow.delegation.revoke", target=delegation)

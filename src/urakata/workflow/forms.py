@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record, diff
 from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -49,7 +50,8 @@ def _check_files(errors: Errors, field: str, files: Sequence[Any]) -> None:
             _add(
                 errors,
                 field,
-                f"「{upload.name}」は大きすぎます(上限 {limit // (1024 * 1024)} MB)。",
+                _("「%(name)s」は大きすぎます(上限 %(value)s MB)。")
+                % {"name": upload.name, "value": limit // (1024 * 1024)},
             )
 
 
@@ -75,17 +77,17 @@ def ringi_clean(*, data: Mapping[str, Any], actor: Any = None) -> tuple[dict[str
     for field in ("title", "purpose"):
         cleaned[field] = str(data.get(field) or "").strip()
         if not cleaned[field]:
-            _add(errors, field, "必須項目です。")
+            _add(errors, field, _("必須項目です。"))
     cleaned["title"] = cleaned["title"][:200]
     raw_amount = str(data.get("amount") if data.get("amount") is not None else "0")
     raw_amount = raw_amount.replace(",", "").replace("円", "").strip() or "0"
     if not raw_amount.isdigit():
-        _add(errors, "amount", "金額は0以上の整数(円)で入力してください。")
+        _add(errors, "amount", _("金額は0以上の整数(円)で入力してください。"))
     else:
         cleaned["amount"] = int(raw_amount)
-    for field, model, label in (
-        ("department", Department, "部署"),
-        ("counterparty", Counterparty, "取引先"),
+    for field, model, not_found in (
+        ("department", Department, _("部署が見つかりません。")),
+        ("counterparty", Counterparty, _("取引先が見つかりません。")),
     ):
         value = data.get(field)
         if isinstance(value, model):
@@ -96,7 +98,7 @@ def ringi_clean(*, data: Mapping[str, Any], actor: Any = None) -> tuple[dict[str
                 queryset = Counterparty.objects.visible_to(actor)
             found = queryset.filter(pk=value).first() if str(value).isdigit() else None
             if found is None:
-                _add(errors, field, f"{label}が見つかりません。")
+                _add(errors, field, not_found)
             cleaned[field] = found
         else:
             cleaned[field] = None
@@ -115,7 +117,9 @@ def ringi_submit(
     cleaned, errors = ringi_clean(data=data, actor=actor)
     _check_files(errors, "attachments", files)
     if errors:
-        raise ValidationFailed("稟議を申請できません。入力内容を確認してください。", errors=errors)
+        raise ValidationFailed(
+            _("稟議を申請できません。入力内容を確認してください。"), errors=errors
+        )
     with transaction.atomic():
         if cleaned["department"] is None:
             employee = (
@@ -141,22 +145,22 @@ def request_attach(
     """The applicant adds files to an open 稟議 or form request (添付の追加)."""
     errors: Errors = {}
     if not files:
-        _add(errors, "files", "ファイルを選んでください。")
+        _add(errors, "files", _("ファイルを選んでください。"))
     _check_files(errors, "files", files)
     if errors:
-        raise ValidationFailed("添付できません。", errors=errors)
+        raise ValidationFailed(_("添付できません。"), errors=errors)
     with transaction.atomic():
         locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
         if locked.applicant_id != actor.pk:
-            raise PermissionDenied("申請者本人だけが添付できます。")
+            raise PermissionDenied(_("申請者本人だけが添付できます。"))
         if not locked.is_open:
-            raise Conflict("決裁済み・取り下げ済みの申請には添付できません。")
+            raise Conflict(_("決裁済み・取り下げ済みの申請には添付できません。"))
         if locked.subject_type == "workflow.ringi":
             owner: dict[str, Any] = {"ringi_id": locked.subject_id}
         elif locked.subject_type == "workflow.formsubmission":
             owner = {"submission_id": locked.subject_id}
         else:
-            raise ValidationFailed("この種類の申請には添付できません。")
+            raise ValidationFailed(_("この種類の申請には添付できません。"))
         stored = [_store(upload, **owner) for upload in files]
         audit_record(
             actor=actor,
@@ -179,7 +183,7 @@ def ringi_resubmit(
     cleaned, errors = ringi_clean(data=data, actor=actor)
     _check_files(errors, "attachments", files)
     if errors:
-        raise ValidationFailed("稟議を再申請できません。", errors=errors)
+        raise ValidationFailed(_("稟議を再申請できません。"), errors=errors)
     with transaction.atomic():
         ringi = Ringi.objects.select_for_update().get(pk=request.subject_id)
         if request.applicant_id != actor.pk or request.status != ApprovalRequest.Status.RETURNED:
@@ -206,22 +210,31 @@ def form_fields_clean(raw_fields: Any) -> tuple[list[dict[str, Any]], Errors]:
     errors: Errors = {}
     fields: list[dict[str, Any]] = []
     if not isinstance(raw_fields, list) or not raw_fields:
-        return [], {"fields": ["項目を1つ以上定義してください。"]}
+        return [], {"fields": [_("項目を1つ以上定義してください。")]}
     seen: set[str] = set()
     for index, raw in enumerate(raw_fields, start=1):
         key = f"fields.{index}"
         name = str(raw.get("name") or "").strip()
         if not NAME_RE.match(name):
-            _add(errors, key, f"項目名「{name}」は英小文字で始まる英数字・_ で入力してください。")
+            _add(
+                errors,
+                key,
+                _("項目名「%(name)s」は英小文字で始まる英数字・_ で入力してください。")
+                % {"name": name},
+            )
         elif name in seen:
-            _add(errors, key, f"項目名「{name}」が重複しています。")
+            _add(errors, key, _("項目名「%(name)s」が重複しています。") % {"name": name})
         seen.add(name)
         kind = raw.get("type")
         if kind not in FIELD_TYPES:
-            _add(errors, key, f"種類は {', '.join(FIELD_TYPES)} のいずれかです。")
+            _add(
+                errors,
+                key,
+                _("種類は %(value)s のいずれかです。") % {"value": ", ".join(FIELD_TYPES)},
+            )
         choices = [str(c).strip() for c in (raw.get("choices") or []) if str(c).strip()]
         if kind == "choice" and not choices:
-            _add(errors, key, "選択肢を1つ以上入力してください。")
+            _add(errors, key, _("選択肢を1つ以上入力してください。"))
         label = str(raw.get("label") or "").strip() or name
         fields.append(
             {
@@ -241,15 +254,15 @@ def _form_save(*, actor: Any, form: RequestForm | None, data: Mapping[str, Any])
     code = str(data.get("code") or "").strip()
     name = str(data.get("name") or "").strip()
     if not re.match(r"^[a-z0-9][a-z0-9_-]{0,49}$", code):
-        _add(errors, "code", "フォームコードは英小文字・数字・-_ で入力してください。")
+        _add(errors, "code", _("フォームコードは英小文字・数字・-_ で入力してください。"))
     elif RequestForm.objects.filter(code=code).exclude(pk=form.pk if form else 0).exists():
-        _add(errors, "code", f"フォームコード「{code}」は既に使われています。")
+        _add(errors, "code", _("フォームコード「%(code)s」は既に使われています。") % {"code": code})
     if not name:
-        _add(errors, "name", "必須項目です。")
+        _add(errors, "name", _("必須項目です。"))
     fields, field_errors = form_fields_clean(data.get("fields"))
     errors.update(field_errors)
     if errors:
-        raise ValidationFailed("申請フォームを保存できません。", errors=errors)
+        raise ValidationFailed(_("申請フォームを保存できません。"), errors=errors)
     values = {
         "code": code,
         "name": name[:100],
@@ -290,18 +303,22 @@ def _value(errors: Errors, spec: dict[str, Any], raw: Any) -> Any:
         try:
             number = Decimal(text.replace(",", ""))
         except InvalidOperation:
-            _add(errors, name, "数値で入力してください。")
+            _add(errors, name, _("数値で入力してください。"))
             return None
         return str(number)
     if kind == "date":
         try:
             return dt.date.fromisoformat(text.replace("/", "-")).isoformat()
         except ValueError:
-            _add(errors, name, "日付は YYYY-MM-DD で入力してください。")
+            _add(errors, name, _("日付は YYYY-MM-DD で入力してください。"))
             return None
     if kind == "choice":
         if text not in spec["choices"]:
-            _add(errors, name, f"選択肢から選んでください: {'、'.join(spec['choices'])}")
+            _add(
+                errors,
+                name,
+                _("選択肢から選んでください: %(value)s") % {"value": "、".join(spec["choices"])},
+            )
         return text
     model = Employee if kind == "employee" else Department
     found = model.objects.filter(pk=text).first() if text.isdigit() else None
@@ -309,7 +326,7 @@ def _value(errors: Errors, spec: dict[str, Any], raw: Any) -> Any:
         _add(
             errors,
             name,
-            "従業員が見つかりません。" if kind == "employee" else "部署が見つかりません。",
+            _("従業員が見つかりません。") if kind == "employee" else _("部署が見つかりません。"),
         )
         return None
     return found.pk
@@ -327,13 +344,13 @@ def form_values_clean(
         if spec["type"] == "file":
             uploads = list(files.get(name) or [])
             if spec.get("required") and not uploads:
-                _add(errors, name, "ファイルを添付してください。")
+                _add(errors, name, _("ファイルを添付してください。"))
             _check_files(errors, name, uploads)
             continue
         raw = data.get(name)
         if raw in (None, "") or (isinstance(raw, str) and not raw.strip()):
             if spec.get("required"):
-                _add(errors, name, "必須項目です。")
+                _add(errors, name, _("必須項目です。"))
             continue
         values[name] = _value(errors, spec, raw)
     return values, errors
@@ -367,11 +384,12 @@ def form_request_submit(
     """Submit an administrator-defined form (各種申請) and route it for approval."""
     require(actor, "workflow.use")
     if not form.is_active:
-        raise ValidationFailed("この申請フォームは現在使えません。")
+        raise ValidationFailed(_("この申請フォームは現在使えません。"))
     values, errors = form_values_clean(form=form, data=data, files=files)
     if errors:
         raise ValidationFailed(
-            f"{form.name}を申請できません。入力内容を確認してください。", errors=errors
+            _("%(name)sを申請できません。入力内容を確認してください。") % {"name": form.name},
+            errors=errors,
         )
     with transaction.atomic():
         submission = FormSubmission.objects.create(form=form, values=values)
@@ -405,7 +423,9 @@ def form_resubmit(
                 if kept.exists() and not (files or {}).get(spec["name"]):
                     errors.pop(spec["name"])
         if errors:
-            raise ValidationFailed(f"{form.name}を再申請できません。", errors=errors)
+            raise ValidationFailed(
+                _("%(name)sを再申請できません。") % {"name": form.name}, errors=errors
+            )
         changes = {
             name: [submission_row.values.get(name), value]
             for name, value in values.items()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from urakata.core.roles import Role
 from urakata.org.models import Department, Employee
@@ -108,24 +109,26 @@ def spec_parse(line: str) -> tuple[dict[str, Any] | None, str]:
     if kind == "user":
         user = get_user_model().objects.filter(username=arg).first()
         if user is None:
-            return None, f"ユーザー「{arg}」が見つかりません"
+            return None, _("ユーザー「%(arg)s」が見つかりません") % {"arg": arg}
         return {"kind": "user", "user": user.pk}, ""
     if kind == "role":
         if arg not in {r.value for r in Role}:
-            return None, f"ロール「{arg}」はありません"
+            return None, _("ロール「%(arg)s」はありません") % {"arg": arg}
         return {"kind": "role", "role": arg}, ""
     if kind == "department_manager":
         return {"kind": "department_manager"}, ""
     if kind == "manager_up":
         if not arg.isdigit() or not 1 <= int(arg) <= 10:
-            return None, "manager_up の階層は 1〜10 の数字で指定してください"
+            return None, _("manager_up の階層は 1〜10 の数字で指定してください")
         return {"kind": "manager_up", "levels": int(arg)}, ""
     if kind == "department":
         department = Department.objects.filter(code=arg).first()
         if department is None:
-            return None, f"部署コード「{arg}」が見つかりません"
+            return None, _("部署コード「%(arg)s」が見つかりません") % {"arg": arg}
         return {"kind": "department", "department": department.pk}, ""
-    return None, f"「{text}」を読めません(user:/role:/department_manager/manager_up:N/department:)"
+    return None, _(
+        "「%(text)s」を読めません(user:/role:/department_manager/manager_up:N/department:)"
+    ) % {"text": text}
 
 
 def spec_format(spec: dict[str, Any]) -> str:
@@ -147,19 +150,19 @@ def spec_format(spec: dict[str, Any]) -> str:
 def spec_errors(spec: Any) -> str:
     """Why a structured spec (from the API) is invalid, or ''."""
     if not isinstance(spec, dict) or spec.get("kind") not in KINDS:
-        return f"承認者の種類は {', '.join(KINDS)} のいずれかです"
+        return _("承認者の種類は %(value)s のいずれかです") % {"value": ", ".join(KINDS)}
     kind = spec["kind"]
     if kind == "user" and not get_user_model().objects.filter(pk=spec.get("user") or 0).exists():
-        return "承認者ユーザーが見つかりません"
+        return _("承認者ユーザーが見つかりません")
     if kind == "role" and spec.get("role") not in {r.value for r in Role}:
-        return f"ロール「{spec.get('role')}」はありません"
+        return _("ロール「%(value)s」はありません") % {"value": spec.get("role")}
     if (
         kind == "department"
         and not Department.objects.filter(pk=spec.get("department") or 0).exists()
     ):
-        return "部署が見つかりません"
+        return _("部署が見つかりません")
     if kind == "manager_up":
         levels = spec.get("levels")
         if not isinstance(levels, int) or not 1 <= levels <= 10:
-            return "manager_up の階層は 1〜10 です"
+            return _("manager_up の階層は 1〜10 です")
     return ""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
@@ -26,7 +27,7 @@ def _check_conditions(errors: Errors, field: str, conditions: Any) -> list[dict[
     if conditions in (None, ""):
         return []
     if not isinstance(conditions, list):
-        _add(errors, field, "条件はリストで指定してください。")
+        _add(errors, field, _("条件はリストで指定してください。"))
         return []
     cleaned = []
     for condition in conditions:
@@ -39,7 +40,8 @@ def _check_conditions(errors: Errors, field: str, conditions: Any) -> list[dict[
             _add(
                 errors,
                 field,
-                f"条件 {condition!r} が正しくありません(演算子: {' '.join(OPERATORS)})。",
+                _("条件 %(condition)s が正しくありません(演算子: %(operators)s)。")
+                % {"condition": repr(condition), "operators": " ".join(OPERATORS)},
             )
             continue
         cleaned.append(
@@ -57,10 +59,15 @@ def route_clean(*, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[s
     errors: Errors = {}
     name = str(data.get("name") or "").strip()
     if not name:
-        _add(errors, "name", "必須項目です。")
+        _add(errors, "name", _("必須項目です。"))
     subject_type = str(data.get("subject_type") or "").strip()
     if get_subject_type(subject_type) is None:
-        _add(errors, "subject_type", f"対象の種類「{subject_type}」は登録されていません。")
+        _add(
+            errors,
+            "subject_type",
+            _("対象の種類「%(subject_type)s」は登録されていません。")
+            % {"subject_type": subject_type},
+        )
     fields: dict[str, Any] = {"name": name[:100], "subject_type": subject_type}
     fields["conditions"] = _check_conditions(errors, "conditions", data.get("conditions"))
     for key, default in (
@@ -73,29 +80,29 @@ def route_clean(*, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[s
                 data.get(key, default) if data.get(key) not in (None, "") else default
             )
         except (TypeError, ValueError):
-            _add(errors, key, "整数で入力してください。")
+            _add(errors, key, _("整数で入力してください。"))
             continue
         if key != "priority" and fields[key] < 1:
-            _add(errors, key, "1以上で入力してください。")
+            _add(errors, key, _("1以上で入力してください。"))
     fields["is_active"] = bool(data.get("is_active", True))
     steps: list[dict[str, Any]] = []
     raw_steps = data.get("steps") or []
     if not raw_steps:
-        _add(errors, "steps", "ステップを1つ以上設定してください。")
+        _add(errors, "steps", _("ステップを1つ以上設定してください。"))
     for index, raw in enumerate(raw_steps, start=1):
         key = f"steps.{index}"
         step_name = str(raw.get("name") or "").strip()
         if not step_name:
-            _add(errors, f"{key}.name", "ステップ名は必須です。")
+            _add(errors, f"{key}.name", _("ステップ名は必須です。"))
         approvers = raw.get("approvers") or []
         if not approvers:
-            _add(errors, f"{key}.approvers", "承認者を1つ以上指定してください。")
+            _add(errors, f"{key}.approvers", _("承認者を1つ以上指定してください。"))
         for spec in approvers:
             if message := spec_errors(spec):
                 _add(errors, f"{key}.approvers", message)
         quorum = raw.get("quorum") or Quorum.ALL
         if quorum not in Quorum.values:
-            _add(errors, f"{key}.quorum", "all または any を指定してください。")
+            _add(errors, f"{key}.quorum", _("all または any を指定してください。"))
         steps.append(
             {
                 "order": index,
@@ -118,7 +125,7 @@ def route_create(*, actor: Any, data: Mapping[str, Any]) -> Route:
     require(actor, "workflow.manage_routes")
     fields, steps, errors = route_clean(data=data)
     if errors:
-        raise ValidationFailed("承認ルートを登録できません。", errors=errors)
+        raise ValidationFailed(_("承認ルートを登録できません。"), errors=errors)
     with transaction.atomic():
         route = Route.objects.create(**fields)
         _write_steps(route, steps)
@@ -136,7 +143,7 @@ def route_update(*, actor: Any, route: Route, data: Mapping[str, Any]) -> Route:
     require(actor, "workflow.manage_routes")
     fields, steps, errors = route_clean(data=data)
     if errors:
-        raise ValidationFailed("承認ルートを更新できません。", errors=errors)
+        raise ValidationFailed(_("承認ルートを更新できません。"), errors=errors)
     with transaction.atomic():
         route = Route.objects.select_for_update().get(pk=route.pk)
         before = route_snapshot(route)
@@ -163,7 +170,7 @@ def route_seed(*, data: Mapping[str, Any]) -> tuple[Route, bool]:
     """
     fields, steps, errors = route_clean(data=data)
     if errors:
-        raise ValidationFailed("承認ルートを登録できません。", errors=errors)
+        raise ValidationFailed(_("承認ルートを登録できません。"), errors=errors)
     for route in Route.objects.filter(subject_type=fields["subject_type"]).order_by("pk"):
         if route.conditions == fields["conditions"]:
             return route, False
@@ -208,6 +215,6 @@ def route_select(*, subject_type: str, values: dict[str, Any]) -> Route:
         if conditions_match(route.conditions, values):
             return route
     raise ValidationFailed(
-        "この申請に使える承認ルートが設定されていません。管理者に連絡してください。",
-        errors={"route": ["該当する承認ルートがありません。"]},
+        _("この申請に使える承認ルートが設定されていません。管理者に連絡してください。"),
+        errors={"route": [_("該当する承認ルートがありません。")]},
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.core.errors import NotFound
 from urakata.core.permissions import can, require
@@ -136,7 +137,7 @@ def request_get(*, actor: Any, request_id: int) -> ApprovalRequest:
     require(actor, "workflow.use")
     request = _base(ApprovalRequest.objects.visible_to(actor)).filter(pk=request_id).first()
     if request is None:
-        raise NotFound("申請が見つかりません。")
+        raise NotFound(_("申請が見つかりません。"))
     return request
 
 
@@ -194,7 +195,7 @@ def attachment_get(*, actor: Any, attachment_id: int) -> Attachment:
     """An attachment of a request the actor may see."""
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
-        raise NotFound("添付ファイルが見つかりません。")
+        raise NotFound(_("添付ファイルが見つかりません。"))
     subject_type, subject_id = (
         ("workflow.ringi", attachment.ringi_id)
         if attachment.ringi_id
@@ -204,7 +205,7 @@ def attachment_get(*, actor: Any, attachment_id: int) -> Attachment:
         subject_type=subject_type, subject_id=subject_id or 0
     )
     if not visible.exists():
-        raise NotFound("添付ファイルが見つかりません。")
+        raise NotFound(_("添付ファイルが見つかりません。"))
     return attachment
 
 
@@ -241,7 +242,7 @@ def route_list(*, actor: Any) -> QuerySet[Route]:
 def route_get(*, actor: Any, route_id: int) -> Route:
     route = route_list(actor=actor).filter(pk=route_id).first()
     if route is None:
-        raise NotFound("承認ルートが見つかりません。")
+        raise NotFound(_("承認ルートが見つかりません。"))
     return route
 
 
@@ -257,5 +258,5 @@ def form_list(*, actor: Any, active_only: bool = True) -> QuerySet[RequestForm]:
 def form_get(*, actor: Any, code: str, active_only: bool = True) -> RequestForm:
     form = form_list(actor=actor, active_only=active_only).filter(code=code).first()
     if form is None:
-        raise NotFound("申請フォームが見つかりません。")
+        raise NotFound(_("申請フォームが見つかりません。"))
     return form

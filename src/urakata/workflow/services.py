@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -52,9 +53,9 @@ def _lock(*, actor: Any, request_id: int, check_visible: bool = True) -> Approva
     require(actor, "workflow.use")
     request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
-        raise NotFound("申請が見つかりません。")
+        raise NotFound(_("申請が見つかりません。"))
     if check_visible and request.applicant_id != actor.pk and not _visible(actor, request_id):
-        raise NotFound("申請が見つかりません。")
+        raise NotFound(_("申請が見つかりません。"))
     return request
 
 
@@ -136,7 +137,7 @@ def _build_round(request: ApprovalRequest, values: dict[str, Any], now: dt.datet
             step.completed_at = now
         plan.append((step, list(users.values())))
     if errors:
-        raise ValidationFailed("承認者を決められないステップがあります。", errors=errors)
+        raise ValidationFailed(_("承認者を決められないステップがあります。"), errors=errors)
     RequestStep.objects.bulk_create([step for step, _users in plan])
     StepAssignment.objects.bulk_create(
         [StepAssignment(step=step, approver=user) for step, users in plan for user in users]
@@ -216,7 +217,7 @@ def request_submit(
     require(actor, "workflow.use")
     key = subject_key(subject)
     if get_subject_type(key) is None:
-        raise ValidationFailed(f"{key} は承認対象として登録されていません。")
+        raise ValidationFailed(_("%(key)s は承認対象として登録されていません。") % {"key": key})
     values = condition_values(subject)
     route = route_select(subject_type=key, values=values)
     if department is None:
@@ -265,10 +266,10 @@ def request_submit(
 def _pending_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, StepAssignment, str]:
     """The current step and the actor's pending slot on it (own, escalated, or as delegate)."""
     if request.status != Status.IN_PROGRESS or request.current_step_id is None:
-        raise Conflict("この申請は既に処理されています。")
+        raise Conflict(_("この申請は既に処理されています。"))
     step = RequestStep.objects.get(pk=request.current_step_id)
     if step.status != SStatus.PENDING:
-        raise Conflict("このステップは既に処理されています。")
+        raise Conflict(_("このステップは既に処理されています。"))
     pending = list(step.assignments.filter(status=AStatus.PENDING).order_by("pk"))
     for slot in pending:
         if slot.approver_id == actor.pk:
@@ -282,7 +283,9 @@ def _pending_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, St
     for slot in pending:
         if slot.approver_id in delegators:
             return step, slot, StepAssignment.ActedAs.DELEGATE
-    raise Conflict("このステップにあなたが処理できる承認はありません(処理済みの可能性があります)。")
+    raise Conflict(
+        _("このステップにあなたが処理できる承認はありません(処理済みの可能性があります)。")
+    )
 
 
 def _approver_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, StepAssignment, str]:
@@ -295,7 +298,7 @@ def _approver_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, S
         return _pending_slot(request, actor)
     except Conflict:
         if request.applicant_id != actor.pk and not _visible(actor, request.pk):
-            raise NotFound("申請が見つかりません。") from None
+            raise NotFound(_("申請が見つかりません。")) from None
         raise
 
 
@@ -371,7 +374,8 @@ def _stop(
     now = now or timezone.now()
     if not comment.strip():
         raise ValidationFailed(
-            "理由を入力してください。", errors={"comment": ["却下・差し戻しには理由が必要です。"]}
+            _("理由を入力してください。"),
+            errors={"comment": [_("却下・差し戻しには理由が必要です。")]},
         )
     with transaction.atomic():
         request = _lock(actor=actor, request_id=request_id, check_visible=False)
@@ -436,13 +440,13 @@ def request_proxy_approve(
     require(actor, "workflow.proxy_approve")
     if not comment.strip():
         raise ValidationFailed(
-            "理由を入力してください。", errors={"comment": ["代理承認の理由は必須です。"]}
+            _("理由を入力してください。"), errors={"comment": [_("代理承認の理由は必須です。")]}
         )
     now = now or timezone.now()
     with transaction.atomic():
         request = _lock(actor=actor, request_id=request_id)
         if request.status != Status.IN_PROGRESS or request.current_step_id is None:
-            raise Conflict("この申請は既に処理されています。")
+            raise Conflict(_("この申請は既に処理されています。"))
         step = RequestStep.objects.get(pk=request.current_step_id)
         slots = list(step.assignments.filter(status=AStatus.PENDING))
         for slot in slots:
@@ -501,7 +505,7 @@ def request_bulk_approve(
 def _own_request(*, actor: Any, request_id: int) -> ApprovalRequest:
     request = _lock(actor=actor, request_id=request_id)
     if request.applicant_id != actor.pk:
-        raise PermissionDenied("申請者本人だけが行える操作です。")
+        raise PermissionDenied(_("申請者本人だけが行える操作です。"))
     return request
 
 
@@ -518,7 +522,7 @@ def request_resubmit(
     with transaction.atomic():
         request = _own_request(actor=actor, request_id=request_id)
         if request.status != Status.RETURNED:
-            raise Conflict("差し戻された申請だけを再申請できます。")
+            raise Conflict(_("差し戻された申請だけを再申請できます。"))
         if title:
             request.title = title[:200]
         request.status = Status.IN_PROGRESS
@@ -546,7 +550,7 @@ def request_withdraw(
     with transaction.atomic():
         request = _own_request(actor=actor, request_id=request_id)
         if not request.is_open:
-            raise Conflict("決裁済み・取り下げ済みの申請は取り下げられません。")
+            raise Conflict(_("決裁済み・取り下げ済みの申請は取り下げられません。"))
         _close_open_slots(request)
         request.status = Status.WITHDRAWN
         request.current_step = None
@@ -570,7 +574,9 @@ def request_withdraw(
 def request_comment(*, actor: Any, request_id: int, comment: str) -> Action:
     """Add a comment to a request anyone involved can read; the others are notified."""
     if not comment.strip():
-        raise ValidationFailed("コメントを入力してください。", errors={"comment": ["必須です。"]})
+        raise ValidationFailed(
+            _("コメントを入力してください。"), errors={"comment": [_("必須です。")]}
+        )
     with transaction.atomic():
         request = _lock(actor=actor, request_id=request_id)
         action = Action.objects.create(

@@ -86,7 +86,7 @@ def counterparty_export(
         actor=actor,
         action="org.counterparty.export",
         basename="counterparties",
-        title="取引先",
+        title=_("取引先"),
         columns=COUNTERPARTY_COLUMNS,
         rows=rows,
         file_format=file_format,

@@ -92,7 +92,7 @@ def employee_export(
         actor=actor,
         action="org.employee.export",
         basename="employees",
-        title="従業員",
+        title=_("従業員"),
         columns=EMPLOYEE_COLUMNS,
         rows=rows,
         file_format=file_format,
