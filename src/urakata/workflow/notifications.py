@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from urakata.core.audit import audit_record
 from urakata.workflow.models import ApprovalRequest, Notification
 
 _EMAIL_MUTED: ContextVar[bool] = ContextVar("workflow_email_muted", default=False)
@@ -71,4 +72,13 @@ def notification_mark_read(*, actor: Any, notification_ids: list[int] | None = N
     queryset = Notification.objects.filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
-    return queryset.update(read_at=timezone.now())
+    with transaction.atomic():
+        marked = queryset.update(read_at=timezone.now())
+        if marked:
+            audit_record(
+                actor=actor,
+                action="workflow.notification.mark_read",
+                target_type="workflow.notification",
+                changes={"count": marked, "ids": notification_ids},
+            )
+    return marked
