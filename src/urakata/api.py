@@ -61,6 +61,10 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc) == "Cannot parse request body":  # malformed JSON
+        return _error(
+            request, 400, _("リクエスト本文を JSON として読み取れません。"), "parse_error"
+        )
     return _error(request, exc.status_code, str(exc), "error")
 
 

@@ -59,7 +59,11 @@ def test_bad_input_is_422_with_field_errors(client_for: Any) -> None:
     assert response.status_code == 422
     assert "last_name_kana" in response.json()["errors"]
     malformed = client.post("/api/v1/employees", "{not json", content_type="application/json")
-    assert 400 <= malformed.status_code < 500
+    assert malformed.status_code == 400
+    assert malformed.json() == {
+        "detail": "リクエスト本文を JSON として読み取れません。",
+        "code": "parse_error",
+    }
     missing = client.post("/api/v1/employees", {"code": "X2"}, content_type="application/json")
     assert missing.status_code == 422 and missing.json()["code"] == "validation_error"
 
