@@ -11,13 +11,17 @@ export URAKATA_DATA_DIR="${URAKATA_DATA_DIR:-$PWD/var/test}"
 bash scripts/system-deps.sh
 
 echo "== ruff"; ruff check src benchmarks scripts; ruff format --check src benchmarks scripts
+echo "== sizes"; python scripts/size_check.py
 echo "== mypy"; mypy
 echo "== import-linter"; lint-imports
 echo "== migrations"; env -u DATABASE_URL urakata makemigrations --check --dry-run >/dev/null
 
 PYTEST_ARGS=(${PYTEST_ARGS:-})
+# Parallel workers (pytest-xdist), one per core unless PYTEST_WORKERS says otherwise; each worker
+# gets its own test database. Tests of one module stay on one worker (module-scoped fixtures).
+WORKERS=(-n "${PYTEST_WORKERS:-auto}" --dist loadfile)
 echo "== pytest (SQLite)"
-env -u DATABASE_URL pytest "${PYTEST_ARGS[@]}"
+env -u DATABASE_URL pytest "${WORKERS[@]}" "${PYTEST_ARGS[@]}"
 
 PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/urakata}"
 if python - "$PG_URL" <<'PY'
@@ -32,6 +36,7 @@ except Exception as e:
     sys.exit(1)
 PY
 then
+  # Browser tests and tests that run `urakata` as its own process (always on SQLite) ran above.
   echo "== pytest (PostgreSQL)"
-  DATABASE_URL="$PG_URL" pytest "${PYTEST_ARGS[@]}"
+  DATABASE_URL="$PG_URL" pytest "${WORKERS[@]}" -m "not browser and not process" "${PYTEST_ARGS[@]}"
 fi

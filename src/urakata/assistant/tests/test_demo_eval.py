@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from urakata.assistant.models import (
     MeetingSummary,
     ReviewItem,
 )
+from urakata.core.testing_db import data_for_module
 from urakata.org import demo as org_demo
 from urakata.workflow import kpis
 from urakata.workflow import selectors as wf_selectors
@@ -35,12 +37,17 @@ HR_QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def demo_company() -> dict[str, Any]:
-    today = dt.date(2026, 11, 23)
-    rng = random.Random(7)
-    org_demo.seed(actor=None, today=today, rng=rng)
-    return assistant_demo.seed(actor=None, today=today, rng=rng)
+@pytest.fixture(scope="module")
+def demo_company(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """Seeded once for the module's tests, rolled back after them."""
+
+    def seed() -> dict[str, Any]:
+        today = dt.date(2026, 11, 23)
+        rng = random.Random(7)
+        org_demo.seed(actor=None, today=today, rng=rng)
+        return assistant_demo.seed(actor=None, today=today, rng=rng)
+
+    yield from data_for_module(django_db_blocker, seed)
 
 
 def _user(username: str) -> Any:

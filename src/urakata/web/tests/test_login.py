@@ -59,6 +59,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 # ---------------------------------------------------------------- password hashing
 
 
+@pytest.mark.process
 def test_argon2_hashes_new_passwords_in_production(tmp_path: Path) -> None:
     """Outside tests the first hasher is Argon2, so every new password is stored as argon2."""
     code = (
@@ -85,6 +86,7 @@ def test_argon2_hash_round_trip() -> None:
     assert not check_password("wrong", encoded)
 
 
+@pytest.mark.process
 def test_deploy_checks_are_clean_under_production_settings(tmp_path: Path) -> None:
     """`manage.py check --deploy` (Django's) reports no warning with production settings."""
     result = subprocess.run(
@@ -101,6 +103,7 @@ def test_deploy_checks_are_clean_under_production_settings(tmp_path: Path) -> No
     assert "WARNING" not in output and "ERROR" not in output
 
 
+@pytest.mark.process
 def test_manage_py_check_deploy_is_clean(tmp_path: Path) -> None:
     """`manage.py check --deploy` (Urakata's report + Django's checks) on a migrated install."""
     env = _production_env(tmp_path, URAKATA_OCR="off")

@@ -105,6 +105,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.process
 def test_check_demo_and_reset_on_an_empty_data_dir(tmp_path: Path) -> None:
     env = production_env(tmp_path)
     before = _run(env, "check")

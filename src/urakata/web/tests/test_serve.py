@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from urakata.web.tests.processes import (
     free_port,
     get,
@@ -13,6 +15,8 @@ from urakata.web.tests.processes import (
     urakata,
     wait_until_answering,
 )
+
+pytestmark = pytest.mark.process
 
 
 def test_serve_answers_pages_and_static_files(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from urakata.web.tests.processes import production_env, stop, urakata
 
 MAKE_DUE = """
@@ -16,6 +18,8 @@ scheduled_job_save(actor=None, name="new-year", cron="0 0 1 1 *",
                    task_path="urakata.core.tasks.audit_verify_task",
                    now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 """
+
+pytestmark = pytest.mark.process
 
 
 def _verify_events(database: Path) -> int:
