@@ -400,7 +400,7 @@ def add_attachment(request: HttpRequest, entry_id: int, file: File[UploadedFile]
     require(request.user, "ledger.post")
     entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
     return 201, services.attachment_add(
-        actor=request.user, entry=entry, filename=file.name or "", content=file.read()
+        actor=request.user, entry=entry, filename=file.name or "", content=file
     )
 
 
