@@ -350,7 +350,7 @@ def verify_stored_files() -> list[FileProblem]:
     seen: dict[str, str | None] = {}
     problems: list[FileProblem] = []
     for stored in StoredFile.objects.order_by("pk").iterator(chunk_size=500):
-        name = stored.blob.name
+        name = str(stored.blob.name)
         if name not in seen:
             seen[name] = _hash_blob(name)
         actual = seen[name]
