@@ -167,17 +167,17 @@ def upload_check(
 
     Order: name, size (before reading), empty, content type against the allow-list, extension.
     """
-    limit = int(settings.URAKATA_MAX_UPLOAD_BYTES)
     filename = safe_name(name if name is not None else getattr(upload, "name", "") or "")
     shown = filename or _("(名前なし)")
     if not filename:
         return None, [_("ファイル名がありません。")]
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        return None, [_too_big(shown, size, limit)]
+    too_big = upload_size_problem(name=filename, size=getattr(upload, "size", None))
+    if too_big:
+        return None, [too_big]
     content = _read(upload)
-    if len(content) > limit:
-        return None, [_too_big(shown, len(content), limit)]
+    too_big = upload_size_problem(name=filename, size=len(content))
+    if too_big:
+        return None, [too_big]
     if not content:
         return None, [_("「%(name)s」は空のファイルです。") % {"name": shown}]
     content_type = sniff(content)
@@ -214,11 +214,37 @@ def upload_check(
 
 
 def _too_big(name: str, size: int, limit: int) -> str:
-    return _("「%(name)s」は大きすぎます(%(size)s MB、上限 %(limit)s MB)。") % {
+    return _("「%(name)s」は大きすぎます(%(size)s、上限 %(limit)s)。") % {
         "name": name,
-        "size": f"{size / (1024 * 1024):.1f}",
-        "limit": f"{limit / (1024 * 1024):g}",
+        "size": _size_label(size),
+        "limit": _size_label(limit),
     }
+
+
+def _size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
+def upload_size_problem(*, name: str, size: int | None) -> str | None:
+    """The message for an upload over `URAKATA_MAX_UPLOAD_BYTES`, else None; check before reading.
+
+    The one size check for every upload: stored files, table imports, knowledge sources.
+    """
+    limit = int(settings.URAKATA_MAX_UPLOAD_BYTES)
+    if size is None or size <= limit:
+        return None
+    return _too_big(safe_name(name) or _("(名前なし)"), size, limit)
+
+
+def upload_size_check(upload: Any, *, refusal: str, field: str = "file") -> None:
+    """Raise ValidationFailed(refusal, errors={field: [...]}) when an upload is over the limit."""
+    problem = upload_size_problem(
+        name=getattr(upload, "name", "") or "", size=getattr(upload, "size", None)
+    )
+    if problem:
+        raise ValidationFailed(refusal, errors={field: [problem]})
 
 
 def uploads_check(*, uploads: Iterable[Any], purpose: str) -> tuple[list[CheckedUpload], list[str]]:
