@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -25,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
@@ -71,7 +71,7 @@ ALLOWED: dict[str, dict[str, tuple[str, ...]]] = {
 INLINE_SAFE = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
 # Readable names for the messages (the MIME type is shown for anything else).
 _KIND_LABELS = {
-    "text/plain": "テキスト",
+    "text/plain": gettext_noop("テキスト"),
     "text/csv": "CSV",
     "text/html": "HTML",
     "application/pdf": "PDF",
@@ -82,11 +82,11 @@ _KIND_LABELS = {
     "image/gif": "GIF",
     "image/webp": "WebP",
     "image/svg+xml": "SVG",
-    "application/octet-stream": "不明なバイナリ",
-    "application/x-executable": "実行ファイル",
-    "application/x-pie-executable": "実行ファイル",
-    "application/x-sharedlib": "実行ファイル",
-    "application/x-dosexec": "実行ファイル",
+    "application/octet-stream": gettext_noop("不明なバイナリ"),
+    "application/x-executable": gettext_noop("実行ファイル"),
+    "application/x-pie-executable": gettext_noop("実行ファイル"),
+    "application/x-sharedlib": gettext_noop("実行ファイル"),
+    "application/x-dosexec": gettext_noop("実行ファイル"),
     "application/zip": "ZIP",
 }
 _SNIFF_BYTES = 64 * 1024  # enough for libmagic to tell OOXML apart from a plain ZIP
@@ -245,18 +245,6 @@ def upload_size_check(upload: Any, *, refusal: str, field: str = "file") -> None
     )
     if problem:
         raise ValidationFailed(refusal, errors={field: [problem]})
-
-
-def uploads_check(*, uploads: Iterable[Any], purpose: str) -> tuple[list[CheckedUpload], list[str]]:
-    """Check several uploads; every problem is reported, not just the first."""
-    checked: list[CheckedUpload] = []
-    problems: list[str] = []
-    for upload in uploads:
-        result, errors = upload_check(upload=upload, purpose=purpose)
-        problems.extend(errors)
-        if result is not None:
-            checked.append(result)
-    return checked, problems
 
 
 def blob_key(sha256: str) -> str:
