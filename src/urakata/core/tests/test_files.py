@@ -177,3 +177,13 @@ def test_verify_stored_files_reports_altered_and_missing_content(make_user: Any)
         problems[altered.pk].problem == "mismatch" and len(problems[altered.pk].actual_sha256) == 64
     )
     assert problems[missing.pk].problem == "missing"
+
+
+def test_heic_from_a_phone_is_evidence(make_user: Any) -> None:
+    # The ISO-BMFF header an iPhone writes (ftyp box, brand heic); no HEIC encoder is installed here.
+    header = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200
+    stored = stored_file_create(
+        actor=make_user(), upload=samples.upload("IMG_0001.HEIC", header), purpose=Purpose.EVIDENCE
+    )
+    assert stored.content_type == "image/heic"
+    assert stored_file_response(stored)["Content-Disposition"].startswith("attachment;")
