@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -158,7 +160,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -170,7 +172,31 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
-# Uploads (imports, attachments): checked for size before they are read.
+# Uploaded files (添付・証憑, core.files): content-addressed under files/<sha256[:2]>/<sha256>.
+# Local (MEDIA_ROOT) by default; URAKATA_FILE_STORAGE=s3 uses any S3-compatible service
+# through django-storages (`pip install 'urakata[s3]'`).
+URAKATA_FILE_STORAGE = env.str("URAKATA_FILE_STORAGE", default="local")
+if URAKATA_FILE_STORAGE == "s3":
+    STORAGES["files"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("URAKATA_S3_BUCKET"),
+            "endpoint_url": env.str("URAKATA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("URAKATA_S3_REGION", default="") or None,
+            "access_key": env.str("URAKATA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("URAKATA_S3_SECRET_KEY", default="") or None,
+            "location": env.str("URAKATA_S3_PREFIX", default="urakata"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,  # same key, same content: overwriting is harmless
+        },
+    }
+elif URAKATA_FILE_STORAGE == "local":
+    STORAGES["files"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("URAKATA_FILE_STORAGE must be 'local' or 's3'.")
+
+# Uploads (imports, attachments): checked for size before they are read (core.files).
 URAKATA_MAX_UPLOAD_BYTES = env.int("URAKATA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = URAKATA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

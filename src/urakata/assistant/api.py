@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -22,6 +21,7 @@ from urakata.assistant.models import (
 )
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.errors import ValidationFailed
+from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
 
 router = Router(tags=["assistant"])
@@ -174,10 +174,7 @@ def upload_source(
     title: Form[str] = "",
 ) -> Status[KnowledgeSource]:
     require(request.user, "assistant.manage_knowledge")
-    if (file.size or 0) > settings.URAKATA_MAX_UPLOAD_BYTES:
-        raise ValidationFailed(
-            _("ファイルを取り込めません。"), errors={"file": [_("ファイルが大きすぎます。")]}
-        )
+    upload_size_check(file, refusal=_("ファイルを取り込めません。"))
     source = services.knowledge_file_ingest(
         actor=request.user,
         name=file.name or "",

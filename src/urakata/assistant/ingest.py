@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext as _
 
 from urakata.core.errors import ValidationFailed
+from urakata.core.files import upload_size_problem
 
 ALLOWED_EXTENSIONS = {".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"}
 CHUNK_CHARS = 500
@@ -31,7 +32,7 @@ class Chunk:
     text: str
 
 
-def check_upload(*, name: str, data: bytes, max_bytes: int) -> str:
+def check_upload(*, name: str, data: bytes) -> str:
     """The file kind ('pdf', 'docx', 'md', 'txt', 'html') after checking extension, size and content."""
     errors: dict[str, list[str]] = {}
     suffix = PurePath(name or "").suffix.lower()
@@ -44,10 +45,9 @@ def check_upload(*, name: str, data: bytes, max_bytes: int) -> str:
         )
     if not data:
         errors.setdefault("file", []).append(_("ファイルが空です。"))
-    if len(data) > max_bytes:
-        errors.setdefault("file", []).append(
-            _("ファイルが大きすぎます(上限 %(value)s MB)。") % {"value": max_bytes // (1024 * 1024)}
-        )
+    too_big = upload_size_problem(name=name, size=len(data))
+    if too_big:
+        errors.setdefault("file", []).append(too_big)
     kind = {".markdown": "md", ".htm": "html"}.get(suffix, suffix.lstrip("."))
     if not errors:
         if kind == "pdf" and not data.startswith(b"%PDF-"):

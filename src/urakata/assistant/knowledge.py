@@ -230,7 +230,7 @@ def knowledge_file_ingest(
     slug: str = "",
 ) -> KnowledgeSource:
     """Check an uploaded file (type, size, content), extract its text and add it as a source."""
-    kind = check_upload(name=name, data=data, max_bytes=settings.URAKATA_MAX_UPLOAD_BYTES)
+    kind = check_upload(name=name, data=data)
     try:
         markdown = file_to_markdown(kind, data)
     except Exception as error:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from urakata.assistant import selectors, services
 from urakata.assistant.models import Desk, Inquiry, KnowledgeSource, ReviewItem
 from urakata.core.errors import DomainError, NotFound, PermissionDenied
+from urakata.core.files import upload_size_problem
 from urakata.core.permissions import can, require
 
 PAGE_SIZE = 50
@@ -223,8 +224,8 @@ def source_upload(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("ファイルを選んでください。"))
-        elif upload.size and upload.size > settings.URAKATA_MAX_UPLOAD_BYTES:
-            messages.error(request, _("ファイルが大きすぎます。"))
+        elif too_big := upload_size_problem(name=upload.name or "", size=upload.size):
+            messages.error(request, too_big)
         else:
             try:
                 source = services.knowledge_file_ingest(
@@ -365,8 +366,8 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         transcript = request.POST.get("transcript", "")
         name = ""
         if upload is not None:
-            if upload.size and upload.size > settings.URAKATA_MAX_UPLOAD_BYTES:
-                messages.error(request, _("ファイルが大きすぎます。"))
+            if too_big := upload_size_problem(name=upload.name or "", size=upload.size):
+                messages.error(request, too_big)
                 return redirect("assistant:summary_list")
             name = upload.name or ""
             transcript = upload.read().decode("utf-8-sig", errors="replace")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -98,3 +101,37 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} [{self.cron}]"
+
+
+def files_storage() -> Any:
+    """The storage that holds uploaded files: `STORAGES["files"]` (local or S3-compatible)."""
+    from django.core.files.storage import storages
+
+    return storages["files"]
+
+
+class StoredFile(models.Model):
+    """One uploaded file (添付・証憑): the content lives once under its SHA-256 in the file store."""
+
+    class Purpose(models.TextChoices):
+        ATTACHMENT = "attachment", _("添付ファイル")
+        EVIDENCE = "evidence", _("証憑")
+
+    blob = models.FileField(storage=files_storage, max_length=200)
+    name = models.CharField(_("ファイル名"), max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("保存ファイル")
+        verbose_name_plural = _("保存ファイル")
+
+    def __str__(self) -> str:
+        return self.name

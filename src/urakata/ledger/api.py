@@ -11,7 +11,8 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
-from urakata.core.errors import NotFound, ValidationFailed
+from urakata.core.errors import NotFound
+from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
 from urakata.ledger import accounts, bank_import, reports, selectors, services
 from urakata.ledger.models import Account, JournalEntry, JournalLine
@@ -400,7 +401,7 @@ def add_attachment(request: HttpRequest, entry_id: int, file: File[UploadedFile]
     require(request.user, "ledger.post")
     entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
     return 201, services.attachment_add(
-        actor=request.user, entry=entry, filename=file.name or "", content=file.read()
+        actor=request.user, entry=entry, filename=file.name or "", content=file
     )
 
 
@@ -541,8 +542,7 @@ def bank_import_file(
     preset: Form[str] = "generic",
 ) -> Any:
     require(request.user, "ledger.bank_import")
-    if file.size and file.size > 10 * 1024 * 1024:
-        raise ValidationFailed(_("ファイルが大きすぎます。"), errors={"file": [_("10MBまで")]})
+    upload_size_check(file, refusal=_("明細を取り込めません。"))
     result = bank_import.statement_import(
         actor=request.user, feed_name=feed, preset=preset, data=file.read()
     )

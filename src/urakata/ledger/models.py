@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from urakata.core.models import StoredFile
 from urakata.core.permissions import can
 
 
@@ -388,23 +389,28 @@ class Balance(models.Model):
 
 
 class Attachment(models.Model):
-    """Evidence (証憑) attached to an entry; content-addressed by SHA-256."""
+    """Links evidence (証憑, a core.StoredFile) to a journal entry; append-only like the lines."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to="ledger/evidence/")
-    filename = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["uploaded_at"]
+        ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def filename(self) -> str:
+        return self.stored.name
+
+    @property
+    def sha256(self) -> str:
+        return self.stored.sha256
+
+    @property
+    def size(self) -> int:
+        return self.stored.size
 
 
 # ---------------------------------------------------------------- bank and card statements

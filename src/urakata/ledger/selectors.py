@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -145,12 +146,34 @@ def entry_list(*, actor: Any, filters: EntryFilters | None = None) -> QuerySet[J
     ).order_by("-date", "-fiscal_year", "-number")
 
 
+def attachment_get(*, actor: Any, attachment_id: int) -> Any:
+    """Evidence (証憑) of an entry the actor may see, or NotFound."""
+    from urakata.ledger.models import Attachment
+
+    visible = entry_list(actor=actor).filter(pk=models.OuterRef("entry_id"))
+    attachment = (
+        Attachment.objects.select_related("stored")
+        .filter(pk=attachment_id)
+        .filter(models.Exists(visible))
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("証憑が見つかりません。"))
+    return attachment
+
+
+def _attachments() -> QuerySet[Any]:
+    from urakata.ledger.models import Attachment
+
+    return Attachment.objects.select_related("stored")
+
+
 def entry_get(*, actor: Any, entry_id: int) -> JournalEntry:
     """One entry with lines, evidence and links, or NotFound outside the actor's scope."""
     entry = (
         entry_list(actor=actor)
         .select_related("reverses", "replaces")
-        .prefetch_related("attachments")
+        .prefetch_related(Prefetch("attachments", queryset=_attachments()))
         .filter(pk=entry_id)
         .first()
     )

@@ -21,7 +21,7 @@ from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.ledger import cache
 from urakata.ledger.integrity import ENTRY_TYPE, POST_ACTION, entry_hash, entry_header, line_rows
 from urakata.ledger.models import EntryCounter, JournalEntry, Period
-from urakata.ledger.validation import Errors, _add, journal_entry_validate
+from urakata.ledger.validation import journal_entry_validate
 
 __all__ = [
     "balances_apply",
@@ -466,45 +466,34 @@ def period_reopen(*, actor: Any, period: int | str, reason: str) -> Period:
 # ---------------------------------------------------------------- evidence
 
 
-def attachment_add(*, actor: Any, entry: JournalEntry, filename: str, content: bytes) -> Any:
-    """Attach evidence (証憑) to a posted entry; stored by SHA-256, the hash kept in the audit log.
+def attachment_add(*, actor: Any, entry: JournalEntry, filename: str, content: bytes | Any) -> Any:
+    """Attach evidence (証憑) to a posted entry: JPEG, PNG, HEIC or PDF, checked by content.
 
-    Adding evidence does not change the entry: attachments are append-only like the lines.
+    The file is kept in the one file store (core.files) under its SHA-256, which the audit log
+    records. Adding evidence does not change the entry: attachments are append-only like the lines.
     """
-    import hashlib
-    from pathlib import PurePath
-
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-
+    from urakata.core.files import Purpose, stored_file_create
     from urakata.ledger.models import Attachment
 
-    errors: Errors = {}
-    name = PurePath((filename or "").replace("\\", "/")).name[:200]
-    if not name:
-        _add(errors, "file", _("ファイル名がありません。"))
-    if not content:
-        _add(errors, "file", _("空のファイルです。"))
-    if len(content) > settings.URAKATA_MAX_UPLOAD_BYTES:
-        _add(errors, "file", _("ファイルが大きすぎます。"))
-    if errors:
-        raise ValidationFailed(_("証憑を添付できません。"), errors=errors)
-    digest = hashlib.sha256(content).hexdigest()
-    suffix = PurePath(name).suffix.lower()[:10]
     with transaction.atomic():
-        attachment = Attachment(
-            entry=entry,
-            filename=name,
-            sha256=digest,
-            size=len(content),
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        stored = stored_file_create(
+            actor=actor,
+            upload=content,
+            name=filename,
+            purpose=Purpose.EVIDENCE,
+            refusal=_("証憑を添付できません。"),
         )
-        attachment.file.save(f"{digest[:2]}/{digest}{suffix}", ContentFile(content), save=False)
-        attachment.save()
+        attachment = Attachment.objects.create(entry=entry, stored=stored)
         audit_record(
             actor=actor,
             action="ledger.attachment.add",
             target=attachment,
-            changes={"entry": entry.pk, "filename": name, "sha256": digest, "size": len(content)},
+            changes={
+                "entry": entry.pk,
+                "filename": stored.name,
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "content_type": stored.content_type,
+            },
         )
     return attachment

@@ -442,7 +442,7 @@ def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
         if upload is None or isinstance(upload, list):
             raise ValidationFailed("ファイルを選択してください。", errors={"file": ["必須です。"]})
         services.attachment_add(
-            actor=request.user, entry=entry, filename=upload.name or "", content=upload.read()
+            actor=request.user, entry=entry, filename=upload.name or "", content=upload
         )
     except PermissionDenied as error:
         return _forbidden(request, error)
@@ -455,18 +455,16 @@ def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    """Download evidence; only for those who may see the journal."""
-    from django.http import FileResponse, Http404
+    """Serve evidence with its sniffed type; only for those who may see the entry."""
+    from django.http import Http404
 
-    from urakata.ledger.models import Attachment
+    from urakata.core.errors import NotFound
+    from urakata.core.files import stored_file_response
 
     try:
-        require(request.user, "ledger.view")
+        attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
     except PermissionDenied as error:
         return _forbidden(request, error)
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
-    )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return stored_file_response(attachment.stored, download=request.GET.get("download") == "1")

@@ -1,6 +1,6 @@
 """Spreadsheet files (CSV, Excel .xlsx) in and out, with uploads checked before they are parsed.
 
-Checks, in order: size (settings.URAKATA_MAX_UPLOAD_BYTES), extension, content sniffing (a .xlsx
+Checks, in order: size (core.files.upload_size_problem: URAKATA_MAX_UPLOAD_BYTES), extension, content sniffing (a .xlsx
 must be a zip holding a workbook; a CSV must be text), character encoding (UTF-8 with or without
 BOM, else Shift_JIS/cp932). Every refusal is a ValidationFailed with a message for people under
 the `file` key, never an exception from a parser.
@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 from urakata.core.errors import ValidationFailed
+from urakata.core.files import upload_size_problem
 
 MAX_ROWS = 50_000
 MAX_XLSX_EXPANDED_BYTES = 200 * 1024 * 1024  # 50,000 rows of text fit well within this
@@ -63,23 +64,15 @@ def _too_many_rows(limit: int) -> str:
     }
 
 
-def _size_label(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, size // 1024)} KB"
-
-
 def read_table(upload: Any, *, max_rows: int = MAX_ROWS) -> Table:
     """Check an uploaded file and read its first sheet; raises ValidationFailed with a clear reason."""
     if upload is None:
         raise _refuse(_("ファイルを選択してください。"))
-    limit = settings.URAKATA_MAX_UPLOAD_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise _refuse(
-            _("ファイルが大きすぎます(%(size)s)。%(limit)s 以下のファイルにしてください。")
-            % {"size": _size_label(size), "limit": _size_label(limit)}
-        )
+    too_big = upload_size_problem(
+        name=getattr(upload, "name", "") or "", size=getattr(upload, "size", None)
+    )
+    if too_big:
+        raise _refuse(too_big)
     suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
     if suffix == ".xls":
         raise _refuse(
@@ -95,12 +88,10 @@ def read_table(upload: Any, *, max_rows: int = MAX_ROWS) -> Table:
                 "CSV(.csv)または Excel(.xlsx)のファイルを選んでください。"
             )
         )
-    data = upload.read(limit + 1)
-    if len(data) > limit:  # the reported size may be missing or wrong
-        raise _refuse(
-            _("ファイルが大きすぎます。%(limit)s 以下のファイルにしてください。")
-            % {"limit": _size_label(limit)}
-        )
+    data = upload.read(settings.URAKATA_MAX_UPLOAD_BYTES + 1)
+    too_big = upload_size_problem(name=getattr(upload, "name", "") or "", size=len(data))
+    if too_big:  # the reported size may be missing or wrong
+        raise _refuse(too_big)
     if not data:
         raise _refuse(_("ファイルが空です。"))
     table = _read_xlsx(data) if suffix == ".xlsx" else _read_csv(data)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record, diff
 from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
+from urakata.core.files import Purpose, stored_file_create, upload_check
 from urakata.core.permissions import require
 from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow.models import ApprovalRequest, Attachment, FormSubmission, RequestForm, Ringi
@@ -44,27 +41,17 @@ def _add(errors: Errors, field: str, message: str) -> None:
 
 
 def _check_files(errors: Errors, field: str, files: Sequence[Any]) -> None:
-    limit = settings.URAKATA_MAX_UPLOAD_BYTES
+    """Size, emptiness and sniffed type of every file (core.files); nothing is stored here."""
     for upload in files:
-        if upload.size > limit:
-            _add(
-                errors,
-                field,
-                _("「%(name)s」は大きすぎます(上限 %(value)s MB)。")
-                % {"name": upload.name, "value": limit // (1024 * 1024)},
-            )
+        _checked, problems = upload_check(upload=upload, purpose=Purpose.ATTACHMENT)
+        for problem in problems:
+            _add(errors, field, problem)
 
 
-def _store(upload: Any, **owner: Any) -> Attachment:
-    """Save an upload under its SHA-256 (the same content is stored once)."""
-    content = upload.read()
-    digest = hashlib.sha256(content).hexdigest()
-    path = f"workflow/{digest[:2]}/{digest}"
-    if not default_storage.exists(path):
-        path = default_storage.save(path, ContentFile(content))
-    return Attachment.objects.create(
-        file=path, name=str(upload.name)[:200], size=len(content), sha256=digest, **owner
-    )
+def _store(actor: Any, upload: Any, **owner: Any) -> Attachment:
+    """Store an upload in the file store (the same content is kept once) and link it."""
+    stored = stored_file_create(actor=actor, upload=upload, purpose=Purpose.ATTACHMENT)
+    return Attachment.objects.create(stored=stored, **owner)
 
 
 # ---------------------------------------------------------------- 稟議
@@ -128,7 +115,7 @@ def ringi_submit(
             cleaned["department"] = employee.department if employee else None
         ringi = Ringi.objects.create(**cleaned)
         for upload in files:
-            _store(upload, ringi=ringi)
+            _store(actor, upload, ringi=ringi)
         return request_submit(
             actor=actor,
             subject=ringi,
@@ -143,6 +130,8 @@ def request_attach(
     *, actor: Any, request: ApprovalRequest, files: Sequence[Any]
 ) -> list[Attachment]:
     """The applicant adds files to an open 稟議 or form request (添付の追加)."""
+    if request.applicant_id != actor.pk:
+        raise PermissionDenied(_("申請者本人だけが添付できます。"))
     errors: Errors = {}
     if not files:
         _add(errors, "files", _("ファイルを選んでください。"))
@@ -161,7 +150,7 @@ def request_attach(
             owner = {"submission_id": locked.subject_id}
         else:
             raise ValidationFailed(_("この種類の申請には添付できません。"))
-        stored = [_store(upload, **owner) for upload in files]
+        stored = [_store(actor, upload, **owner) for upload in files]
         audit_record(
             actor=actor,
             action="workflow.request.attach",
@@ -195,7 +184,7 @@ def ringi_resubmit(
             ringi.save(update_fields=list(changes))
             audit_record(actor=actor, action="workflow.ringi.update", target=ringi, changes=changes)
         for upload in files:
-            _store(upload, ringi=ringi)
+            _store(actor, upload, ringi=ringi)
         ApprovalRequest.objects.filter(pk=request.pk).update(amount=ringi.amount)
         return request_resubmit(
             actor=actor, request_id=request.pk, comment=comment, title=ringi.title
@@ -395,7 +384,7 @@ def form_request_submit(
         submission = FormSubmission.objects.create(form=form, values=values)
         for name, uploads in (files or {}).items():
             for upload in uploads:
-                _store(upload, submission=submission, field=name)
+                _store(actor, upload, submission=submission, field=name)
         title, amount = _form_title_amount(form, values)
         return request_submit(actor=actor, subject=submission, title=title, amount=amount, now=now)
 
@@ -435,7 +424,7 @@ def form_resubmit(
         submission_row.save(update_fields=["values"])
         for name, uploads in (files or {}).items():
             for upload in uploads:
-                _store(upload, submission=submission_row, field=name)
+                _store(actor, upload, submission=submission_row, field=name)
         if changes:
             audit_record(
                 actor=actor,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from urakata.core.models import StoredFile
 from urakata.core.roles import Role, has_any_role
 
 USER = settings.AUTH_USER_MODEL
@@ -128,7 +129,7 @@ class FormSubmission(models.Model):
 
 
 class Attachment(models.Model):
-    """A file attached to a 稟議 or form; stored under its SHA-256 (content-addressed)."""
+    """Links a stored file (core.StoredFile) to a 稟議 or a form's file field."""
 
     ringi = models.ForeignKey(
         Ringi, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
@@ -137,13 +138,25 @@ class Attachment(models.Model):
         FormSubmission, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     field = models.CharField(max_length=50, blank=True)
-    file = models.FileField(upload_to="workflow/", max_length=200)
-    name = models.CharField(max_length=200)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name(self) -> str:
+        return self.stored.name
+
+    @property
+    def size(self) -> int:
+        return self.stored.size
+
+    @property
+    def sha256(self) -> str:
+        return self.stored.sha256
 
 
 class RequestQuerySet(models.QuerySet["ApprovalRequest"]):

@@ -185,15 +185,17 @@ def request_subject(
         return None, [], []
     attachments: list[Attachment] = []
     if request.subject_type == "workflow.ringi":
-        attachments = list(Attachment.objects.filter(ringi_id=subject.pk))
+        attachments = list(Attachment.objects.filter(ringi_id=subject.pk).select_related("stored"))
     elif request.subject_type == "workflow.formsubmission":
-        attachments = list(Attachment.objects.filter(submission_id=subject.pk))
+        attachments = list(
+            Attachment.objects.filter(submission_id=subject.pk).select_related("stored")
+        )
     return subject, subject_describe(subject), attachments
 
 
 def attachment_get(*, actor: Any, attachment_id: int) -> Attachment:
     """An attachment of a request the actor may see."""
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    attachment = Attachment.objects.select_related("stored").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("添付ファイルが見つかりません。"))
     subject_type, subject_id = (

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from urakata.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from urakata.core.files import stored_file_response
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can
 from urakata.org.models import Counterparty, Department, Employee
@@ -379,7 +380,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return stored_file_response(attachment.stored, download=request.GET.get("download") == "1")
 
 
 @login_required

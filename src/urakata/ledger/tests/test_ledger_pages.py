@@ -128,7 +128,9 @@ def test_evidence_upload_and_download(client_for: Any) -> None:
 
     client = client_for(Role.ACCOUNTING)
     entry = post_simple()
-    upload = SimpleUploadedFile("領収書.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    from urakata.core.tests.samples import pdf_bytes, png_bytes
+
+    upload = SimpleUploadedFile("領収書.pdf", pdf_bytes(), content_type="application/pdf")
     response = client.post(f"/ledger/entries/{entry.pk}/attachments/", {"file": upload})
     assert response.status_code == 302
     attachment = entry.attachments.get()
@@ -138,12 +140,14 @@ def test_evidence_upload_and_download(client_for: Any) -> None:
     assert "領収書.pdf" in page
     download = client.get(f"/ledger/attachments/{attachment.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
     assert client_for(Role.EMPLOYEE).get(f"/ledger/attachments/{attachment.pk}/").status_code == 403
     api = client.post(
         f"/api/v1/ledger/entries/{entry.pk}/attachments",
-        {"file": SimpleUploadedFile("b.png", b"\x89PNG", content_type="image/png")},
+        {"file": SimpleUploadedFile("b.png", png_bytes(), content_type="image/png")},
     )
-    assert api.status_code == 201 and api.json()["size"] == 4
+    assert api.status_code == 201 and api.json()["size"] == len(png_bytes())
 
 
 def test_journal_search_by_amount_and_counterparty_and_download(client_for: Any) -> None:

@@ -304,6 +304,9 @@ def test_list_query_count_does_not_grow(url: str) -> None:
 def test_attachments_api(world: dict[str, Any]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from urakata.core.tests.samples import pdf_bytes
+
+    pdf = pdf_bytes()
     request = world["request"]
     url = f"{BASE}/requests/{request.pk}/attachments"
     denied = _client(world["users"]["current_approver"]).post(
@@ -316,7 +319,8 @@ def test_attachments_api(world: dict[str, Any]) -> None:
     assert hidden.status_code == 404
     applicant = _client(world["users"]["applicant"])
     created = applicant.post(
-        url, {"files": [SimpleUploadedFile("見積.pdf", b"%PDF"), SimpleUploadedFile("b.txt", b"b")]}
+        url,
+        {"files": [SimpleUploadedFile("見積.pdf", pdf), SimpleUploadedFile("b.txt", b"b")]},
     )
     assert created.status_code == 201 and [a["name"] for a in created.json()] == [
         "見積.pdf",
@@ -325,4 +329,5 @@ def test_attachments_api(world: dict[str, Any]) -> None:
     detail = _client(world["users"]["current_approver"]).get(f"{BASE}/requests/{request.pk}").json()
     assert [a["name"] for a in detail["attachments"]] == ["見積.pdf", "b.txt"]
     download = _client(world["users"]["current_approver"]).get(detail["attachments"][0]["url"])
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+    assert download["Content-Type"] == "application/pdf"

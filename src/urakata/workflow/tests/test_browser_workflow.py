@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from urakata.core.tests.browser import BROWSER_MARKS, launch_chromium, log_in, orm, shoot
+from urakata.core.tests.samples import pdf_bytes
 
 pytestmark = BROWSER_MARKS
 
@@ -88,7 +89,7 @@ def test_ringi_from_form_to_approval(
     applicant.fill("#r-purpose", "展示会で使うデモ機を購入します。\n見積書を添付します。")
     applicant.set_input_files(
         "#r-files",
-        files=[{"name": "見積書.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 quote"}],
+        files=[{"name": "見積書.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("quote")}],
     )
     applicant.click("form.card button.primary")
     applicant.wait_for_url(f"{base}/workflow/requests/*/")

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from urakata.core.tests.samples import jpeg_bytes, pdf_bytes
 from urakata.workflow import services
 from urakata.workflow.forms import form_create, ringi_submit
 from urakata.workflow.models import ApprovalRequest, Attachment, Delegation, RequestForm, Route
@@ -110,7 +111,7 @@ def test_actions_by_post(org: Any) -> None:
             **RINGI,
             "amount": "350000",
             "comment": "見積書添付",
-            "attachments": SimpleUploadedFile("見積.pdf", b"%PDF-1.4"),
+            "attachments": SimpleUploadedFile("見積.pdf", pdf_bytes()),
         },
     )
     assert response.status_code == 302
@@ -135,7 +136,7 @@ def test_ringi_new_with_attachment_and_download_scope(org: Any) -> None:
     assert response.status_code == 302
     attachments = list(Attachment.objects.order_by("pk"))
     assert (
-        len(attachments) == 2 and attachments[0].file.name == attachments[1].file.name
+        len(attachments) == 2 and attachments[0].stored.blob.name == attachments[1].stored.blob.name
     )  # same content
     download = client.get(f"/workflow/attachments/{attachments[0].pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"hello"
@@ -176,7 +177,7 @@ def test_admin_defined_form_page(org: Any) -> None:
         {
             "reason": "新入社員",
             "start": "2026-04-01",
-            "photo": SimpleUploadedFile("p.jpg", b"\xff\xd8"),
+            "photo": SimpleUploadedFile("p.jpg", jpeg_bytes()),
         },
     )
     assert ok.status_code == 302
@@ -296,7 +297,7 @@ def test_applicant_adds_attachment_on_the_page(org: Any) -> None:
         {"files": SimpleUploadedFile("追加.txt", b"more")},
     )
     assert response.status_code == 302
-    assert Attachment.objects.filter(ringi_id=request.subject_id, name="追加.txt").exists()
+    assert Attachment.objects.filter(ringi_id=request.subject_id, stored__name="追加.txt").exists()
     other = _client(org.sales_manager).post(
         f"/workflow/requests/{request.pk}/attach/", {"files": SimpleUploadedFile("x.txt", b"x")}
     )
@@ -327,7 +328,7 @@ def test_returned_form_request_is_corrected_and_resubmitted(org: Any) -> None:
         actor=org.applicant,
         form=form,
         data={"item": "モニター", "amount": "30000"},
-        files={"quote": [SimpleUploadedFile("q.pdf", b"%PDF")]},
+        files={"quote": [SimpleUploadedFile("q.pdf", pdf_bytes())]},
     )
     services.request_return(actor=org.sales_manager, request_id=request.pk, comment="金額を確認")
     client = _client(org.applicant)
