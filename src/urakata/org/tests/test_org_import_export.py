@@ -402,9 +402,9 @@ def _xlsx_bytes(rows: list[list[Any]]) -> bytes:
 def test_xlsx_that_expands_too_far_is_refused_before_parsing(
     hr: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from urakata.org import tabular
+    from urakata.core.tables import reading
 
-    monkeypatch.setattr(tabular, "MAX_XLSX_EXPANDED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED_BYTES", 1000)
     content = _xlsx_bytes([["code", "last_name"], ["E1", "山田"]])
     with pytest.raises(ValidationFailed) as caught:
         import_export.employee_import(actor=hr, upload=SimpleUploadedFile("a.xlsx", content))

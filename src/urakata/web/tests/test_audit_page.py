@@ -139,7 +139,7 @@ def test_export_is_audited(auditor: Client, events: dict[str, Any]) -> None:
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None and event.action == "core.audit.export"
     assert event.actor_label == "kansa" and event.ip_address == "192.0.2.7"
-    assert event.changes == {"query": "action=org.&format=csv"}
+    assert event.changes == {"format": "csv", "rows": 3, "filters": {"action": "org."}}
     assert audit_verify().ok
 
 
