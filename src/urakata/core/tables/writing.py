@@ -101,7 +101,7 @@ def write_csv(header: Sequence[str] | None, rows: Iterable[Sequence[Any]], **opt
     return b"".join(csv_chunks(header, rows, **options))
 
 
-def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
+def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
@@ -164,7 +164,7 @@ def check_format(file_format: str, formats: Sequence[str] = FORMATS) -> None:
     """Refuse an unknown export format with a message for people."""
     if file_format not in formats:
         message = _("出力形式は %(formats)s のいずれかを指定してください。") % {
-            "formats": "、".join(formats)
+            "formats": " / ".join(formats)
         }
         raise ValidationFailed(message, errors={"format": [message]})
 
