@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
@@ -290,26 +291,29 @@ def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
     return {"entries": len(entries), "lines": lines_posted}
 
 
-def _export_rows(actor: Any, filters: selectors.EntryFilters) -> tuple[list[JournalEntry], int]:
-    """The entries the journal page lists for these filters, oldest first, and their line count."""
+def _export_rows(
+    actor: Any, filters: selectors.EntryFilters
+) -> tuple[QuerySet[JournalEntry], int, int]:
+    """The entries the journal page lists for these filters, oldest first; entry and line count."""
     entries = selectors.entry_list(actor=actor, filters=filters).order_by(
         "date", "fiscal_year", "number"
     )
     lines = JournalLine.objects.filter(entry__in=entries.values("pk")).count()
-    return list(entries), lines
+    return entries, entries.count(), lines
 
 
 def journal_export_table(
     *, actor: Any, fmt: str, filters: selectors.EntryFilters
 ) -> tuple[list[str] | None, Iterator[list[Any]], int]:
     """(header, rows, line count) of the journal as the page filters it, 弥生 or plain CSV;
-    records `ledger.journal.export` with the filters and the row count."""
+    records `ledger.journal.export` with the filters and the row count. The rows are read in
+    chunks while they are written, so a year of lines never sits in memory at once."""
     require(actor, "ledger.view")
     check_format(fmt, ("csv", "yayoi"))
-    entries, count = _export_rows(actor, filters)
+    entries, entry_count, count = _export_rows(actor, filters)
 
     def rows() -> Iterator[list[Any]]:
-        for entry in entries:
+        for entry in entries.iterator(chunk_size=1000):
             lines = list(entry.lines.all())
             for index, line in enumerate(lines):
                 if fmt == "csv":
@@ -324,7 +328,7 @@ def journal_export_table(
         changes={
             "format": fmt,
             "rows": count,
-            "entries": len(entries),
+            "entries": entry_count,
             "filters": filters.as_dict(),
         },
     )
