@@ -46,20 +46,20 @@ ERROR_FIELD_TO_COLUMN = {
     "manager": "manager_code",
 }
 EMPLOYEE_COLUMNS = [
-    Column("code", "社員番号"),
-    Column("last_name", "姓"),
-    Column("first_name", "名"),
+    Column("code", "社員番号", aliases=("社員コード", "従業員番号", "Employee No", "Employee ID")),
+    Column("last_name", "姓", aliases=("Last name", "Family name")),
+    Column("first_name", "名", aliases=("First name", "Given name")),
     Column("last_name_kana", "姓(フリガナ)"),
     Column("first_name_kana", "名(フリガナ)"),
-    Column("email", "メールアドレス"),
-    Column("department_code", "部署コード"),
+    Column("email", "メールアドレス", aliases=("メール", "E-mail", "Email")),
+    Column("department_code", "部署コード", aliases=("部門コード", "Department code")),
     Column("department_name", "部署名", export_only=True),
     Column("position_code", "役職コード"),
     Column("position_name", "役職名", export_only=True),
     Column("manager_code", "上長の社員番号"),
     Column("employment_type", "雇用区分", Employee.EmploymentType),
-    Column("hire_date", "入社日"),
-    Column("retire_date", "退職日"),
+    Column("hire_date", "入社日", aliases=("入社年月日", "Hire date")),
+    Column("retire_date", "退職日", aliases=("退職年月日", "Retire date")),
     Column("status", "在籍状況", Employee.Status),
 ]
 

@@ -243,6 +243,17 @@ def test_utf8_without_bom_and_english_headers(hr: Any) -> None:
     assert result.created == 1 and Employee.objects.filter(code="U1").exists()
 
 
+def test_header_aliases_japanese_and_english(hr: Any) -> None:
+    text = (
+        "Employee No,Last name,First name,last_name_kana,first_name_kana,E-mail,入社年月日\n"
+        "U2,林,葵,ハヤシ,アオイ,u2@example.jp,2024-01-09\n"
+    )
+    result = import_export.employee_import(actor=hr, upload=upload("alias.csv", text, "cp932"))
+    employee = Employee.objects.get(code="U2")
+    assert result.created == 1 and employee.email == "u2@example.jp"
+    assert employee.hire_date.isoformat() == "2024-01-09"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
