@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_problem
+from urakata.core.tables import decode_text
 
 ALLOWED_EXTENSIONS = {".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"}
 CHUNK_CHARS = 500
@@ -59,14 +60,9 @@ def check_upload(*, name: str, data: bytes) -> str:
                 errors["file"] = [_("テキストファイルではありません(バイナリです)。")]
             else:
                 try:
-                    data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    try:
-                        data.decode("cp932")
-                    except UnicodeDecodeError:
-                        errors["file"] = [
-                            _("文字コードを判別できません(UTF-8 で保存してください)。")
-                        ]
+                    decode_text(data)
+                except ValidationFailed:
+                    errors["file"] = [_("文字コードを判別できません(UTF-8 で保存してください)。")]
     if errors:
         raise ValidationFailed(_("ファイルを取り込めません。"), errors=errors)
     return kind
@@ -83,9 +79,11 @@ def _is_docx(data: bytes) -> bool:
 
 
 def _decode(data: bytes) -> str:
+    # Checked files always decode; files read without the check (demo data, the CLI) are read
+    # as well as they can be rather than refused.
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return decode_text(data)
+    except ValidationFailed:
         return data.decode("cp932", errors="replace")
 
 

@@ -3,10 +3,8 @@ suggestions (naive Bayes on the description), and bulk confirmation into journal
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import math
 import re
 import unicodedata
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
+from urakata.core.tables import csv_records, decode_text
 from urakata.ledger import cache, services
 from urakata.ledger.models import (
     Account,
@@ -114,17 +113,9 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
     spec = PRESETS.get(preset)
     if spec is None:
         raise ValidationFailed(_("CSV形式が正しくありません。"), errors={"preset": [preset]})
-    try:
-        text = data.decode(spec["encoding"])
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationFailed(
-                _("文字コードを読み取れません。"), errors={"file": [spec["encoding"]]}
-            ) from error
-    reader = csv.DictReader(io.StringIO(text))
-    headers = set(reader.fieldnames or [])
+    records = csv_records(decode_text(data))
+    fieldnames = [name.strip() for name in next(records, [])]
+    headers = set(fieldnames)
     wanted = [spec["date"]]
     wanted += (
         spec["description"] if isinstance(spec["description"], list) else [spec["description"]]
@@ -138,7 +129,10 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
         )
     rows: list[ParsedRow] = []
     errors: dict[str, list[str]] = {}
-    for number, record in enumerate(reader, start=2):
+    for number, cells in enumerate(records, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        record = dict(zip(fieldnames, cells, strict=False))
         key = f"row {number}"
         day = _parse_date(record.get(spec["date"], ""))
         if day is None:

@@ -7,14 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from urakata.core import tables
 from urakata.core.errors import DomainError, NotFound, PermissionDenied
 from urakata.core.permissions import can, require
-from urakata.ledger import accounts, exports, selectors
+from urakata.ledger import accounts, selectors
 from urakata.ledger.chart import SECTION_CODE_PREFIX
 from urakata.ledger.models import Account, Category, Section, Side, SubAccount, TaxCode
 
@@ -55,7 +56,7 @@ def chart_table(rows: list[Account]) -> tuple[list[str], list[list[Any]]]:
 
 
 @login_required
-def chart_list(request: HttpRequest) -> HttpResponse:
+def chart_list(request: HttpRequest) -> HttpResponseBase:
     """勘定科目一覧: grouped by statement section, searchable, exportable."""
     q = request.GET.get("q", "").strip()
     state = request.GET.get("active", "")
@@ -67,17 +68,20 @@ def chart_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         headers, table = chart_table(rows)
-        if fmt == "csv":
-            response = HttpResponse(
-                exports.table_csv(headers, table), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            response = HttpResponse(
-                exports.table_xlsx(_("勘定科目"), headers, table),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="chart_of_accounts.{fmt}"'
-        return response
+        tables.audit_export(
+            actor=request.user,
+            action="ledger.chart.export",
+            file_format=fmt,
+            rows=len(table),
+            filters={"q": q, "active": state},
+        )
+        return tables.table_response(
+            file_format=fmt,
+            header=headers,
+            rows=table,
+            filename="chart_of_accounts",
+            title=_("勘定科目"),
+        )
     by_section: dict[str, list[Account]] = {}
     for account in rows:
         by_section.setdefault(account.section, []).append(account)

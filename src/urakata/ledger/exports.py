@@ -1,42 +1,11 @@
-"""Report tables as CSV (UTF-8 with BOM, opens in Excel) or Excel workbooks (openpyxl)."""
+"""Report tables (headers and rows as the report pages show them) and their PDF rendering;
+CSV and Excel files are written by `urakata.core.tables`."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-
-def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def table_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, int):
-                cell.number_format = "#,##0"
-    sheet.column_dimensions["B"].width = 28
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def trial_balance_table(tb: Any) -> tuple[list[str], list[list[Any]]]:

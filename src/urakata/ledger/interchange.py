@@ -14,18 +14,19 @@ export re-imports to the same lines.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
-from urakata.ledger import cache, services
+from urakata.core.tables import check_format, csv_records, decode_text, write_csv
+from urakata.ledger import cache, selectors, services
 from urakata.ledger.models import JournalEntry, JournalLine, SubAccount
 from urakata.org.models import Counterparty, Department
 
@@ -92,7 +93,7 @@ def _parse_yayoi(
     errors: dict[str, list[str]] = {}
     entries: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
-    for row_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for row_no, row in enumerate(csv_records(text), start=1):
         if not row or not any(cell.strip() for cell in row):
             continue
         key = f"row {row_no}"
@@ -175,17 +176,19 @@ def _parse_csv(
     text: str, masters: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [
-        name for name in ("entry", "date", "account_code") if name not in (reader.fieldnames or [])
-    ]
+    records = csv_records(text)
+    fieldnames = [name.strip() for name in next(records, [])]
+    missing = [name for name in ("entry", "date", "account_code") if name not in fieldnames]
     if missing:
         raise ValidationFailed(
             _("CSVの見出し行が正しくありません。"),
             errors={"header": [_("必要な列: %(value)s") % {"value": ", ".join(missing)}]},
         )
     by_key: dict[str, dict[str, Any]] = {}
-    for row_no, row in enumerate(reader, start=2):
+    for row_no, cells in enumerate(records, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = dict(zip(fieldnames, cells, strict=False))
         key = f"row {row_no}"
         entry_key = (row.get("entry") or "").strip()
         entry = by_key.get(entry_key)
@@ -235,25 +238,12 @@ def _parse_csv(
     return list(by_key.values()), errors
 
 
-def _decode(data: bytes, fmt: str) -> str:
-    encodings = ["cp932"] if fmt == "yayoi" else ["utf-8-sig", "cp932"]
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed(
-        _("文字コードを読み取れません。"),
-        errors={"file": [_("弥生形式はShift_JIS、CSVはUTF-8です。")]},
-    )
-
-
 def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
     """Import a journal file atomically; ValidationFailed lists every bad row."""
     require(actor, "ledger.post")
     if fmt not in ("yayoi", "csv"):
         raise ValidationFailed(_("形式は yayoi か csv です。"), errors={"format": [fmt]})
-    text = _decode(data, fmt)
+    text = decode_text(data)
     if text.count("\n") > MAX_IMPORT_ROWS:
         raise ValidationFailed(
             _("行数が多すぎます。"),
@@ -301,48 +291,56 @@ def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
     return {"entries": len(entries), "lines": lines_posted}
 
 
-def _export_rows(from_period: int, to_period: int) -> list[tuple[JournalEntry, list[JournalLine]]]:
-    entries = (
-        JournalEntry.objects.filter(period__gte=from_period, period__lte=to_period)
-        .prefetch_related(
-            "lines__account",
-            "lines__sub_account",
-            "lines__tax_code",
-            "lines__department",
-            "lines__counterparty",
-        )
-        .order_by("date", "fiscal_year", "number")
+def _export_rows(
+    actor: Any, filters: selectors.EntryFilters
+) -> tuple[QuerySet[JournalEntry], int, int]:
+    """The entries the journal page lists for these filters, oldest first; entry and line count."""
+    entries = selectors.entry_list(actor=actor, filters=filters).order_by(
+        "date", "fiscal_year", "number"
     )
-    return [(entry, list(entry.lines.all())) for entry in entries]
+    lines = JournalLine.objects.filter(entry__in=entries.values("pk")).count()
+    return entries, entries.count(), lines
 
 
-def journal_export(*, actor: Any, fmt: str, from_period: int, to_period: int) -> bytes:
-    """Export the journal of a month range as 弥生 (Shift_JIS) or plain CSV (UTF-8 with BOM)."""
+def journal_export_table(
+    *, actor: Any, fmt: str, filters: selectors.EntryFilters
+) -> tuple[list[str] | None, Iterator[list[Any]], int]:
+    """(header, rows, line count) of the journal as the page filters it, 弥生 or plain CSV;
+    records `ledger.journal.export` with the filters and the row count. The rows are read in
+    chunks while they are written, so a year of lines never sits in memory at once."""
     require(actor, "ledger.view")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    rows = _export_rows(from_period, to_period)
-    if fmt == "csv":
-        writer.writerow(CSV_HEADER)
-        for entry, lines in rows:
-            for line in lines:
-                writer.writerow(_csv_row(entry, line))
-        payload = "\ufeff" + out.getvalue()
-        encoded = payload.encode("utf-8")
-    elif fmt == "yayoi":
-        for entry, lines in rows:
+    check_format(fmt, ("csv", "yayoi"))
+    entries, entry_count, count = _export_rows(actor, filters)
+
+    def rows() -> Iterator[list[Any]]:
+        for entry in entries.iterator(chunk_size=1000):
+            lines = list(entry.lines.all())
             for index, line in enumerate(lines):
-                writer.writerow(_yayoi_row(entry, line, index, len(lines)))
-        encoded = out.getvalue().encode("cp932", errors="replace")
-    else:
-        raise ValidationFailed(_("形式は yayoi か csv です。"), errors={"format": [fmt]})
+                if fmt == "csv":
+                    yield _csv_row(entry, line)
+                else:
+                    yield _yayoi_row(entry, line, index, len(lines))
+
     audit_record(
         actor=actor,
         action="ledger.journal.export",
         target_type="ledger.journalentry",
-        changes={"format": fmt, "from": from_period, "to": to_period, "entries": len(rows)},
+        changes={
+            "format": fmt,
+            "rows": count,
+            "entries": entry_count,
+            "filters": filters.as_dict(),
+        },
     )
-    return encoded
+    return (CSV_HEADER if fmt == "csv" else None), rows(), count
+
+
+def journal_export(*, actor: Any, fmt: str, filters: selectors.EntryFilters) -> bytes:
+    """The journal as the page filters it: 弥生 (Shift_JIS) or plain CSV (UTF-8 with BOM)."""
+    header, rows, _count = journal_export_table(actor=actor, fmt=fmt, filters=filters)
+    if fmt == "yayoi":
+        return write_csv(header, rows, encoding="cp932", bom=False, errors="replace")
+    return write_csv(header, rows)
 
 
 def _csv_row(entry: JournalEntry, line: JournalLine) -> list[Any]:

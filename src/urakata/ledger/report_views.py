@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -15,7 +15,7 @@ from urakata.ledger.views import _default_range, _export, _forbidden, _label
 
 
 @login_required
-def trial_balance(request: HttpRequest) -> HttpResponse:
+def trial_balance(request: HttpRequest) -> HttpResponseBase:
     """試算表 (month or range, optionally one department) with CSV / Excel export."""
     start, end = _default_range(request)
     department = request.GET.get("department", "").strip() or None
@@ -54,7 +54,7 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
+def trial_balance_by_department(request: HttpRequest) -> HttpResponseBase:
     """部門別試算表: closing balance per account and department."""
     start, end = _default_range(request)
     try:
@@ -83,7 +83,7 @@ def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profit_and_loss(request: HttpRequest) -> HttpResponse:
+def profit_and_loss(request: HttpRequest) -> HttpResponseBase:
     """損益計算書 with CSV / Excel export."""
     start, end = _default_range(request)
     try:
@@ -104,7 +104,7 @@ def profit_and_loss(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def balance_sheet(request: HttpRequest) -> HttpResponse:
+def balance_sheet(request: HttpRequest) -> HttpResponseBase:
     """貸借対照表 at the end of a month, with CSV / Excel export."""
     _start, end = _default_range(request)
     try:
@@ -127,7 +127,7 @@ def balance_sheet(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def general_ledger(request: HttpRequest) -> HttpResponse:
+def general_ledger(request: HttpRequest) -> HttpResponseBase:
     """総勘定元帳 for one account (drill-down from the reports)."""
     start, end = _default_range(request)
     code = request.GET.get("account", "1140")
@@ -173,7 +173,7 @@ def general_ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tax_summary(request: HttpRequest) -> HttpResponse:
+def tax_summary(request: HttpRequest) -> HttpResponseBase:
     """消費税集計 by tax code."""
     start, end = _default_range(request)
     try:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import models
@@ -103,6 +104,42 @@ class EntryFilters:
     amount_min: int | None = None  # 電帳法の検索要件: 金額の範囲
     amount_max: int | None = None
     counterparty_id: int | None = None  # 取引先
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters as JSON-ready values (for the export's audit event)."""
+        return {
+            key: value.isoformat() if isinstance(value, dt.date) else value
+            for key, value in asdict(self).items()
+            if value not in ("", None)
+        }
+
+
+def _query_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _query_int(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def entry_filters(query: Mapping[str, str]) -> EntryFilters:
+    """The journal page's query string as filters: the page, its CSV and 弥生 downloads all read
+    the filters here, so a download holds exactly the entries the page lists."""
+    return EntryFilters(
+        q=(query.get("q") or "").strip(),
+        date_from=_query_date(query.get("date_from")),
+        date_to=_query_date(query.get("date_to")),
+        account_code=(query.get("account") or "").strip(),
+        source=(query.get("source") or "").strip(),
+        fiscal_year=_query_int(query.get("fiscal_year")),
+        amount_min=_query_int(query.get("amount_min")),
+        amount_max=_query_int(query.get("amount_max")),
+        counterparty_id=_query_int(query.get("counterparty")),
+    )
 
 
 def entry_list(*, actor: Any, filters: EntryFilters | None = None) -> QuerySet[JournalEntry]:

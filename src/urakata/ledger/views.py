@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from urakata.core import tables
 from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
@@ -41,11 +42,6 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _amount(value: str | None) -> int | None:
-    text = (value or "").replace(",", "").strip()
-    return int(text) if text.isdigit() else None
-
-
 def _signed(value: str | None) -> int | None:
     text = (value or "").replace(",", "").strip()
     return int(text) if text.lstrip("-").isdigit() else None
@@ -53,23 +49,23 @@ def _signed(value: str | None) -> int | None:
 
 def _journal_download(
     request: HttpRequest, filters: selectors.EntryFilters, fmt: str
-) -> HttpResponse:
-    """仕訳帳のダウンロード (電帳法のダウンロードの求めに応じる): a month range, CSV or 弥生."""
+) -> HttpResponseBase:
+    """仕訳帳のダウンロード (電帳法のダウンロードの求めに応じる): the page's entries, CSV or 弥生."""
     from urakata.ledger import interchange
 
+    header, rows, _count = interchange.journal_export_table(
+        actor=request.user, fmt=fmt, filters=filters
+    )
     start = filters.date_from or dt.date(2000, 1, 1)
     end = filters.date_to or timezone.localdate()
-    data = interchange.journal_export(
-        actor=request.user,
-        fmt=fmt,
-        from_period=start.year * 100 + start.month,
-        to_period=end.year * 100 + end.month,
+    return tables.table_response(
+        file_format="csv",
+        header=header,
+        rows=rows,
+        filename=f"journal_{start:%Y%m%d}_{end:%Y%m%d}_{fmt}",
+        encoding="cp932" if fmt == "yayoi" else "utf-8",
+        errors="replace",
     )
-    content_type = "text/csv; charset=shift_jis" if fmt == "yayoi" else "text/csv; charset=utf-8"
-    response = HttpResponse(data, content_type=content_type)
-    name = f"journal_{start:%Y%m}_{end:%Y%m}_{fmt}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _default_range(request: HttpRequest) -> tuple[int, int]:
@@ -98,44 +94,37 @@ def _export(
     name: str,
     table: tuple[list[str], list[list[Any]]],
     title: str = "",
-) -> HttpResponse | None:
+) -> HttpResponseBase | None:
+    """`?format=csv|xlsx|pdf` of a report page: the table the page shows, one audit event."""
     fmt = request.GET.get("format", "")
     if fmt not in ("csv", "xlsx", "pdf"):
         return None
     headers, rows = table
-    if fmt == "csv":
-        response = HttpResponse(
-            exports.table_csv(headers, rows), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "pdf":
+    tables.audit_export(
+        actor=request.user,
+        action="ledger.report.export",
+        file_format=fmt,
+        rows=len(rows),
+        filters={"report": name, **{k: v for k, v in request.GET.items() if k != "format"}},
+    )
+    if fmt == "pdf":
         response = HttpResponse(
             exports.table_pdf(title or name, headers, rows), content_type="application/pdf"
         )
-    else:
-        response = HttpResponse(
-            exports.table_xlsx(name, headers, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return tables.table_response(
+        file_format=fmt, header=headers, rows=rows, filename=name, title=name
+    )
 
 
 # ---------------------------------------------------------------- journal
 
 
 @login_required
-def entry_list(request: HttpRequest) -> HttpResponse:
+def entry_list(request: HttpRequest) -> HttpResponseBase:
     """仕訳帳: search by description/number, filter by date, account and source."""
-    filters = selectors.EntryFilters(
-        q=request.GET.get("q", "").strip(),
-        date_from=_date(request.GET.get("date_from")),
-        date_to=_date(request.GET.get("date_to")),
-        account_code=request.GET.get("account", "").strip(),
-        source=request.GET.get("source", ""),
-        amount_min=_amount(request.GET.get("amount_min")),
-        amount_max=_amount(request.GET.get("amount_max")),
-        counterparty_id=_amount(request.GET.get("counterparty")),
-    )
+    filters = selectors.entry_filters(request.GET)
     try:
         entries = selectors.entry_list(actor=request.user, filters=filters)
     except PermissionDenied as error:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from urakata.core import selectors as core_selectors
-from urakata.core.audit import audit_record, canonical_json
+from urakata.core import tables
+from urakata.core.audit import canonical_json
 from urakata.core.errors import PermissionDenied
 from urakata.core.http import querystring_without_page
 from urakata.core.models import AuditEvent
@@ -35,9 +35,6 @@ CSV_HEADER = [
     "prev_hash",
     "hash",
 ]
-# A cell starting with one of these is a formula to Excel; user-typed text (a username tried at
-# the login form) must not run as one on the auditor's machine (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -57,26 +54,15 @@ def _filters(request: HttpRequest) -> core_selectors.AuditFilters:
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _csv_row(event: AuditEvent) -> list[Any]:
     return [
         event.seq,
         timezone.localtime(event.at).isoformat(),
-        _cell(event.actor_label),
-        _cell(event.action),
-        _cell(event.target_type),
-        _cell(event.target_id),
-        _cell(event.target_repr),
+        event.actor_label,
+        event.action,
+        event.target_type,
+        event.target_id,
+        event.target_repr,
         canonical_json(event.changes),
         event.ip_address or "",
         event.prev_hash,
@@ -84,31 +70,38 @@ def _csv_row(event: AuditEvent) -> list[Any]:
     ]
 
 
-def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The BOM makes Excel read the file as UTF-8 (otherwise Japanese turns to mojibake).
-    yield "\ufeff" + writer.writerow(CSV_HEADER)
-    for event in events.iterator(chunk_size=2000):
-        yield writer.writerow(_csv_row(event))
-
-
-def _export(request: HttpRequest, events: QuerySet[AuditEvent]) -> StreamingHttpResponse:
-    # The export is itself an event, committed before the file streams (who took what, when).
-    audit_record(
+def _export(
+    request: HttpRequest, events: QuerySet[AuditEvent], filters: core_selectors.AuditFilters
+) -> HttpResponseBase:
+    """The events the page lists for the same filters, streamed; the export's own event (recorded
+    first, before the file streams: who took what, when) is not part of the file."""
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    events = events.filter(seq__lte=head)
+    tables.audit_export(
         actor=request.user,
         action="core.audit.export",
-        changes={"query": request.GET.urlencode()},
+        file_format="csv",
+        rows=events.count(),
+        filters={
+            key: value.isoformat() if isinstance(value, dt.date) else value
+            for key, value in asdict(filters).items()
+            if value
+        },
+        target_type="core.auditevent",
         ip_address=client_ip(request),
     )
-    response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    # Text cells (a username typed at the login form) are formula-escaped by the writer.
+    return tables.table_response(
+        file_format="csv",
+        header=CSV_HEADER,
+        rows=(_csv_row(event) for event in events.iterator(chunk_size=2000)),
+        filename=f"audit-log-{stamp}",
+    )
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def audit_list(request: HttpRequest) -> HttpResponseBase:
     """List audit events with filters; `?format=csv` downloads the filtered events."""
     filters = _filters(request)
     try:
@@ -116,7 +109,7 @@ def audit_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     except PermissionDenied as error:
         return render(request, "web/forbidden.html", {"message": error.message}, status=403)
     if request.GET.get("format") == "csv":
-        return _export(request, events)
+        return _export(request, events, filters)
     context = {
         "page_obj": Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,

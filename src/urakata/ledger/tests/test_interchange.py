@@ -16,6 +16,7 @@ from urakata.ledger import interchange, services
 from urakata.ledger.integrity import line_rows
 from urakata.ledger.models import JournalEntry, JournalLine
 from urakata.ledger.permissions import SYSTEM
+from urakata.ledger.selectors import EntryFilters
 from urakata.org.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,8 @@ def _snapshot() -> list[Any]:
 def test_export_then_import_reproduces_the_lines(fmt: str) -> None:
     _books()
     before = _snapshot()
-    data = interchange.journal_export(actor=SYSTEM, fmt=fmt, from_period=202505, to_period=202505)
+    may = EntryFilters(date_from=dt.date(2025, 5, 1), date_to=dt.date(2025, 5, 31))
+    data = interchange.journal_export(actor=SYSTEM, fmt=fmt, filters=may)
     if fmt == "yayoi":
         text = data.decode("cp932")
         assert text.startswith("2110,") and "仕入高" in text and "課対仕入別10%" in text

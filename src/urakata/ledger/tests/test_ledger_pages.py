@@ -175,9 +175,9 @@ def test_journal_search_by_amount_and_counterparty_and_download(client_for: Any)
     api = client.get("/api/v1/ledger/entries?amount_max=1000").json()
     assert [e["description"] for e in api["items"]] == ["テスト仕訳"]
     csv = client.get("/ledger/entries/?date_from=2025-05-01&date_to=2025-05-31&format=csv")
-    assert csv.status_code == 200 and "取引先あり" in csv.content.decode("utf-8-sig")
+    assert csv.status_code == 200 and "取引先あり" in csv.getvalue().decode("utf-8-sig")
     yayoi = client.get("/ledger/entries/?date_from=2025-05-01&date_to=2025-05-31&format=yayoi")
-    assert "取引先あり" in yayoi.content.decode("cp932")
+    assert "取引先あり" in yayoi.getvalue().decode("cp932")
 
 
 def test_bank_page_import_rule_suggest_confirm(client_for: Any) -> None:

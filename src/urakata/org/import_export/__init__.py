@@ -7,7 +7,7 @@ of every problem by row and column. A clean file is written in one transaction w
 and one audit event per created or changed record.
 """
 
-from urakata.org.import_export.common import (
+from urakata.core.tables import (
     Column,
     ExportFile,
     ImportRejected,

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import diff
 from urakata.core.errors import Conflict
 from urakata.core.permissions import require
-from urakata.org import selectors, services
-from urakata.org.import_export.common import (
+from urakata.core.tables import (
     BATCH,
     Column,
     ExportFile,
     ImportResult,
     RowError,
+    audit_export,
     audit_import,
     audit_many,
     by_code,
@@ -27,13 +27,12 @@ from urakata.org.import_export.common import (
     header_of,
     mark_duplicates,
     read_sheet,
+    read_table,
     reject_if_errors,
     update_many,
 )
+from urakata.org import selectors, services
 from urakata.org.models import BankAccountFields, Counterparty
-from urakata.org.tabular import (
-    read_table,
-)
 
 BANK_COLUMNS = [
     Column("bank_code", "銀行コード"),
@@ -82,16 +81,21 @@ def counterparty_export(
     check_format(file_format)
     queryset = selectors.counterparty_list(actor=actor, filters=filters)
     rows = [_counterparty_export_row(c) for c in queryset.iterator(chunk_size=2000)]
-    return export_file(
-        actor=actor,
-        action="org.counterparty.export",
-        basename="counterparties",
-        title=_("取引先"),
-        columns=COUNTERPARTY_COLUMNS,
+    result = export_file(
+        header=[c.header for c in COUNTERPARTY_COLUMNS],
         rows=rows,
         file_format=file_format,
-        query=asdict(filters),
+        basename="counterparties",
+        title=_("取引先"),
     )
+    audit_export(
+        actor=actor,
+        action="org.counterparty.export",
+        file_format=file_format,
+        rows=len(rows),
+        filters=asdict(filters),
+    )
+    return result
 
 
 def _zero_pad(row: dict[str, Any]) -> None:
@@ -160,7 +164,9 @@ def counterparty_import(*, actor: Any, upload: Any) -> ImportResult:
             result = ImportResult(
                 total=len(sheet.rows), created=len(new), updated=len(updates), unchanged=unchanged
             )
-            audit_import(actor, "org.counterparty.import", upload, result)
+            audit_import(
+                actor=actor, action="org.counterparty.import", upload=upload, result=result
+            )
     except IntegrityError:
         raise Conflict(
             _("同時に別の更新があったため取り込めませんでした。もう一度お試しください。")

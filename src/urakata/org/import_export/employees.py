@@ -14,14 +14,14 @@ from urakata.core.audit import diff
 from urakata.core.errors import Conflict
 from urakata.core.japanese import normalise_digits
 from urakata.core.permissions import require
-from urakata.org import selectors, services
-from urakata.org.import_export.common import (
+from urakata.core.tables import (
     BATCH,
     Column,
     ExportFile,
     ImportResult,
     RowError,
     Sheet,
+    audit_export,
     audit_import,
     audit_many,
     by_code,
@@ -32,29 +32,34 @@ from urakata.org.import_export.common import (
     header_of,
     mark_duplicates,
     read_sheet,
+    read_table,
     reject_if_errors,
     update_many,
 )
+from urakata.org import selectors, services
 from urakata.org.models import Department, Employee, Position
-from urakata.org.tabular import (
-    read_table,
-)
 
+# Where a service reports an error under another name than the file's column.
+ERROR_FIELD_TO_COLUMN = {
+    "department": "department_code",
+    "position": "position_code",
+    "manager": "manager_code",
+}
 EMPLOYEE_COLUMNS = [
-    Column("code", "社員番号"),
-    Column("last_name", "姓"),
-    Column("first_name", "名"),
+    Column("code", "社員番号", aliases=("社員コード", "従業員番号", "Employee No", "Employee ID")),
+    Column("last_name", "姓", aliases=("Last name", "Family name")),
+    Column("first_name", "名", aliases=("First name", "Given name")),
     Column("last_name_kana", "姓(フリガナ)"),
     Column("first_name_kana", "名(フリガナ)"),
-    Column("email", "メールアドレス"),
-    Column("department_code", "部署コード"),
+    Column("email", "メールアドレス", aliases=("メール", "E-mail", "Email")),
+    Column("department_code", "部署コード", aliases=("部門コード", "Department code")),
     Column("department_name", "部署名", export_only=True),
     Column("position_code", "役職コード"),
     Column("position_name", "役職名", export_only=True),
     Column("manager_code", "上長の社員番号"),
     Column("employment_type", "雇用区分", Employee.EmploymentType),
-    Column("hire_date", "入社日"),
-    Column("retire_date", "退職日"),
+    Column("hire_date", "入社日", aliases=("入社年月日", "Hire date")),
+    Column("retire_date", "退職日", aliases=("退職年月日", "Retire date")),
     Column("status", "在籍状況", Employee.Status),
 ]
 
@@ -88,16 +93,21 @@ def employee_export(
     check_format(file_format)
     queryset = selectors.employee_list(actor=actor, filters=filters)
     rows = [_employee_export_row(e) for e in queryset.iterator(chunk_size=2000)]
-    return export_file(
-        actor=actor,
-        action="org.employee.export",
-        basename="employees",
-        title=_("従業員"),
-        columns=EMPLOYEE_COLUMNS,
+    result = export_file(
+        header=[c.header for c in EMPLOYEE_COLUMNS],
         rows=rows,
         file_format=file_format,
-        query=asdict(filters),
+        basename="employees",
+        title=_("従業員"),
     )
+    audit_export(
+        actor=actor,
+        action="org.employee.export",
+        file_format=file_format,
+        rows=len(rows),
+        filters=asdict(filters),
+    )
+    return result
 
 
 @dataclass
@@ -195,7 +205,7 @@ def _plan_employees(sheet: Sheet, *, create_logins: bool) -> _EmployeePlan:
                 % {"name": services.login_username(code)}
             )
         for name, messages in errors.items():
-            header = header_of(sheet, name, EMPLOYEE_COLUMNS)
+            header = header_of(sheet, name, EMPLOYEE_COLUMNS, ERROR_FIELD_TO_COLUMN)
             sheet.errors.extend(RowError(number, header, m) for m in messages)
         if errors:
             continue
@@ -284,7 +294,7 @@ def employee_import(*, actor: Any, upload: Any, create_logins: bool = True) -> I
                 updated=len(plan.updates),
                 unchanged=plan.unchanged,
             )
-            audit_import(actor, "org.employee.import", upload, result)
+            audit_import(actor=actor, action="org.employee.import", upload=upload, result=result)
     except IntegrityError:
         raise Conflict(
             _("同時に別の更新があったため取り込めませんでした。もう一度お試しください。")

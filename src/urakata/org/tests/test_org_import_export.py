@@ -243,6 +243,17 @@ def test_utf8_without_bom_and_english_headers(hr: Any) -> None:
     assert result.created == 1 and Employee.objects.filter(code="U1").exists()
 
 
+def test_header_aliases_japanese_and_english(hr: Any) -> None:
+    text = (
+        "Employee No,Last name,First name,last_name_kana,first_name_kana,E-mail,入社年月日\n"
+        "U2,林,葵,ハヤシ,アオイ,u2@example.jp,2024-01-09\n"
+    )
+    result = import_export.employee_import(actor=hr, upload=upload("alias.csv", text, "cp932"))
+    employee = Employee.objects.get(code="U2")
+    assert result.created == 1 and employee.email == "u2@example.jp"
+    assert employee.hire_date.isoformat() == "2024-01-09"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
@@ -402,9 +413,9 @@ def _xlsx_bytes(rows: list[list[Any]]) -> bytes:
 def test_xlsx_that_expands_too_far_is_refused_before_parsing(
     hr: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from urakata.org import tabular
+    from urakata.core.tables import reading
 
-    monkeypatch.setattr(tabular, "MAX_XLSX_EXPANDED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED_BYTES", 1000)
     content = _xlsx_bytes([["code", "last_name"], ["E1", "山田"]])
     with pytest.raises(ValidationFailed) as caught:
         import_export.employee_import(actor=hr, upload=SimpleUploadedFile("a.xlsx", content))

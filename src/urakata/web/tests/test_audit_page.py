@@ -139,7 +139,7 @@ def test_export_is_audited(auditor: Client, events: dict[str, Any]) -> None:
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None and event.action == "core.audit.export"
     assert event.actor_label == "kansa" and event.ip_address == "192.0.2.7"
-    assert event.changes == {"query": "action=org.&format=csv"}
+    assert event.changes == {"format": "csv", "rows": 3, "filters": {"action": "org."}}
     assert audit_verify().ok
 
 
@@ -168,3 +168,19 @@ def test_event_times_are_shown_in_jst(auditor: Client, events: dict[str, Any]) -
     body = auditor.get("/audit/", {"actor": "alice"}).content.decode()
     assert "2025-04-01 23:30:00" in body
     assert timezone.get_current_timezone_name() == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"actor": "bob"}, {"action": "org.", "date_from": "2025-04-02"}, {"target": "org."}],
+)
+def test_export_holds_exactly_the_events_the_page_lists(
+    auditor: Client, events: dict[str, Any], query: dict[str, str]
+) -> None:
+    shown = _seqs(auditor.get("/audit/", query))
+    response = auditor.get("/audit/", {**query, "format": "csv"})
+    raw = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(raw.removeprefix("\ufeff"))))
+    assert [int(row[0]) for row in rows[1:]] == shown
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None and event.changes["rows"] == len(shown)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import json
 import sys
 import time
@@ -14,7 +16,7 @@ from urakata.core.errors import DomainError
 from urakata.ledger import bulk, interchange, reports, services
 from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.permissions import SYSTEM
-from urakata.ledger.selectors import parse_month
+from urakata.ledger.selectors import EntryFilters, parse_month
 
 
 class Command(BaseCommand):
@@ -109,12 +111,14 @@ class Command(BaseCommand):
         )
 
     def _export_journal(self, options: dict[str, Any]) -> None:
-        data = interchange.journal_export(
-            actor=SYSTEM,
-            fmt=options["format"],
-            from_period=parse_month(options["from_"], "from"),
-            to_period=parse_month(options["to"], "to"),
+        start = parse_month(options["from_"], "from")
+        end = parse_month(options["to"], "to")
+        last_day = calendar.monthrange(end // 100, end % 100)[1]
+        filters = EntryFilters(
+            date_from=dt.date(start // 100, start % 100, 1),
+            date_to=dt.date(end // 100, end % 100, last_day),
         )
+        data = interchange.journal_export(actor=SYSTEM, fmt=options["format"], filters=filters)
         if options["output"] == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""Spreadsheet files (CSV, Excel .xlsx) in and out, with uploads checked before they are parsed.
+"""Reading spreadsheet files (CSV, Excel .xlsx), with uploads checked before they are parsed.
 
 Checks, in order: size (core.files.upload_size_problem: URAKATA_MAX_UPLOAD_BYTES), extension, content sniffing (a .xlsx
 must be a zip holding a workbook; a CSV must be text), character encoding (UTF-8 with or without
@@ -13,25 +13,22 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 
 from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_problem
 
 MAX_ROWS = 50_000
 MAX_XLSX_EXPANDED_BYTES = 200 * 1024 * 1024  # 50,000 rows of text fit well within this
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Cells that Excel would run as a formula (CSV injection); escaped with a leading quote on export.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BINARY_SIGNATURES = (
     b"MZ",  # Windows executable
@@ -103,7 +100,13 @@ def read_table(upload: Any, *, max_rows: int = MAX_ROWS) -> Table:
 # ---------------------------------------------------------------- CSV
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file as str: UTF-8 with or without BOM, UTF-16 with BOM, else CP932.
+
+    CP932 (Windows Shift_JIS) is tried last: a UTF-8 file of Japanese text is almost never
+    valid CP932 and the other way round, so the first decoder that accepts the bytes is right.
+    Binary content (an executable or image renamed .csv) is refused with a message for people.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -140,8 +143,23 @@ def _decode(data: bytes) -> str:
     )
 
 
+def csv_records(text: str) -> Iterator[list[str]]:
+    """The records of CSV text, each cell with the export's formula escape undone."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            yield [csv_unescape(cell) for cell in record]
+    except csv.Error as error:
+        raise _refuse(
+            _(
+                'CSV の %(line)s 行目を読めません(%(error)s)。引用符(")の対応などを確認してください。'
+            )
+            % {"line": reader.line_num, "error": error}
+        ) from None
+
+
 def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
+    text = decode_text(data)
     if len(_CONTROL.findall(text[:8192])) > 2:
         raise _refuse(_("CSV ファイルとして読めません。中身がテキストではありません。"))
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -183,28 +201,9 @@ def _table(records: list[list[Any]]) -> Table:
 
 def csv_unescape(value: str) -> str:
     """Undo the export's formula escape: `'=1+1` becomes `=1+1`."""
-    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
         return value[1:]
     return value
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM and CRLF, so Excel opens Japanese text correctly; formulas escaped."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
 # ---------------------------------------------------------------- Excel
@@ -260,26 +259,3 @@ def _read_xlsx(data: bytes) -> Table:
     finally:
         workbook.close()
     return _table(records)
-
-
-def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
-    """One sheet, header row frozen; every text cell stored as text (never run as a formula)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, dt.date):
-            result = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
-            result.number_format = "yyyy-mm-dd"
-            return result
-        result = WriteOnlyCell(sheet, value="" if value is None else str(value))
-        result.data_type = "s"  # a name like "=HYPERLINK(...)" stays text
-        return result
-
-    sheet.append([cell(value) for value in header])
-    for row in rows:
-        sheet.append([cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -1,48 +1,39 @@
-"""Shared parts of the org imports and exports: columns, headers, row reports, bulk writes."""
+"""Header mapping and the row-level error report of an import: columns, aliases, all-or-nothing.
+
+A file's header cells are matched to fields by the column's Japanese header, its field name, or
+any alias (`Column("email", "メールアドレス", aliases=("E-mail", "メール"))`), compared after NFKC,
+without spaces and case-insensitively. Every problem found while checking rows is collected as a
+`RowError`; `reject_if_errors` raises `ImportRejected` with all of them, so the caller's
+transaction writes nothing (see `import_atomic`).
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.utils import timezone, translation
+from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from urakata.core.audit import audit_record, audit_record_many
+from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
-from urakata.org.tabular import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    Table,
-    csv_unescape,
-    write_csv,
-    write_xlsx,
-)
-
-BATCH = 1000
-FORMATS = ("csv", "xlsx")
+from urakata.core.tables.reading import Table, csv_unescape
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an import/export file: the field it maps to and its Japanese header."""
+    """One column of an import/export file: the field it maps to, its header and aliases."""
 
     field: str
     header: str
     choices: type[models.TextChoices] | None = None
     export_only: bool = False  # shown for people (部署名), ignored when importing
-
-
-# Where a service reports an error under another name than the file's column.
-ERROR_FIELD_TO_COLUMN = {
-    "department": "department_code",
-    "position": "position_code",
-    "manager": "manager_code",
-}
+    aliases: tuple[str, ...] = ()  # other headers accepted on import (English, older names)
 
 
 @dataclass(frozen=True)
@@ -78,19 +69,8 @@ class ImportResult:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class ExportFile:
-    """A file to download."""
-
-    filename: str
-    content_type: str
-    content: bytes
-
-
-# ---------------------------------------------------------------- shared parsing
-
-
 def header_key(text: str) -> str:
+    """A header cell as compared: NFKC, no spaces, lower case (ＥＭＡＩＬ == email)."""
     return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
 
 
@@ -116,23 +96,31 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
 
 @dataclass
 class Sheet:
-    """A table mapped to fields: each row as {field: text}."""
+    """A table mapped to fields: each row as {field: value}, and the problems found so far."""
 
     columns: dict[str, Column]  # field -> column, for the columns present in the file
     rows: list[tuple[int, dict[str, Any]]]
     errors: list[RowError] = field(default_factory=list)
 
 
-def _map_header(table: Table, columns: Sequence[Column], entity: Any) -> list[Column | None]:
+def _lookup(columns: Sequence[Column]) -> dict[str, Column]:
     lookup: dict[str, Column] = {}
     for column in columns:
-        lookup[header_key(column.header)] = column
-        lookup[header_key(column.field)] = column
+        for name in (column.header, column.field, *column.aliases):
+            lookup[header_key(name)] = column
+    return lookup
+
+
+def map_header(
+    header: Sequence[str], columns: Sequence[Column], entity: Any
+) -> list[Column | None]:
+    """The column of each header cell (None for a blank cell); the first column is required."""
+    lookup = _lookup(columns)
     mapped: list[Column | None] = []
     unknown: list[str] = []
     seen: set[str] = set()
     duplicated: list[str] = []
-    for cell in table.header:
+    for cell in header:
         found = lookup.get(header_key(cell)) if cell else None
         if cell and found is None:
             unknown.append(cell)
@@ -166,23 +154,28 @@ def _map_header(table: Table, columns: Sequence[Column], entity: Any) -> list[Co
     return mapped
 
 
+def _width_error(cells: list[Any], width: int) -> str | None:
+    # Trailing empty cells are harmless; a row with more or fewer cells is a broken file
+    # (a stray comma or a missing quote shifts every later value into the wrong column).
+    extra = [c for c in cells[width:] if c is not None and str(c).strip() != ""]
+    if not extra and len(cells) >= width:
+        return None
+    count = len(cells) - (len(cells[width:]) - len(extra)) if extra else len(cells)
+    return _("列の数が見出しと合いません(見出し %(width)s 列、この行 %(count)s 列)。") % {
+        "width": width,
+        "count": count,
+    }
+
+
 def read_sheet(table: Table, columns: Sequence[Column], entity: Any) -> Sheet:
-    mapped = _map_header(table, columns, entity)
+    """Map a table's rows to {field: value}; rows of the wrong width become row errors."""
+    mapped = map_header(table.header, columns, entity)
     width = len(mapped)
     sheet = Sheet(columns={c.field: c for c in mapped if c is not None}, rows=[])
     for number, cells in table.rows:
-        # Trailing empty cells are harmless; a row with more or fewer cells is a broken file
-        # (a stray comma or a missing quote shifts every later value into the wrong column).
-        extra = [c for c in cells[width:] if c is not None and str(c).strip() != ""]
-        if extra or len(cells) < width:
-            count = len(cells) - (len(cells[width:]) - len(extra)) if extra else len(cells)
-            message = _(
-                "列の数が見出しと合いません(見出し %(width)s 列、この行 %(count)s 列)。"
-            ) % {
-                "width": width,
-                "count": count,
-            }
-            sheet.errors.append(RowError(number, "", message))
+        problem = _width_error(cells, width)
+        if problem is not None:
+            sheet.errors.append(RowError(number, "", problem))
             continue
         row: dict[str, Any] = {}
         for index, column in enumerate(mapped):
@@ -198,28 +191,16 @@ def read_sheet(table: Table, columns: Sequence[Column], entity: Any) -> Sheet:
     return sheet
 
 
-def header_of(sheet: Sheet, field_name: str, columns: Sequence[Column]) -> str:
-    name = ERROR_FIELD_TO_COLUMN.get(field_name, field_name)
+def header_of(
+    sheet: Sheet,
+    field_name: str,
+    columns: Sequence[Column],
+    renamed: Mapping[str, str] | None = None,
+) -> str:
+    """The header people see for a field a service reported an error on (`renamed`: field → column)."""
+    name = (renamed or {}).get(field_name, field_name)
     column = sheet.columns.get(name) or next((c for c in columns if c.field == name), None)
     return column.header if column is not None else field_name
-
-
-def chunked(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def by_code(
-    model: Any, codes: Sequence[str], *, lock: bool = False, related: Sequence[str] = ()
-) -> dict[str, Any]:
-    """Rows by code, fetched in chunks (databases cap the number of query parameters)."""
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(codes))):
-        queryset = model.objects.filter(code__in=chunk).select_related(*related)
-        if lock:
-            queryset = queryset.select_for_update(of=("self",))
-        found.update({obj.code: obj for obj in queryset})
-    return found
 
 
 def mark_duplicates(sheet: Sheet, code_of: Callable[[dict[str, Any]], str], label: str) -> set[int]:
@@ -260,75 +241,26 @@ def reject_if_errors(sheet: Sheet, entity: Any) -> None:
         )
 
 
-def audit_many(
-    *, actor: Any, action: str, items: Iterable[tuple[models.Model, dict[str, Any]]]
-) -> None:
-    audit_record_many(actor=actor, entries=((action, target, changes) for target, changes in items))
+@contextmanager
+def import_atomic(sheet: Sheet, entity: Any) -> Iterator[Sheet]:
+    """All or nothing: the block checks and writes inside one transaction; any row error rolls
+    everything back and raises ImportRejected with the whole report.
 
-
-def update_many(model: Any, items: Iterable[tuple[models.Model, Iterable[str]]]) -> None:
-    """UPDATE each row's changed fields by primary key: one executemany per set of fields.
-
-    Django's bulk_update builds a CASE WHEN per row in Python, which costs seconds for 10,000
-    rows; a prepared UPDATE run with executemany is the same work in a fraction of the time.
+        with import_atomic(sheet, _("取引先")):
+            ...check each row, append RowError to sheet.errors, write when clean...
     """
-    groups: dict[tuple[str, ...], list[models.Model]] = {}
-    for obj, names in items:
-        groups.setdefault(tuple(sorted(names)), []).append(obj)
-    quote = connection.ops.quote_name
-    meta = model._meta
-    with connection.cursor() as cursor:
-        for names, objects in groups.items():
-            fields = [meta.get_field(name) for name in names]
-            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-            # identifiers come from model metadata; every value is a parameter
-            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-            params = [
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
-                for obj in objects
-            ]
-            for start in range(0, len(params), BATCH):
-                cursor.executemany(sql, params[start : start + BATCH])
-
-
-def export_file(
-    *,
-    actor: Any,
-    action: str,
-    basename: str,
-    title: str,
-    columns: Sequence[Column],
-    rows: list[list[Any]],
-    file_format: str,
-    query: dict[str, Any],
-) -> ExportFile:
-    header = [c.header for c in columns]
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if file_format == "xlsx":
-        content = write_xlsx(header, rows, title=title)
-        result = ExportFile(f"{basename}-{stamp}.xlsx", XLSX_CONTENT_TYPE, content)
-    else:
-        result = ExportFile(f"{basename}-{stamp}.csv", CSV_CONTENT_TYPE, write_csv(header, rows))
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=action,
-            target_type=action.rsplit(".", 1)[0],
-            changes={"format": file_format, "rows": len(rows), "filters": query},
-        )
-    return result
+        yield sheet
+        reject_if_errors(sheet, entity)
 
 
-def check_format(file_format: str) -> None:
-    if file_format not in FORMATS:
-        message = _("出力形式は csv または xlsx を指定してください。")
-        raise ValidationFailed(message, errors={"format": [message]})
-
-
-def audit_import(actor: Any, action: str, upload: Any, result: ImportResult) -> None:
+def audit_import(
+    *, actor: Any, action: str, upload: Any, result: ImportResult, target_type: str = ""
+) -> None:
+    """The one event of an import: who, which file, and what it did."""
     audit_record(
         actor=actor,
         action=action,
-        target_type=action.rsplit(".", 1)[0],
+        target_type=target_type or action.rsplit(".", 1)[0],
         changes={"file": str(getattr(upload, "name", ""))[:200], **result.as_dict()},
     )
