@@ -1,19 +1,17 @@
-"""The REST API at /api/v1: one NinjaAPI, each domain mounts its router here."""
+"""The REST API at /api/v1: one NinjaAPI; each domain's router is mounted from its manifest."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from urakata.assistant.api import router as assistant_router
 from urakata.core.api import API_AUTH
+from urakata.core.domains import manifests
 from urakata.core.errors import DomainError
-from urakata.ledger.api import router as ledger_router
-from urakata.org.api import router as org_router
-from urakata.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="Urakata API",
@@ -68,7 +66,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), "error")
 
 
-api.add_router("/", org_router)
-api.add_router("/workflow", workflow_router)
-api.add_router("/assistant", assistant_router)
-api.add_router("/", ledger_router)
+for _manifest in manifests():
+    if _manifest.api_router:
+        api.add_router(_manifest.api_prefix, import_string(_manifest.api_router))

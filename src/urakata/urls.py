@@ -1,10 +1,14 @@
-"""Root URLconf: pages per domain, the REST API under /api/v1, admin, language switch."""
+"""Root URLconf: the REST API under /api/v1, admin, language switch, then each domain's pages.
+
+Domains are mounted from their manifests (`urls` at `url_prefix`), in manifest order.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from urakata.api import api
+from urakata.core.domains import manifests
 from urakata.core.health import healthz
 
 urlpatterns = [
@@ -15,11 +19,7 @@ urlpatterns = [
     # One login for the whole site: the admin's own form would bypass lock-out and its audit.
     path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
-    path("org/", include("urakata.org.urls")),
-    path("workflow/", include("urakata.workflow.urls")),
-    path("assistant/", include("urakata.assistant.urls")),
-    path("ledger/", include("urakata.ledger.urls")),
-    path("", include("urakata.web.urls")),
+    *(path(m.url_prefix, include(m.urls)) for m in manifests() if m.urls),
 ]
 
 handler500 = "urakata.web.views.server_error"
