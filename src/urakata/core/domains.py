@@ -120,6 +120,8 @@ def _check_names(kind: str, manifest: DomainManifest, names: list[str], seen: se
 def manifests_check(found: list[DomainManifest]) -> None:
     """Raise ImproperlyConfigured for dependencies out of order or names declared twice."""
     order = {m.label: m.order for m in found}
+    if len(order) != len(found):
+        raise ImproperlyConfigured(f"a domain is declared twice: {[m.label for m in found]}")
     if len(set(order.values())) != len(found):
         raise ImproperlyConfigured(f"two domains share an order: {sorted(order.items())}")
     capabilities: set[str] = set()
