@@ -166,10 +166,15 @@ def _capability_table(found: tuple[DomainManifest, ...]) -> dict[str, tuple[Role
     return {name: roles for m in found for name, roles in m.capabilities.items()}
 
 
-def nav_entries() -> list[NavEntry]:
+def nav_entries() -> tuple[NavEntry, ...]:
     """All navigation entries, by position (ties keep the domains' order)."""
-    entries = [entry for m in manifests() for entry in m.navigation]
-    return sorted(entries, key=lambda entry: entry.position)
+    return _nav_entries(manifests())
+
+
+@functools.lru_cache(maxsize=1)
+def _nav_entries(found: tuple[DomainManifest, ...]) -> tuple[NavEntry, ...]:
+    entries = [entry for m in found for entry in m.navigation]
+    return tuple(sorted(entries, key=lambda entry: entry.position))
 
 
 def default_jobs() -> list[DefaultJob]:
