@@ -1,28 +1,17 @@
-"""The REST API at /api/v1: one NinjaAPI, each domain mounts its router here."""
+"""The REST API at /api/v1: one NinjaAPI; each domain's router is mounted from its manifest."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from urakata.assistant.api import router as assistant_router
 from urakata.core.api import API_AUTH
+from urakata.core.domains import manifests
 from urakata.core.errors import DomainError
-from urakata.ledger.api import router as ledger_router
-from urakata.org.api import router as org_router
-from urakata.workflow.api import router as workflow_router
-
-api = NinjaAPI(
-    title="Urakata API",
-    version="1",
-    urls_namespace="api-v1",
-    auth=API_AUTH,
-    docs_url="/docs",
-    description="裏方 (Urakata) back-office REST API. Authenticate with `Authorization: Bearer <token>`.",
-)
 
 
 def _error(
@@ -38,12 +27,10 @@ def _error(
     return api.create_response(request, body, status=status)
 
 
-@api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, exc.message, exc.code, exc.errors)
 
 
-@api.exception_handler(NinjaValidationError)
 def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
@@ -54,12 +41,10 @@ def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
     return _error(request, 422, _("入力内容に誤りがあります。"), "validation_error", errors)
 
 
-@api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, _("認証が必要です。"), "not_authenticated")
 
 
-@api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc) == "Cannot parse request body":  # malformed JSON
         return _error(
@@ -68,7 +53,27 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), "error")
 
 
-api.add_router("/", org_router)
-api.add_router("/workflow", workflow_router)
-api.add_router("/assistant", assistant_router)
-api.add_router("/", ledger_router)
+def api_build() -> NinjaAPI:
+    """The API with its error handlers and the router of every domain that declares one."""
+    built = NinjaAPI(
+        title="Urakata API",
+        version="1",
+        urls_namespace="api-v1",
+        auth=API_AUTH,
+        docs_url="/docs",
+        description=(
+            "裏方 (Urakata) back-office REST API. "
+            "Authenticate with `Authorization: Bearer <token>`."
+        ),
+    )
+    built.exception_handler(DomainError)(domain_error)
+    built.exception_handler(NinjaValidationError)(input_error)
+    built.exception_handler(AuthenticationError)(auth_error)
+    built.exception_handler(HttpError)(http_error)
+    for manifest in manifests():
+        if manifest.api_router:
+            built.add_router(manifest.api_prefix, import_string(manifest.api_router))
+    return built
+
+
+api = api_build()

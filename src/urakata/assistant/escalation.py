@@ -28,7 +28,7 @@ from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
 from urakata.core.permissions import can
 from urakata.workflow import selectors as workflow_selectors
 from urakata.workflow import services as workflow_services
-from urakata.workflow.registry import register_subject, subject_key
+from urakata.workflow.registry import subject_key, subject_type
 
 # Route names and titles are data (stored once), so they stay in the source language.
 DESK_NAMES = {"general_affairs": "総務", "hr": "人事", "accounting": "経理"}
@@ -319,15 +319,14 @@ def inquiry_url(inquiry: Inquiry) -> str:
     return reverse("assistant:inquiry_detail", args=[inquiry.pk])
 
 
-def register() -> None:
-    """Make inquiries a workflow subject (called from AssistantConfig.ready)."""
-    register_subject(
-        Inquiry,
-        label="問い合わせ",
-        on_approved=on_approved,
-        on_rejected=on_rejected,
-        on_withdrawn=on_withdrawn,
-        fields_for_conditions=["desk", "confidence"],
-        describe=describe,
-        url=inquiry_url,
-    )
+# Inquiries are routed through the workflow engine: listed in the assistant manifest.
+INQUIRY_SUBJECT = subject_type(
+    Inquiry,
+    label="問い合わせ",
+    on_approved=on_approved,
+    on_rejected=on_rejected,
+    on_withdrawn=on_withdrawn,
+    fields_for_conditions=["desk", "confidence"],
+    describe=describe,
+    url=inquiry_url,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -389,17 +389,13 @@ def audit_verify() -> VerifyResult:
     return VerifyResult(count, True, head_hash=prev_hash if count else "")
 
 
-# Domains whose books are protected by the chain register a check here (an explicit registry: the
-# kernel never imports a domain). Each returns a list of problems; `urakata audit verify` runs them
-# after walking the chain, so a hand-edited row whose audit event recorded its hash is caught.
-VERIFIERS: dict[str, Callable[[], list[str]]] = {}
-
-
-def register_verifier(name: str, check: Callable[[], list[str]]) -> None:
-    """Add a domain's integrity check to `urakata audit verify`."""
-    VERIFIERS[name] = check
-
-
 def audit_verify_all() -> tuple[VerifyResult, dict[str, list[str]]]:
-    """The chain walk plus every registered domain check (problems per domain)."""
-    return audit_verify(), {name: check() for name, check in VERIFIERS.items()}
+    """The chain walk plus every domain check declared in a manifest (problems per domain).
+
+    Domains whose books are protected by the chain declare `audit_verifiers` in their manifest
+    (the kernel never imports a domain); each returns a list of problems, so a hand-edited row
+    whose audit event recorded its hash is caught.
+    """
+    from urakata.core.domains import audit_verifiers
+
+    return audit_verify(), {name: check() for name, check in audit_verifiers().items()}

@@ -1,4 +1,6 @@
-"""Capabilities: which roles may use which feature. One table, checked at the interface.
+"""Capabilities: which roles may use which feature, checked at the interface.
+
+Each domain declares its capabilities in its manifest (`<app>/manifest.py`, see `core.domains`).
 
 Row scope lives in each domain's `QuerySet.visible_to(user)`; business rules live in services.
 """
@@ -11,42 +13,16 @@ from typing import Any
 import rules
 from django.utils.translation import gettext as _
 
+from urakata.core.domains import capability_table
 from urakata.core.errors import PermissionDenied
-from urakata.core.roles import Role, has_any_role
-
-# capability name -> roles allowed (admin is always allowed)
-CAPABILITIES: dict[str, tuple[Role, ...]] = {
-    "org.view_directory": tuple(Role),
-    "org.manage_employees": (Role.HR,),
-    "org.view_employee_private": (Role.HR,),
-    "org.manage_departments": (Role.HR, Role.GENERAL_AFFAIRS),
-    "org.manage_company": (),
-    "org.view_counterparties": (
-        Role.ACCOUNTING,
-        Role.GENERAL_AFFAIRS,
-        Role.EXECUTIVE,
-        Role.AUDITOR,
-        Role.MANAGER,
-    ),
-    "org.manage_counterparties": (Role.ACCOUNTING, Role.GENERAL_AFFAIRS),
-    "org.import_export": (Role.HR, Role.ACCOUNTING, Role.GENERAL_AFFAIRS),
-    "core.view_audit": (Role.AUDITOR,),
-    "core.manage_tokens": tuple(Role),
-    # Lift login lock-outs, see other users' security state: administrators only.
-    "core.manage_logins": (),
-}
-
-
-def register_capability(name: str, roles: tuple[Role, ...]) -> None:
-    """Later domains add their capabilities here at import time."""
-    CAPABILITIES[name] = roles
+from urakata.core.roles import has_any_role
 
 
 def can(user: Any, capability: str) -> bool:
     """May this user use the feature?"""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    roles = CAPABILITIES.get(capability)
+    roles = capability_table().get(capability)
     if roles is None:
         raise KeyError(f"unknown capability {capability!r}")
     return has_any_role(user, *roles)
@@ -125,7 +101,7 @@ def chain(start: Any, parent: Callable[[Any], Any], *, max_depth: int = 50) -> I
 
 
 def capability(name: str) -> Any:
-    """Predicate(user[, obj]) for a capability of the table above (the object is ignored)."""
+    """Predicate(user[, obj]) for a capability declared in a manifest (the object is ignored)."""
 
     @rules.predicate(name=f"capability:{name}")
     def predicate(user: Any) -> bool:
@@ -144,6 +120,6 @@ def _capability_predicate(capability: str) -> Any:
 
 def sync_rules() -> None:
     """Expose every capability as a django-rules permission (`user.has_perm(capability)`)."""
-    for name in CAPABILITIES:
+    for name in capability_table():
         if not rules.perm_exists(name):
             rules.add_perm(name, _capability_predicate(name))

@@ -21,37 +21,11 @@ from django.utils.translation import gettext as _
 from django_tasks.base import Task
 
 from urakata.core.audit import audit_record, diff
+from urakata.core.domains import default_jobs
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.models import ScheduledJob
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DefaultJob:
-    """A job every installation gets; `urakata worker` creates it if missing (never overwrites)."""
-
-    name: str
-    task_path: str
-    cron: str
-
-
-# Later domains add theirs with register_default_job() from their AppConfig.ready(), so the jobs
-# are known before `urakata worker` registers them.
-DEFAULT_JOBS: list[DefaultJob] = [
-    # 02:30 JST nightly: recompute the audit chain and record the outcome (改ざん検知).
-    DefaultJob("core.audit_verify", "urakata.core.tasks.audit_verify_task", "30 2 * * *"),
-    # Sundays 03:00 JST: delete finished task results older than 30 days.
-    DefaultJob(
-        "core.task_results_prune", "urakata.core.tasks.task_results_prune_task", "0 3 * * 0"
-    ),
-]
-
-
-def register_default_job(job: DefaultJob) -> None:
-    """Add a job that every installation should run (idempotent by name)."""
-    if all(existing.name != job.name for existing in DEFAULT_JOBS):
-        DEFAULT_JOBS.append(job)
 
 
 def cron_validate(cron: str) -> list[str]:
@@ -147,10 +121,10 @@ def _registered_names() -> set[str]:
 
 
 def scheduled_jobs_ensure_defaults(*, now: datetime | None = None) -> list[ScheduledJob]:
-    """Create the DEFAULT_JOBS that do not exist yet; jobs an operator changed stay as they are."""
+    """Create the manifests' default jobs that do not exist yet; an operator's changes stay."""
     existing = _registered_names()
     created = []
-    for job in DEFAULT_JOBS:
+    for job in default_jobs():
         if job.name in existing:
             continue
         try:

@@ -5,10 +5,3 @@ class LedgerConfig(AppConfig):
     name = "urakata.ledger"
     label = "ledger"
     verbose_name = "経理"
-
-    def ready(self) -> None:
-        from urakata.core.audit import register_verifier
-        from urakata.ledger import permissions  # noqa: F401 - registers capabilities
-        from urakata.ledger.integrity import ledger_verify
-
-        register_verifier("ledger", ledger_verify)

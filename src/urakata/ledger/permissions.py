@@ -1,17 +1,8 @@
-"""Ledger capabilities: accounting posts and closes, auditors read, executives read reports."""
+"""The ledger's system actor for CLI commands (capabilities are declared in `manifest.py`)."""
 
 from __future__ import annotations
 
-from urakata.core.permissions import register_capability, sync_rules
 from urakata.core.roles import Role
-
-register_capability("ledger.view", (Role.ACCOUNTING, Role.AUDITOR))
-register_capability("ledger.post", (Role.ACCOUNTING,))
-register_capability("ledger.close", (Role.ACCOUNTING,))
-register_capability("ledger.manage_accounts", (Role.ACCOUNTING,))
-register_capability("ledger.view_reports", (Role.ACCOUNTING, Role.AUDITOR, Role.EXECUTIVE))
-register_capability("ledger.bank_import", (Role.ACCOUNTING,))
-sync_rules()
 
 
 class SystemActor:

@@ -1,9 +1,11 @@
-"""Approval workflow engine. Other domains plug in with `register_subject`:
+"""Approval workflow engine. Other domains plug in through their manifest:
 
-from urakata.workflow import register_subject
-register_subject(ExpenseClaim, on_approved=..., on_rejected=..., fields_for_conditions=[...])
+from urakata.workflow import subject_type
+MANIFEST = DomainManifest(..., workflow_subjects=(
+    subject_type(ExpenseClaim, on_approved=..., on_rejected=..., fields_for_conditions=[...]),
+))
 """
 
-from urakata.workflow.registry import register_subject
+from urakata.workflow.registry import subject_type
 
-__all__ = ["register_subject"]
+__all__ = ["subject_type"]

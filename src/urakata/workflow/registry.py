@@ -1,8 +1,11 @@
-"""Subject registry: other domains plug their models into the workflow without being imported.
+"""Subject types: other domains plug their models into the workflow without being imported.
 
-    from urakata.workflow.registry import register_subject
-    register_subject(ExpenseClaim, on_approved=claim_approved, on_rejected=claim_rejected,
-                     fields_for_conditions=["amount", "department.code"])
+A domain lists its subject types in its manifest (`<app>/manifest.py`):
+
+    workflow_subjects=(
+        subject_type(ExpenseClaim, on_approved=claim_approved, on_rejected=claim_rejected,
+                     fields_for_conditions=["amount", "department.code"]),
+    ),
 
 `on_approved(subject, request)` / `on_rejected(subject, request)` run inside the transaction that
 decides the request, so the subject and the request change together or not at all.
@@ -10,11 +13,15 @@ decides the request, so the subject and the request change together or not at al
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from urakata.core.domains import DomainManifest, manifests
 
 Hook = Callable[[Any, Any], None]
 
@@ -34,16 +41,13 @@ class SubjectType:
     url: Callable[[Any], str] | None = None
 
 
-_REGISTRY: dict[str, SubjectType] = {}
-
-
 def subject_key(model_or_instance: type[models.Model] | models.Model) -> str:
     """`app_label.model_name` of a model or instance, e.g. `workflow.ringi`."""
     meta = model_or_instance._meta
     return f"{meta.app_label}.{meta.model_name}"
 
 
-def register_subject(
+def subject_type(
     model: type[models.Model],
     *,
     on_approved: Hook | None = None,
@@ -54,14 +58,13 @@ def register_subject(
     describe: Callable[[Any], list[tuple[str, str]]] | None = None,
     url: Callable[[Any], str] | None = None,
 ) -> SubjectType:
-    """Declare a model routable; route conditions may use the named fields (dotted paths allowed).
+    """A routable model for a manifest; route conditions may use the named fields (dotted paths).
 
     `describe(subject)` gives the (label, value) rows of the request page, `url(subject)` a link to
     the subject's own page in its domain.
     """
-    key = subject_key(model)
-    subject_type = SubjectType(
-        key=key,
+    return SubjectType(
+        key=subject_key(model),
         model=model,
         label=str(label or model._meta.verbose_name),
         on_approved=on_approved,
@@ -71,17 +74,35 @@ def register_subject(
         describe=describe,
         url=url,
     )
-    _REGISTRY[key] = subject_type
-    return subject_type
+
+
+def subject_index() -> dict[str, SubjectType]:
+    """Subject types declared in the installed domains' manifests, by key."""
+    return _index(manifests())
+
+
+@functools.lru_cache(maxsize=1)
+def _index(found: tuple[DomainManifest, ...]) -> dict[str, SubjectType]:
+    index: dict[str, SubjectType] = {}
+    for manifest in found:
+        for declared in manifest.workflow_subjects:
+            if not isinstance(declared, SubjectType):
+                raise ImproperlyConfigured(
+                    f"{manifest.label}: workflow_subjects holds {declared!r}; use subject_type()"
+                )
+            if declared.key in index:
+                raise ImproperlyConfigured(f"workflow subject {declared.key!r} declared twice")
+            index[declared.key] = declared
+    return index
 
 
 def get_subject_type(key: str) -> SubjectType | None:
-    return _REGISTRY.get(key)
+    return subject_index().get(key)
 
 
 def subject_types() -> list[SubjectType]:
-    """Registered subject types, by label."""
-    return sorted(_REGISTRY.values(), key=lambda s: s.label)
+    """Declared subject types, by label."""
+    return sorted(subject_index().values(), key=lambda s: s.label)
 
 
 def field_value(subject: Any, path: str) -> Any:

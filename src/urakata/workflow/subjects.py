@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from urakata.org.models import Department, Employee
 from urakata.workflow.models import FormSubmission, Ringi
-from urakata.workflow.registry import register_subject
+from urakata.workflow.registry import subject_type
 
 
 def describe_ringi(ringi: Ringi) -> list[tuple[str, str]]:
@@ -40,16 +40,16 @@ def describe_submission(submission: FormSubmission) -> list[tuple[str, str]]:
     return rows
 
 
-def register() -> None:
-    register_subject(
-        Ringi,
-        label=gettext_noop("稟議"),
-        fields_for_conditions=["amount", "department", "department.code", "counterparty"],
-        describe=describe_ringi,
-    )
-    register_subject(
-        FormSubmission,
-        label=gettext_noop("各種申請"),
-        fields_for_conditions=["form.code", "values"],
-        describe=describe_submission,
-    )
+# Listed in the workflow manifest's `workflow_subjects`.
+RINGI_SUBJECT = subject_type(
+    Ringi,
+    label=gettext_noop("稟議"),
+    fields_for_conditions=["amount", "department", "department.code", "counterparty"],
+    describe=describe_ringi,
+)
+FORM_SUBJECT = subject_type(
+    FormSubmission,
+    label=gettext_noop("各種申請"),
+    fields_for_conditions=["form.code", "values"],
+    describe=describe_submission,
+)

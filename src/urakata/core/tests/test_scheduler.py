@@ -10,10 +10,10 @@ from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from urakata.core.audit import audit_verify
+from urakata.core.domains import default_jobs
 from urakata.core.errors import ValidationFailed
 from urakata.core.models import AuditEvent, ScheduledJob
 from urakata.core.scheduler import (
-    DEFAULT_JOBS,
     cron_validate,
     scheduled_job_save,
     scheduled_jobs_ensure_defaults,
@@ -158,7 +158,7 @@ def test_broken_job_does_not_block_the_others() -> None:
 
 def test_defaults_are_registered_once_and_operator_changes_survive() -> None:
     created = scheduled_jobs_ensure_defaults(now=_at(24, 1))
-    assert {job.name for job in created} == {job.name for job in DEFAULT_JOBS}
+    assert {job.name for job in created} == {job.name for job in default_jobs()}
     verify = ScheduledJob.objects.get(name="core.audit_verify")
     assert verify.task_path == VERIFY and verify.next_run_at == _at(24, 2, 30)
     scheduled_job_save(actor=None, name="core.audit_verify", task_path=VERIFY, cron="0 4 * * *")
@@ -209,4 +209,4 @@ def test_two_workers_registering_defaults_at_once_do_not_fail(
     # The second worker read the job names before the first one committed its inserts.
     monkeypatch.setattr("urakata.core.scheduler._registered_names", set)
     assert scheduled_jobs_ensure_defaults(now=_at(24, 1)) == []
-    assert ScheduledJob.objects.count() == len(DEFAULT_JOBS)
+    assert ScheduledJob.objects.count() == len(default_jobs())

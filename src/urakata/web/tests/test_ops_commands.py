@@ -20,7 +20,7 @@ from urakata.core.roles import Role
 from urakata.core.tasks import audit_verify_task
 from urakata.org.demo import DEMO_PASSWORD
 from urakata.org.models import Counterparty, Department, Employee
-from urakata.web.demo_registry import DEMO_LOGINS
+from urakata.web.demo import DEMO_LOGINS
 from urakata.web.tests.processes import production_env, urakata
 
 

@@ -20,7 +20,7 @@ from urakata.workflow.models import (
     Ringi,
     StepAssignment,
 )
-from urakata.workflow.registry import register_subject
+from urakata.workflow.registry import subject_index, subject_key, subject_type
 from urakata.workflow.routes import route_update
 from urakata.workflow.tests.factories import RINGI, make_org, make_route
 
@@ -55,33 +55,32 @@ def test_submit_freezes_route_and_activates_first_step(org) -> None:
     assert Notification.objects.filter(user=org.sales_manager, request=request).exists()
 
 
-def test_full_approval_runs_hook_and_notifies(org) -> None:
+def test_full_approval_runs_hook_and_notifies(org, monkeypatch) -> None:
     approved: list[int] = []
-    register_subject(
-        Ringi,
-        label="稟議",
-        on_approved=lambda subject, request: approved.append(subject.pk),
-        fields_for_conditions=["amount", "department", "department.code", "counterparty"],
+    monkeypatch.setitem(
+        subject_index(),
+        subject_key(Ringi),
+        subject_type(
+            Ringi,
+            label="稟議",
+            on_approved=lambda subject, request: approved.append(subject.pk),
+            fields_for_conditions=["amount", "department", "department.code", "counterparty"],
+        ),
     )
-    try:
-        make_route()
-        request = ringi_submit(actor=org.applicant, data=RINGI)
-        services.request_approve(actor=org.sales_manager, request_id=request.pk)
-        request.refresh_from_db()
-        assert request.current_step.name == "経理確認"
-        services.request_approve(actor=org.accountant_b, request_id=request.pk, comment="OK")
-        request.refresh_from_db()
-        assert request.status == S.APPROVED and request.decided_at is not None
-        assert approved == [request.subject_id]
-        # quorum "any": the other accountant's slot closed
-        other = StepAssignment.objects.get(step__request=request, approver=org.accountant_a)
-        assert other.status == StepAssignment.Status.CLOSED
-        assert Action.objects.filter(request=request, kind=Action.Kind.COMPLETE).count() == 1
-        assert Notification.objects.filter(user=org.applicant, kind="approved").exists()
-    finally:
-        from urakata.workflow.subjects import register
-
-        register()
+    make_route()
+    request = ringi_submit(actor=org.applicant, data=RINGI)
+    services.request_approve(actor=org.sales_manager, request_id=request.pk)
+    request.refresh_from_db()
+    assert request.current_step.name == "経理確認"
+    services.request_approve(actor=org.accountant_b, request_id=request.pk, comment="OK")
+    request.refresh_from_db()
+    assert request.status == S.APPROVED and request.decided_at is not None
+    assert approved == [request.subject_id]
+    # quorum "any": the other accountant's slot closed
+    other = StepAssignment.objects.get(step__request=request, approver=org.accountant_a)
+    assert other.status == StepAssignment.Status.CLOSED
+    assert Action.objects.filter(request=request, kind=Action.Kind.COMPLETE).count() == 1
+    assert Notification.objects.filter(user=org.applicant, kind="approved").exists()
 
 
 def test_quorum_all_needs_everyone(org) -> None:

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from urakata.core.domains import demo_seeders
 from urakata.core.scheduler import scheduled_jobs_ensure_defaults
 from urakata.org.demo import DEMO_PASSWORD
 from urakata.org.models import Employee
-from urakata.web.demo_registry import DEMO_LOGINS, DEMO_SEEDERS
+from urakata.web.demo import DEMO_LOGINS
 
 
 class Command(BaseCommand):
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         rng = random.Random(seed)
         started = timezone.now()
-        for path in DEMO_SEEDERS:
+        for path in demo_seeders():
             self.stdout.write(f"  seeding {path} …")
             with transaction.atomic():
                 result = import_string(path)(actor=None, today=today, rng=rng)

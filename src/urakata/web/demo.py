@@ -1,14 +1,9 @@
-"""The demo company is seeded by each domain's `demo.seed`, in dependency order."""
+"""The demo company's logins, printed by `urakata demo`.
+
+The data itself comes from each domain's `demo_seeder`, declared in its manifest.
+"""
 
 from __future__ import annotations
-
-# Each later domain appends "urakata.<app>.demo.seed" here, after the domains it depends on.
-DEMO_SEEDERS: list[str] = [
-    "urakata.org.demo.seed",
-    "urakata.workflow.demo.seed",
-    "urakata.assistant.demo.seed",
-    "urakata.ledger.demo.seed",
-]
 
 DEMO_LOGINS: list[tuple[str, str]] = [
     ("admin", "システム管理者(全機能)"),

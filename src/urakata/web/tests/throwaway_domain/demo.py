@@ -1,0 +1,11 @@
+"""The throw-away domain's demo seeder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+
+def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
+    return {"seeded": 0}
