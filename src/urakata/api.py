@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urakata.assistant.api import router as assistant_router
 from urakata.core.api import API_AUTH
 from urakata.core.errors import DomainError
+from urakata.core.labels import error_lines
 from urakata.ledger.api import router as ledger_router
 from urakata.org.api import router as org_router
 from urakata.workflow.api import router as workflow_router
@@ -31,16 +32,19 @@ def _error(
     detail: str,
     code: str,
     errors: dict[str, list[str]] | None = None,
+    messages: list[str] | None = None,
 ) -> HttpResponse:
     body: dict[str, object] = {"detail": detail, "code": code}
     if errors:
-        body["errors"] = errors
+        body["errors"] = errors  # machine keys (`lines.1.account`) for programs
+    if messages:
+        body["messages"] = messages  # the same problems naming each field's label, for people
     return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.code, exc.errors)
+    return _error(request, exc.status, exc.message, exc.code, exc.errors, error_lines(exc))
 
 
 @api.exception_handler(NinjaValidationError)
