@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urakata.assistant.api import router as assistant_router
 from urakata.core.api import API_AUTH
 from urakata.core.errors import DomainError
-from urakata.core.labels import error_lines
+from urakata.core.labels import error_lines, labelled
 from urakata.ledger.api import router as ledger_router
 from urakata.org.api import router as org_router
 from urakata.workflow.api import router as workflow_router
@@ -55,7 +55,10 @@ def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
             str(part) for part in item.get("loc", ()) if part not in ("body", "query", "payload")
         )
         errors.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
-    return _error(request, 422, _("入力内容に誤りがあります。"), "validation_error", errors)
+    messages = [line for key, found in errors.items() for line in labelled(key, found)]
+    return _error(
+        request, 422, _("入力内容に誤りがあります。"), "validation_error", errors, messages
+    )
 
 
 @api.exception_handler(AuthenticationError)

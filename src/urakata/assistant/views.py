@@ -128,6 +128,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
     """FAQ entries and policy pages written in the app."""
     require(request.user, "assistant.manage_knowledge")
     data: dict[str, Any] = {"kind": request.GET.get("kind", "faq"), "audience": "all"}
+    status = 200
     if request.method == "POST":
         data = _source_form_data(request)
         if data["kind"] not in (KnowledgeSource.Kind.FAQ, KnowledgeSource.Kind.POLICY):
@@ -136,12 +137,12 @@ def source_create(request: HttpRequest) -> HttpResponse:
             source = services.knowledge_source_create(actor=request.user, data=data)
         except (ValidationFailed, Conflict) as error:
             flash_error(request, error)
+            status = error.status
         else:
             messages.success(request, _("ナレッジを登録しました。"))
             return redirect("assistant:source_detail", source_id=source.pk)
-    return render(
-        request, "assistant/source_form.html", {"data": data, "desks": Desk.choices, "new": True}
-    )
+    context = {"data": data, "desks": Desk.choices, "new": True}
+    return render(request, "assistant/source_form.html", context, status=status)
 
 
 @_guard
@@ -160,6 +161,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         else ",".join(a.value for a in source.audiences.all()),
         "is_active": source.is_active,
     }
+    status = 200
     if request.method == "POST":
         data = _source_form_data(request)
         data.pop("kind")
@@ -169,6 +171,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
             services.knowledge_source_update(actor=request.user, source=source, data=data)
         except (ValidationFailed, Conflict) as error:
             flash_error(request, error)
+            status = error.status
         else:
             messages.success(request, _("ナレッジを更新しました。"))
             return redirect("assistant:source_detail", source_id=source.pk)
@@ -177,6 +180,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         request,
         "assistant/source_form.html",
         {"data": data, "desks": Desk.choices, "new": False, "source": source},
+        status=status,
     )
 
 
@@ -184,6 +188,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
 def source_upload(request: HttpRequest) -> HttpResponse:
     """Upload PDF / DOCX / Markdown / text / HTML (type and size checked)."""
     require(request.user, "assistant.manage_knowledge")
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -202,10 +207,11 @@ def source_upload(request: HttpRequest) -> HttpResponse:
                 )
             except (ValidationFailed, Conflict) as error:
                 flash_error(request, error)
+                status = error.status
             else:
                 messages.success(request, _("ファイルを取り込みました。"))
                 return redirect("assistant:source_detail", source_id=source.pk)
-    return render(request, "assistant/source_upload.html", {"desks": Desk.choices})
+    return render(request, "assistant/source_upload.html", {"desks": Desk.choices}, status=status)
 
 
 # ---------------------------------------------------------------- inquiries

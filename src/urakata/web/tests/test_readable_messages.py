@@ -70,6 +70,17 @@ def test_delegation_to_nobody_names_the_delegate_field(client_for: Any) -> None:
     assert not INTERNAL.search(body)
 
 
+def test_knowledge_form_refused_is_a_422_naming_the_fields(client_for: Any) -> None:
+    operator = client_for(Role.AI_OPERATOR)
+    data = {"kind": "faq", "question": "", "body": "", "audience": "all"}
+    response = operator.post("/assistant/kb/new/", data)
+    body = _text(response)
+    assert response.status_code == 422
+    assert "質問: FAQ の質問を入力してください。" in body
+    assert "本文: 本文を入力してください。" in body
+    assert "question:" not in body and "body:" not in body
+
+
 def test_api_keeps_machine_keys_but_its_texts_read_well(make_user: Any) -> None:
     client = _api_client(make_user, Role.ACCOUNTING)
     payload = {
@@ -84,6 +95,14 @@ def test_api_keeps_machine_keys_but_its_texts_read_well(make_user: Any) -> None:
     assert "lines.1.account" in body["errors"]  # for programs
     assert any(m.startswith("2行目の勘定科目: ") for m in body["messages"])
     assert not INTERNAL.search(body["detail"] + " ".join(body["messages"]))
+
+    # Input the schema refuses (pydantic) gets the same treatment: keys for programs, labels for people.
+    payload["lines"] = [{"account": "7310", "debit": 1100}, {"credit": 1100}]
+    response = client.post("/api/v1/ledger/entries", payload, content_type="application/json")
+    body = response.json()
+    assert response.status_code == 422
+    assert "lines.1.account" in body["errors"]
+    assert any(m.startswith("2行目の勘定科目: ") for m in body["messages"])
 
     bank_import.bank_feed_create(actor=SYSTEM, name="普通預金", account_code="1140")
     upload = SimpleUploadedFile("s.csv", BAD_BYTES)
