@@ -104,6 +104,9 @@ ITEM_LABELS: dict[str, Promise] = {
     "rows": gettext_lazy("%(n)s行目"),
     "steps": gettext_lazy("%(n)s番目のステップ"),
 }
+# Services number these lists from 1 (`steps.1` is the first step); the rest count from 0 like
+# the API's input validation (`lines.0` is the first line).
+ONE_BASED = frozenset({"steps"})
 _ROW_KEY = re.compile(r"^(?:row|行)\s*(\d+)$")
 
 
@@ -150,7 +153,8 @@ def describe_path(path: str, labels: Labels | None = None) -> str:
             template = ITEM_LABELS.get(container, gettext_lazy("%(n)s件目"))
             if parts and container in ITEM_LABELS:
                 parts.pop()  # 「明細 2行目」 reads better as 「2行目」
-            parts.append(str(template) % {"n": int(segment) + 1})
+            number = int(segment) + (0 if container in ONE_BASED else 1)
+            parts.append(str(template) % {"n": number})
             continue
         label = field_label(segment, labels)
         if label:

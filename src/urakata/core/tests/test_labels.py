@@ -26,7 +26,7 @@ ACTION_LITERAL = re.compile(
     [
         ("lines.1.account", "2行目の勘定科目"),
         ("lines.0.amount", "1行目の金額"),
-        ("steps.2.approvers", "3番目のステップの承認者"),
+        ("steps.2.approvers", "2番目のステップの承認者"),  # workflow counts steps from 1
         ("file", "ファイル"),
         ("delegate", "代理人"),
         ("row 12", "12行目"),

@@ -15,6 +15,7 @@ from urakata.core.roles import Role
 from urakata.ledger import bank_import
 from urakata.ledger.permissions import SYSTEM
 from urakata.ledger.tests.factories import post_simple
+from urakata.workflow.tests.factories import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,27 @@ def test_delegation_to_nobody_names_the_delegate_field(client_for: Any) -> None:
     data = {"delegate": "no-such-user", "start_date": "2026-04-01", "end_date": "2026-04-30"}
     body = _text(client.post("/workflow/delegations/", data, follow=True))
     assert "代理人: 代理人が見つかりません。" in body
+    assert not INTERNAL.search(body)
+
+
+def test_route_editor_names_the_step_not_its_key() -> None:
+    admin = Client()
+    admin.force_login(make_org().admin)
+    form = {
+        "name": "高額稟議",
+        "subject_type": "workflow.ringi",
+        "priority": "10",
+        "is_active": "on",
+        "step_count": "2",
+        "step-0-name": "部長",
+        "step-0-approvers": "department_manager",
+        "step-1-name": "経理",
+        "step-1-approvers": "role:nope",
+    }
+    response = admin.post("/workflow/routes/new/", form)
+    body = _text(response)
+    assert response.status_code == 422
+    assert "2番目のステップの承認者: " in body
     assert not INTERNAL.search(body)
 
 
