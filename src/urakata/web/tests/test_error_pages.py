@@ -107,3 +107,17 @@ def test_real_pages_forbidden_and_not_found(client_for: Any) -> None:
     assert "ページが見つかりません" in missing.content.decode()
     chart = client_for(Role.ACCOUNTING).get("/ledger/accounts/987654/")
     assert chart.status_code == 404
+
+
+def test_real_htmx_request_gets_the_partial(client_for: Any) -> None:
+    response = client_for(Role.EMPLOYEE).get("/ledger/entries/", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert response["HX-Retarget"] == "#page-errors"
+    assert "<html" not in body and 'role="alert"' in body
+
+
+def test_base_page_has_the_message_area_and_swaps_4xx(client_for: Any) -> None:
+    page = client_for(Role.EMPLOYEE).get("/").content.decode()
+    assert 'id="page-errors"' in page
+    assert '"code": "4..", "swap": true' in page
