@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from urakata.core.errors import DomainError, NotFound, PermissionDenied
-from urakata.core.labels import Labels, describe_path, error_lines, error_text
+from urakata.core.labels import Labels, error_lines, error_text, labelled
 
 HTMX_TARGET = "#page-errors"
 
@@ -70,15 +70,12 @@ def form_add_errors(form: Any, error: DomainError, *, labels: Labels | None = No
     form_labels = {name: field.label for name, field in form.fields.items() if field.label}
     merged = {**form_labels, **(labels or {})}
     for path, problems in error.errors.items():
-        head = path.split(".", 1)[0]
         if path in form.fields:
             for problem in problems:
                 form.add_error(path, str(problem))
-            continue
-        name = describe_path(path, merged) if head != "__all__" else ""
-        for problem in problems:
-            text = _("%(field)s: %(message)s") % {"field": name, "message": problem}
-            form.add_error(None, text if name else str(problem))
+        else:
+            for text in labelled(path, problems, merged):
+                form.add_error(None, text)
     if not error.errors:
         form.add_error(None, error.message)
 
