@@ -27,7 +27,7 @@ for entry in ours:
         entry.msgstr_plural = dict(other.msgstr_plural)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        entry.previous_msgid = entry.previous_msgctxt = None
+        entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
         taken += 1
 ours.save(str(po_path))
 print(f"took {taken} translations from {ref}")

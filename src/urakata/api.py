@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urakata.core.api import API_AUTH
 from urakata.core.domains import manifests
 from urakata.core.errors import DomainError
+from urakata.core.labels import error_lines, labelled
 
 
 def _error(
@@ -20,15 +21,18 @@ def _error(
     detail: str,
     code: str,
     errors: dict[str, list[str]] | None = None,
+    messages: list[str] | None = None,
 ) -> HttpResponse:
     body: dict[str, object] = {"detail": detail, "code": code}
     if errors:
-        body["errors"] = errors
+        body["errors"] = errors  # machine keys (`lines.1.account`) for programs
+    if messages:
+        body["messages"] = messages  # the same problems naming each field's label, for people
     return api.create_response(request, body, status=status)
 
 
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.code, exc.errors)
+    return _error(request, exc.status, exc.message, exc.code, exc.errors, error_lines(exc))
 
 
 def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -38,7 +42,10 @@ def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
             str(part) for part in item.get("loc", ()) if part not in ("body", "query", "payload")
         )
         errors.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
-    return _error(request, 422, _("入力内容に誤りがあります。"), "validation_error", errors)
+    messages = [line for key, found in errors.items() for line in labelled(key, found)]
+    return _error(
+        request, 422, _("入力内容に誤りがあります。"), "validation_error", errors, messages
+    )
 
 
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

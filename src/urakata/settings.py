@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "urakata.core.error_pages.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "urakata.urls"

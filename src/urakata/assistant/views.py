@@ -17,44 +17,17 @@ from django.views.decorators.http import require_POST
 
 from urakata.assistant import selectors, services
 from urakata.assistant.models import Desk, Inquiry, KnowledgeSource, ReviewItem
-from urakata.core.errors import DomainError, NotFound, PermissionDenied
+from urakata.core.error_pages import flash_error
+from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.files import upload_size_problem
 from urakata.core.permissions import can, require
 
 PAGE_SIZE = 50
 
 
-def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
-
-
-def _not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
-    return render(request, "404.html", {"message": error.message}, status=404)
-
-
-def _flash(request: HttpRequest, error: DomainError) -> None:
-    messages.error(request, error.message)
-    for field, problems in error.errors.items():
-        for problem in problems:
-            messages.error(request, f"{field}: {problem}")
-
-
 def _guard(view: Any) -> Any:
-    """Login required; PermissionDenied → 403 page, NotFound → 404 page."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response: HttpResponse = view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return _forbidden(request, error)
-        except NotFound as error:
-            return _not_found(request, error)
-        return response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    """Login required; domain errors become their 4xx page (core.error_pages middleware)."""
+    return login_required(view)
 
 
 # ---------------------------------------------------------------- chat
@@ -80,9 +53,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"question": question, "desks": Desk.choices}
     try:
         context["result"] = services.assistant_ask(actor=request.user, question=question)
-    except PermissionDenied:
-        raise
-    except DomainError as error:
+    except (ValidationFailed, Conflict) as error:
         context["error"] = error
     template = "assistant/partials/_answer.html" if request.htmx else "assistant/chat.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -101,10 +72,8 @@ def escalate(request: HttpRequest) -> HttpResponse:
             if (request.POST.get("confidence") or "0").isdigit()
             else 0,
         )
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        _flash(request, error)
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
         return redirect("assistant:chat")
     messages.success(
         request,
@@ -160,22 +129,21 @@ def source_create(request: HttpRequest) -> HttpResponse:
     """FAQ entries and policy pages written in the app."""
     require(request.user, "assistant.manage_knowledge")
     data: dict[str, Any] = {"kind": request.GET.get("kind", "faq"), "audience": "all"}
+    status = 200
     if request.method == "POST":
         data = _source_form_data(request)
         if data["kind"] not in (KnowledgeSource.Kind.FAQ, KnowledgeSource.Kind.POLICY):
             data["kind"] = KnowledgeSource.Kind.FAQ
         try:
             source = services.knowledge_source_create(actor=request.user, data=data)
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            _flash(request, error)
+        except (ValidationFailed, Conflict) as error:
+            flash_error(request, error)
+            status = error.status
         else:
             messages.success(request, _("ナレッジを登録しました。"))
             return redirect("assistant:source_detail", source_id=source.pk)
-    return render(
-        request, "assistant/source_form.html", {"data": data, "desks": Desk.choices, "new": True}
-    )
+    context = {"data": data, "desks": Desk.choices, "new": True}
+    return render(request, "assistant/source_form.html", context, status=status)
 
 
 @_guard
@@ -194,6 +162,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         else ",".join(a.value for a in source.audiences.all()),
         "is_active": source.is_active,
     }
+    status = 200
     if request.method == "POST":
         data = _source_form_data(request)
         data.pop("kind")
@@ -201,10 +170,9 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         data["is_active"] = request.POST.get("is_active") == "on"
         try:
             services.knowledge_source_update(actor=request.user, source=source, data=data)
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            _flash(request, error)
+        except (ValidationFailed, Conflict) as error:
+            flash_error(request, error)
+            status = error.status
         else:
             messages.success(request, _("ナレッジを更新しました。"))
             return redirect("assistant:source_detail", source_id=source.pk)
@@ -213,6 +181,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         request,
         "assistant/source_form.html",
         {"data": data, "desks": Desk.choices, "new": False, "source": source},
+        status=status,
     )
 
 
@@ -220,6 +189,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
 def source_upload(request: HttpRequest) -> HttpResponse:
     """Upload PDF / DOCX / Markdown / text / HTML (type and size checked)."""
     require(request.user, "assistant.manage_knowledge")
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -236,14 +206,13 @@ def source_upload(request: HttpRequest) -> HttpResponse:
                     desk=request.POST.get("desk", ""),
                     title=request.POST.get("title", ""),
                 )
-            except PermissionDenied:
-                raise
-            except DomainError as error:
-                _flash(request, error)
+            except (ValidationFailed, Conflict) as error:
+                flash_error(request, error)
+                status = error.status
             else:
                 messages.success(request, _("ファイルを取り込みました。"))
                 return redirect("assistant:source_detail", source_id=source.pk)
-    return render(request, "assistant/source_upload.html", {"desks": Desk.choices})
+    return render(request, "assistant/source_upload.html", {"desks": Desk.choices}, status=status)
 
 
 # ---------------------------------------------------------------- inquiries
@@ -286,10 +255,8 @@ def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
                     propose_faq=request.POST.get("propose_faq") == "on",
                 )
                 done = _("回答しました。")
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            _flash(request, error)
+        except (ValidationFailed, Conflict) as error:
+            flash_error(request, error)
         else:
             messages.success(request, done)
             return redirect("assistant:inquiry_detail", inquiry_id=inquiry.pk)
@@ -345,10 +312,8 @@ def review_detail(request: HttpRequest, item_id: int) -> HttpResponse:
                     body=request.POST.get("body"),
                 )
                 messages.success(request, _("承認し、ナレッジに追加しました。"))
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            _flash(request, error)
+        except (ValidationFailed, Conflict) as error:
+            flash_error(request, error)
             return redirect("assistant:review_detail", item_id=item.pk)
         return redirect("assistant:review_list")
     return render(request, "assistant/review_detail.html", {"item": item})
@@ -383,10 +348,8 @@ def summary_list(request: HttpRequest) -> HttpResponse:
                 transcript=transcript,
                 name=name,
             )
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            _flash(request, error)
+        except (ValidationFailed, Conflict) as error:
+            flash_error(request, error)
         else:
             return redirect("assistant:summary_detail", summary_id=summary.pk)
     summaries = selectors.summary_list(actor=request.user)
@@ -412,10 +375,8 @@ def summary_detail(request: HttpRequest, summary_id: int) -> HttpResponse:
                     actor=request.user, summary=summary, indexes=indexes
                 )
                 messages.success(request, _("タスクを%(n)d件作成しました。") % {"n": len(tasks)})
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            _flash(request, error)
+        except (ValidationFailed, Conflict) as error:
+            flash_error(request, error)
         return redirect("assistant:summary_detail", summary_id=summary.pk)
     return render(
         request,
@@ -445,8 +406,8 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.task_get(actor=request.user, task_id=task_id)
     try:
         services.task_complete(actor=request.user, task=task)
-    except DomainError as error:
-        _flash(request, error)
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
     return redirect("assistant:task_list")
 
 

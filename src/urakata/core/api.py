@@ -42,6 +42,7 @@ class ErrorOut(Schema):
     detail: str
     code: str
     errors: dict[str, list[str]] | None = None
+    messages: list[str] | None = None  # `errors` as sentences naming each field's label
 
 
 class PageMeta(Schema):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
+from urakata.core.labels import labelled
 from urakata.core.permissions import require
 from urakata.core.tables import csv_records, decode_text
 from urakata.ledger import cache, services
@@ -34,6 +35,9 @@ from urakata.ledger.models import (
 )
 
 # Column-mapping presets. "amount" is a signed column; otherwise deposit/withdrawal columns.
+# How an encoding is named to users ("file: cp932" meant nothing to them).
+ENCODING_NAMES = {"cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "utf-8-sig": "UTF-8"}
+
 PRESETS: dict[str, dict[str, Any]] = {
     "generic": {
         "label": "汎用(日付・摘要・入金・出金・残高)",
@@ -509,7 +513,7 @@ def transactions_confirm(
                 )
             except ValidationFailed as error:
                 for key, messages in error.errors.items():
-                    errors.setdefault(str(tx.pk), []).extend(f"{key}: {m}" for m in messages)
+                    errors.setdefault(str(tx.pk), []).extend(labelled(key, messages))
                 continue
             tx.entry = entry
             tx.status = BankTransaction.Status.CONFIRMED

@@ -13,19 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from urakata.core import tables
-from urakata.core.errors import DomainError, NotFound, PermissionDenied
+from urakata.core.errors import DomainError, NotFound
 from urakata.core.permissions import can, require
 from urakata.ledger import accounts, selectors
 from urakata.ledger.chart import SECTION_CODE_PREFIX
 from urakata.ledger.models import Account, Category, Section, Side, SubAccount, TaxCode
-
-
-def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "404.html", status=404)
 
 
 def chart_table(rows: list[Account]) -> tuple[list[str], list[list[Any]]]:
@@ -61,10 +53,7 @@ def chart_list(request: HttpRequest) -> HttpResponseBase:
     q = request.GET.get("q", "").strip()
     state = request.GET.get("active", "")
     active = {"1": True, "0": False}.get(state)
-    try:
-        rows = list(selectors.chart_list(actor=request.user, q=q, active=active))
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    rows = list(selectors.chart_list(actor=request.user, q=q, active=active))
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         headers, table = chart_table(rows)
@@ -110,12 +99,7 @@ def chart_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     """An account and its 補助科目, with the add form for accounting."""
-    try:
-        account = selectors.chart_account_get(actor=request.user, account_id=account_id)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except NotFound:
-        return _not_found(request)
+    account = selectors.chart_account_get(actor=request.user, account_id=account_id)
     return render(
         request,
         "ledger/account_detail.html",
@@ -159,10 +143,7 @@ def _account_values(account: Account) -> dict[str, Any]:
 @login_required
 def account_new(request: HttpRequest) -> HttpResponse:
     """Create an account; every problem is shown next to the form."""
-    try:
-        require(request.user, "ledger.manage_accounts")
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    require(request.user, "ledger.manage_accounts")
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"is_active": True}
     if request.method == "POST":
@@ -186,13 +167,8 @@ def account_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
     """Edit an account; code/category/section/side only while no journal line uses it."""
-    try:
-        require(request.user, "ledger.manage_accounts")
-        account = selectors.chart_account_get(actor=request.user, account_id=account_id)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except NotFound:
-        return _not_found(request)
+    require(request.user, "ledger.manage_accounts")
+    account = selectors.chart_account_get(actor=request.user, account_id=account_id)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = _account_values(account)
     if request.method == "POST":
@@ -224,13 +200,8 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def sub_account_new(request: HttpRequest, account_id: int) -> HttpResponse:
     """Add a 補助科目 (from the account page); errors are shown there."""
-    try:
-        require(request.user, "ledger.manage_accounts")
-        account = selectors.chart_account_get(actor=request.user, account_id=account_id)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except NotFound:
-        return _not_found(request)
+    require(request.user, "ledger.manage_accounts")
+    account = selectors.chart_account_get(actor=request.user, account_id=account_id)
     try:
         sub = accounts.sub_account_create(
             actor=request.user,
@@ -268,13 +239,8 @@ def _sub_get(account_id: int, sub_id: int) -> SubAccount:
 @login_required
 def sub_account_edit(request: HttpRequest, account_id: int, sub_id: int) -> HttpResponse:
     """Edit a 補助科目 (code, name, active); its code is fixed once journal lines use it."""
-    try:
-        require(request.user, "ledger.manage_accounts")
-        sub = _sub_get(account_id, sub_id)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except NotFound:
-        return _not_found(request)
+    require(request.user, "ledger.manage_accounts")
+    sub = _sub_get(account_id, sub_id)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"code": sub.code, "name": sub.name, "is_active": sub.is_active}
     if request.method == "POST":
@@ -305,13 +271,8 @@ def sub_account_edit(request: HttpRequest, account_id: int, sub_id: int) -> Http
 @require_POST
 def sub_account_toggle(request: HttpRequest, account_id: int, sub_id: int) -> HttpResponse:
     """Deactivate (or reactivate) a 補助科目 from the account page."""
-    try:
-        require(request.user, "ledger.manage_accounts")
-        sub = _sub_get(account_id, sub_id)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except NotFound:
-        return _not_found(request)
+    require(request.user, "ledger.manage_accounts")
+    sub = _sub_get(account_id, sub_id)
     accounts.sub_account_update(actor=request.user, sub=sub, data={"is_active": not sub.is_active})
     if sub.is_active:
         messages.success(request, _("補助科目「%(name)s」を停止しました。") % {"name": sub.name})

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
+from urakata.core.labels import labelled
 from urakata.core.permissions import require
 from urakata.core.tables import check_format, csv_records, decode_text, write_csv
 from urakata.ledger import cache, selectors, services
@@ -271,7 +272,7 @@ def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
                 )
             except ValidationFailed as error:
                 for field, messages in error.errors.items():
-                    errors.setdefault(key, []).extend(f"{field}: {m}" for m in messages)
+                    errors.setdefault(key, []).extend(labelled(field, messages))
                 continue
             lines_posted += len(lines)
             del posted

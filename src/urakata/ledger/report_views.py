@@ -4,14 +4,14 @@ there to the entry and its evidence."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
-from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
+from urakata.core.error_pages import flash_error
+from urakata.core.errors import NotFound, ValidationFailed
 from urakata.ledger import cache, exports, reports, selectors
-from urakata.ledger.views import _default_range, _export, _forbidden, _label
+from urakata.ledger.views import _default_range, _export, _label
 
 
 @login_required
@@ -23,10 +23,8 @@ def trial_balance(request: HttpRequest) -> HttpResponseBase:
         tb = reports.trial_balance(
             actor=request.user, from_period=start, to_period=end, department_code=department
         )
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError as error:
-        messages.error(request, error.message)
+    except (ValidationFailed, NotFound) as error:
+        flash_error(request, error)
         tb = reports.TrialBalance(start, end, None)
         tb.totals = {"debit": 0, "credit": 0}
     exported = _export(
@@ -57,12 +55,9 @@ def trial_balance(request: HttpRequest) -> HttpResponseBase:
 def trial_balance_by_department(request: HttpRequest) -> HttpResponseBase:
     """部門別試算表: closing balance per account and department."""
     start, end = _default_range(request)
-    try:
-        matrix = reports.trial_balance_by_department(
-            actor=request.user, from_period=start, to_period=end
-        )
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    matrix = reports.trial_balance_by_department(
+        actor=request.user, from_period=start, to_period=end
+    )
     headers = ["科目コード", "勘定科目", *[c["name"] for c in matrix["columns"]], "合計"]
     table = [
         [r["account_code"], r["account_name"], *r["cells"], r["total"]] for r in matrix["rows"]
@@ -86,10 +81,7 @@ def trial_balance_by_department(request: HttpRequest) -> HttpResponseBase:
 def profit_and_loss(request: HttpRequest) -> HttpResponseBase:
     """損益計算書 with CSV / Excel export."""
     start, end = _default_range(request)
-    try:
-        pl = reports.profit_and_loss(actor=request.user, from_period=start, to_period=end)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    pl = reports.profit_and_loss(actor=request.user, from_period=start, to_period=end)
     exported = _export(
         request,
         f"profit_and_loss_{start}_{end}",
@@ -111,10 +103,7 @@ def balance_sheet(request: HttpRequest) -> HttpResponseBase:
         as_of = selectors.parse_month(request.GET.get("as_of") or end, "as_of")
     except ValidationFailed:
         as_of = end
-    try:
-        bs = reports.balance_sheet(actor=request.user, as_of=as_of)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    bs = reports.balance_sheet(actor=request.user, as_of=as_of)
     exported = _export(
         request,
         f"balance_sheet_{as_of}",
@@ -131,18 +120,13 @@ def general_ledger(request: HttpRequest) -> HttpResponseBase:
     """総勘定元帳 for one account (drill-down from the reports)."""
     start, end = _default_range(request)
     code = request.GET.get("account", "1140")
-    try:
-        gl = reports.general_ledger(
-            actor=request.user,
-            account_code=code,
-            from_period=start,
-            to_period=end,
-            department_code=request.GET.get("department") or None,
-        )
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError:
-        return render(request, "404.html", status=404)
+    gl = reports.general_ledger(
+        actor=request.user,
+        account_code=code,
+        from_period=start,
+        to_period=end,
+        department_code=request.GET.get("department") or None,
+    )
     headers = ["日付", "伝票番号", "摘要", "相手科目", "借方", "貸方", "残高"]
     table = [
         [
@@ -176,10 +160,7 @@ def general_ledger(request: HttpRequest) -> HttpResponseBase:
 def tax_summary(request: HttpRequest) -> HttpResponseBase:
     """消費税集計 by tax code."""
     start, end = _default_range(request)
-    try:
-        rows = reports.tax_summary(actor=request.user, from_period=start, to_period=end)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    rows = reports.tax_summary(actor=request.user, from_period=start, to_period=end)
     headers = ["税区分", "名称", "対象額(税抜)", "消費税額", "明細数"]
     table = [[r["tax_code"], r["name"], r["base"], r["tax"], r["lines"]] for r in rows]
     exported = _export(

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from urakata.core import tables
-from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
+from urakata.core.error_pages import flash_error
+from urakata.core.errors import Conflict, DomainError, ValidationFailed
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
 from urakata.ledger import bank_import, cache, exports, selectors, services
@@ -29,10 +30,6 @@ from urakata.org.models import Counterparty
 
 PAGE_SIZE = 50
 FORM_ROWS = 8
-
-
-def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -81,10 +78,6 @@ def _default_range(request: HttpRequest) -> tuple[int, int]:
     return start, end
 
 
-def _messages(error: DomainError) -> str:
-    return " ".join(message for found in error.errors.values() for message in found)
-
-
 def _label(period: int) -> str:
     return f"{period // 100}-{period % 100:02d}"
 
@@ -125,10 +118,7 @@ def _export(
 def entry_list(request: HttpRequest) -> HttpResponseBase:
     """仕訳帳: search by description/number, filter by date, account and source."""
     filters = selectors.entry_filters(request.GET)
-    try:
-        entries = selectors.entry_list(actor=request.user, filters=filters)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    entries = selectors.entry_list(actor=request.user, filters=filters)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "yayoi"):
         return _journal_download(request, filters, fmt)
@@ -147,13 +137,8 @@ def entry_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     """仕訳の詳細: lines, evidence, and the 訂正削除履歴 it belongs to."""
-    try:
-        entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
-        history = selectors.entry_history(actor=request.user, entry=entry)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError:
-        return render(request, "404.html", status=404)
+    entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
+    history = selectors.entry_history(actor=request.user, entry=entry)
     return render(
         request,
         "ledger/entry_detail.html",
@@ -192,10 +177,7 @@ def _form_lines(request: HttpRequest) -> list[dict[str, Any]]:
 @login_required
 def entry_new(request: HttpRequest) -> HttpResponse:
     """仕訳入力 (also the replacement form of a correction when ?corrects=<id>)."""
-    try:
-        require(request.user, "ledger.post")
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    require(request.user, "ledger.post")
     from urakata.org.models import Department
 
     corrects_id = request.POST.get("corrects") or request.GET.get("corrects")
@@ -289,10 +271,8 @@ def entry_cancel(request: HttpRequest, entry_id: int) -> HttpResponse:
         reversal, _ = services.journal_entry_correct(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
         )
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError as error:
-        messages.error(request, f"{error.message} {_messages(error)}")
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
         return redirect("ledger:entry_detail", entry_id=entry_id)
     messages.success(request, f"取消仕訳 {reversal.display_number} を記帳しました。")
     return redirect("ledger:entry_detail", entry_id=reversal.pk)
@@ -307,10 +287,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     fy_text = request.GET.get("fy", "")
     fiscal_year = int(fy_text) if fy_text.isdigit() else cache.fiscal_year_of(today)
-    try:
-        months = selectors.period_list(actor=request.user, fiscal_year=fiscal_year)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    months = selectors.period_list(actor=request.user, fiscal_year=fiscal_year)
     return render(
         request,
         "ledger/period_list.html",
@@ -336,10 +313,8 @@ def period_toggle(request: HttpRequest, period: int) -> HttpResponse:
         else:
             services.period_close(actor=request.user, period=period)
             messages.success(request, f"{_label(period)} を締めました。")
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError as error:
-        messages.error(request, f"{error.message} {_messages(error)}")
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
     year = cache.fiscal_year_of(dt.date(period // 100, period % 100, 1))
     return redirect(f"/ledger/periods/?fy={year}")
 
@@ -350,10 +325,7 @@ def period_toggle(request: HttpRequest, period: int) -> HttpResponse:
 @login_required
 def bank_list(request: HttpRequest) -> HttpResponse:
     """銀行・カード明細: import a CSV, refresh suggestions, confirm in bulk."""
-    try:
-        require(request.user, "ledger.bank_import")
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    require(request.user, "ledger.bank_import")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -396,8 +368,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                 result = bank_import.transactions_confirm(actor=request.user, ids=ids)
                 messages.success(request, f"{result['confirmed']}件を記帳しました。")
         except DomainError as error:
-            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in list(error.errors.items())[:10])
-            messages.error(request, f"{error.message} {details}")
+            flash_error(request, error)
         return redirect("ledger:bank_list")
     status = request.GET.get("status", "suggested")
     queryset = bank_import.transaction_list(actor=request.user, status=status)
@@ -433,10 +404,8 @@ def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
         services.attachment_add(
             actor=request.user, entry=entry, filename=upload.name or "", content=upload
         )
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError as error:
-        messages.error(request, f"{error.message} {_messages(error)}")
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
     else:
         messages.success(request, "証憑を添付しました。")
     return redirect("ledger:entry_detail", entry_id=entry_id)
@@ -445,15 +414,8 @@ def attachment_add(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """Serve evidence with its sniffed type; only for those who may see the entry."""
-    from django.http import Http404
 
-    from urakata.core.errors import NotFound
     from urakata.core.files import stored_file_response
 
-    try:
-        attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
     return stored_file_response(attachment.stored, download=request.GET.get("download") == "1")

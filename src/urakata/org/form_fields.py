@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from urakata.core.labels import labelled
 from urakata.org.models import BankAccountFields, Company, Counterparty, Department, Employee
 
 
@@ -181,7 +182,7 @@ def unplaced_errors(
 ) -> list[str]:
     """Messages for keys no field shows (e.g. `__all__`), to list above the form."""
     shown = {spec.error_key or spec.name for fields in groups for spec in fields}
-    return [m for key, messages in errors.items() if key not in shown for m in messages]
+    return [m for key, found in errors.items() if key not in shown for m in labelled(key, found)]
 
 
 def posted(fields: Sequence[FormField], post: QueryDict) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from urakata.core.error_pages import flash_error
 from urakata.core.errors import ValidationFailed
+from urakata.core.labels import error_lines
 from urakata.core.permissions import require
 from urakata.org import import_export
 from urakata.org.import_export import COUNTERPARTY_COLUMNS, EMPLOYEE_COLUMNS, ExportFile
@@ -21,11 +23,6 @@ def _download(export: ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
-
-
-def _export_error(request: HttpRequest, error: ValidationFailed, list_url: str) -> HttpResponse:
-    messages.error(request, error.message)
-    return redirect(list_url)
 
 
 @require_GET
@@ -39,7 +36,8 @@ def employee_export(request: HttpRequest) -> HttpResponse:
             file_format=request.GET.get("format", "csv"),
         )
     except ValidationFailed as error:
-        return _export_error(request, error, "org:employee_list")
+        flash_error(request, error)
+        return redirect("org:employee_list")
     return _download(export)
 
 
@@ -54,7 +52,8 @@ def counterparty_export(request: HttpRequest) -> HttpResponse:
             file_format=request.GET.get("format", "csv"),
         )
     except ValidationFailed as error:
-        return _export_error(request, error, "org:counterparty_list")
+        flash_error(request, error)
+        return redirect("org:counterparty_list")
     return _download(export)
 
 
@@ -82,7 +81,7 @@ def _import_page(
         context.update({"error": error.message, "row_errors": error.rows})
         return render(request, "org/import.html", context, status=422)
     except ValidationFailed as error:
-        context.update({"error": error.message, "file_errors": error.errors.get("file", [])})
+        context.update({"error": error.message, "file_errors": error_lines(error)})
         return render(request, "org/import.html", context, status=422)
     messages.success(
         request,

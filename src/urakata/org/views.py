@@ -7,7 +7,6 @@ re-renders the form with each message beside its field and the user's input kept
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from urakata.core.errors import NotFound, PermissionDenied, ValidationFailed
+from urakata.core.errors import ValidationFailed
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
 from urakata.org import form_fields, selectors, services
@@ -30,24 +29,9 @@ PAGE_SIZE = 50
 View = Callable[..., HttpResponse]
 
 
-def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
-
-
 def page_view(view: View) -> View:
-    """Login required; PermissionDenied → the 403 page, NotFound → 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return _forbidden(request, error)
-        except NotFound as error:
-            return render(request, "404.html", {"message": error.message}, status=404)
-
-    return wrapper
+    """Login required; domain errors become their 4xx page (core.error_pages middleware)."""
+    return login_required(view)
 
 
 def _int(value: str | None) -> int | None:

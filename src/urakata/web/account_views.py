@@ -21,16 +21,13 @@ from django_otp import login as otp_login
 
 from urakata.core import selectors as core_selectors
 from urakata.core import services as core_services
-from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
+from urakata.core.error_pages import flash_error
+from urakata.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from urakata.core.roles import ROLE_LABELS, Role, user_roles
 from urakata.web.views import client_ip
 
 # Choices for a new token's lifetime (days); the service caps it at TOKEN_MAX_DAYS.
 TOKEN_LIFETIMES = (30, 90, 365)
-
-
-def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
 
 
 def _qr_svg(data: str) -> str:
@@ -140,7 +137,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("二要素認証を無効にしました。"))
     except DomainError as error:
-        messages.error(request, error.message)
+        flash_error(request, error)
     return redirect("web:account")
 
 
@@ -157,24 +154,18 @@ def token_list(request: HttpRequest) -> HttpResponse:
     """List, create and revoke personal API tokens; a new key is shown once."""
     new_key = ""
     status = 200
-    try:
-        if request.method == "POST":
-            try:
-                _token, new_key = core_services.api_token_create(
-                    actor=request.user,
-                    user=request.user,
-                    name=request.POST.get("name", ""),
-                    expires_at=_expiry(request.POST.get("lifetime_days")),
-                )
-            except ValidationFailed as error:
-                status = 400
-                messages.error(request, error.message)
-                for problems in error.errors.values():
-                    for problem in problems:
-                        messages.error(request, problem)
-        tokens = core_selectors.api_token_list(actor=request.user)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    if request.method == "POST":
+        try:
+            _token, new_key = core_services.api_token_create(
+                actor=request.user,
+                user=request.user,
+                name=request.POST.get("name", ""),
+                expires_at=_expiry(request.POST.get("lifetime_days")),
+            )
+        except ValidationFailed as error:
+            status = 400
+            flash_error(request, error)
+    tokens = core_selectors.api_token_list(actor=request.user)
     context = {
         "tokens": tokens,
         "new_key": new_key,
@@ -190,11 +181,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's tokens."""
-    try:
-        core_services.api_token_revoke(actor=request.user, token_id=token_id)
-    except DomainError as error:
-        status = 404 if error.status == 404 else 403
-        return render(request, "web/forbidden.html", {"message": error.message}, status=status)
+    core_services.api_token_revoke(actor=request.user, token_id=token_id)
     messages.success(request, _("トークンを無効にしました。"))
     return redirect("web:token_list")
 
@@ -205,10 +192,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 def login_locks(request: HttpRequest) -> HttpResponse:
     """ログインロック: usernames with failed logins; an administrator unlocks or resets 2FA."""
-    try:
-        rows = core_selectors.login_lock_list(actor=request.user)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
+    rows = core_selectors.login_lock_list(actor=request.user)
     context = {"rows": rows, "now": timezone.now()}
     return render(request, "web/login_locks.html", context)
 
@@ -220,10 +204,8 @@ def login_unlock(request: HttpRequest) -> HttpResponse:
     username = request.POST.get("username", "")
     try:
         core_services.login_unlock(actor=request.user, username=username)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError as error:
-        messages.error(request, error.message)
+    except (ValidationFailed, Conflict, NotFound) as error:
+        flash_error(request, error)
         return redirect("web:login_locks")
     messages.success(request, _("%(name)s のロックを解除しました。") % {"name": username})
     return redirect("web:login_locks")
@@ -237,10 +219,8 @@ def two_factor_reset(request: HttpRequest) -> HttpResponse:
     try:
         user = core_selectors.user_by_username(actor=request.user, username=username)
         core_services.two_factor_reset(actor=request.user, user=user)
-    except PermissionDenied as error:
-        return _forbidden(request, error)
-    except DomainError as error:
-        messages.error(request, error.message)
+    except (ValidationFailed, Conflict, NotFound) as error:
+        flash_error(request, error)
         return redirect("web:login_locks")
     messages.success(request, _("%(name)s の二要素認証をリセットしました。") % {"name": username})
     return redirect("web:login_locks")

@@ -16,7 +16,6 @@ from django.utils import timezone
 from urakata.core import selectors as core_selectors
 from urakata.core import tables
 from urakata.core.audit import canonical_json
-from urakata.core.errors import PermissionDenied
 from urakata.core.http import querystring_without_page
 from urakata.core.models import AuditEvent
 from urakata.web.views import client_ip
@@ -104,10 +103,7 @@ def _export(
 def audit_list(request: HttpRequest) -> HttpResponseBase:
     """List audit events with filters; `?format=csv` downloads the filtered events."""
     filters = _filters(request)
-    try:
-        events = core_selectors.audit_event_list(actor=request.user, filters=filters)
-    except PermissionDenied as error:
-        return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+    events = core_selectors.audit_event_list(actor=request.user, filters=filters)
     if request.GET.get("format") == "csv":
         return _export(request, events, filters)
     context = {

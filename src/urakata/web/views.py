@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -78,10 +77,3 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
-
-
-def _flash_errors(request: HttpRequest, error: Any) -> None:
-    messages.error(request, error.message)
-    for field, problems in error.errors.items():
-        for problem in problems:
-            messages.error(request, f"{field}: {problem}")

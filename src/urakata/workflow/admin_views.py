@@ -7,11 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from urakata.core.errors import NotFound, PermissionDenied, ValidationFailed
+from urakata.core.errors import PermissionDenied, ValidationFailed
 from urakata.core.permissions import can
 from urakata.workflow import kpis as kpi_selectors
 from urakata.workflow import selectors
@@ -21,7 +21,6 @@ from urakata.workflow.models import Quorum, Route
 from urakata.workflow.registry import subject_types
 from urakata.workflow.resolution import spec_format, spec_parse
 from urakata.workflow.routes import route_create, route_update
-from urakata.workflow.views import forbidden
 
 EXTRA_ROWS = 2
 
@@ -30,7 +29,7 @@ EXTRA_ROWS = 2
 def route_list(request: HttpRequest) -> HttpResponse:
     """承認ルート一覧 (read page for everyone who may see settings; editing is admin only)."""
     if not (can(request.user, "workflow.manage_routes") or can(request.user, "workflow.view_all")):
-        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
     routes = selectors.route_list(actor=request.user)
     rows = [
         {
@@ -174,13 +173,10 @@ def _route_form(route: Route | None, post: QueryDict | None) -> dict[str, Any]:
 def route_edit(request: HttpRequest, route_id: int | None = None) -> HttpResponse:
     """承認ルートの作成・編集 (administrators). Saving makes a new version."""
     if not can(request.user, "workflow.manage_routes"):
-        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
     route = None
     if route_id is not None:
-        try:
-            route = selectors.route_get(actor=request.user, route_id=route_id)
-        except NotFound as error:
-            raise Http404(error.message) from error
+        route = selectors.route_get(actor=request.user, route_id=route_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data, errors = _route_data(request.POST)
@@ -212,7 +208,7 @@ def route_edit(request: HttpRequest, route_id: int | None = None) -> HttpRespons
 def form_list(request: HttpRequest) -> HttpResponse:
     """申請フォーム一覧 (form managers)."""
     if not can(request.user, "workflow.manage_forms"):
-        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
     forms = selectors.form_list(actor=request.user, active_only=False)
     return render(request, "workflow/form_list.html", {"forms": forms, "labels": FIELD_TYPE_LABELS})
 
@@ -247,13 +243,10 @@ def _form_data(post: QueryDict) -> dict[str, Any]:
 def form_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """申請フォームの定義: fields of type text, number, date, choice, file, employee, department."""
     if not can(request.user, "workflow.manage_forms"):
-        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
     form = None
     if code is not None:
-        try:
-            form = selectors.form_get(actor=request.user, code=code, active_only=False)
-        except NotFound as error:
-            raise Http404(error.message) from error
+        form = selectors.form_get(actor=request.user, code=code, active_only=False)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data = _form_data(request.POST)
@@ -307,19 +300,16 @@ def _date(value: str | None) -> dt.date | None:
 def kpis(request: HttpRequest) -> HttpResponse:
     """ワークフローKPI: lead time, waiting per step and approver, return rate, monthly volume."""
     date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    try:
-        args: dict[str, Any] = {"actor": request.user, "date_from": date_from, "date_to": date_to}
-        context = {
-            "lead": kpi_selectors.kpi_lead_time(**args),
-            "steps": kpi_selectors.kpi_step_waiting(**args)[:15],
-            "approvers": kpi_selectors.kpi_approver_waiting(**args)[:15],
-            "rates": kpi_selectors.kpi_return_rate(**args),
-            "volume": kpi_selectors.kpi_volume(**args),
-            "date_from": date_from,
-            "date_to": date_to,
-        }
-    except PermissionDenied as error:
-        return forbidden(request, error)
+    args: dict[str, Any] = {"actor": request.user, "date_from": date_from, "date_to": date_to}
+    context = {
+        "lead": kpi_selectors.kpi_lead_time(**args),
+        "steps": kpi_selectors.kpi_step_waiting(**args)[:15],
+        "approvers": kpi_selectors.kpi_approver_waiting(**args)[:15],
+        "rates": kpi_selectors.kpi_return_rate(**args),
+        "volume": kpi_selectors.kpi_volume(**args),
+        "date_from": date_from,
+        "date_to": date_to,
+    }
     months: dict[Any, dict[str, int]] = {}
     labels: list[str] = []
     volume: list[dict[str, Any]] = context["volume"]  # type: ignore[assignment]

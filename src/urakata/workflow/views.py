@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from urakata.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from urakata.core.error_pages import flash_error
+from urakata.core.errors import DomainError, NotFound, ValidationFailed
 from urakata.core.files import stored_file_response
 from urakata.core.http import querystring_without_page
+from urakata.core.labels import labelled
 from urakata.core.permissions import can
 from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow import delegations as delegation_services
@@ -34,17 +36,6 @@ from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.registry import subject_types, subject_url
 
 PAGE_SIZE = 50
-
-
-def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
-
-
-def flash(request: HttpRequest, error: DomainError) -> None:
-    messages.error(request, error.message)
-    for field, problems in error.errors.items():
-        for problem in problems:
-            messages.error(request, f"{field}: {problem}")
 
 
 def _filters(request: HttpRequest, *, mine: bool = False) -> selectors.RequestFilters:
@@ -71,10 +62,7 @@ def _list_context(request: HttpRequest, queryset: Any, filters: Any) -> dict[str
 def inbox(request: HttpRequest) -> HttpResponse:
     """承認待ち: what waits for me (or for those I stand in for), oldest first; bulk approve."""
     filters = _filters(request)
-    try:
-        queryset = selectors.inbox_list(actor=request.user, filters=filters)
-    except PermissionDenied as error:
-        return forbidden(request, error)
+    queryset = selectors.inbox_list(actor=request.user, filters=filters)
     context = _list_context(request, queryset, filters)
     htmx = getattr(request, "htmx", False)
     template = "workflow/partials/_inbox_table.html" if htmx else "workflow/inbox.html"
@@ -104,10 +92,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     """自分の申請 (auditors may switch to every request with ?scope=all)."""
     scope_all = request.GET.get("scope") == "all" and can(request.user, "workflow.view_all")
     filters = _filters(request, mine=not scope_all)
-    try:
-        queryset = selectors.request_list(actor=request.user, filters=filters)
-    except PermissionDenied as error:
-        return forbidden(request, error)
+    queryset = selectors.request_list(actor=request.user, filters=filters)
     context = _list_context(request, selectors.with_pending_approvers(queryset), filters)
     context["scope_all"] = scope_all
     htmx = getattr(request, "htmx", False)
@@ -118,12 +103,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     """The request with its route drawn step by step and its history."""
-    try:
-        item = selectors.request_get(actor=request.user, request_id=request_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except PermissionDenied as error:
-        return forbidden(request, error)
+    item = selectors.request_get(actor=request.user, request_id=request_id)
     subject, described, attachments = selectors.request_subject(request=item)
     inbox_ids = set(
         selectors.inbox_list(actor=request.user).filter(pk=item.pk).values_list("pk", flat=True)
@@ -179,10 +159,10 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
         raise Http404
     try:
         service(actor=request.user, request_id=request_id, comment=request.POST.get("comment", ""))
-    except NotFound as error:
-        raise Http404(error.message) from error
+    except NotFound:
+        raise
     except DomainError as error:
-        flash(request, error)
+        flash_error(request, error)
     else:
         messages.success(request, DONE[action])
     if (
@@ -200,10 +180,10 @@ def request_attach_view(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         item = selectors.request_get(actor=request.user, request_id=request_id)
         request_attach(actor=request.user, request=item, files=request.FILES.getlist("files"))
-    except NotFound as error:
-        raise Http404(error.message) from error
+    except NotFound:
+        raise
     except DomainError as error:
-        flash(request, error)
+        flash_error(request, error)
     else:
         messages.success(request, _("添付しました。"))
     return redirect("workflow:request_detail", request_id=request_id)
@@ -212,10 +192,7 @@ def request_attach_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
     """新規申請: 稟議 or one of the administrator-defined forms."""
-    try:
-        forms = selectors.form_list(actor=request.user)
-    except PermissionDenied as error:
-        return forbidden(request, error)
+    forms = selectors.form_list(actor=request.user)
     return render(request, "workflow/new_request.html", {"forms": forms})
 
 
@@ -241,8 +218,6 @@ def ringi_new(request: HttpRequest) -> HttpResponse:
             created = ringi_submit(
                 actor=request.user, data=values, files=request.FILES.getlist("attachments")
             )
-        except PermissionDenied as error:
-            return forbidden(request, error)
         except ValidationFailed as error:
             messages.error(request, error.message)
             errors = error.errors
@@ -256,10 +231,7 @@ def ringi_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def ringi_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """Correct a returned 稟議 and resubmit it."""
-    try:
-        item = selectors.request_get(actor=request.user, request_id=request_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    item = selectors.request_get(actor=request.user, request_id=request_id)
     if item.subject_type != "workflow.ringi" or item.applicant_id != request.user.pk:
         raise Http404
     ringi = Ringi.objects.get(pk=item.subject_id)
@@ -311,7 +283,12 @@ def _form_page(
         "fields": fields,
         "resubmit": resubmit,
         "comment": values.get("comment", ""),
-        "other_errors": [m for k, ms in errors.items() if k not in form.field_names for m in ms],
+        "other_errors": [
+            line
+            for key, found in errors.items()
+            if key not in form.field_names
+            for line in labelled(key, found, {f["name"]: f["label"] for f in form.fields})
+        ],
         "employees": Employee.objects.filter(status=Employee.Status.ACTIVE).order_by("code"),
         "departments": Department.objects.filter(is_active=True).order_by("sort_order", "code"),
     }
@@ -321,10 +298,7 @@ def _form_page(
 @login_required
 def form_new(request: HttpRequest, code: str) -> HttpResponse:
     """An administrator-defined form (名刺発注, 住所変更届, …)."""
-    try:
-        form = selectors.form_get(actor=request.user, code=code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    form = selectors.form_get(actor=request.user, code=code)
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -344,10 +318,7 @@ def form_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def form_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """Correct a returned form request and resubmit it."""
-    try:
-        item = selectors.request_get(actor=request.user, request_id=request_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    item = selectors.request_get(actor=request.user, request_id=request_id)
     if item.subject_type != "workflow.formsubmission" or item.applicant_id != request.user.pk:
         raise Http404
     submission = FormSubmission.objects.select_related("form").get(pk=item.subject_id)
@@ -376,10 +347,7 @@ def form_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Download an attachment of a request one may see."""
-    try:
-        attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
     return stored_file_response(attachment.stored, download=request.GET.get("download") == "1")
 
 
@@ -403,7 +371,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, _("日付を YYYY-MM-DD で入力してください。"))
         except DomainError as error:
-            flash(request, error)
+            flash_error(request, error)
         else:
             messages.success(request, _("代理承認を設定しました。"))
             return redirect("workflow:delegations")
@@ -414,10 +382,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delegation_revoke(request: HttpRequest, delegation_id: int) -> HttpResponse:
-    try:
-        delegation_services.delegation_revoke(actor=request.user, delegation_id=delegation_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    delegation_services.delegation_revoke(actor=request.user, delegation_id=delegation_id)
     messages.success(request, _("代理承認を終了しました。"))
     return redirect("workflow:delegations")
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.core.errors import DomainError
+from urakata.core.labels import error_text
 from urakata.ledger import bulk, interchange, reports, services
 from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.permissions import SYSTEM
@@ -54,8 +55,7 @@ class Command(BaseCommand):
         try:
             getattr(self, "_" + options["action"].replace("-", "_"))(options)
         except DomainError as error:
-            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in error.errors.items())
-            raise CommandError(f"{error.message} {details}".strip(), returncode=2) from error
+            raise CommandError(error_text(error, limit=50), returncode=2) from error
 
     def _trial_balance(self, options: dict[str, Any]) -> None:
         result = reports.trial_balance(
