@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from urakata.core.roles import Role
 from urakata.org.tests.factories import EmployeeFactory, UserFactory
@@ -16,6 +18,38 @@ from urakata.org.tests.factories import EmployeeFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No per-process cache survives a test (rolled-back rows may reuse ids), and the rows the
+    data migrations seed (the chart of accounts) are back after a transactional test elsewhere
+    on the same worker flushed them."""
+    from urakata.assistant.directory import clear_cache
+    from urakata.ledger.cache import chart_cache_clear
+    from urakata.ledger.chart import chart_ensure_seeded
+
+    chart_cache_clear()
+    clear_cache()
+    uses_db = request.node.get_closest_marker("django_db") is not None or not {
+        "db",
+        "transactional_db",
+    }.isdisjoint(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        chart_ensure_seeded()
+    yield
+    chart_cache_clear()
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in Japanese: a request in English leaves its language active in the thread
+    (LocaleMiddleware), which would leak into the next test on the same worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

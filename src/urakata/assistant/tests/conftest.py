@@ -6,16 +6,7 @@ from typing import Any
 
 import pytest
 
-from urakata.assistant.directory import clear_cache
 from urakata.core.roles import Role
-
-
-@pytest.fixture(autouse=True)
-def _fresh_directory_masker() -> Any:
-    """Each test's rolled-back rows may reuse ids (SQLite), so no masker survives a test."""
-    clear_cache()
-    yield
-    clear_cache()
 
 
 @pytest.fixture

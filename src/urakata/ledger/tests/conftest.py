@@ -1,25 +1,10 @@
-"""Ledger test fixtures: a fresh chart cache per test (ids may be reused after rollbacks)."""
+"""Ledger test fixtures (the fresh chart cache per test is in the root conftest)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from urakata.ledger.cache import chart_cache_clear
-from urakata.ledger.chart import chart_ensure_seeded
-
-
-@pytest.fixture(autouse=True)
-def _fresh_chart_cache(request: pytest.FixtureRequest) -> Iterator[None]:
-    chart_cache_clear()
-    if request.node.get_closest_marker("django_db") is not None:
-        # A transactional test elsewhere flushes the tables the data migration seeded.
-        request.getfixturevalue("_django_db_helper")
-        chart_ensure_seeded()
-    yield
-    chart_cache_clear()
 
 
 @pytest.fixture

@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 # What users must never see: a dotted path with an index, an encoding codec, a bare `key: `.
 INTERNAL = re.compile(r"lines\.\d|steps\.\d|utf-8-sig|\bdelegate:|\bfile:|__all__")
-BAD_BYTES = b"\xff\xfe\xfa\xfb not utf-8 \x81"
+BAD_BYTES = b"date,amount\n\x81\x20 neither UTF-8 nor CP932 \x81"  # decodes as neither
+ENCODING_MESSAGE = (
+    "ファイル: 文字コードを判別できません。"
+    "UTF-8 または Shift_JIS(CP932)で保存した CSV を選んでください。"
+)
 
 
 def _api_client(make_user: Any, role: Role) -> Client:
@@ -59,7 +63,7 @@ def test_bank_import_with_a_wrong_encoding_says_so_in_words(client_for: Any) -> 
     data = {"action": "import", "feed": "普通預金", "preset": "generic", "file": upload}
     response = client.post("/ledger/bank/", data, follow=True)
     body = _text(response)
-    assert "ファイル: UTF-8 のCSVとして読み取れません。" in body
+    assert ENCODING_MESSAGE in body
     assert not INTERNAL.search(body)
 
 
@@ -133,7 +137,7 @@ def test_api_keeps_machine_keys_but_its_texts_read_well(make_user: Any) -> None:
     )
     body = response.json()
     assert response.status_code == 422
-    assert body["messages"] == ["ファイル: UTF-8 のCSVとして読み取れません。"]
+    assert body["messages"] == [ENCODING_MESSAGE]
     assert "utf-8-sig" not in response.content.decode()
 
 
