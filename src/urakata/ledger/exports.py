@@ -40,12 +40,25 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
 
 
 def trial_balance_table(tb: Any) -> tuple[list[str], list[list[Any]]]:
-    headers = ["科目コード", "勘定科目", "期首残高", "借方", "貸方", "残高"]
+    headers = ["科目コード", "勘定科目", "前月繰越", "借方", "貸方", "残高"]
     rows = [
         [r["account_code"], r["account_name"], r["opening"], r["debit"], r["credit"], r["balance"]]
         for r in tb.rows
     ]
-    rows.append(["", "合計", "", tb.totals["debit"], tb.totals["credit"], ""])
+    t = tb.totals
+    rows.append(
+        [
+            "",
+            "借方科目計",
+            t.get("debit_side_opening", 0),
+            t.get("debit", 0),
+            t.get("credit", 0),
+            t.get("debit_side_balance", 0),
+        ]
+    )
+    rows.append(
+        ["", "貸方科目計", t.get("credit_side_opening", 0), "", "", t.get("credit_side_balance", 0)]
+    )
     return headers, rows
 
 

@@ -107,6 +107,14 @@ class ChartVersion(models.Model):
         return f"chart v{self.version}"
 
 
+class Purpose(models.TextChoices):
+    """個別対応方式の用途区分 of a taxable purchase."""
+
+    TAXABLE_SALES = "taxable_sales", _("課税売上対応")
+    COMMON = "common", _("共通対応")
+    NON_TAXABLE_SALES = "non_taxable_sales", _("非課税売上対応")
+
+
 class TaxCode(models.Model):
     """A consumption-tax category (税区分); its rate lives in TaxRate rows by effective date."""
 
@@ -128,6 +136,14 @@ class TaxCode(models.Model):
     treatment = models.CharField(_("課税区分"), max_length=20, choices=Treatment.choices)
     reduced = models.BooleanField(_("軽減税率"), default=False)
     requires_unregistered = models.BooleanField(_("適格請求書なし(経過措置)"), default=False)
+    purpose = models.CharField(
+        _("仕入の用途区分(個別対応)"), max_length=20, choices=Purpose.choices, blank=True
+    )
+    is_return = models.BooleanField(_("対価の返還等"), default=False)
+    is_import = models.BooleanField(_("輸入"), default=False)
+    business_category = models.PositiveSmallIntegerField(
+        _("簡易課税の事業区分"), default=0
+    )  # 1–6; 0 = the company's default category
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -172,12 +188,52 @@ class LedgerSettings(models.Model):
     rounding = models.CharField(
         _("消費税の端数処理"), max_length=10, choices=Rounding.choices, default=Rounding.FLOOR
     )
+
+    class TaxMethod(models.TextChoices):
+        GENERAL = "general", _("一般課税")
+        SIMPLIFIED = "simplified", _("簡易課税")
+        TWO_TENTHS = "two_tenths", _("2割特例")
+
+    class CreditMethod(models.TextChoices):
+        INDIVIDUAL = "individual", _("個別対応方式")
+        PROPORTIONAL = "proportional", _("一括比例配分方式")
+
     tax_entry = models.CharField(
         _("既定の入力方式"), max_length=10, choices=TaxEntry.choices, default=TaxEntry.INCLUSIVE
     )
+    small_amount_exception = models.BooleanField(
+        _("少額特例(1万円未満の課税仕入れ)"), default=False
+    )
+    tax_method = models.CharField(
+        _("消費税の計算方法"), max_length=12, choices=TaxMethod.choices, default=TaxMethod.GENERAL
+    )
+    credit_method = models.CharField(
+        _("仕入税額控除の方式"),
+        max_length=12,
+        choices=CreditMethod.choices,
+        default=CreditMethod.INDIVIDUAL,
+    )
+    simplified_category = models.PositiveSmallIntegerField(_("簡易課税の事業区分"), default=3)
 
     def __str__(self) -> str:
         return f"rounding={self.rounding}"
+
+
+class InvoiceRegistration(models.Model):
+    """A counterparty's 適格請求書発行事業者 registration (登録番号) and when it was valid."""
+
+    counterparty = models.ForeignKey("org.Counterparty", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("登録番号"), max_length=14)
+    valid_from = models.DateField(_("登録日"))
+    valid_to = models.DateField(_("失効日"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["counterparty", "valid_from"]
+        verbose_name = _("適格請求書発行事業者の登録")
+        verbose_name_plural = _("適格請求書発行事業者の登録")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.valid_from}–{self.valid_to or ''}"
 
 
 class EntryCounter(models.Model):
@@ -230,6 +286,7 @@ class JournalEntry(models.Model):
         IMPORT = "import", _("インポート")
         GENERATED = "generated", _("生成データ")
         CORRECTION = "correction", _("訂正")
+        ADJUSTMENT = "adjustment", _("決算整理")
 
     fiscal_year = models.PositiveIntegerField(_("会計年度"))
     number = models.PositiveIntegerField(_("伝票番号"))

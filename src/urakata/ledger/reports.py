@@ -57,6 +57,12 @@ def signed(account: Account, debit: int, credit: int) -> int:
     return debit - credit if account.normal_side == "debit" else credit - debit
 
 
+def bs_amount(account: Account, debit: int, credit: int) -> int:
+    """An amount as the balance sheet adds it: assets debit − credit, liabilities and equity
+    credit − debit, so contra accounts (貸倒引当金, 減価償却累計額, 自己株式) come out negative."""
+    return debit - credit if account.category == Category.ASSET else credit - debit
+
+
 def _fy_start(period: int) -> int:
     year, month = period // 100, period % 100
     fiscal_year = cache.fiscal_year_of(dt.date(year, month, 1))
@@ -90,13 +96,23 @@ def _balance_sums(
 
 @dataclass
 class TrialBalance:
-    """試算表: one row per account with opening, debit, credit and closing balance."""
+    """残高試算表: per account 前月繰越 (opening), 借方, 貸方 and 残高 on its normal side."""
 
     from_period: int
     to_period: int
     department: str | None
     rows: list[dict[str, Any]] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        """Opening and closing balances each balance (借方科目計 = 貸方科目計)."""
+        t = self.totals
+        return bool(t) and (
+            t.get("debit_side_opening") == t.get("credit_side_opening")
+            and t.get("debit_side_balance") == t.get("credit_side_balance")
+            and t.get("debit") == t.get("credit")
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,23 +121,63 @@ class TrialBalance:
             "department": self.department,
             "rows": self.rows,
             "totals": self.totals,
+            "balanced": self.balanced,
         }
+
+
+def prior_years_profit(fy_start: int, department: Department | None = None) -> int:
+    """Profit of every fiscal year before `fy_start` (credit − debit of P/L accounts).
+
+    It is the part of 繰越利益剰余金 that no entry carries: each year's P/L closes into it when
+    the next year opens (繰越), so reports add it to that account's opening balance.
+    """
+    pl_ids = [a.pk for a in cache.chart().accounts_by_id.values() if not a.is_balance_sheet]
+    queryset = Balance.objects.filter(period__lt=fy_start, account_id__in=pl_ids)
+    if department is not None:
+        queryset = queryset.filter(dept_key=department.pk)
+    sums = queryset.aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
+    return int(sums["c"]) - int(sums["d"])
 
 
 def trial_balance(
     *, actor: Any, from_period: int, to_period: int, department_code: str | None = None
 ) -> TrialBalance:
-    """Trial balance for a month or a range, optionally for one department."""
+    """残高試算表 for a month or a range, optionally for one department.
+
+    Balance-sheet accounts open with everything before `from_period`; P/L accounts with this
+    fiscal year's months before it; 繰越利益剰余金 also carries the profit of earlier years, so
+    the opening and the closing balances balance for any range of any year.
+    """
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     department = department_by_code(department_code)
     chart = _fresh_chart()
     result = TrialBalance(from_period, to_period, department_code)
-    totals = {"opening": 0, "debit": 0, "credit": 0, "balance": 0}
-    totals.update({"debit_balance": 0, "credit_balance": 0})
+    totals = dict.fromkeys(
+        (
+            "debit",
+            "credit",
+            "debit_balance",
+            "credit_balance",
+            "debit_side_opening",
+            "credit_side_opening",
+            "debit_side_balance",
+            "credit_side_balance",
+        ),
+        0,
+    )
     sums = {
-        row["account_id"]: row for row in _balance_sums(from_period, to_period, department, False)
+        row["account_id"]: dict(row)
+        for row in _balance_sums(from_period, to_period, department, False)
     }
+    carried = prior_years_profit(_fy_start(from_period), department)
+    if carried:
+        retained = chart.accounts_by_code[RETAINED_EARNINGS]
+        row = sums.setdefault(
+            retained.pk,
+            {"open_debit": 0, "open_credit": 0, "debit_sum": 0, "credit_sum": 0},
+        )
+        row["open_credit"] += carried
     for account in sorted(chart.accounts_by_id.values(), key=lambda a: a.code):
         row = sums.get(account.pk)
         if row is None:
@@ -144,13 +200,14 @@ def trial_balance(
         )
         totals["debit"] += row["debit_sum"]
         totals["credit"] += row["credit_sum"]
+        side = "debit_side" if account.normal_side == "debit" else "credit_side"
+        totals[f"{side}_opening"] += opening
+        totals[f"{side}_balance"] += closing
         net = row["open_debit"] + row["debit_sum"] - row["open_credit"] - row["credit_sum"]
         if net >= 0:
             totals["debit_balance"] += net
         else:
             totals["credit_balance"] -= net
-    totals["opening"] = sum(r["opening"] for r in result.rows)
-    totals["balance"] = totals["debit_balance"] - totals["credit_balance"]
     result.totals = totals
     return result
 
@@ -298,9 +355,7 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
             prior_profit += prior
             current_profit += (row["c"] - row["d"]) - prior
             continue
-        value = signed(account, row["d"], row["c"])
-        if account.normal_side == "credit" and account.category == Category.ASSET:
-            value = -value  # contra assets (貸倒引当金, 減価償却累計額) reduce the total
+        value = bs_amount(account, row["d"], row["c"])
         if value:
             by_section.setdefault(account.section, []).append(
                 {"account_code": account.code, "account_name": account.name, "amount": value}
