@@ -12,3 +12,6 @@ class LedgerConfig(AppConfig):
         from urakata.ledger.integrity import ledger_verify
 
         register_verifier("ledger", ledger_verify)
+        from urakata.ledger import closing
+
+        closing.register()

@@ -265,6 +265,58 @@ class Period(models.Model):
         return f"{self.period // 100}-{self.period % 100:02d}"
 
 
+class FiscalYearClose(models.Model):
+    """A fiscal year's close (決算確定): locked for every entry, 決算整理 included."""
+
+    fiscal_year = models.PositiveIntegerField(_("会計年度"), unique=True)
+    is_closed = models.BooleanField(_("決算確定"), default=False)
+    net_income = models.BigIntegerField(_("当期純利益"), default=0)  # carried to 繰越利益剰余金
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["fiscal_year"]
+        verbose_name = _("年度決算")
+        verbose_name_plural = _("年度決算")
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}"
+
+
+class ReopenRequest(models.Model):
+    """A request to reopen a closed month or year (締め解除申請), decided by a second person."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("月次締め")
+        YEAR = "year", _("年度決算")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認済み")
+        REJECTED = "rejected", _("却下")
+        WITHDRAWN = "withdrawn", _("取下げ")
+
+    kind = models.CharField(_("対象"), max_length=10, choices=Kind.choices)
+    period = models.PositiveIntegerField(_("年月または年度"))  # yyyymm, or the fiscal year
+    reason = models.CharField(_("理由"), max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("締め解除申請")
+        verbose_name_plural = _("締め解除申請")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"
+
+
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
     def visible_to(self, user: Any) -> JournalEntryQuerySet:
         """Accounting and auditors see the whole journal; nobody else sees any of it."""

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
 from urakata.ledger import cache, exports, reports, selectors
@@ -193,3 +194,63 @@ def tax_summary(request: HttpRequest) -> HttpResponse:
     return render(
         request, "ledger/tax_summary.html", {"rows": rows, "from": _label(start), "to": _label(end)}
     )
+
+
+@login_required
+def tax_return_page(request: HttpRequest) -> HttpResponse:
+    """消費税申告: the return's figures for a range; POST posts the settlement entry."""
+    from urakata.ledger import tax_return
+
+    source = request.POST if request.method == "POST" else request.GET
+    start, end = _default_range(request)
+    if request.method == "POST":
+        try:
+            start = selectors.parse_month(source.get("from", ""), "from")
+            end = selectors.parse_month(source.get("to", ""), "to")
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+    options = {
+        "method": source.get("method") or None,
+        "credit_method": source.get("credit_method") or None,
+        "category": _small_int(source.get("category")),
+        "interim_national": _small_int(source.get("interim_national")) or 0,
+        "interim_local": _small_int(source.get("interim_local")) or 0,
+    }
+    result = None
+    try:
+        if request.method == "POST":
+            entry = tax_return.tax_settlement_post(
+                actor=request.user, from_period=start, to_period=end, **options
+            )
+            messages.success(
+                request,
+                _("精算仕訳 %(number)s を記帳しました。") % {"number": entry.display_number},
+            )
+        result = tax_return.tax_return(
+            actor=request.user, from_period=start, to_period=end, **options
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, error.message)
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    names = {code: a.name for code, a in cache.chart().accounts_by_code.items()}
+    return render(
+        request,
+        "ledger/tax_return.html",
+        {
+            "r": result,
+            "from": _label(start),
+            "to": _label(end),
+            "options": options,
+            "account_names": names,
+        },
+        status=200 if result is not None else 400,
+    )
+
+
+def _small_int(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.isdigit() and len(text) < 15 else None

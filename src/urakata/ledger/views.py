@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from urakata.core.errors import DomainError, PermissionDenied, ValidationFailed
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
-from urakata.ledger import bank_import, cache, exports, selectors, services
+from urakata.ledger import bank_import, cache, closing, exports, selectors, services
 from urakata.ledger.models import (
     BankFeed,
     BankRule,
@@ -297,7 +298,7 @@ def entry_cancel(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         require(request.user, "ledger.post")
         entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
-        reversal, _ = services.journal_entry_correct(
+        reversal, _replacement = services.journal_entry_correct(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
         )
     except PermissionDenied as error:
@@ -328,9 +329,37 @@ def period_list(request: HttpRequest) -> HttpResponse:
         {
             "months": months,
             "fiscal_year": fiscal_year,
+            "year_closed": closing.fiscal_year_is_closed(fiscal_year),
             "can_close": can(request.user, "ledger.close"),
         },
     )
+
+
+@login_required
+@require_POST
+def fiscal_year_toggle(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """決算確定 of a year, or a request to reopen it (approved by another accountant)."""
+    try:
+        require(request.user, "ledger.close")
+        if request.POST.get("action") == "reopen":
+            closing.reopen_request_submit(
+                actor=request.user,
+                kind="year",
+                period=fiscal_year,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("%(year)s年度の締め解除を申請しました。") % {"year": fiscal_year},
+            )
+        else:
+            closing.fiscal_year_close(actor=request.user, fiscal_year=fiscal_year)
+            messages.success(request, _("%(year)s年度を決算確定しました。") % {"year": fiscal_year})
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, f"{error.message} {_messages(error)}")
+    return redirect(f"/ledger/periods/?fy={fiscal_year}")
 
 
 @login_required
@@ -340,10 +369,17 @@ def period_toggle(request: HttpRequest, period: int) -> HttpResponse:
     try:
         require(request.user, "ledger.close")
         if request.POST.get("action") == "reopen":
-            services.period_reopen(
-                actor=request.user, period=period, reason=request.POST.get("reason", "")
+            closing.reopen_request_submit(
+                actor=request.user,
+                kind="month",
+                period=period,
+                reason=request.POST.get("reason", ""),
             )
-            messages.success(request, f"{_label(period)} の締めを解除しました。")
+            messages.success(
+                request,
+                _("%(label)s の締め解除を申請しました。別の経理担当者の承認で解除されます。")
+                % {"label": _label(period)},
+            )
         else:
             services.period_close(actor=request.user, period=period)
             messages.success(request, f"{_label(period)} を締めました。")

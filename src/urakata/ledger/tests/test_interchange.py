@@ -118,7 +118,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_posted() -> None:
     assert JournalEntry.objects.count() == 0
 
 
-def test_cli_import_and_export(tmp_path: Path) -> None:
+def test_cli_import_and_export(tmp_path: Path, accountant: Any) -> None:
     _books()
     target = tmp_path / "journal.csv"
     call_command(
@@ -132,13 +132,33 @@ def test_cli_import_and_export(tmp_path: Path) -> None:
         "2025-06",
         "--output",
         str(target),
+        "--as",
+        accountant.username,
         stdout=StringIO(),
     )
     assert target.read_bytes().decode("cp932").count("\r\n") == 5
     bad = tmp_path / "bad.csv"
     bad.write_text("entry,date,account_code,debit,credit\n1,2025-05-01,7290,5,\n", encoding="utf-8")
     with pytest.raises(CommandError):
-        call_command("ledger", "import-journal", str(bad), "--format", "csv", stdout=StringIO())
+        call_command(
+            "ledger",
+            "import-journal",
+            str(bad),
+            "--format",
+            "csv",
+            "--as",
+            accountant.username,
+            stdout=StringIO(),
+        )
     out = StringIO()
-    call_command("ledger", "import-journal", str(target), "--format", "yayoi", stdout=out)
+    call_command(
+        "ledger",
+        "import-journal",
+        str(target),
+        "--format",
+        "yayoi",
+        "--as",
+        accountant.username,
+        stdout=out,
+    )
     assert "imported 2 entries" in out.getvalue()

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.core.errors import DomainError
-from urakata.ledger import bulk, interchange, reports, services
+from urakata.ledger import bulk, closing, interchange, reports, services
 from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.permissions import SYSTEM
 from urakata.ledger.selectors import parse_month
@@ -46,9 +46,12 @@ class Command(BaseCommand):
         tb.add_argument("--json", action="store_true")
         close = sub.add_parser("close", help="月次締め")
         close.add_argument("period", help="YYYY-MM")
-        reopen = sub.add_parser("reopen", help="締めの解除")
-        reopen.add_argument("period", help="YYYY-MM")
+        reopen = sub.add_parser("reopen", help="締め解除の申請 (approved by another accountant)")
+        reopen.add_argument("period", help="YYYY-MM, or a fiscal year with --year")
         reopen.add_argument("--reason", required=True)
+        reopen.add_argument("--year", action="store_true", help="PERIOD is a fiscal year")
+        year_close = sub.add_parser("year-close", help="決算確定 (close and lock a fiscal year)")
+        year_close.add_argument("fiscal_year", type=int)
         gen = sub.add_parser("generate", help="bulk synthetic entries")
         gen.add_argument("--lines", type=int, required=True)
         gen.add_argument("--seed", type=int, default=0)
@@ -129,10 +132,23 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{row} を締めました。"))
 
     def _reopen(self, options: dict[str, Any]) -> None:
-        row = services.period_reopen(
-            actor=_actor(options), period=options["period"], reason=options["reason"]
+        kind = "year" if options["year"] else "month"
+        row = closing.reopen_request_submit(
+            actor=_actor(options), kind=kind, period=options["period"], reason=options["reason"]
         )
-        self.stdout.write(self.style.SUCCESS(f"{row} の締めを解除しました。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"締め解除を申請しました(申請 {row.pk})。別の経理担当者が承認すると解除されます。"
+            )
+        )
+
+    def _year_close(self, options: dict[str, Any]) -> None:
+        row = closing.fiscal_year_close(actor=_actor(options), fiscal_year=options["fiscal_year"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{row.fiscal_year}年度を決算確定しました(当期純利益 {row.net_income:,} 円を繰越)。"
+            )
+        )
 
     def _generate(self, options: dict[str, Any]) -> None:
         actor = _actor(options)
