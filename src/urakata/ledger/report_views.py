@@ -4,6 +4,8 @@ there to the entry and its evidence."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -209,7 +211,7 @@ def tax_return_page(request: HttpRequest) -> HttpResponse:
             end = selectors.parse_month(source.get("to", ""), "to")
         except ValidationFailed as error:
             messages.error(request, error.message)
-    options = {
+    options: dict[str, Any] = {
         "method": source.get("method") or None,
         "credit_method": source.get("credit_method") or None,
         "category": _small_int(source.get("category")),

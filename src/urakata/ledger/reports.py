@@ -179,9 +179,10 @@ def trial_balance(
         )
         row["open_credit"] += carried
     for account in sorted(chart.accounts_by_id.values(), key=lambda a: a.code):
-        row = sums.get(account.pk)
-        if row is None:
+        found = sums.get(account.pk)
+        if found is None:
             continue
+        row = found
         opening = signed(account, row["open_debit"], row["open_credit"])
         closing = opening + signed(account, row["debit_sum"], row["credit_sum"])
         if not (opening or row["debit_sum"] or row["credit_sum"] or closing):

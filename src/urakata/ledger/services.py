@@ -275,10 +275,11 @@ def journal_entry_post(
     fiscal_year = cache.fiscal_year_of(date)
     period = cache.period_of(date)
     with transaction.atomic():
-        if source == JournalEntry.Source.ADJUSTMENT:
-            number = _next_adjustment_number(fiscal_year, period)
-        else:
-            number = _next_number(fiscal_year, period)
+        number: int | None = (
+            _next_adjustment_number(fiscal_year, period)
+            if source == JournalEntry.Source.ADJUSTMENT
+            else _next_number(fiscal_year, period)
+        )
         if number is None:
             raise ValidationFailed(
                 _("締め済みの月には記帳できません。"),

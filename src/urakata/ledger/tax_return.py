@@ -55,7 +55,7 @@ def _months(from_period: int, to_period: int) -> int:
     return (to_period // 100 - from_period // 100) * 12 + to_period % 100 - from_period % 100 + 1
 
 
-def _line_sums(from_period: int, to_period: int) -> list[dict[str, Any]]:
+def _line_sums(from_period: int, to_period: int) -> list[Any]:
     """Per tax code and month: debit, credit, and the tax on each side (one grouped query)."""
     return list(
         JournalLine.objects.filter(
@@ -234,9 +234,11 @@ def tax_return(
     full_credit = ratio_value >= FULL_CREDIT_RATIO and annual <= FULL_CREDIT_SALES_LIMIT
     base_for_deemed = output_tax - return_tax
     if method == "simplified":
-        total_cat = sum(by_category.values())
+        total_cat = sum(by_category.values(), Decimal(0))
         if total_cat > 0:
-            weighted = sum(v * DEEMED_RATES[c] for c, v in by_category.items()) / total_cat
+            weighted = (
+                sum((v * DEEMED_RATES[c] for c, v in by_category.items()), Decimal(0)) / total_cat
+            )
         else:
             weighted = DEEMED_RATES[default_category]
         deductible = _floor(Decimal(base_for_deemed) * weighted)
