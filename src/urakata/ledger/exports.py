@@ -84,10 +84,13 @@ def balance_sheet_table(bs: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
         rows.append([block["label"], "", ""])
         for section in block["sections"]:
             rows.append([str(section["label"]), "", section["total"]])
-            rows += [
-                ["", f"{r['account_code']} {r['account_name']}".strip(), r["amount"]]
-                for r in section["rows"]
-            ]
+            for group in section.get("groups") or [{"label": "", "rows": section["rows"]}]:
+                if group["label"]:
+                    rows.append([f"  {group['label']}", "", group["total"]])
+                rows += [
+                    ["", f"{r['account_code']} {r['account_name']}".strip(), r["amount"]]
+                    for r in group["rows"]
+                ]
         rows.append([f"{block['label']}合計", "", block["total"]])
     rows.append(["負債・純資産合計", "", bs["liabilities_and_equity"]])
     return ["区分", "勘定科目", "金額"], rows

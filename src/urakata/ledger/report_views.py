@@ -58,7 +58,7 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
-    """部門別試算表: closing balance per account and department."""
+    """部門別損益: closing balance per account and department."""
     start, end = _default_range(request)
     try:
         matrix = reports.trial_balance_by_department(
@@ -74,7 +74,7 @@ def trial_balance_by_department(request: HttpRequest) -> HttpResponse:
         request,
         f"trial_balance_by_department_{start}_{end}",
         (headers, table),
-        title=f"部門別試算表 {_label(start)}〜{_label(end)}",
+        title=f"部門別損益 {_label(start)}〜{_label(end)}",
     )
     if exported:
         return exported
@@ -147,18 +147,25 @@ def general_ledger(request: HttpRequest) -> HttpResponse:
     except DomainError:
         return render(request, "404.html", status=404)
     headers = ["日付", "伝票番号", "摘要", "相手科目", "借方", "貸方", "残高"]
-    table = [
-        [
-            r["date"],
-            r["number"],
-            r["description"],
-            r["counter_account"],
-            r["debit"],
-            r["credit"],
-            r["balance"],
-        ]
-        for r in gl["rows"]
-    ]
+    table: list[list[Any]] = [["", "", gl["opening_label"], "", "", "", gl["opening"]]]
+    for r in gl["rows"]:
+        table.append(
+            [
+                r["date"],
+                r["number"],
+                r["description"],
+                r["counter_account"],
+                r["debit"],
+                r["credit"],
+                r["balance"],
+            ]
+        )
+        if r["month_end"]:
+            m = r["month_end"]
+            table.append(["", "", f"{m['period']} 月計", "", m["debit"], m["credit"], ""])
+            table.append(
+                ["", "", "累計", "", m["cumulative_debit"], m["cumulative_credit"], m["balance"]]
+            )
     exported = _export(
         request,
         f"general_ledger_{code}_{start}_{end}",
@@ -256,3 +263,96 @@ def tax_return_page(request: HttpRequest) -> HttpResponse:
 def _small_int(value: str | None) -> int | None:
     text = (value or "").replace(",", "").strip()
     return int(text) if text.isdigit() and len(text) < 15 else None
+
+
+@login_required
+def monthly_trend_page(request: HttpRequest) -> HttpResponse:
+    """月次推移表 of a fiscal year (?fy=2025), with CSV / Excel / PDF export."""
+    from django.utils import timezone
+
+    from urakata.ledger import monthly
+
+    fy_text = request.GET.get("fy", "")
+    fiscal_year = (
+        int(fy_text)
+        if fy_text.isdigit() and len(fy_text) == 4
+        else cache.fiscal_year_of(timezone.localdate())
+    )
+    department = request.GET.get("department", "").strip() or None
+    try:
+        trend = monthly.monthly_trend(
+            actor=request.user, fiscal_year=fiscal_year, department_code=department
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return render(request, "404.html", status=404)
+    headers = ["勘定科目", *trend["months"], "合計"]
+    table: list[list[Any]] = [["【損益】", *[""] * (len(trend["months"]) + 1)]]
+    table += [
+        [f"{r['account_code']} {r['account_name']}", *r["months"], r["total"]]
+        for r in trend["profit_and_loss"]
+    ]
+    table.append(["当期純利益", *trend["net_income"], sum(trend["net_income"])])
+    table.append(["【貸借】", *[""] * (len(trend["months"]) + 1)])
+    table += [
+        [f"{r['account_code']} {r['account_name']}", *r["months"], ""]
+        for r in trend["balance_sheet"]
+    ]
+    exported = _export(
+        request,
+        f"monthly_trend_{fiscal_year}",
+        (headers, table),
+        title=f"月次推移表 {fiscal_year}年度",
+    )
+    if exported:
+        return exported
+    return render(
+        request,
+        "ledger/monthly_trend.html",
+        {"trend": trend, "fiscal_year": fiscal_year, "department": department or ""},
+    )
+
+
+@login_required
+def sub_account_balances_page(request: HttpRequest) -> HttpResponse:
+    """補助科目残高一覧 of one account for a range."""
+    from urakata.ledger import monthly
+
+    start, end = _default_range(request)
+    code = request.GET.get("account", "1140")
+    try:
+        result = monthly.sub_account_balances(
+            actor=request.user, account_code=code, from_period=start, to_period=end
+        )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    except DomainError:
+        return render(request, "404.html", status=404)
+    headers = ["補助コード", "補助科目", "前月繰越", "借方", "貸方", "残高"]
+    table = [
+        [
+            r["sub_account_code"],
+            r["sub_account_name"],
+            r["opening"],
+            r["debit"],
+            r["credit"],
+            r["balance"],
+        ]
+        for r in result["rows"]
+    ]
+    exported = _export(
+        request,
+        f"sub_accounts_{code}_{start}_{end}",
+        (headers, table),
+        title=f"補助科目残高一覧 {code} {_label(start)}〜{_label(end)}",
+    )
+    if exported:
+        return exported
+    accounts = sorted(cache.chart().accounts_by_code.values(), key=lambda a: a.code)
+    return render(
+        request,
+        "ledger/sub_account_balances.html",
+        {"r": result, "from": _label(start), "to": _label(end), "accounts": accounts},
+    )

@@ -214,7 +214,8 @@ def trial_balance(
 
 
 def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int) -> dict[str, Any]:
-    """Closing balance per account and department (部門別試算表)."""
+    """部門別損益: the P/L accounts' amounts for the range per department (balance-sheet
+    accounts are company-wide and are left out)."""
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     chart = _fresh_chart()
@@ -222,11 +223,9 @@ def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int)
     matrix: dict[int, dict[int, int]] = {}
     for row in _balance_sums(from_period, to_period, None, True):
         account = chart.accounts_by_id[row["account_id"]]
-        value = signed(
-            account,
-            row["open_debit"] + row["debit_sum"],
-            row["open_credit"] + row["credit_sum"],
-        )
+        if account.is_balance_sheet:
+            continue
+        value = signed(account, row["debit_sum"], row["credit_sum"])
         if value:
             matrix.setdefault(account.pk, {})[row["dept_key"]] = value
     used = sorted({key for cells in matrix.values() for key in cells})
@@ -330,6 +329,41 @@ BS_LAYOUT = [
 ]
 
 
+# 会社計算規則 74条・76条: 固定資産 in three parts, 純資産 as 株主資本 in its parts. Accounts fall
+# into a part by their code's leading digits (the seeded numbering; new accounts follow it).
+BS_GROUPS: dict[str, list[tuple[str, str]]] = {
+    Section.FIXED_ASSET: [
+        ("21", "有形固定資産"),
+        ("22", "無形固定資産"),
+        ("23", "投資その他の資産"),
+    ],
+    Section.EQUITY: [
+        ("411", "資本金"),
+        ("412", "資本剰余金"),
+        ("413", "利益剰余金"),
+        ("414", "利益剰余金"),
+        ("415", "利益剰余金"),
+        ("416", "自己株式"),
+        ("4", "評価・換算差額等"),
+    ],
+}
+
+
+def _bs_groups(section: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The section's rows in their 会社計算規則 parts (empty for sections without parts)."""
+    spec = BS_GROUPS.get(section)
+    if not spec:
+        return []
+    groups: dict[str, dict[str, Any]] = {}
+    for row in items:
+        code = row["account_code"] or RETAINED_EARNINGS  # 当期純利益 belongs to 利益剰余金
+        label = next((name for prefix, name in spec if code.startswith(prefix)), spec[-1][1])
+        group = groups.setdefault(label, {"label": label, "rows": [], "total": 0})
+        group["rows"].append(row)
+        group["total"] += row["amount"]
+    return list(groups.values())
+
+
 def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     """貸借対照表 at the end of a month; this year's profit shows in 繰越利益剰余金's block."""
     require(actor, "ledger.view_reports")
@@ -377,10 +411,18 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     for key, label, sections in BS_LAYOUT:
         block: dict[str, Any] = {"key": key, "label": label, "sections": [], "total": 0}
         for section in sections:
-            items = sorted(by_section.get(section, []), key=lambda r: r["account_code"] or "9")
+            items = sorted(
+                by_section.get(section, []), key=lambda r: r["account_code"] or RETAINED_EARNINGS
+            )
             total = sum(r["amount"] for r in items)
             block["sections"].append(
-                {"key": section, "label": Section(section).label, "rows": items, "total": total}
+                {
+                    "key": section,
+                    "label": Section(section).label,
+                    "rows": items,
+                    "total": total,
+                    "groups": _bs_groups(section, items),
+                }
             )
             block["total"] += total
         result["blocks"].append(block)
@@ -388,6 +430,31 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     result["liabilities_and_equity"] = result["liabilities"] + result["equity"]
     result["balanced"] = result["assets"] == result["liabilities_and_equity"]
     return result
+
+
+TAX_ACCOUNTS = ("1570", "3240")  # 仮払消費税等, 仮受消費税等: split off, not the counter account
+
+
+def _counter_names(entry_ids: set[int], account: Account) -> dict[tuple[int, bool], str]:
+    """相手科目 per (entry, side of the ledger line): the one account on the other side, the
+    tax line left out (an expense paid from the bank shows the expense, not 諸口); 諸口 when
+    several accounts remain."""
+    chart = _fresh_chart()
+    other: dict[tuple[int, bool], set[str]] = {}
+    for entry_id, account_id, debit in (
+        JournalLine.objects.filter(entry_id__in=entry_ids)
+        .exclude(account=account)
+        .values_list("entry_id", "account_id", "debit")
+    ):
+        code = chart.accounts_by_id[account_id].code
+        # a line on the debit side of this ledger has its counter accounts on the credit side
+        other.setdefault((entry_id, debit == 0), set()).add(code)
+    names: dict[tuple[int, bool], str] = {}
+    for key, codes in other.items():
+        main = codes - set(TAX_ACCOUNTS) if account.code not in TAX_ACCOUNTS else codes
+        chosen = main or codes
+        names[key] = chart.accounts_by_code[next(iter(chosen))].name if len(chosen) == 1 else "諸口"
+    return names
 
 
 def general_ledger(
@@ -399,20 +466,31 @@ def general_ledger(
     department_code: str | None = None,
     limit: int = 5000,
 ) -> dict[str, Any]:
-    """総勘定元帳: opening balance, then each line with its counter account and running balance."""
+    """総勘定元帳: 前期繰越 / 前月繰越, each line with its 相手科目 and running balance, and per
+    month 月計 and 累計 (from the start of the fiscal year, from the balances table)."""
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     account = cache.account_by_code(account_code)
     if account is None:
         raise NotFound(_("勘定科目が見つかりません。"))
     department = department_by_code(department_code)
-    opening_qs = Balance.objects.filter(account=account, period__lt=from_period)
+    fy_start = _fy_start(from_period)
+    balances = Balance.objects.filter(account=account, period__lte=to_period)
     if not account.is_balance_sheet:
-        opening_qs = opening_qs.filter(period__gte=_fy_start(from_period))
+        balances = balances.filter(period__gte=fy_start)
     if department is not None:
-        opening_qs = opening_qs.filter(dept_key=department.pk)
-    sums = opening_qs.aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
-    opening = signed(account, sums["d"], sums["c"])
+        balances = balances.filter(dept_key=department.pk)
+    per_month: dict[int, list[int]] = {}
+    opening_d = opening_c = 0
+    for period, debit, credit in balances.values_list("period", "debit", "credit"):
+        if period < from_period:
+            opening_d, opening_c = opening_d + debit, opening_c + credit
+        month = per_month.setdefault(period, [0, 0])
+        month[0] += debit
+        month[1] += credit
+    opening = signed(account, opening_d, opening_c)
+    if account.code == RETAINED_EARNINGS:
+        opening += prior_years_profit(fy_start, department)
     lines_qs = JournalLine.objects.filter(
         account=account, period__gte=from_period, period__lte=to_period
     )
@@ -423,39 +501,52 @@ def general_ledger(
             "date", "entry__number", "line_no"
         )[:limit]
     )
-    entry_ids = {line.entry_id for line in lines}
-    others: dict[int, set[str]] = {}
-    chart = _fresh_chart()
-    for entry_id, account_id in (
-        JournalLine.objects.filter(entry_id__in=entry_ids)
-        .exclude(account=account)
-        .values_list("entry_id", "account_id")
-    ):
-        others.setdefault(entry_id, set()).add(chart.accounts_by_id[account_id].name)
+    counters = _counter_names({line.entry_id for line in lines}, account)
+    cumulative = [
+        sum(v[0] for p, v in per_month.items() if fy_start <= p < from_period),
+        sum(v[1] for p, v in per_month.items() if fy_start <= p < from_period),
+    ]
+    month_ends: dict[int, dict[str, Any]] = {}
+    running_month = opening
+    for period in sorted(p for p in per_month if from_period <= p <= to_period):
+        debit, credit = per_month[period]
+        cumulative = [cumulative[0] + debit, cumulative[1] + credit]
+        running_month += signed(account, debit, credit)
+        month_ends[period] = {
+            "period": f"{period // 100}-{period % 100:02d}",
+            "debit": debit,
+            "credit": credit,
+            "cumulative_debit": cumulative[0],
+            "cumulative_credit": cumulative[1],
+            "balance": running_month,
+        }
     running = opening
     rows = []
-    for line in lines:
+    for index, line in enumerate(lines):
         running += signed(account, line.debit, line.credit)
-        counter = others.get(line.entry_id, set())
+        last_of_month = index + 1 == len(lines) or lines[index + 1].period != line.period
         rows.append(
             {
                 "date": line.date,
                 "entry_id": line.entry_id,
                 "number": line.entry.display_number,
                 "description": line.entry.description,
-                "counter_account": next(iter(counter)) if len(counter) == 1 else "諸口",
+                "counter_account": counters.get((line.entry_id, line.debit > 0), ""),
                 "sub_account": line.sub_account.name if line.sub_account else "",
                 "debit": line.debit,
                 "credit": line.credit,
                 "balance": running,
                 "memo": line.memo,
+                "month_end": month_ends.get(line.period) if last_of_month else None,
             }
         )
     return {
         "account_code": account.code,
         "account_name": account.name,
+        "opening_label": "前期繰越" if from_period == fy_start else "前月繰越",
         "opening": opening,
-        "closing": running,
+        "closing": running if len(lines) == limit else running_month,
+        "months": list(month_ends.values()),
         "rows": rows,
         "truncated": len(lines) == limit,
     }

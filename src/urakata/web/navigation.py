@@ -60,6 +60,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("経理"), _("貸借対照表"), "ledger:balance_sheet", "ledger.view_reports", "⚖"),
     NavItem(_("経理"), _("消費税集計"), "ledger:tax_summary", "ledger.view_reports", "🧾"),
     NavItem(_("経理"), _("消費税申告"), "ledger:tax_return", "ledger.view_reports", "🧾"),
+    NavItem(_("経理"), _("月次推移表"), "ledger:monthly_trend", "ledger.view_reports", "📈"),
+    NavItem(
+        _("経理"), _("補助科目残高"), "ledger:sub_account_balances", "ledger.view_reports", "📒"
+    ),
     NavItem(_("経理"), _("銀行明細"), "ledger:bank_list", "ledger.bank_import", "🏦"),
     NavItem(_("経理"), _("月次締め"), "ledger:period_list", "ledger.view", "🔐"),
     NavItem(_("経理"), _("勘定科目"), "ledger:chart_list", "ledger.view_reports", "🗃"),

@@ -59,7 +59,9 @@ def test_pdf_embeds_a_japanese_font_and_names_company_date_and_pages(make_user: 
     accountant = make_user(Role.ACCOUNTING)
     client = Client()
     client.force_login(accountant)
-    content = client.get("/ledger/reports/trial-balance/?from=2026-04&to=2026-06&format=pdf").content
+    content = client.get(
+        "/ledger/reports/trial-balance/?from=2026-04&to=2026-06&format=pdf"
+    ).content
     reader = PdfReader(io.BytesIO(content))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     descriptors = [font.get_object() for font in fonts.values()]
