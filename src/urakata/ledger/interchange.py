@@ -41,13 +41,49 @@ YAYOI_TAX = {
     "P08": "課対仕入別軽減8%",
     "P10U": "課対仕入別10%区分80%",
     "P08U": "課対仕入別軽減8%区分80%",
+    "P10C": "共対仕入別10%",
+    "P08C": "共対仕入別軽減8%",
+    "P10N": "非対仕入別10%",
+    "P08N": "非対仕入別軽減8%",
+    "PI10": "輸入仕入別10%",
+    "SR10": "課税売返別10%",
+    "SR08": "課税売返別軽減8%",
+    "PR10": "課対仕返別10%",
+    "PR08": "課対仕返別軽減8%",
     "PNT": "非課仕入",
     "NT": "不課税",
     "OUT": "対象外",
 }
 YAYOI_TAX_IN = {name: code for code, name in YAYOI_TAX.items()}
 YAYOI_TAX_IN.update({name.replace("別", "込"): code for code, name in YAYOI_TAX.items()})
+YAYOI_TAX_IN.update({name.replace("別", "内"): code for code, name in YAYOI_TAX.items()})
+for _code in ("P10U", "P08U"):  # the 経過措置 percentage written as of the entry's date
+    for _percent in ("70", "50", "30"):
+        for _kind in ("別", "込", "内"):
+            _name = YAYOI_TAX[_code].replace("区分80%", f"区分{_percent}%").replace("別", _kind)
+            YAYOI_TAX_IN[_name] = _code
 YAYOI_TAX_IN[""] = ""
+
+
+def yayoi_tax_name(code: str, day: dt.date) -> str:
+    """The 弥生 税区分 of a code on a date (区分80% becomes 区分70% from 2026-10-01 …)."""
+    name = YAYOI_TAX.get(code, "対象外")
+    if "区分80%" in name:
+        for since, percent in ((dt.date(2030, 10, 1), "30"), (dt.date(2028, 10, 1), "50")):
+            if day >= since:
+                return name.replace("区分80%", f"区分{percent}%")
+        if day >= dt.date(2026, 10, 1):
+            return name.replace("区分80%", "区分70%")
+    return name
+
+
+def yayoi_tax_lookup(name: str) -> str | None:
+    """Our code for a 弥生 税区分; "適格" (a registered supplier's invoice) is the plain code."""
+    name = name.strip()
+    if name in YAYOI_TAX_IN:
+        return YAYOI_TAX_IN[name]
+    return YAYOI_TAX_IN.get(name.replace("適格", ""))
+
 
 CSV_HEADER = [
     "entry",
@@ -155,13 +191,13 @@ def _parse_yayoi(
                     )
                 line["department_id"] = masters["dept_by_name"].get(dept_name)
             tax_name = row[offset + 3].strip()
-            if tax_name not in YAYOI_TAX_IN:
+            if yayoi_tax_lookup(tax_name) is None:
                 errors.setdefault(key, []).append(
                     _("税区分「%(tax_name)s」に対応していません。") % {"tax_name": tax_name}
                 )
             else:
-                line["tax_code"] = YAYOI_TAX_IN[tax_name] or None
-                if "込" in tax_name:
+                line["tax_code"] = yayoi_tax_lookup(tax_name) or None
+                if "込" in tax_name or "内" in tax_name:
                     current["inclusive"] = True
                 line["tax_amount"] = row[offset + 5].strip() or "0"
             line["row"] = row_no
@@ -371,7 +407,7 @@ def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -
         line.account.name,
         line.sub_account.name if line.sub_account else "",
         line.department.name if line.department else "",
-        YAYOI_TAX.get(line.tax_code.code, "対象外") if line.tax_code else "",
+        yayoi_tax_name(line.tax_code.code, entry.date) if line.tax_code else "",
         line.debit or line.credit,
         line.tax_amount or 0,
     ]

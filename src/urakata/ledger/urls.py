@@ -23,7 +23,9 @@ urlpatterns = [
     path("reports/tax-return/", report_views.tax_return_page, name="tax_return"),
     path("reports/monthly-trend/", report_views.monthly_trend_page, name="monthly_trend"),
     path(
-        "reports/sub-accounts/", report_views.sub_account_balances_page, name="sub_account_balances"
+        "reports/sub-account-balances/",
+        report_views.sub_account_balances_page,
+        name="sub_account_balances",
     ),
     path("periods/", views.period_list, name="period_list"),
     path("periods/<int:period>/toggle/", views.period_toggle, name="period_toggle"),

@@ -113,7 +113,10 @@ def test_report_pages_render(books: Any, client_for: Any) -> None:
     client = client_for(Role.ACCOUNTING)
     for url, text in (
         ("/ledger/reports/monthly-trend/?fy=2025", "月次推移表"),
-        ("/ledger/reports/sub-accounts/?account=1140&from=2025-04&to=2025-06", "補助科目残高一覧"),
+        (
+            "/ledger/reports/sub-account-balances/?account=1140&from=2025-04&to=2025-06",
+            "補助科目残高一覧",
+        ),
         ("/ledger/reports/tax-return/?from=2025-04&to=2026-03", "控除対象仕入税額"),
         ("/ledger/reports/general-ledger/?account=1140&from=2025-05&to=2025-06", "累計"),
         ("/ledger/reports/balance-sheet/?as_of=2025-06", "投資その他の資産"),

@@ -162,3 +162,48 @@ def test_cli_import_and_export(tmp_path: Path, accountant: Any) -> None:
         stdout=out,
     )
     assert "imported 2 entries" in out.getvalue()
+
+
+def test_yayoi_round_trip_covers_every_tax_code() -> None:
+    from urakata.ledger.models import TaxCode
+
+    day = dt.date(2026, 11, 5)
+    codes = list(TaxCode.objects.values_list("code", "kind"))
+    for code, kind in codes:
+        sales_side = kind == "sales"
+        returned = code.startswith(("SR", "PR"))
+        debit_account, credit_account = ("1140", "5110") if sales_side else ("7290", "1140")
+        if returned:
+            debit_account, credit_account = credit_account, debit_account
+        taxed = debit_account if debit_account != "1140" else credit_account
+        lines = [
+            {"account": debit_account, "debit": 11_000},
+            {"account": credit_account, "credit": 11_000},
+        ]
+        for line in lines:
+            if line["account"] == taxed:
+                line["tax_code"] = code
+        services.journal_entry_post(
+            actor=None, date=day, description=f"税区分 {code}", lines=lines, tax_entry="inclusive"
+        )
+    before = _snapshot()
+    data = interchange.journal_export(
+        actor=SYSTEM, fmt="yayoi", from_period=202611, to_period=202611
+    )
+    text = data.decode("cp932")
+    assert "課対仕入別10%区分70%" in text and "共対仕入別10%" in text and "課税売返別10%" in text
+    JournalLine.objects.all().delete()
+    JournalEntry.objects.all().delete()
+    result = interchange.journal_import(actor=SYSTEM, data=data, fmt="yayoi")
+    assert result["entries"] == len(codes)
+    assert _snapshot() == before
+    used = set(JournalLine.objects.exclude(tax_code=None).values_list("tax_code__code", flat=True))
+    assert used == {code for code, _kind in codes}
+
+
+def test_yayoi_qualified_and_internal_spellings() -> None:
+    assert interchange.yayoi_tax_lookup("課対仕入込10%適格") == "P10"
+    assert interchange.yayoi_tax_lookup("課対仕入内10%") == "P10"
+    assert interchange.yayoi_tax_lookup("課対仕入込10%区分70%") == "P10U"
+    assert interchange.yayoi_tax_name("P10U", dt.date(2026, 9, 30)).endswith("区分80%")
+    assert interchange.yayoi_tax_name("P10U", dt.date(2026, 10, 1)).endswith("区分70%")
