@@ -65,6 +65,14 @@ for _code in ("P10U", "P08U"):  # the 経過措置 percentage written as of the 
 YAYOI_TAX_IN[""] = ""
 
 
+def _cp932_ok(char: str) -> bool:
+    try:
+        char.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def yayoi_tax_name(code: str, day: dt.date) -> str:
     """The 弥生 税区分 of a code on a date (区分80% becomes 区分70% from 2026-10-01 …)."""
     name = YAYOI_TAX.get(code, "対象外")
@@ -113,12 +121,23 @@ def _masters() -> dict[str, Any]:
     }
 
 
+# 和暦 era letters as 弥生 writes them (R07/05/01, H31/04/30): the era's year 1.
+ERAS = {"R": 2019, "H": 1989, "S": 1926}
+
+
 def _date(text: str) -> dt.date | None:
-    text = (text or "").strip().replace("-", "/")
+    """yyyy/mm/dd, yyyy-mm-dd, yyyymmdd, or 和暦 R07/05/01 (令和7年) / H31/04/30."""
+    text = (text or "").strip().replace("-", "/").replace(".", "/")
     try:
+        if text[:1].upper() in ERAS:
+            era, rest = text[0].upper(), text[1:]
+            year, month, day = (int(part) for part in rest.split("/"))
+            return dt.date(ERAS[era] + year - 1, month, day)
+        if len(text) == 8 and text.isdigit():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         year, month, day = (int(part) for part in text.split("/"))
         return dt.date(year, month, day)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
 
 
@@ -366,10 +385,27 @@ def journal_export(*, actor: Any, fmt: str, from_period: int, to_period: int) ->
         payload = "\ufeff" + out.getvalue()
         encoded = payload.encode("utf-8")
     elif fmt == "yayoi":
+        unencodable: dict[str, list[str]] = {}
         for entry, lines in rows:
             for index, line in enumerate(lines):
-                writer.writerow(_yayoi_row(entry, line, index, len(lines)))
-        encoded = out.getvalue().encode("cp932", errors="replace")
+                row = _yayoi_row(entry, line, index, len(lines))
+                for cell in row:
+                    try:
+                        str(cell).encode("cp932")
+                    except UnicodeEncodeError:
+                        bad = "".join(c for c in str(cell) if not _cp932_ok(c))
+                        unencodable.setdefault(entry.display_number, []).append(
+                            _("「%(text)s」の文字「%(chars)s」はShift_JISで書けません。")
+                            % {"text": cell, "chars": bad}
+                        )
+                writer.writerow(row)
+        if unencodable:
+            # A "?" in place of a character would silently change the books in 弥生.
+            raise ValidationFailed(
+                _("Shift_JISで書けない文字があるため、弥生形式で出力できません。"),
+                errors=unencodable,
+            )
+        encoded = out.getvalue().encode("cp932")
     else:
         raise ValidationFailed(_("形式は yayoi か csv です。"), errors={"format": [fmt]})
     audit_record(

@@ -60,12 +60,20 @@ def _journal_download(
 
     start = filters.date_from or dt.date(2000, 1, 1)
     end = filters.date_to or timezone.localdate()
-    data = interchange.journal_export(
-        actor=request.user,
-        fmt=fmt,
-        from_period=start.year * 100 + start.month,
-        to_period=end.year * 100 + end.month,
-    )
+    try:
+        data = interchange.journal_export(
+            actor=request.user,
+            fmt=fmt,
+            from_period=start.year * 100 + start.month,
+            to_period=end.year * 100 + end.month,
+        )
+    except ValidationFailed as error:  # e.g. a character 弥生's Shift_JIS cannot hold
+        details = [f"{key}: {m}" for key, problems in error.errors.items() for m in problems]
+        return HttpResponse(
+            "\n".join([error.message, *details]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     content_type = "text/csv; charset=shift_jis" if fmt == "yayoi" else "text/csv; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
     name = f"journal_{start:%Y%m}_{end:%Y%m}_{fmt}.csv"

@@ -207,3 +207,20 @@ def test_yayoi_qualified_and_internal_spellings() -> None:
     assert interchange.yayoi_tax_lookup("課対仕入込10%区分70%") == "P10U"
     assert interchange.yayoi_tax_name("P10U", dt.date(2026, 9, 30)).endswith("区分80%")
     assert interchange.yayoi_tax_name("P10U", dt.date(2026, 10, 1)).endswith("区分70%")
+
+
+def test_yayoi_export_refuses_characters_outside_shift_jis_and_reads_other_dates() -> None:
+    services.journal_entry_post(
+        actor=None,
+        date=dt.date(2025, 5, 1),
+        description="𠮷野家 会食",  # 𠮷 (U+20BB7) has no Shift_JIS code
+        lines=[{"account": "7250", "debit": 3300}, {"account": "1110", "credit": 3300}],
+        tax_entry="none",
+    )
+    with pytest.raises(ValidationFailed) as info:
+        interchange.journal_export(actor=SYSTEM, fmt="yayoi", from_period=202505, to_period=202505)
+    assert "𠮷" in str(info.value.errors)
+    assert interchange._date("R07/05/01") == dt.date(2025, 5, 1)
+    assert interchange._date("H31/04/30") == dt.date(2019, 4, 30)
+    assert interchange._date("20250501") == dt.date(2025, 5, 1)
+    assert interchange._date("2025/13/01") is None
