@@ -533,6 +533,10 @@ class BankFeed(models.Model):
         return self.name
 
 
+# A suggestion at or above this confidence is ticked for posting by default (bank_import).
+PRESELECT_CONFIDENCE = 0.8
+
+
 class BankTransaction(models.Model):
     """One statement line (明細): deposit (+) or withdrawal (-), its suggestion and its entry."""
 
@@ -577,6 +581,15 @@ class BankTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.description} {self.amount}"
+
+    @property
+    def preselected(self) -> bool:
+        """Ticked for posting by default: a suggestion at or above the confidence threshold."""
+        return (
+            self.account_id is not None
+            and self.confidence is not None
+            and float(self.confidence) >= PRESELECT_CONFIDENCE
+        )
 
 
 class BankRule(models.Model):
