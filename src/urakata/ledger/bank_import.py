@@ -697,6 +697,7 @@ def unseen_payee_accuracy(
         actual = tx.account.code if tx.account else None
         rule = next((r for r in rules if rule_match(r, tx.description, tx.amount)), None)
         partner = partner_match(tx.description, tx.amount, partners)
+        predicted: str | None
         if rule is not None:
             predicted, confidence = chart.accounts_by_id[rule.account_id].code, 1.0
         elif partner is not None:
