@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -80,15 +81,66 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# 和暦: era name or letter → the Western year of its year 1 (元年).
+_ERAS = {"令和": 2019, "R": 2019, "平成": 1989, "H": 1989, "昭和": 1926, "S": 1926}
+
+
 def _parse_date(text: str) -> dt.date | None:
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    match = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text)
-    if not match:
-        return None
+    """2025/05/01, 2025-5-1, 2025年5月1日, 20250501, and 和暦 R7.5.1 / R07/05/01 / 令和7年5月1日."""
+    text = unicodedata.normalize("NFKC", text or "").strip().upper()
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        match = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text)
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if re.fullmatch(r"\d{8}", text):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        match = re.fullmatch(
+            r"(令和|平成|昭和|[RHS])(\d{1,2}|元)[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text
+        )
+        if match:
+            year = 1 if match[2] == "元" else int(match[2])
+            return dt.date(_ERAS[match[1]] + year - 1, int(match[3]), int(match[4]))
     except ValueError:
         return None
+    return None
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    """The preset's encoding first, then UTF-8, then Shift_JIS (cp932): banks' downloads differ."""
+    for candidate in dict.fromkeys((encoding, "utf-8-sig", "cp932")):
+        try:
+            return data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed(_("文字コードを読み取れません。"), errors={"file": [encoding]})
+
+
+def _balance_errors(rows: Sequence[ParsedRow]) -> dict[str, list[str]]:
+    """When the statement carries a running balance, each row's balance must be the previous
+    one plus its amount (in file order, or newest-first order)."""
+
+    def problems(ordered: Sequence[ParsedRow]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for before, row in itertools.pairwise(ordered):
+            if before.balance is None or row.balance is None:
+                continue
+            if before.balance + row.amount != row.balance:
+                found.setdefault(f"row {row.row}", []).append(
+                    _(
+                        "残高 %(balance)s 円が前の行の残高 %(before)s 円と金額 %(amount)s 円に合いません。"
+                    )
+                    % {
+                        "balance": format(row.balance, ","),
+                        "before": format(before.balance, ","),
+                        "amount": format(row.amount, ","),
+                    }
+                )
+        return found
+
+    forward = problems(rows)
+    if forward and not problems(list(reversed(rows))):
+        return {}
+    return forward
 
 
 def _parse_amount(text: str) -> int | None:
@@ -115,15 +167,7 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
     spec = PRESETS.get(preset)
     if spec is None:
         raise ValidationFailed(_("CSV形式が正しくありません。"), errors={"preset": [preset]})
-    try:
-        text = data.decode(spec["encoding"])
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationFailed(
-                _("文字コードを読み取れません。"), errors={"file": [spec["encoding"]]}
-            ) from error
+    text = _decode(data, spec["encoding"])
     reader = csv.DictReader(io.StringIO(text))
     headers = set(reader.fieldnames or [])
     wanted = [spec["date"]]
@@ -166,7 +210,11 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
             else None
         )
         if day is not None and amount:
-            rows.append(ParsedRow(number, day, description[:200], amount, balance or None))
+            rows.append(
+                ParsedRow(number, day, description[:200], amount, balance if balance else None)
+            )
+    for key, problems in _balance_errors(rows).items():
+        errors.setdefault(key, []).extend(problems)
     return rows, errors
 
 
