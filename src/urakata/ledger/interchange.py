@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -184,7 +185,7 @@ def _parse_yayoi(
         for side, offset in (("debit", 4), ("credit", 10)):
             name = row[offset].strip()
             amount_text = row[offset + 4].strip()
-            if not name and not amount_text:
+            if not name and amount_text in ("", "0"):  # the unused side of the row
                 continue
             account = masters["account_by_name"].get(name)
             if account is None:
@@ -387,8 +388,13 @@ def journal_export(*, actor: Any, fmt: str, from_period: int, to_period: int) ->
     elif fmt == "yayoi":
         unencodable: dict[str, list[str]] = {}
         for entry, lines in rows:
-            for index, line in enumerate(lines):
-                row = _yayoi_row(entry, line, index, len(lines))
+            single = _yayoi_single_row(entry, lines)
+            written = (
+                [single]
+                if single is not None
+                else [_yayoi_row(entry, line, i, len(lines)) for i, line in enumerate(lines)]
+            )
+            for row in written:
                 for cell in row:
                     try:
                         str(cell).encode("cp932")
@@ -434,12 +440,8 @@ def _csv_row(entry: JournalEntry, line: JournalLine) -> list[Any]:
     ]
 
 
-def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -> list[Any]:
-    if count == 1:
-        flag = "2000"
-    else:
-        flag = "2110" if index == 0 else ("2101" if index == count - 1 else "2100")
-    side = [
+def _yayoi_side(entry: JournalEntry, line: JournalLine) -> list[Any]:
+    return [
         line.account.name,
         line.sub_account.name if line.sub_account else "",
         line.department.name if line.department else "",
@@ -447,8 +449,35 @@ def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -
         line.debit or line.credit,
         line.tax_amount or 0,
     ]
-    blank = ["", "", "", "", "", ""]
-    debit_part, credit_part = (side, blank) if line.debit else (blank, side)
+
+
+# 弥生 writes 0, not an empty cell, as the amount and tax of the unused side of a row.
+YAYOI_BLANK_SIDE = ["", "", "", "", 0, 0]
+
+
+def _yayoi_single_row(entry: JournalEntry, lines: Sequence[JournalLine]) -> list[Any] | None:
+    """A two-line entry (one debit, one credit, same memo) as one 2000 row, as 弥生 writes it."""
+    if len(lines) != 2:
+        return None
+    debit, credit = lines
+    # debit first, as the row reads: the re-imported lines keep their order
+    if not (debit.debit and credit.credit) or debit.memo != credit.memo:
+        return None
+    return _yayoi_row_of(
+        entry, "2000", _yayoi_side(entry, debit), _yayoi_side(entry, credit), debit.memo
+    )
+
+
+def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -> list[Any]:
+    flag = "2110" if index == 0 else ("2101" if index == count - 1 else "2100")
+    side = _yayoi_side(entry, line)
+    debit_part, credit_part = (side, YAYOI_BLANK_SIDE) if line.debit else (YAYOI_BLANK_SIDE, side)
+    return _yayoi_row_of(entry, flag, debit_part, credit_part, line.memo)
+
+
+def _yayoi_row_of(
+    entry: JournalEntry, flag: str, debit_part: list[Any], credit_part: list[Any], memo: str
+) -> list[Any]:
     return [
         flag,
         entry.number,
@@ -461,7 +490,7 @@ def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -
         "",
         0,
         "",
-        line.memo,
+        memo,
         0,
         0,
         "no",

@@ -136,7 +136,7 @@ def test_cli_import_and_export(tmp_path: Path, accountant: Any) -> None:
         accountant.username,
         stdout=StringIO(),
     )
-    assert target.read_bytes().decode("cp932").count("\r\n") == 5
+    assert target.read_bytes().decode("cp932").count("\r\n") == 4  # 3 rows + one 2000 row
     bad = tmp_path / "bad.csv"
     bad.write_text("entry,date,account_code,debit,credit\n1,2025-05-01,7290,5,\n", encoding="utf-8")
     with pytest.raises(CommandError):
@@ -224,3 +224,16 @@ def test_yayoi_export_refuses_characters_outside_shift_jis_and_reads_other_dates
     assert interchange._date("H31/04/30") == dt.date(2019, 4, 30)
     assert interchange._date("20250501") == dt.date(2025, 5, 1)
     assert interchange._date("2025/13/01") is None
+
+
+def test_yayoi_writes_2000_rows_and_zero_on_the_blank_side() -> None:
+    _books()
+    text = interchange.journal_export(
+        actor=SYSTEM, fmt="yayoi", from_period=202505, to_period=202505
+    ).decode("cp932")
+    rows = [line.split(",") for line in text.strip().split("\r\n")]
+    single = next(r for r in rows if r[0] == "2000")
+    assert single[4] == "現金" and single[10] == "普通預金" and single[8] == single[14] == "50000"
+    multi = [r for r in rows if r[0] != "2000"]
+    assert [r[0] for r in multi] == ["2110", "2100", "2101"]
+    assert all((r[8], r[9]) == ("0", "0") or (r[14], r[15]) == ("0", "0") for r in multi)
