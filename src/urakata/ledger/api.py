@@ -14,7 +14,15 @@ from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.errors import NotFound
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
-from urakata.ledger import accounts, bank_import, reports, selectors, services
+from urakata.ledger import (
+    accounts,
+    bank_import,
+    closing,
+    reports,
+    selectors,
+    services,
+    tax_return,
+)
 from urakata.ledger.models import Account, JournalEntry, JournalLine
 
 router = Router(tags=["ledger"])
@@ -221,6 +229,30 @@ class ReopenIn(Schema):
     reason: str
 
 
+class ReopenRequestOut(Schema):
+    id: int
+    kind: str
+    period: int
+    status: str
+    reason: str
+
+
+class FiscalYearOut(Schema):
+    fiscal_year: int
+    is_closed: bool
+    net_income: int
+
+
+def _reopen_out(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "period": row.period,
+        "status": row.status,
+        "reason": row.reason,
+    }
+
+
 # ---------------------------------------------------------------- accounts
 
 
@@ -420,11 +452,38 @@ def close_period(request: HttpRequest, period: str) -> Any:
     return {"period": row.period, "label": str(row), "is_closed": row.is_closed, "entries": 0}
 
 
-@router.post("/ledger/periods/{period}/reopen", response={200: PeriodOut, **ERRORS})
+@router.post("/ledger/periods/{period}/reopen", response={202: ReopenRequestOut, **ERRORS})
 def reopen_period(request: HttpRequest, period: str, payload: ReopenIn) -> Any:
+    """Ask to reopen a closed month: 202 with the request; another accountant approves it."""
     require(request.user, "ledger.close")
-    row = services.period_reopen(actor=request.user, period=period, reason=payload.reason)
-    return {"period": row.period, "label": str(row), "is_closed": row.is_closed, "entries": 0}
+    row = closing.reopen_request_submit(
+        actor=request.user, kind="month", period=period, reason=payload.reason
+    )
+    return 202, _reopen_out(row)
+
+
+@router.post("/ledger/fiscal-years/{fiscal_year}/close", response={200: FiscalYearOut, **ERRORS})
+def close_fiscal_year(request: HttpRequest, fiscal_year: int) -> Any:
+    """決算確定: close every month of the year and lock it."""
+    require(request.user, "ledger.close")
+    row = closing.fiscal_year_close(actor=request.user, fiscal_year=fiscal_year)
+    return {
+        "fiscal_year": row.fiscal_year,
+        "is_closed": row.is_closed,
+        "net_income": row.net_income,
+    }
+
+
+@router.post(
+    "/ledger/fiscal-years/{fiscal_year}/reopen", response={202: ReopenRequestOut, **ERRORS}
+)
+def reopen_fiscal_year(request: HttpRequest, fiscal_year: int, payload: ReopenIn) -> Any:
+    """Ask to reopen a closed year (approved by another accountant)."""
+    require(request.user, "ledger.close")
+    row = closing.reopen_request_submit(
+        actor=request.user, kind="year", period=fiscal_year, reason=payload.reason
+    )
+    return 202, _reopen_out(row)
 
 
 # ---------------------------------------------------------------- reports
@@ -484,6 +543,31 @@ def general_ledger(
         from_period=first,
         to_period=last,
         department_code=department or None,
+    )
+
+
+@router.get("/ledger/reports/tax-return", response={200: dict[str, Any], **ERRORS})
+def tax_return_report(
+    request: HttpRequest,
+    from_: str = Query(..., alias="from"),
+    to: str = "",
+    method: str | None = None,
+    credit_method: str | None = None,
+    category: int | None = None,
+    interim_national: int = 0,
+    interim_local: int = 0,
+) -> Any:
+    """消費税申告の計算 (keys documented in docs/modules/ledger.md)."""
+    first, last = _range(from_, to)
+    return tax_return.tax_return(
+        actor=request.user,
+        from_period=first,
+        to_period=last,
+        method=method,
+        credit_method=credit_method,
+        category=category,
+        interim_national=interim_national,
+        interim_local=interim_local,
     )
 
 

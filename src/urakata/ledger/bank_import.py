@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 import re
 import unicodedata
@@ -25,6 +26,7 @@ from urakata.core.permissions import require
 from urakata.core.tables import csv_records, decode_text
 from urakata.ledger import cache, services
 from urakata.ledger.models import (
+    PRESELECT_CONFIDENCE,
     Account,
     BankFeed,
     BankRule,
@@ -82,15 +84,56 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# 和暦: era name or letter → the Western year of its year 1 (元年).
+_ERAS = {"令和": 2019, "R": 2019, "平成": 1989, "H": 1989, "昭和": 1926, "S": 1926}
+
+
 def _parse_date(text: str) -> dt.date | None:
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    match = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text)
-    if not match:
-        return None
+    """2025/05/01, 2025-5-1, 2025年5月1日, 20250501, and 和暦 R7.5.1 / R07/05/01 / 令和7年5月1日."""
+    text = unicodedata.normalize("NFKC", text or "").strip().upper()
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        match = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text)
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if re.fullmatch(r"\d{8}", text):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        match = re.fullmatch(
+            r"(令和|平成|昭和|[RHS])(\d{1,2}|元)[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text
+        )
+        if match:
+            year = 1 if match[2] == "元" else int(match[2])
+            return dt.date(_ERAS[match[1]] + year - 1, int(match[3]), int(match[4]))
     except ValueError:
         return None
+    return None
+
+
+def _balance_errors(rows: Sequence[ParsedRow]) -> dict[str, list[str]]:
+    """When the statement carries a running balance, each row's balance must be the previous
+    one plus its amount (in file order, or newest-first order)."""
+
+    def problems(ordered: Sequence[ParsedRow]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for before, row in itertools.pairwise(ordered):
+            if before.balance is None or row.balance is None:
+                continue
+            if before.balance + row.amount != row.balance:
+                found.setdefault(f"row {row.row}", []).append(
+                    _(
+                        "残高 %(balance)s 円が前の行の残高 %(before)s 円と金額 %(amount)s 円に合いません。"
+                    )
+                    % {
+                        "balance": format(row.balance, ","),
+                        "before": format(before.balance, ","),
+                        "amount": format(row.amount, ","),
+                    }
+                )
+        return found
+
+    forward = problems(rows)
+    if forward and not problems(list(reversed(rows))):
+        return {}
+    return forward
 
 
 def _parse_amount(text: str) -> int | None:
@@ -163,7 +206,11 @@ def parse_statement(data: bytes, preset: str) -> tuple[list[ParsedRow], dict[str
             else None
         )
         if day is not None and amount:
-            rows.append(ParsedRow(number, day, description[:200], amount, balance or None))
+            rows.append(
+                ParsedRow(number, day, description[:200], amount, balance if balance else None)
+            )
+    for key, problems in _balance_errors(rows).items():
+        errors.setdefault(key, []).extend(problems)
     return rows, errors
 
 
@@ -352,22 +399,34 @@ class NaiveBayes:
     totals: Counter[str] = field(default_factory=Counter)
     vocabulary: set[str] = field(default_factory=set)
 
+    directions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
     def fit(self, samples: Sequence[tuple[list[str], str]]) -> NaiveBayes:
         for tokens, label in samples:
             self.class_counts[label] += 1
             self.token_counts[label].update(tokens)
             self.totals[label] += len(tokens)
             self.vocabulary.update(tokens)
+            self.directions[label].update(t for t in tokens if t.startswith("dir:"))
         return self
 
     def predict(self, tokens: list[str]) -> tuple[str | None, float]:
-        """The most likely label and its posterior probability."""
+        """The most likely label and its posterior probability, among the labels seen with the
+        same direction of money (an incoming transfer is never an expense)."""
         if not self.class_counts:
             return None, 0.0
-        total = sum(self.class_counts.values())
+        direction = next((t for t in tokens if t.startswith("dir:")), None)
+        candidates = {
+            label: count
+            for label, count in self.class_counts.items()
+            if direction is None or direction in self.directions[label]
+        }
+        if not candidates:
+            return None, 0.0
+        total = sum(candidates.values())
         size = len(self.vocabulary) + 1
         scores = {}
-        for label, count in self.class_counts.items():
+        for label, count in candidates.items():
             score = math.log(count / total)
             denominator = self.totals[label] + size
             counts = self.token_counts[label]
@@ -391,6 +450,66 @@ def train(transactions: Sequence[BankTransaction]) -> NaiveBayes:
     return NaiveBayes().fit([(features(t.description, t.amount), _label(t)) for t in transactions])
 
 
+# Confidence from which a suggestion is pre-selected for posting; a description never seen in
+# training is capped below it (its posterior comes from shared bigrams, not from this payee).
+UNSEEN_CAP = 0.5
+PARTNER_CONFIDENCE = 0.85
+_LEGAL_FORMS = re.compile(
+    r"\(カ\)|カ\)|\(カ|\(ユ\)|ユ\)|\(ユ|\(ド\)|ド\)|\(ド|カブシキガイシヤ|カブシキガイシャ|"
+    r"ユウゲンガイシヤ|ユウゲンガイシャ|ゴウドウガイシヤ|ゴウドウガイシャ|株式会社|有限会社|合同会社"
+)
+_TRANSFER_WORDS = re.compile(r"フリコミ|振込|ﾌﾘｺﾐ|カード|ヒキオトシ")
+
+
+def payee_key(text: str) -> str:
+    """A description or kana name reduced to its payee: NFKC, small kana, legal-form marks
+    (カ)/(カ/株式会社 …), transfer words and spaces removed."""
+    value = normalise_text(text)
+    value = value.translate(str.maketrans("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ"))
+    value = _LEGAL_FORMS.sub("", value)
+    value = _TRANSFER_WORDS.sub("", value)
+    return re.sub(r"[\s・\-ー()()]", "", value)
+
+
+def partner_match(
+    description: str, amount: int, partners: Sequence[tuple[int, str, bool, bool]]
+) -> tuple[int, str] | None:
+    """(counterparty id, account) when a known 取引先's kana name is in the description:
+    incoming money from a customer → 売掛金, outgoing to a supplier → 買掛金."""
+    key = payee_key(description)
+    if not key:
+        return None
+    best: tuple[int, str, int] | None = None
+    for pk, kana, is_customer, is_supplier in partners:
+        name = payee_key(kana)
+        if len(name) < 3 or name not in key:
+            continue
+        if amount > 0 and is_customer:
+            account = "1220"
+        elif amount < 0 and is_supplier:
+            account = "3120"
+        else:
+            continue
+        if best is None or len(name) > best[2]:
+            best = (pk, account, len(name))
+    return (best[0], best[1]) if best else None
+
+
+def _partners() -> list[tuple[int, str, bool, bool]]:
+    from urakata.org.models import Counterparty
+
+    return [
+        (pk, kana, customer, supplier)
+        for pk, kana, customer, supplier in Counterparty.objects.exclude(name_kana="").values_list(
+            "pk", "name_kana", "is_customer", "is_supplier"
+        )
+    ]
+
+
+def _confidence(probability: float, description: str, seen: set[str]) -> float:
+    return probability if payee_key(description) in seen else min(probability, UNSEEN_CAP)
+
+
 def suggestions_refresh(*, actor: Any) -> dict[str, int]:
     """Suggest an account for every open line: explicit rules first, then the learned model."""
     require(actor, "ledger.bank_import")
@@ -409,6 +528,8 @@ def suggestions_refresh(*, actor: Any) -> dict[str, int]:
         )
     )
     counts = Counter[str]()
+    seen = {payee_key(t.description) for t in confirmed}
+    partners = _partners()
     for tx in open_lines:
         rule = next((r for r in rules if rule_match(r, tx.description, tx.amount)), None)
         if rule is not None:
@@ -418,7 +539,19 @@ def suggestions_refresh(*, actor: Any) -> dict[str, int]:
             tx.status = BankTransaction.Status.SUGGESTED
             counts["rule"] += 1
             continue
+        partner = partner_match(tx.description, tx.amount, partners)
+        if partner is not None:
+            tx.counterparty_id = partner[0]
+            tx.account_id = chart.accounts_by_code[partner[1]].pk
+            tx.tax_code_id = None
+            tx.department_id = None
+            tx.suggestion_source = "partner"
+            tx.confidence = Decimal(str(PARTNER_CONFIDENCE))
+            tx.status = BankTransaction.Status.SUGGESTED
+            counts["partner"] += 1
+            continue
         label, probability = model.predict(features(tx.description, tx.amount))
+        probability = _confidence(probability, tx.description, seen)
         if label is None:
             counts["none"] += 1
             continue
@@ -446,7 +579,12 @@ def suggestions_refresh(*, actor: Any) -> dict[str, int]:
             target_type="ledger.banktransaction",
             changes=dict(counts),
         )
-    return {"rule": counts["rule"], "learned": counts["learned"], "none": counts["none"]}
+    return {
+        "rule": counts["rule"],
+        "partner": counts["partner"],
+        "learned": counts["learned"],
+        "none": counts["none"],
+    }
 
 
 def transactions_confirm(
@@ -572,4 +710,67 @@ def suggestion_accuracy(*, holdout: float = 0.2) -> dict[str, Any]:
         "pipeline_accuracy": round(pipeline_hits / len(test_set), 3),
         "confident_share": round(confident / len(test_set), 3),
         "confident_accuracy": round(confident_hits / confident, 3) if confident else None,
+        "by_description": unseen_payee_accuracy(confirmed, holdout=holdout),
+    }
+
+
+CALIBRATION_BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
+
+
+def _held_out_payee(key: str, share: float) -> bool:
+    """A fixed split by payee (SHA-256 of the payee key), chosen before any tuning."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 1000 < share * 1000
+
+
+def unseen_payee_accuracy(
+    confirmed: Sequence[BankTransaction], *, holdout: float = 0.2
+) -> dict[str, Any]:
+    """The whole suggestion pipeline (rules, 取引先 match, model with its confidence) on payees
+    never seen in training: accuracy, the pre-selected share, and a calibration table."""
+    train_set = [t for t in confirmed if not _held_out_payee(payee_key(t.description), holdout)]
+    test_set = [t for t in confirmed if _held_out_payee(payee_key(t.description), holdout)]
+    if not train_set or not test_set:
+        return {"train": len(train_set), "test": len(test_set), "accuracy": None}
+    model = train(train_set)
+    seen = {payee_key(t.description) for t in train_set}
+    rules = list(BankRule.objects.filter(is_active=True).order_by("priority", "pk"))
+    partners = _partners()
+    chart = cache.chart()
+    outcomes: list[tuple[float, bool]] = []
+    for tx in test_set:
+        actual = tx.account.code if tx.account else None
+        rule = next((r for r in rules if rule_match(r, tx.description, tx.amount)), None)
+        partner = partner_match(tx.description, tx.amount, partners)
+        predicted: str | None
+        if rule is not None:
+            predicted, confidence = chart.accounts_by_id[rule.account_id].code, 1.0
+        elif partner is not None:
+            predicted, confidence = partner[1], PARTNER_CONFIDENCE
+        else:
+            label, probability = model.predict(features(tx.description, tx.amount))
+            predicted = label.split("|")[0] if label else None
+            confidence = _confidence(probability, tx.description, seen)
+        outcomes.append((confidence, predicted == actual))
+    calibration = []
+    for low, high in CALIBRATION_BANDS:
+        band = [hit for confidence, hit in outcomes if low <= confidence < high]
+        calibration.append(
+            {
+                "band": f"{low:.1f}–{min(high, 1.0):.1f}",
+                "lines": len(band),
+                "accuracy": round(sum(band) / len(band), 3) if band else None,
+            }
+        )
+    preselected = [hit for confidence, hit in outcomes if confidence >= PRESELECT_CONFIDENCE]
+    return {
+        "train": len(train_set),
+        "test": len(test_set),
+        "train_payees": len(seen),
+        "test_payees": len({payee_key(t.description) for t in test_set}),
+        "accuracy": round(sum(hit for _c, hit in outcomes) / len(outcomes), 3),
+        "preselected_share": round(len(preselected) / len(outcomes), 3),
+        "preselected_accuracy": (
+            round(sum(preselected) / len(preselected), 3) if preselected else None
+        ),
+        "calibration": calibration,
     }

@@ -97,6 +97,11 @@ def _check(entries: Sequence[BulkEntry]) -> None:
         raise ValidationFailed(_("一括記帳できません。"), errors=errors)
 
 
+def real_entry_count() -> int:
+    """Entries that are not synthetic (`ledger generate`): the real books of a company."""
+    return JournalEntry.objects.exclude(source=JournalEntry.Source.GENERATED).count()
+
+
 def bulk_post(*, actor: Any, entries: Sequence[BulkEntry]) -> list[int]:
     """Post balanced entries in batches, in one transaction; returns their ids, in order."""
     _check(entries)

@@ -49,6 +49,7 @@ class ChartCache:
     rounding: str
     tax_entry: str
     fiscal_start_month: int
+    small_amount_exception: bool = False
     department_ids: set[int] = field(default_factory=set)
     counterparty_ids: set[int] = field(default_factory=set)
     inactive_sub_account_ids: set[int] = field(default_factory=set)
@@ -103,6 +104,7 @@ def _load() -> ChartCache:
         tax_by_id=taxes,
         rounding=options.rounding,
         tax_entry=options.tax_entry,
+        small_amount_exception=options.small_amount_exception,
         fiscal_start_month=company.fiscal_year_start_month if company else 4,
         department_ids=set(Department.objects.values_list("pk", flat=True)),
         counterparty_ids=set(Counterparty.objects.values_list("pk", flat=True)),

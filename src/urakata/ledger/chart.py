@@ -78,12 +78,15 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("1450", "貯蔵品", "current_asset", ""),
     ("1510", "前渡金", "current_asset", ""),
     ("1520", "前払費用", "current_asset", ""),
+    ("1525", "未収収益", "current_asset", ""),
     ("1530", "未収入金", "current_asset", ""),
     ("1540", "短期貸付金", "current_asset", ""),
     ("1550", "立替金", "current_asset", ""),
     ("1560", "仮払金", "current_asset", ""),
     ("1570", "仮払消費税等", "current_asset", ""),
+    ("1575", "未収消費税等", "current_asset", ""),
     ("1580", "未収還付法人税等", "current_asset", ""),
+    ("1585", "仮払法人税等", "current_asset", ""),
     ("1590", "貸倒引当金", "current_asset", ""),
     # 固定資産
     ("2110", "建物", "fixed_asset", ""),
@@ -94,15 +97,18 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("2160", "工具器具備品", "fixed_asset", ""),
     ("2170", "土地", "fixed_asset", ""),
     ("2180", "建設仮勘定", "fixed_asset", ""),
+    ("2185", "リース資産", "fixed_asset", ""),
     ("2190", "減価償却累計額", "fixed_asset", ""),
     ("2210", "ソフトウェア", "fixed_asset", ""),
     ("2220", "電話加入権", "fixed_asset", ""),
     ("2310", "投資有価証券", "fixed_asset", ""),
+    ("2315", "出資金", "fixed_asset", ""),
     ("2320", "長期貸付金", "fixed_asset", ""),
     ("2330", "敷金", "fixed_asset", ""),
     ("2340", "差入保証金", "fixed_asset", ""),
     ("2350", "長期前払費用", "fixed_asset", ""),
     ("2360", "保険積立金", "fixed_asset", ""),
+    ("2370", "一括償却資産", "fixed_asset", ""),
     ("2410", "創立費", "deferred_asset", ""),
     ("2420", "開業費", "deferred_asset", ""),
     # 流動負債
@@ -120,10 +126,12 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("3230", "仮受金", "current_liability", ""),
     ("3240", "仮受消費税等", "current_liability", ""),
     ("3250", "賞与引当金", "current_liability", ""),
+    ("3260", "リース債務(短期)", "current_liability", ""),
     # 固定負債
     ("3310", "長期借入金", "fixed_liability", ""),
     ("3320", "退職給付引当金", "fixed_liability", ""),
     ("3330", "役員借入金", "fixed_liability", ""),
+    ("3340", "リース債務", "fixed_liability", ""),
     # 純資産
     ("4110", "資本金", "equity", ""),
     ("4120", "資本準備金", "equity", ""),
@@ -133,20 +141,31 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("4160", "自己株式", "equity", ""),
     # 売上高
     ("5110", "売上高", "sales", "S10"),
-    ("5120", "売上値引高", "sales", "S10"),
+    ("5120", "売上値引高", "sales", "SR10"),
     ("5130", "輸出売上高", "sales", "SEX"),
+    ("5140", "売上戻り高", "sales", "SR10"),
     # 売上原価
     ("6110", "期首商品棚卸高", "cost_of_sales", "OUT"),
     ("6120", "仕入高", "cost_of_sales", "P10"),
-    ("6130", "仕入値引高", "cost_of_sales", "P10"),
+    ("6130", "仕入値引高", "cost_of_sales", "PR10"),
     ("6140", "期末商品棚卸高", "cost_of_sales", "OUT"),
     ("6150", "外注加工費", "cost_of_sales", "P10"),
+    # 製造原価 (the demo company manufactures)
+    ("6210", "材料仕入高", "cost_of_sales", "P10"),
+    ("6220", "賃金", "cost_of_sales", "NT"),
+    ("6230", "製造外注費", "cost_of_sales", "P10"),
+    ("6240", "電力費", "cost_of_sales", "P10"),
+    ("6250", "製造減価償却費", "cost_of_sales", "OUT"),
+    ("6260", "期首仕掛品棚卸高", "cost_of_sales", "OUT"),
+    ("6270", "期末仕掛品棚卸高", "cost_of_sales", "OUT"),
     # 販売費及び一般管理費
     ("7110", "役員報酬", "sga", "NT"),
     ("7120", "給料手当", "sga", "NT"),
     ("7130", "賞与", "sga", "NT"),
+    ("7135", "賞与引当金繰入額", "sga", "OUT"),
     ("7140", "雑給", "sga", "NT"),
     ("7150", "退職金", "sga", "NT"),
+    ("7155", "退職給付費用", "sga", "OUT"),
     ("7160", "法定福利費", "sga", "NT"),
     ("7170", "福利厚生費", "sga", "P10"),
     ("7210", "荷造運賃", "sga", "P10"),
@@ -167,6 +186,7 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("7370", "租税公課", "sga", "NT"),
     ("7380", "支払手数料", "sga", "P10"),
     ("7390", "支払報酬", "sga", "P10"),
+    ("7395", "外注費", "sga", "P10"),
     ("7410", "減価償却費", "sga", "OUT"),
     ("7420", "新聞図書費", "sga", "P10"),
     ("7430", "諸会費", "sga", "NT"),
@@ -174,6 +194,7 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("7450", "車両費", "sga", "P10"),
     ("7460", "寄付金", "sga", "NT"),
     ("7470", "貸倒引当金繰入額", "sga", "OUT"),
+    ("7475", "貸倒損失", "sga", "OUT"),
     ("7480", "雑費", "sga", "P10"),
     # 営業外
     ("8110", "受取利息", "non_operating_income", "SNT"),
@@ -184,10 +205,11 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("8220", "雑損失", "non_operating_expense", "OUT"),
     ("8230", "為替差損", "non_operating_expense", "OUT"),
     # 特別損益・税金
-    ("9110", "固定資産売却益", "extraordinary_income", "S10"),
+    ("9110", "固定資産売却益", "extraordinary_income", "OUT"),
     ("9210", "固定資産売却損", "extraordinary_loss", "OUT"),
     ("9220", "固定資産除却損", "extraordinary_loss", "OUT"),
     ("9310", "法人税、住民税及び事業税", "income_taxes", "OUT"),
+    ("9320", "法人税等調整額", "income_taxes", "OUT"),
 ]
 
 # code, name, kind, treatment, reduced, unregistered
@@ -200,12 +222,57 @@ TAX_CODES: list[tuple[str, str, str, str, bool, bool]] = [
     ("P08", "課税仕入8%(軽減)", "purchase", "taxable", True, False),
     ("P10U", "課税仕入10%(適格請求書なし・経過措置)", "purchase", "taxable", False, True),
     ("P08U", "課税仕入8%(軽減・適格請求書なし・経過措置)", "purchase", "taxable", True, True),
+    ("P10C", "共通対応課税仕入10%", "purchase", "taxable", False, False),
+    ("P08C", "共通対応課税仕入8%(軽減)", "purchase", "taxable", True, False),
+    ("P10N", "非課税売上対応課税仕入10%", "purchase", "taxable", False, False),
+    ("P08N", "非課税売上対応課税仕入8%(軽減)", "purchase", "taxable", True, False),
+    ("PI10", "輸入仕入10%(輸入消費税)", "purchase", "taxable", False, False),
+    ("SR10", "課税売上返還10%(値引・返品)", "sales", "taxable", False, False),
+    ("SR08", "課税売上返還8%(軽減・値引・返品)", "sales", "taxable", True, False),
+    ("PR10", "課税仕入返還10%(値引・返品)", "purchase", "taxable", False, False),
+    ("PR08", "課税仕入返還8%(軽減・値引・返品)", "purchase", "taxable", True, False),
     ("PNT", "非課税仕入", "purchase", "non_taxable", False, False),
     ("NT", "不課税", "none", "not_subject", False, False),
     ("OUT", "対象外", "none", "out_of_scope", False, False),
 ]
 
 START = dt.date(2019, 10, 1)  # 10% / 8% (軽減) since 2019-10-01
+
+# Attributes the tax return needs (added with migration 0005; the 0002 seed predates them).
+# code -> (個別対応の用途区分, 対価の返還等, 輸入)
+TAX_CODE_ATTRIBUTES: dict[str, tuple[str, bool, bool]] = {
+    "P10": ("taxable_sales", False, False),
+    "P08": ("taxable_sales", False, False),
+    "P10U": ("taxable_sales", False, False),
+    "P08U": ("taxable_sales", False, False),
+    "P10C": ("common", False, False),
+    "P08C": ("common", False, False),
+    "P10N": ("non_taxable_sales", False, False),
+    "P08N": ("non_taxable_sales", False, False),
+    "PI10": ("taxable_sales", False, True),
+    "SR10": ("", True, False),
+    "SR08": ("", True, False),
+    "PR10": ("taxable_sales", True, False),
+    "PR08": ("taxable_sales", True, False),
+}
+# A registered purchase code and the code used when the supplier is not registered (経過措置).
+UNREGISTERED_CODE = {
+    "P10": "P10U",
+    "P08": "P08U",
+    "P10C": "P10U",
+    "P08C": "P08U",
+    "P10N": "P10U",
+    "P08N": "P08U",
+}
+# Accounts whose balance sits on the opposite side of their category (評価勘定・控除項目).
+CONTRA_ACCOUNTS = (
+    "貸倒引当金",
+    "減価償却累計額",
+    "自己株式",
+    "売上値引高",
+    "売上戻り高",
+    "仕入値引高",
+)
 INVOICE_START = dt.date(2023, 10, 1)  # インボイス制度
 
 # Transitional deductible ratio for purchases without a qualified invoice (facts.md §1.6).
@@ -277,11 +344,11 @@ def seed_chart(apps_or_models: dict[str, Any]) -> int:
     accounts = {}
     for code, name, section, tax in ACCOUNTS:
         category = SECTION_CATEGORY[section]
-        contra = name in ("貸倒引当金", "減価償却累計額", "自己株式", "売上値引高", "仕入値引高")
+        contra = name in CONTRA_ACCOUNTS
         debit_normal = category in (A, X)
         if contra:
             debit_normal = not debit_normal
-        if name == "期末商品棚卸高":
+        if name.startswith("期末") and name.endswith("棚卸高"):
             debit_normal = False
         accounts[code], was_created = account_model.objects.get_or_create(
             code=code,
@@ -299,6 +366,14 @@ def seed_chart(apps_or_models: dict[str, Any]) -> int:
     return created
 
 
+def seed_tax_attributes(tax_model: Any) -> None:
+    """Set the tax-return attributes (用途区分, 返還, 輸入) of the seeded tax codes."""
+    for code, (purpose, is_return, is_import) in TAX_CODE_ATTRIBUTES.items():
+        tax_model.objects.filter(code=code).update(
+            purpose=purpose, is_return=is_return, is_import=is_import
+        )
+
+
 def chart_ensure_seeded() -> int:
     """Seed the standard chart and tax codes into an empty ledger (idempotent; 0 when present).
 
@@ -309,6 +384,8 @@ def chart_ensure_seeded() -> int:
 
     if Account.objects.exists():
         return 0
-    return seed_chart(
+    created = seed_chart(
         {"TaxCode": TaxCode, "TaxRate": TaxRate, "Account": Account, "SubAccount": SubAccount}
     )
+    seed_tax_attributes(TaxCode)
+    return created

@@ -16,6 +16,8 @@ from urakata.ledger import bank_import, cache, services
 from urakata.ledger.bulk import BulkEntry, BulkLine, bulk_post
 from urakata.ledger.chart import chart_ensure_seeded
 from urakata.ledger.models import BankRule, BankTransaction, JournalEntry
+from urakata.ledger.tax import deductible, rate_on
+from urakata.ledger.validation import registered_counterparties
 from urakata.org.models import Counterparty, Department
 
 # (description on the statement, account, feed, typical amount, per month)
@@ -80,20 +82,38 @@ class _Books:
         self.sub = dict(chart.sub_accounts)
         self.entries: list[BulkEntry] = []
         self.bank_lines: list[tuple[int, str, int, str]] = []  # entry index, feed, amount, text
-        self.input_tax = 0  # 仮払消費税等 of the current fiscal year
-        self.output_tax = 0  # 仮受消費税等 of the current fiscal year
 
     def add(self, day: dt.date, text: str, lines: list[BulkLine], source: str = "manual") -> int:
-        for line in lines:
-            if line.account_id == self.acc["1570"]:
-                self.input_tax += line.debit - line.credit
-            elif line.account_id == self.acc["3240"]:
-                self.output_tax += line.credit - line.debit
         self.entries.append(BulkEntry(day, text, lines, source=source))
         return len(self.entries) - 1
 
     def line(self, code: str, debit: int = 0, credit: int = 0, **extra: Any) -> BulkLine:
         return BulkLine(self.acc[code], debit=debit, credit=credit, **extra)
+
+    def purchase(
+        self, code: str, gross: int, day: dt.date, supplier: int | None, dept: int | None
+    ) -> list[BulkLine]:
+        """Expense and 仮払消費税等 lines of a taxable purchase; a supplier without インボイス
+        registration on the day gets the 経過措置 code and only its creditable part (80%/70%)."""
+        net, tax = _taxed(gross)
+        code_used = "P10"
+        if supplier is not None and supplier not in registered_counterparties({supplier}, day):
+            chart = cache.chart()
+            code_used = "P10U"
+            _rate, ratio = rate_on(chart.tax_by_code["P10U"].rates, day)
+            credit = deductible(tax, ratio, chart.rounding)
+            net, tax = net + tax - credit, credit
+        return [
+            self.line(
+                code,
+                debit=net,
+                tax_code_id=self.tax[code_used],
+                tax_amount=tax,
+                counterparty_id=supplier,
+                department_id=dept,
+            ),
+            self.line("1570", debit=tax, department_id=dept),
+        ]
 
     def bank_sub(self) -> int:
         return self.sub[(self.acc["1140"], "01")]
@@ -211,21 +231,12 @@ def _month(
         )
     for supplier in rng.sample(suppliers, k=min(len(suppliers), 10)):
         gross = int(rng.uniform(1.5, 4.0) * season * 1_000_000) // 1100 * 1100
-        net, tax = _taxed(gross)
         day = month.replace(day=rng.randint(3, 25))
         b.add(
             day,
             "材料仕入",
             [
-                b.line(
-                    "6120",
-                    debit=net,
-                    tax_code_id=b.tax["P10"],
-                    tax_amount=tax,
-                    counterparty_id=supplier,
-                    department_id=depts["D300"],
-                ),
-                b.line("1570", debit=tax, department_id=depts["D300"]),
+                *b.purchase("6120", gross, day, supplier, depts["D300"]),
                 b.line("3120", credit=gross, counterparty_id=supplier),
             ],
             source="invoice",
@@ -241,21 +252,12 @@ def _month(
         )
     for _ in range(3):
         gross = int(rng.uniform(0.6, 1.4) * 1_000_000) // 1100 * 1100
-        net, tax = _taxed(gross)
         supplier = rng.choice(suppliers)
         b.add(
             month.replace(day=20),
             "外注加工費",
             [
-                b.line(
-                    "6150",
-                    debit=net,
-                    tax_code_id=b.tax["P10"],
-                    tax_amount=tax,
-                    counterparty_id=supplier,
-                    department_id=depts["D300"],
-                ),
-                b.line("1570", debit=tax, department_id=depts["D300"]),
+                *b.purchase("6150", gross, month.replace(day=20), supplier, depts["D300"]),
                 b.line("1140", credit=gross, sub_account_id=b.bank_sub()),
             ],
             source="bank",
@@ -367,26 +369,37 @@ def _month(
                 b.line("3170", credit=14_800_000),
             ],
         )
-        payable = b.output_tax - b.input_tax
         b.add(
-            end,
-            "消費税等の確定(仮受・仮払の相殺)",
-            [
-                b.line("3240", debit=b.output_tax),
-                b.line("1570", credit=b.input_tax),
-                b.line("3180", credit=payable),
-            ],
-        )
-        due = (end + dt.timedelta(days=40)).replace(day=31)
-        b.add(
-            due,
-            "法人税等・消費税等の納付",
+            (end + dt.timedelta(days=40)).replace(day=31),
+            "法人税等の納付",
             [
                 b.line("3170", debit=14_800_000),
-                b.line("3180", debit=payable),
-                b.line("1140", credit=14_800_000 + payable, sub_account_id=b.bank_sub()),
+                b.line("1140", credit=14_800_000, sub_account_id=b.bank_sub()),
             ],
             source="bank",
+        )
+
+
+def _tax_settlement(actor: Any, fiscal_year: int, today: dt.date) -> None:
+    """The year's 消費税 settlement from the return's figures (百円未満切捨て, the rounding
+    difference to 雑収入), then its payment two months later."""
+    from urakata.ledger import tax_return
+
+    first, last = cache.fiscal_year_bounds(fiscal_year)
+    entry = tax_return.tax_settlement_post(actor=actor, from_period=first, to_period=last)
+    payable = entry.lines.filter(account__code="3180").values_list("credit", flat=True).first()
+    due = (entry.date + dt.timedelta(days=40)).replace(day=31)
+    if payable and due <= today:
+        services.journal_entry_post(
+            actor=actor,
+            date=due,
+            description="消費税等の納付",
+            lines=[
+                {"account": "3180", "debit": payable},
+                {"account": "1140", "sub_account": "01", "credit": payable},
+            ],
+            source="bank",
+            tax_entry="none",
         )
 
 
@@ -439,6 +452,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     entry_ids = bulk_post(actor=actor, entries=due)
     by_object = {id(source): pk for source, pk in zip(due, entry_ids, strict=True)}
     _statement_lines(books, feeds, by_object, today)
+    _tax_settlement(_system(), this_year - 1, today)
     _closing_and_corrections(actor, this_year, today)
     accuracy = bank_import.suggestion_accuracy(holdout=0.2)
     suggested = bank_import.suggestions_refresh(actor=_system())

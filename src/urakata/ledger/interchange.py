@@ -15,7 +15,7 @@ export re-imports to the same lines.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -43,13 +43,57 @@ YAYOI_TAX = {
     "P08": "課対仕入別軽減8%",
     "P10U": "課対仕入別10%区分80%",
     "P08U": "課対仕入別軽減8%区分80%",
+    "P10C": "共対仕入別10%",
+    "P08C": "共対仕入別軽減8%",
+    "P10N": "非対仕入別10%",
+    "P08N": "非対仕入別軽減8%",
+    "PI10": "輸入仕入別10%",
+    "SR10": "課税売返別10%",
+    "SR08": "課税売返別軽減8%",
+    "PR10": "課対仕返別10%",
+    "PR08": "課対仕返別軽減8%",
     "PNT": "非課仕入",
     "NT": "不課税",
     "OUT": "対象外",
 }
 YAYOI_TAX_IN = {name: code for code, name in YAYOI_TAX.items()}
 YAYOI_TAX_IN.update({name.replace("別", "込"): code for code, name in YAYOI_TAX.items()})
+YAYOI_TAX_IN.update({name.replace("別", "内"): code for code, name in YAYOI_TAX.items()})
+for _code in ("P10U", "P08U"):  # the 経過措置 percentage written as of the entry's date
+    for _percent in ("70", "50", "30"):
+        for _kind in ("別", "込", "内"):
+            _name = YAYOI_TAX[_code].replace("区分80%", f"区分{_percent}%").replace("別", _kind)
+            YAYOI_TAX_IN[_name] = _code
 YAYOI_TAX_IN[""] = ""
+
+
+def _cp932_ok(char: str) -> bool:
+    try:
+        char.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def yayoi_tax_name(code: str, day: dt.date) -> str:
+    """The 弥生 税区分 of a code on a date (区分80% becomes 区分70% from 2026-10-01 …)."""
+    name = YAYOI_TAX.get(code, "対象外")
+    if "区分80%" in name:
+        for since, percent in ((dt.date(2030, 10, 1), "30"), (dt.date(2028, 10, 1), "50")):
+            if day >= since:
+                return name.replace("区分80%", f"区分{percent}%")
+        if day >= dt.date(2026, 10, 1):
+            return name.replace("区分80%", "区分70%")
+    return name
+
+
+def yayoi_tax_lookup(name: str) -> str | None:
+    """Our code for a 弥生 税区分; "適格" (a registered supplier's invoice) is the plain code."""
+    name = name.strip()
+    if name in YAYOI_TAX_IN:
+        return YAYOI_TAX_IN[name]
+    return YAYOI_TAX_IN.get(name.replace("適格", ""))
+
 
 CSV_HEADER = [
     "entry",
@@ -79,12 +123,23 @@ def _masters() -> dict[str, Any]:
     }
 
 
+# 和暦 era letters as 弥生 writes them (R07/05/01, H31/04/30): the era's year 1.
+ERAS = {"R": 2019, "H": 1989, "S": 1926}
+
+
 def _date(text: str) -> dt.date | None:
-    text = (text or "").strip().replace("-", "/")
+    """yyyy/mm/dd, yyyy-mm-dd, yyyymmdd, or 和暦 R07/05/01 (令和7年) / H31/04/30."""
+    text = (text or "").strip().replace("-", "/").replace(".", "/")
     try:
+        if text[:1].upper() in ERAS:
+            era, rest = text[0].upper(), text[1:]
+            year, month, day = (int(part) for part in rest.split("/"))
+            return dt.date(ERAS[era] + year - 1, month, day)
+        if len(text) == 8 and text.isdigit():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         year, month, day = (int(part) for part in text.split("/"))
         return dt.date(year, month, day)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
 
 
@@ -131,7 +186,7 @@ def _parse_yayoi(
         for side, offset in (("debit", 4), ("credit", 10)):
             name = row[offset].strip()
             amount_text = row[offset + 4].strip()
-            if not name and not amount_text:
+            if not name and amount_text in ("", "0"):  # the unused side of the row
                 continue
             account = masters["account_by_name"].get(name)
             if account is None:
@@ -157,13 +212,13 @@ def _parse_yayoi(
                     )
                 line["department_id"] = masters["dept_by_name"].get(dept_name)
             tax_name = row[offset + 3].strip()
-            if tax_name not in YAYOI_TAX_IN:
+            if yayoi_tax_lookup(tax_name) is None:
                 errors.setdefault(key, []).append(
                     _("税区分「%(tax_name)s」に対応していません。") % {"tax_name": tax_name}
                 )
             else:
-                line["tax_code"] = YAYOI_TAX_IN[tax_name] or None
-                if "込" in tax_name:
+                line["tax_code"] = yayoi_tax_lookup(tax_name) or None
+                if "込" in tax_name or "内" in tax_name:
                     current["inclusive"] = True
                 line["tax_amount"] = row[offset + 5].strip() or "0"
             line["row"] = row_no
@@ -303,6 +358,29 @@ def _export_rows(
     return entries, entries.count(), lines
 
 
+def _check_shift_jis(
+    entries: QuerySet[JournalEntry], entry_rows: Callable[[JournalEntry], list[list[Any]]]
+) -> None:
+    """Refuse a 弥生 export naming every cell (by entry) that Shift_JIS cannot write."""
+    unencodable: dict[str, list[str]] = {}
+    for entry in entries.iterator(chunk_size=1000):
+        for row in entry_rows(entry):
+            for cell in row:
+                try:
+                    str(cell).encode("cp932")
+                except UnicodeEncodeError:
+                    bad = "".join(c for c in str(cell) if not _cp932_ok(c))
+                    unencodable.setdefault(entry.display_number, []).append(
+                        _("「%(text)s」の文字「%(chars)s」はShift_JISで書けません。")
+                        % {"text": cell, "chars": bad}
+                    )
+    if unencodable:
+        raise ValidationFailed(
+            _("Shift_JISで書けない文字があるため、弥生形式で出力できません。"),
+            errors=unencodable,
+        )
+
+
 def journal_export_table(
     *, actor: Any, fmt: str, filters: selectors.EntryFilters
 ) -> tuple[list[str] | None, Iterator[list[Any]], int]:
@@ -313,15 +391,22 @@ def journal_export_table(
     check_format(fmt, ("csv", "yayoi"))
     entries, entry_count, count = _export_rows(actor, filters)
 
+    def entry_rows(entry: JournalEntry) -> list[list[Any]]:
+        lines = list(entry.lines.all())
+        if fmt == "csv":
+            return [_csv_row(entry, line) for line in lines]
+        single = _yayoi_single_row(entry, lines)
+        if single is not None:
+            return [single]
+        return [_yayoi_row(entry, line, i, len(lines)) for i, line in enumerate(lines)]
+
     def rows() -> Iterator[list[Any]]:
         for entry in entries.iterator(chunk_size=1000):
-            lines = list(entry.lines.all())
-            for index, line in enumerate(lines):
-                if fmt == "csv":
-                    yield _csv_row(entry, line)
-                else:
-                    yield _yayoi_row(entry, line, index, len(lines))
+            yield from entry_rows(entry)
 
+    if fmt == "yayoi":
+        # A "?" in place of a character would silently change the books in 弥生: refuse first.
+        _check_shift_jis(entries, entry_rows)
     audit_record(
         actor=actor,
         action="ledger.journal.export",
@@ -340,7 +425,7 @@ def journal_export(*, actor: Any, fmt: str, filters: selectors.EntryFilters) -> 
     """The journal as the page filters it: 弥生 (Shift_JIS) or plain CSV (UTF-8 with BOM)."""
     header, rows, _count = journal_export_table(actor=actor, fmt=fmt, filters=filters)
     if fmt == "yayoi":
-        return write_csv(header, rows, encoding="cp932", bom=False, errors="replace")
+        return write_csv(header, rows, encoding="cp932", bom=False)
     return write_csv(header, rows)
 
 
@@ -361,21 +446,44 @@ def _csv_row(entry: JournalEntry, line: JournalLine) -> list[Any]:
     ]
 
 
-def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -> list[Any]:
-    if count == 1:
-        flag = "2000"
-    else:
-        flag = "2110" if index == 0 else ("2101" if index == count - 1 else "2100")
-    side = [
+def _yayoi_side(entry: JournalEntry, line: JournalLine) -> list[Any]:
+    return [
         line.account.name,
         line.sub_account.name if line.sub_account else "",
         line.department.name if line.department else "",
-        YAYOI_TAX.get(line.tax_code.code, "対象外") if line.tax_code else "",
+        yayoi_tax_name(line.tax_code.code, entry.date) if line.tax_code else "",
         line.debit or line.credit,
         line.tax_amount or 0,
     ]
-    blank = ["", "", "", "", "", ""]
-    debit_part, credit_part = (side, blank) if line.debit else (blank, side)
+
+
+# 弥生 writes 0, not an empty cell, as the amount and tax of the unused side of a row.
+YAYOI_BLANK_SIDE = ["", "", "", "", 0, 0]
+
+
+def _yayoi_single_row(entry: JournalEntry, lines: Sequence[JournalLine]) -> list[Any] | None:
+    """A two-line entry (one debit, one credit, same memo) as one 2000 row, as 弥生 writes it."""
+    if len(lines) != 2:
+        return None
+    debit, credit = lines
+    # debit first, as the row reads: the re-imported lines keep their order
+    if not (debit.debit and credit.credit) or debit.memo != credit.memo:
+        return None
+    return _yayoi_row_of(
+        entry, "2000", _yayoi_side(entry, debit), _yayoi_side(entry, credit), debit.memo
+    )
+
+
+def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -> list[Any]:
+    flag = "2110" if index == 0 else ("2101" if index == count - 1 else "2100")
+    side = _yayoi_side(entry, line)
+    debit_part, credit_part = (side, YAYOI_BLANK_SIDE) if line.debit else (YAYOI_BLANK_SIDE, side)
+    return _yayoi_row_of(entry, flag, debit_part, credit_part, line.memo)
+
+
+def _yayoi_row_of(
+    entry: JournalEntry, flag: str, debit_part: list[Any], credit_part: list[Any], memo: str
+) -> list[Any]:
     return [
         flag,
         entry.number,
@@ -388,7 +496,7 @@ def _yayoi_row(entry: JournalEntry, line: JournalLine, index: int, count: int) -
         "",
         0,
         "",
-        line.memo,
+        memo,
         0,
         0,
         "no",

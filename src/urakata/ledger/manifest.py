@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.ledger.closing import REOPEN_SUBJECT
 from urakata.ledger.integrity import ledger_verify
 
 SECTION = _("経理")
@@ -32,12 +33,17 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("損益計算書"), "ledger:profit_and_loss", REPORTS, "📈", 330),
         NavEntry(SECTION, _("貸借対照表"), "ledger:balance_sheet", REPORTS, "⚖", 340),
         NavEntry(SECTION, _("消費税集計"), "ledger:tax_summary", REPORTS, "🧾", 350),
+        NavEntry(SECTION, _("消費税申告"), "ledger:tax_return", REPORTS, "🧾", 352),
+        NavEntry(SECTION, _("月次推移表"), "ledger:monthly_trend", REPORTS, "📈", 354),
+        NavEntry(SECTION, _("補助科目残高"), "ledger:sub_account_balances", REPORTS, "📒", 356),
         NavEntry(SECTION, _("銀行明細"), "ledger:bank_list", "ledger.bank_import", "🏦", 360),
         NavEntry(SECTION, _("月次締め"), "ledger:period_list", "ledger.view", "🔐", 370),
         NavEntry(SECTION, _("勘定科目"), "ledger:chart_list", REPORTS, "🗃", 380),
     ),
     # Each posted entry's lines are checked against the hash its audit event recorded.
     audit_verifiers={"ledger": ledger_verify},
+    # Reopening a closed month or year is approved by a second accountant.
+    workflow_subjects=(REOPEN_SUBJECT,),
     demo_seeder="urakata.ledger.demo.seed",
     api_router="urakata.ledger.api.router",
     api_prefix="/",

@@ -108,6 +108,14 @@ class ChartVersion(models.Model):
         return f"chart v{self.version}"
 
 
+class Purpose(models.TextChoices):
+    """個別対応方式の用途区分 of a taxable purchase."""
+
+    TAXABLE_SALES = "taxable_sales", _("課税売上対応")
+    COMMON = "common", _("共通対応")
+    NON_TAXABLE_SALES = "non_taxable_sales", _("非課税売上対応")
+
+
 class TaxCode(models.Model):
     """A consumption-tax category (税区分); its rate lives in TaxRate rows by effective date."""
 
@@ -129,6 +137,14 @@ class TaxCode(models.Model):
     treatment = models.CharField(_("課税区分"), max_length=20, choices=Treatment.choices)
     reduced = models.BooleanField(_("軽減税率"), default=False)
     requires_unregistered = models.BooleanField(_("適格請求書なし(経過措置)"), default=False)
+    purpose = models.CharField(
+        _("仕入の用途区分(個別対応)"), max_length=20, choices=Purpose.choices, blank=True
+    )
+    is_return = models.BooleanField(_("対価の返還等"), default=False)
+    is_import = models.BooleanField(_("輸入"), default=False)
+    business_category = models.PositiveSmallIntegerField(
+        _("簡易課税の事業区分"), default=0
+    )  # 1–6; 0 = the company's default category
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -173,12 +189,52 @@ class LedgerSettings(models.Model):
     rounding = models.CharField(
         _("消費税の端数処理"), max_length=10, choices=Rounding.choices, default=Rounding.FLOOR
     )
+
+    class TaxMethod(models.TextChoices):
+        GENERAL = "general", _("一般課税")
+        SIMPLIFIED = "simplified", _("簡易課税")
+        TWO_TENTHS = "two_tenths", _("2割特例")
+
+    class CreditMethod(models.TextChoices):
+        INDIVIDUAL = "individual", _("個別対応方式")
+        PROPORTIONAL = "proportional", _("一括比例配分方式")
+
     tax_entry = models.CharField(
         _("既定の入力方式"), max_length=10, choices=TaxEntry.choices, default=TaxEntry.INCLUSIVE
     )
+    small_amount_exception = models.BooleanField(
+        _("少額特例(1万円未満の課税仕入れ)"), default=False
+    )
+    tax_method = models.CharField(
+        _("消費税の計算方法"), max_length=12, choices=TaxMethod.choices, default=TaxMethod.GENERAL
+    )
+    credit_method = models.CharField(
+        _("仕入税額控除の方式"),
+        max_length=12,
+        choices=CreditMethod.choices,
+        default=CreditMethod.INDIVIDUAL,
+    )
+    simplified_category = models.PositiveSmallIntegerField(_("簡易課税の事業区分"), default=3)
 
     def __str__(self) -> str:
         return f"rounding={self.rounding}"
+
+
+class InvoiceRegistration(models.Model):
+    """A counterparty's 適格請求書発行事業者 registration (登録番号) and when it was valid."""
+
+    counterparty = models.ForeignKey("org.Counterparty", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("登録番号"), max_length=14)
+    valid_from = models.DateField(_("登録日"))
+    valid_to = models.DateField(_("失効日"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["counterparty", "valid_from"]
+        verbose_name = _("適格請求書発行事業者の登録")
+        verbose_name_plural = _("適格請求書発行事業者の登録")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.valid_from}–{self.valid_to or ''}"
 
 
 class EntryCounter(models.Model):
@@ -210,6 +266,58 @@ class Period(models.Model):
         return f"{self.period // 100}-{self.period % 100:02d}"
 
 
+class FiscalYearClose(models.Model):
+    """A fiscal year's close (決算確定): locked for every entry, 決算整理 included."""
+
+    fiscal_year = models.PositiveIntegerField(_("会計年度"), unique=True)
+    is_closed = models.BooleanField(_("決算確定"), default=False)
+    net_income = models.BigIntegerField(_("当期純利益"), default=0)  # carried to 繰越利益剰余金
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["fiscal_year"]
+        verbose_name = _("年度決算")
+        verbose_name_plural = _("年度決算")
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}"
+
+
+class ReopenRequest(models.Model):
+    """A request to reopen a closed month or year (締め解除申請), decided by a second person."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("月次締め")
+        YEAR = "year", _("年度決算")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認済み")
+        REJECTED = "rejected", _("却下")
+        WITHDRAWN = "withdrawn", _("取下げ")
+
+    kind = models.CharField(_("対象"), max_length=10, choices=Kind.choices)
+    period = models.PositiveIntegerField(_("年月または年度"))  # yyyymm, or the fiscal year
+    reason = models.CharField(_("理由"), max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("締め解除申請")
+        verbose_name_plural = _("締め解除申請")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"
+
+
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
     def visible_to(self, user: Any) -> JournalEntryQuerySet:
         """Accounting and auditors see the whole journal; nobody else sees any of it."""
@@ -231,6 +339,7 @@ class JournalEntry(models.Model):
         IMPORT = "import", _("インポート")
         GENERATED = "generated", _("生成データ")
         CORRECTION = "correction", _("訂正")
+        ADJUSTMENT = "adjustment", _("決算整理")
 
     fiscal_year = models.PositiveIntegerField(_("会計年度"))
     number = models.PositiveIntegerField(_("伝票番号"))
@@ -430,6 +539,10 @@ class BankFeed(models.Model):
         return self.name
 
 
+# A suggestion at or above this confidence is ticked for posting by default (bank_import).
+PRESELECT_CONFIDENCE = 0.8
+
+
 class BankTransaction(models.Model):
     """One statement line (明細): deposit (+) or withdrawal (-), its suggestion and its entry."""
 
@@ -474,6 +587,15 @@ class BankTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.description} {self.amount}"
+
+    @property
+    def preselected(self) -> bool:
+        """Ticked for posting by default: a suggestion at or above the confidence threshold."""
+        return (
+            self.account_id is not None
+            and self.confidence is not None
+            and float(self.confidence) >= PRESELECT_CONFIDENCE
+        )
 
 
 class BankRule(models.Model):

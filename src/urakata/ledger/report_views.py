@@ -4,9 +4,13 @@ there to the entry and its evidence."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from urakata.core.error_pages import flash_error
 from urakata.core.errors import NotFound, ValidationFailed
@@ -53,7 +57,7 @@ def trial_balance(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def trial_balance_by_department(request: HttpRequest) -> HttpResponseBase:
-    """部門別試算表: closing balance per account and department."""
+    """部門別損益: closing balance per account and department (P/L accounts only)."""
     start, end = _default_range(request)
     matrix = reports.trial_balance_by_department(
         actor=request.user, from_period=start, to_period=end
@@ -66,7 +70,7 @@ def trial_balance_by_department(request: HttpRequest) -> HttpResponseBase:
         request,
         f"trial_balance_by_department_{start}_{end}",
         (headers, table),
-        title=f"部門別試算表 {_label(start)}〜{_label(end)}",
+        title=f"部門別損益 {_label(start)}〜{_label(end)}",
     )
     if exported:
         return exported
@@ -128,18 +132,25 @@ def general_ledger(request: HttpRequest) -> HttpResponseBase:
         department_code=request.GET.get("department") or None,
     )
     headers = ["日付", "伝票番号", "摘要", "相手科目", "借方", "貸方", "残高"]
-    table = [
-        [
-            r["date"],
-            r["number"],
-            r["description"],
-            r["counter_account"],
-            r["debit"],
-            r["credit"],
-            r["balance"],
-        ]
-        for r in gl["rows"]
-    ]
+    table: list[list[Any]] = [["", "", gl["opening_label"], "", "", "", gl["opening"]]]
+    for r in gl["rows"]:
+        table.append(
+            [
+                r["date"],
+                r["number"],
+                r["description"],
+                r["counter_account"],
+                r["debit"],
+                r["credit"],
+                r["balance"],
+            ]
+        )
+        if r["month_end"]:
+            m = r["month_end"]
+            table.append(["", "", f"{m['period']} 月計", "", m["debit"], m["credit"], ""])
+            table.append(
+                ["", "", "累計", "", m["cumulative_debit"], m["cumulative_credit"], m["balance"]]
+            )
     exported = _export(
         request,
         f"general_ledger_{code}_{start}_{end}",
@@ -173,4 +184,141 @@ def tax_summary(request: HttpRequest) -> HttpResponseBase:
         return exported
     return render(
         request, "ledger/tax_summary.html", {"rows": rows, "from": _label(start), "to": _label(end)}
+    )
+
+
+@login_required
+def tax_return_page(request: HttpRequest) -> HttpResponse:
+    """消費税申告: the return's figures for a range; POST posts the settlement entry."""
+    from urakata.ledger import tax_return
+
+    source = request.POST if request.method == "POST" else request.GET
+    start, end = _default_range(request)
+    if request.method == "POST":
+        try:
+            start = selectors.parse_month(source.get("from", ""), "from")
+            end = selectors.parse_month(source.get("to", ""), "to")
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+    options: dict[str, Any] = {
+        "method": source.get("method") or None,
+        "credit_method": source.get("credit_method") or None,
+        "category": _small_int(source.get("category")),
+        "interim_national": _small_int(source.get("interim_national")) or 0,
+        "interim_local": _small_int(source.get("interim_local")) or 0,
+    }
+    result = None
+    try:
+        if request.method == "POST":
+            entry = tax_return.tax_settlement_post(
+                actor=request.user, from_period=start, to_period=end, **options
+            )
+            messages.success(
+                request,
+                _("精算仕訳 %(number)s を記帳しました。") % {"number": entry.display_number},
+            )
+        result = tax_return.tax_return(
+            actor=request.user, from_period=start, to_period=end, **options
+        )
+    except ValidationFailed as error:  # the page shows the form again with the problems
+        flash_error(request, error)
+    names = {code: a.name for code, a in cache.chart().accounts_by_code.items()}
+    return render(
+        request,
+        "ledger/tax_return.html",
+        {
+            "r": result,
+            "from": _label(start),
+            "to": _label(end),
+            "options": options,
+            "account_names": names,
+        },
+        status=200 if result is not None else 400,
+    )
+
+
+def _small_int(value: str | None) -> int | None:
+    text = (value or "").replace(",", "").strip()
+    return int(text) if text.isdigit() and len(text) < 15 else None
+
+
+@login_required
+def monthly_trend_page(request: HttpRequest) -> HttpResponseBase:
+    """月次推移表 of a fiscal year (?fy=2025), with CSV / Excel / PDF export."""
+    from django.utils import timezone
+
+    from urakata.ledger import monthly
+
+    fy_text = request.GET.get("fy", "")
+    fiscal_year = (
+        int(fy_text)
+        if fy_text.isdigit() and len(fy_text) == 4
+        else cache.fiscal_year_of(timezone.localdate())
+    )
+    department = request.GET.get("department", "").strip() or None
+    trend = monthly.monthly_trend(
+        actor=request.user, fiscal_year=fiscal_year, department_code=department
+    )
+    headers = ["勘定科目", *trend["months"], "合計"]
+    table: list[list[Any]] = [["【損益】", *[""] * (len(trend["months"]) + 1)]]
+    table += [
+        [f"{r['account_code']} {r['account_name']}", *r["months"], r["total"]]
+        for r in trend["profit_and_loss"]
+    ]
+    table.append(["当期純利益", *trend["net_income"], sum(trend["net_income"])])
+    table.append(["【貸借】", *[""] * (len(trend["months"]) + 1)])
+    table += [
+        [f"{r['account_code']} {r['account_name']}", *r["months"], ""]
+        for r in trend["balance_sheet"]
+    ]
+    exported = _export(
+        request,
+        f"monthly_trend_{fiscal_year}",
+        (headers, table),
+        title=f"月次推移表 {fiscal_year}年度",
+    )
+    if exported:
+        return exported
+    return render(
+        request,
+        "ledger/monthly_trend.html",
+        {"trend": trend, "fiscal_year": fiscal_year, "department": department or ""},
+    )
+
+
+@login_required
+def sub_account_balances_page(request: HttpRequest) -> HttpResponseBase:
+    """補助科目残高一覧 of one account for a range."""
+    from urakata.ledger import monthly
+
+    start, end = _default_range(request)
+    code = request.GET.get("account", "1140")
+    result = monthly.sub_account_balances(
+        actor=request.user, account_code=code, from_period=start, to_period=end
+    )
+    headers = ["補助コード", "補助科目", "前月繰越", "借方", "貸方", "残高"]
+    table = [
+        [
+            r["sub_account_code"],
+            r["sub_account_name"],
+            r["opening"],
+            r["debit"],
+            r["credit"],
+            r["balance"],
+        ]
+        for r in result["rows"]
+    ]
+    exported = _export(
+        request,
+        f"sub_accounts_{code}_{start}_{end}",
+        (headers, table),
+        title=f"補助科目残高一覧 {code} {_label(start)}〜{_label(end)}",
+    )
+    if exported:
+        return exported
+    accounts = sorted(cache.chart().accounts_by_code.values(), key=lambda a: a.code)
+    return render(
+        request,
+        "ledger/sub_account_balances.html",
+        {"r": result, "from": _label(start), "to": _label(end), "accounts": accounts},
     )

@@ -57,6 +57,12 @@ def signed(account: Account, debit: int, credit: int) -> int:
     return debit - credit if account.normal_side == "debit" else credit - debit
 
 
+def bs_amount(account: Account, debit: int, credit: int) -> int:
+    """An amount as the balance sheet adds it: assets debit − credit, liabilities and equity
+    credit − debit, so contra accounts (貸倒引当金, 減価償却累計額, 自己株式) come out negative."""
+    return debit - credit if account.category == Category.ASSET else credit - debit
+
+
 def _fy_start(period: int) -> int:
     year, month = period // 100, period % 100
     fiscal_year = cache.fiscal_year_of(dt.date(year, month, 1))
@@ -90,13 +96,23 @@ def _balance_sums(
 
 @dataclass
 class TrialBalance:
-    """試算表: one row per account with opening, debit, credit and closing balance."""
+    """残高試算表: per account 前月繰越 (opening), 借方, 貸方 and 残高 on its normal side."""
 
     from_period: int
     to_period: int
     department: str | None
     rows: list[dict[str, Any]] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        """Opening and closing balances each balance (借方科目計 = 貸方科目計)."""
+        t = self.totals
+        return bool(t) and (
+            t.get("debit_side_opening") == t.get("credit_side_opening")
+            and t.get("debit_side_balance") == t.get("credit_side_balance")
+            and t.get("debit") == t.get("credit")
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,27 +121,68 @@ class TrialBalance:
             "department": self.department,
             "rows": self.rows,
             "totals": self.totals,
+            "balanced": self.balanced,
         }
+
+
+def prior_years_profit(fy_start: int, department: Department | None = None) -> int:
+    """Profit of every fiscal year before `fy_start` (credit − debit of P/L accounts).
+
+    It is the part of 繰越利益剰余金 that no entry carries: each year's P/L closes into it when
+    the next year opens (繰越), so reports add it to that account's opening balance.
+    """
+    pl_ids = [a.pk for a in cache.chart().accounts_by_id.values() if not a.is_balance_sheet]
+    queryset = Balance.objects.filter(period__lt=fy_start, account_id__in=pl_ids)
+    if department is not None:
+        queryset = queryset.filter(dept_key=department.pk)
+    sums = queryset.aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
+    return int(sums["c"]) - int(sums["d"])
 
 
 def trial_balance(
     *, actor: Any, from_period: int, to_period: int, department_code: str | None = None
 ) -> TrialBalance:
-    """Trial balance for a month or a range, optionally for one department."""
+    """残高試算表 for a month or a range, optionally for one department.
+
+    Balance-sheet accounts open with everything before `from_period`; P/L accounts with this
+    fiscal year's months before it; 繰越利益剰余金 also carries the profit of earlier years, so
+    the opening and the closing balances balance for any range of any year.
+    """
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     department = department_by_code(department_code)
     chart = _fresh_chart()
     result = TrialBalance(from_period, to_period, department_code)
-    totals = {"opening": 0, "debit": 0, "credit": 0, "balance": 0}
-    totals.update({"debit_balance": 0, "credit_balance": 0})
+    totals = dict.fromkeys(
+        (
+            "debit",
+            "credit",
+            "debit_balance",
+            "credit_balance",
+            "debit_side_opening",
+            "credit_side_opening",
+            "debit_side_balance",
+            "credit_side_balance",
+        ),
+        0,
+    )
     sums = {
-        row["account_id"]: row for row in _balance_sums(from_period, to_period, department, False)
+        row["account_id"]: dict(row)
+        for row in _balance_sums(from_period, to_period, department, False)
     }
+    carried = prior_years_profit(_fy_start(from_period), department)
+    if carried:
+        retained = chart.accounts_by_code[RETAINED_EARNINGS]
+        row = sums.setdefault(
+            retained.pk,
+            {"open_debit": 0, "open_credit": 0, "debit_sum": 0, "credit_sum": 0},
+        )
+        row["open_credit"] += carried
     for account in sorted(chart.accounts_by_id.values(), key=lambda a: a.code):
-        row = sums.get(account.pk)
-        if row is None:
+        found = sums.get(account.pk)
+        if found is None:
             continue
+        row = found
         opening = signed(account, row["open_debit"], row["open_credit"])
         closing = opening + signed(account, row["debit_sum"], row["credit_sum"])
         if not (opening or row["debit_sum"] or row["credit_sum"] or closing):
@@ -144,19 +201,21 @@ def trial_balance(
         )
         totals["debit"] += row["debit_sum"]
         totals["credit"] += row["credit_sum"]
+        side = "debit_side" if account.normal_side == "debit" else "credit_side"
+        totals[f"{side}_opening"] += opening
+        totals[f"{side}_balance"] += closing
         net = row["open_debit"] + row["debit_sum"] - row["open_credit"] - row["credit_sum"]
         if net >= 0:
             totals["debit_balance"] += net
         else:
             totals["credit_balance"] -= net
-    totals["opening"] = sum(r["opening"] for r in result.rows)
-    totals["balance"] = totals["debit_balance"] - totals["credit_balance"]
     result.totals = totals
     return result
 
 
 def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int) -> dict[str, Any]:
-    """Closing balance per account and department (部門別試算表)."""
+    """部門別損益: the P/L accounts' amounts for the range per department (balance-sheet
+    accounts are company-wide and are left out)."""
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     chart = _fresh_chart()
@@ -164,11 +223,9 @@ def trial_balance_by_department(*, actor: Any, from_period: int, to_period: int)
     matrix: dict[int, dict[int, int]] = {}
     for row in _balance_sums(from_period, to_period, None, True):
         account = chart.accounts_by_id[row["account_id"]]
-        value = signed(
-            account,
-            row["open_debit"] + row["debit_sum"],
-            row["open_credit"] + row["credit_sum"],
-        )
+        if account.is_balance_sheet:
+            continue
+        value = signed(account, row["debit_sum"], row["credit_sum"])
         if value:
             matrix.setdefault(account.pk, {})[row["dept_key"]] = value
     used = sorted({key for cells in matrix.values() for key in cells})
@@ -272,6 +329,41 @@ BS_LAYOUT = [
 ]
 
 
+# 会社計算規則 74条・76条: 固定資産 in three parts, 純資産 as 株主資本 in its parts. Accounts fall
+# into a part by their code's leading digits (the seeded numbering; new accounts follow it).
+BS_GROUPS: dict[str, list[tuple[str, str]]] = {
+    Section.FIXED_ASSET: [
+        ("21", "有形固定資産"),
+        ("22", "無形固定資産"),
+        ("23", "投資その他の資産"),
+    ],
+    Section.EQUITY: [
+        ("411", "資本金"),
+        ("412", "資本剰余金"),
+        ("413", "利益剰余金"),
+        ("414", "利益剰余金"),
+        ("415", "利益剰余金"),
+        ("416", "自己株式"),
+        ("4", "評価・換算差額等"),
+    ],
+}
+
+
+def _bs_groups(section: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The section's rows in their 会社計算規則 parts (empty for sections without parts)."""
+    spec = BS_GROUPS.get(section)
+    if not spec:
+        return []
+    groups: dict[str, dict[str, Any]] = {}
+    for row in items:
+        code = row["account_code"] or RETAINED_EARNINGS  # 当期純利益 belongs to 利益剰余金
+        label = next((name for prefix, name in spec if code.startswith(prefix)), spec[-1][1])
+        group = groups.setdefault(label, {"label": label, "rows": [], "total": 0})
+        group["rows"].append(row)
+        group["total"] += row["amount"]
+    return list(groups.values())
+
+
 def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     """貸借対照表 at the end of a month; this year's profit shows in 繰越利益剰余金's block."""
     require(actor, "ledger.view_reports")
@@ -298,9 +390,7 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
             prior_profit += prior
             current_profit += (row["c"] - row["d"]) - prior
             continue
-        value = signed(account, row["d"], row["c"])
-        if account.normal_side == "credit" and account.category == Category.ASSET:
-            value = -value  # contra assets (貸倒引当金, 減価償却累計額) reduce the total
+        value = bs_amount(account, row["d"], row["c"])
         if value:
             by_section.setdefault(account.section, []).append(
                 {"account_code": account.code, "account_name": account.name, "amount": value}
@@ -321,10 +411,18 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     for key, label, sections in BS_LAYOUT:
         block: dict[str, Any] = {"key": key, "label": label, "sections": [], "total": 0}
         for section in sections:
-            items = sorted(by_section.get(section, []), key=lambda r: r["account_code"] or "9")
+            items = sorted(
+                by_section.get(section, []), key=lambda r: r["account_code"] or RETAINED_EARNINGS
+            )
             total = sum(r["amount"] for r in items)
             block["sections"].append(
-                {"key": section, "label": Section(section).label, "rows": items, "total": total}
+                {
+                    "key": section,
+                    "label": Section(section).label,
+                    "rows": items,
+                    "total": total,
+                    "groups": _bs_groups(section, items),
+                }
             )
             block["total"] += total
         result["blocks"].append(block)
@@ -332,6 +430,31 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     result["liabilities_and_equity"] = result["liabilities"] + result["equity"]
     result["balanced"] = result["assets"] == result["liabilities_and_equity"]
     return result
+
+
+TAX_ACCOUNTS = ("1570", "3240")  # 仮払消費税等, 仮受消費税等: split off, not the counter account
+
+
+def _counter_names(entry_ids: set[int], account: Account) -> dict[tuple[int, bool], str]:
+    """相手科目 per (entry, side of the ledger line): the one account on the other side, the
+    tax line left out (an expense paid from the bank shows the expense, not 諸口); 諸口 when
+    several accounts remain."""
+    chart = _fresh_chart()
+    other: dict[tuple[int, bool], set[str]] = {}
+    for entry_id, account_id, debit in (
+        JournalLine.objects.filter(entry_id__in=entry_ids)
+        .exclude(account=account)
+        .values_list("entry_id", "account_id", "debit")
+    ):
+        code = chart.accounts_by_id[account_id].code
+        # a line on the debit side of this ledger has its counter accounts on the credit side
+        other.setdefault((entry_id, debit == 0), set()).add(code)
+    names: dict[tuple[int, bool], str] = {}
+    for key, codes in other.items():
+        main = codes - set(TAX_ACCOUNTS) if account.code not in TAX_ACCOUNTS else codes
+        chosen = main or codes
+        names[key] = chart.accounts_by_code[next(iter(chosen))].name if len(chosen) == 1 else "諸口"
+    return names
 
 
 def general_ledger(
@@ -343,20 +466,31 @@ def general_ledger(
     department_code: str | None = None,
     limit: int = 5000,
 ) -> dict[str, Any]:
-    """総勘定元帳: opening balance, then each line with its counter account and running balance."""
+    """総勘定元帳: 前期繰越 / 前月繰越, each line with its 相手科目 and running balance, and per
+    month 月計 and 累計 (from the start of the fiscal year, from the balances table)."""
     require(actor, "ledger.view_reports")
     _check_range(from_period, to_period)
     account = cache.account_by_code(account_code)
     if account is None:
         raise NotFound(_("勘定科目が見つかりません。"))
     department = department_by_code(department_code)
-    opening_qs = Balance.objects.filter(account=account, period__lt=from_period)
+    fy_start = _fy_start(from_period)
+    balances = Balance.objects.filter(account=account, period__lte=to_period)
     if not account.is_balance_sheet:
-        opening_qs = opening_qs.filter(period__gte=_fy_start(from_period))
+        balances = balances.filter(period__gte=fy_start)
     if department is not None:
-        opening_qs = opening_qs.filter(dept_key=department.pk)
-    sums = opening_qs.aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
-    opening = signed(account, sums["d"], sums["c"])
+        balances = balances.filter(dept_key=department.pk)
+    per_month: dict[int, list[int]] = {}
+    opening_d = opening_c = 0
+    for period, debit, credit in balances.values_list("period", "debit", "credit"):
+        if period < from_period:
+            opening_d, opening_c = opening_d + debit, opening_c + credit
+        month = per_month.setdefault(period, [0, 0])
+        month[0] += debit
+        month[1] += credit
+    opening = signed(account, opening_d, opening_c)
+    if account.code == RETAINED_EARNINGS:
+        opening += prior_years_profit(fy_start, department)
     lines_qs = JournalLine.objects.filter(
         account=account, period__gte=from_period, period__lte=to_period
     )
@@ -367,39 +501,52 @@ def general_ledger(
             "date", "entry__number", "line_no"
         )[:limit]
     )
-    entry_ids = {line.entry_id for line in lines}
-    others: dict[int, set[str]] = {}
-    chart = _fresh_chart()
-    for entry_id, account_id in (
-        JournalLine.objects.filter(entry_id__in=entry_ids)
-        .exclude(account=account)
-        .values_list("entry_id", "account_id")
-    ):
-        others.setdefault(entry_id, set()).add(chart.accounts_by_id[account_id].name)
+    counters = _counter_names({line.entry_id for line in lines}, account)
+    cumulative = [
+        sum(v[0] for p, v in per_month.items() if fy_start <= p < from_period),
+        sum(v[1] for p, v in per_month.items() if fy_start <= p < from_period),
+    ]
+    month_ends: dict[int, dict[str, Any]] = {}
+    running_month = opening
+    for period in sorted(p for p in per_month if from_period <= p <= to_period):
+        debit, credit = per_month[period]
+        cumulative = [cumulative[0] + debit, cumulative[1] + credit]
+        running_month += signed(account, debit, credit)
+        month_ends[period] = {
+            "period": f"{period // 100}-{period % 100:02d}",
+            "debit": debit,
+            "credit": credit,
+            "cumulative_debit": cumulative[0],
+            "cumulative_credit": cumulative[1],
+            "balance": running_month,
+        }
     running = opening
     rows = []
-    for line in lines:
+    for index, line in enumerate(lines):
         running += signed(account, line.debit, line.credit)
-        counter = others.get(line.entry_id, set())
+        last_of_month = index + 1 == len(lines) or lines[index + 1].period != line.period
         rows.append(
             {
                 "date": line.date,
                 "entry_id": line.entry_id,
                 "number": line.entry.display_number,
                 "description": line.entry.description,
-                "counter_account": next(iter(counter)) if len(counter) == 1 else "諸口",
+                "counter_account": counters.get((line.entry_id, line.debit > 0), ""),
                 "sub_account": line.sub_account.name if line.sub_account else "",
                 "debit": line.debit,
                 "credit": line.credit,
                 "balance": running,
                 "memo": line.memo,
+                "month_end": month_ends.get(line.period) if last_of_month else None,
             }
         )
     return {
         "account_code": account.code,
         "account_name": account.name,
+        "opening_label": "前期繰越" if from_period == fy_start else "前月繰越",
         "opening": opening,
-        "closing": running,
+        "closing": running if len(lines) == limit else running_month,
+        "months": list(month_ends.values()),
         "rows": rows,
         "truncated": len(lines) == limit,
     }

@@ -20,7 +20,7 @@ from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.ledger import cache
 from urakata.ledger.integrity import ENTRY_TYPE, POST_ACTION, entry_hash, entry_header, line_rows
-from urakata.ledger.models import EntryCounter, JournalEntry, Period
+from urakata.ledger.models import EntryCounter, FiscalYearClose, JournalEntry, Period
 from urakata.ledger.validation import journal_entry_validate
 
 __all__ = [
@@ -75,6 +75,17 @@ _BUMP_SQL = (
     "UPDATE ledger_entrycounter SET last_number = last_number + 1 "
     "WHERE fiscal_year = %s RETURNING last_number"
 )
+
+
+def _next_adjustment_number(fiscal_year: int, period: int) -> int:
+    """決算整理: the next number once the year's lock is held, whatever the month's close."""
+    from urakata.ledger.closing import adjustment_check
+
+    lock_fiscal_year(fiscal_year)
+    adjustment_check(fiscal_year, period)
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL, [fiscal_year])
+        return int(cursor.fetchone()[0])
 
 
 def lock_fiscal_year(fiscal_year: int) -> EntryCounter:
@@ -264,7 +275,11 @@ def journal_entry_post(
     fiscal_year = cache.fiscal_year_of(date)
     period = cache.period_of(date)
     with transaction.atomic():
-        number = _next_number(fiscal_year, period)
+        number: int | None = (
+            _next_adjustment_number(fiscal_year, period)
+            if source == JournalEntry.Source.ADJUSTMENT
+            else _next_number(fiscal_year, period)
+        )
         if number is None:
             raise ValidationFailed(
                 _("締め済みの月には記帳できません。"),
@@ -432,6 +447,8 @@ def period_set_closed(*, actor: Any, period: int | str, closed: bool, reason: st
         )
     with transaction.atomic():
         lock_fiscal_year(fiscal_year)
+        if FiscalYearClose.objects.filter(fiscal_year=fiscal_year, is_closed=True).exists():
+            raise Conflict(_("%(year)s年度は決算確定済みです。") % {"year": fiscal_year})
         row, _created = Period.objects.select_for_update().get_or_create(period=yyyymm)
         if row.is_closed == closed:
             message = (
@@ -459,7 +476,10 @@ def period_close(*, actor: Any, period: int | str) -> Period:
 
 
 def period_reopen(*, actor: Any, period: int | str, reason: str) -> Period:
-    """Reopen a closed month (the reason is kept in the audit log)."""
+    """Reopen a closed month (the reason is kept in the audit log).
+
+    Interfaces do not call this: they submit `closing.reopen_request_submit`, and the approved
+    request calls it as the approver (a second person)."""
     return period_set_closed(actor=actor, period=period, closed=False, reason=reason)
 
 

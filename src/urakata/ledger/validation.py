@@ -6,14 +6,16 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from urakata.core.errors import ValidationFailed
 from urakata.ledger import cache
+from urakata.ledger.chart import UNREGISTERED_CODE
 from urakata.ledger.models import Account, SubAccount
-from urakata.ledger.tax import deductible, rate_on, tax_included, tax_on
+from urakata.ledger.tax import deductible, rate_on, round_yen, tax_included, tax_on
 
 Errors = dict[str, list[str]]
 INPUT_TAX_ACCOUNT = "1570"  # 仮払消費税等
@@ -159,17 +161,93 @@ def _clean_line(
     )
 
 
-def _apply_tax(lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
+SMALL_AMOUNT_LIMIT = 10_000  # 少額特例: a purchase under ¥10,000 (tax included)
+SMALL_AMOUNT_UNTIL = dt.date(2029, 9, 30)
+INVOICE_START = dt.date(2023, 10, 1)
+
+
+def registered_counterparties(counterparty_ids: set[int], day: dt.date) -> set[int]:
+    """The counterparties registered as 適格請求書発行事業者 on `day`.
+
+    A counterparty with `InvoiceRegistration` rows is registered while one of them covers the
+    day; one without rows counts as registered when its master carries a 登録番号.
+    """
+    from urakata.ledger.models import InvoiceRegistration
+    from urakata.org.models import Counterparty
+
+    if not counterparty_ids:
+        return set()
+    periods: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for cp_id, valid_from, valid_to in InvoiceRegistration.objects.filter(
+        counterparty_id__in=counterparty_ids
+    ).values_list("counterparty_id", "valid_from", "valid_to"):
+        periods.setdefault(cp_id, []).append((valid_from, valid_to))
+    found = {
+        cp_id
+        for cp_id, spans in periods.items()
+        if any(start <= day and (end is None or day <= end) for start, end in spans)
+    }
+    without_rows = counterparty_ids - set(periods)
+    if without_rows:
+        found |= set(
+            Counterparty.objects.filter(pk__in=without_rows)
+            .exclude(registration_number="")
+            .values_list("pk", flat=True)
+        )
+    return found
+
+
+def _exact_tax(amount: int, rate: Decimal, mode: str) -> Decimal:
+    return Decimal(amount) * rate / (1 + rate) if mode == "inclusive" else Decimal(amount) * rate
+
+
+def _typed_tax_ok(given: int, exact: Decimal) -> bool:
+    """A typed tax may differ from the line's own tax by the rounding of its invoice (±1 yen)."""
+    return int(exact) - 1 <= given <= int(exact) + 2
+
+
+def _pick_code(
+    chart: cache.ChartCache,
+    info: cache.TaxInfo,
+    line: _Line,
+    day: dt.date,
+    mode: str,
+    registered: set[int],
+) -> cache.TaxInfo:
+    """インボイス: a registered purchase code becomes its 経過措置 code when the counterparty is
+    not registered on the day (unless the 少額特例 covers the purchase)."""
+    target = UNREGISTERED_CODE.get(info.code)
+    if target is None or line.counterparty_id is None or day < INVOICE_START:
+        return info
+    if line.counterparty_id in registered:
+        return info
+    if chart.small_amount_exception and day <= SMALL_AMOUNT_UNTIL:
+        rate, _ratio = rate_on(info.rates, day)
+        amount = line.debit or line.credit
+        gross = amount if mode == "inclusive" else amount + tax_on(amount, rate, chart.rounding)
+        if gross < SMALL_AMOUNT_LIMIT:
+            return info
+    found = chart.tax_by_code.get(target)
+    if found is None:
+        return info
+    line.tax_code_id = found.id
+    return found
+
+
+def _apply_tax(errors: Errors, lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
     """税抜経理: split the tax of taxable lines onto 仮払/仮受消費税等 lines on the same side.
 
     inclusive: the line amount includes tax, the split tax is taken out of it; exclusive: the line
     amount is net and the tax is added as its own line. For purchases only the creditable part
-    (経過措置 ratio) is split off; the rest stays in the expense. An explicit tax_amount is used
-    as the split amount. mode "none" records tax amounts as given and adds no lines.
+    (経過措置 ratio, chosen by the counterparty's registration on the day) is split off; the rest
+    stays in the expense. A typed tax_amount is the document's tax: it must match the line
+    (±1 yen of rounding) and the creditable part of it is split off. mode "none" records tax
+    amounts as given and adds no lines (reversals, imports of already-split books).
     """
     chart = cache.chart()
     tax_lines: dict[tuple[str, str, int | None], int] = {}
-    for line in lines:
+    registered: set[int] | None = None
+    for index, line in enumerate(lines):
         given = line.tax_amount
         line.tax_amount = given or 0
         if line.tax_code_id is None or mode == "none":
@@ -177,24 +255,46 @@ def _apply_tax(lines: list[_Line], day: dt.date, mode: str) -> list[_Line]:
         info = chart.tax_by_id[line.tax_code_id]
         if info.treatment != "taxable" or info.kind == "none":
             continue
+        if info.kind == "purchase" and info.code in UNREGISTERED_CODE:
+            if registered is None:
+                registered = registered_counterparties(
+                    {x.counterparty_id for x in lines if x.counterparty_id}, day
+                )
+            info = _pick_code(chart, info, line, day, mode, registered)
         rate, ratio = rate_on(info.rates, day)
         amount = line.debit or line.credit
         if given is not None:
-            split, adjust = given, (-given if mode == "inclusive" else 0)
+            exact = _exact_tax(amount, rate, mode)
+            if not _typed_tax_ok(given, exact):
+                _add(
+                    errors,
+                    f"lines.{index}.tax_amount",
+                    _(
+                        "消費税額 %(given)s 円は金額 %(amount)s 円(税率 %(rate)s%%・%(mode)s)"
+                        "の税額 %(expected)s 円と合いません。"
+                    )
+                    % {
+                        "given": format(given, ","),
+                        "amount": format(amount, ","),
+                        "rate": int(rate * 100),
+                        "mode": _("税込") if mode == "inclusive" else _("税抜"),
+                        "expected": format(round_yen(exact, chart.rounding), ","),
+                    },
+                )
+                continue
+            tax = given
         elif mode == "inclusive":
-            split = tax_included(amount, rate, chart.rounding)
-            if info.kind == "purchase":
-                split = deductible(split, ratio, chart.rounding)
-            adjust = -split
+            tax = tax_included(amount, rate, chart.rounding)
         else:
             tax = tax_on(amount, rate, chart.rounding)
-            split = deductible(tax, ratio, chart.rounding) if info.kind == "purchase" else tax
-            adjust = tax - split
-        side = "debit" if line.debit else "credit"
-        if side == "debit":
+        split = deductible(tax, ratio, chart.rounding) if info.kind == "purchase" else tax
+        adjust = -split if mode == "inclusive" else tax - split
+        if line.debit:
             line.debit += adjust
+            side = "debit"
         else:
             line.credit += adjust
+            side = "credit"
         line.tax_amount = split
         if split:
             target = INPUT_TAX_ACCOUNT if info.kind == "purchase" else OUTPUT_TAX_ACCOUNT
@@ -252,7 +352,7 @@ def journal_entry_validate(
         raise ValidationFailed(
             _("仕訳を登録できません。入力内容を確認してください。"), errors=errors
         )
-    expanded = _apply_tax([line for line in cleaned if line is not None], date, mode)
+    expanded = _apply_tax(errors, [line for line in cleaned if line is not None], date, mode)
     debit = sum(line.debit for line in expanded)
     credit = sum(line.credit for line in expanded)
     if debit != credit:

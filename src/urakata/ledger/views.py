@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from urakata.core import tables
@@ -18,7 +19,7 @@ from urakata.core.error_pages import flash_error
 from urakata.core.errors import Conflict, DomainError, ValidationFailed
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
-from urakata.ledger import bank_import, cache, exports, selectors, services
+from urakata.ledger import bank_import, cache, closing, exports, selectors, services
 from urakata.ledger.models import (
     BankFeed,
     BankRule,
@@ -61,7 +62,6 @@ def _journal_download(
         rows=rows,
         filename=f"journal_{start:%Y%m%d}_{end:%Y%m%d}_{fmt}",
         encoding="cp932" if fmt == "yayoi" else "utf-8",
-        errors="replace",
     )
 
 
@@ -268,7 +268,7 @@ def entry_cancel(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         require(request.user, "ledger.post")
         entry = selectors.entry_get(actor=request.user, entry_id=entry_id)
-        reversal, _ = services.journal_entry_correct(
+        reversal, _replacement = services.journal_entry_correct(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
         )
     except (ValidationFailed, Conflict) as error:
@@ -294,9 +294,35 @@ def period_list(request: HttpRequest) -> HttpResponse:
         {
             "months": months,
             "fiscal_year": fiscal_year,
+            "year_closed": closing.fiscal_year_is_closed(fiscal_year),
             "can_close": can(request.user, "ledger.close"),
         },
     )
+
+
+@login_required
+@require_POST
+def fiscal_year_toggle(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """決算確定 of a year, or a request to reopen it (approved by another accountant)."""
+    try:
+        require(request.user, "ledger.close")
+        if request.POST.get("action") == "reopen":
+            closing.reopen_request_submit(
+                actor=request.user,
+                kind="year",
+                period=fiscal_year,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("%(year)s年度の締め解除を申請しました。") % {"year": fiscal_year},
+            )
+        else:
+            closing.fiscal_year_close(actor=request.user, fiscal_year=fiscal_year)
+            messages.success(request, _("%(year)s年度を決算確定しました。") % {"year": fiscal_year})
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
+    return redirect(f"/ledger/periods/?fy={fiscal_year}")
 
 
 @login_required
@@ -306,10 +332,17 @@ def period_toggle(request: HttpRequest, period: int) -> HttpResponse:
     try:
         require(request.user, "ledger.close")
         if request.POST.get("action") == "reopen":
-            services.period_reopen(
-                actor=request.user, period=period, reason=request.POST.get("reason", "")
+            closing.reopen_request_submit(
+                actor=request.user,
+                kind="month",
+                period=period,
+                reason=request.POST.get("reason", ""),
             )
-            messages.success(request, f"{_label(period)} の締めを解除しました。")
+            messages.success(
+                request,
+                _("%(label)s の締め解除を申請しました。別の経理担当者の承認で解除されます。")
+                % {"label": _label(period)},
+            )
         else:
             services.period_close(actor=request.user, period=period)
             messages.success(request, f"{_label(period)} を締めました。")

@@ -98,7 +98,7 @@ def test_rules_then_learning_then_bulk_confirm(accountant: Any, feed: Any) -> No
     )
     assert history.pk
     result = bank_import.suggestions_refresh(actor=accountant)
-    assert result == {"rule": 3, "learned": 1, "none": 0}
+    assert result == {"rule": 3, "partner": 0, "learned": 1, "none": 0}
     denki = BankTransaction.objects.get(description__startswith="デンキダイ", status="suggested")
     assert denki.account.code == "7280" and denki.suggestion_source == "learned"
     assert 0 < denki.confidence <= 1

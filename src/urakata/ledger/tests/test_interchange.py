@@ -120,7 +120,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_posted() -> None:
     assert JournalEntry.objects.count() == 0
 
 
-def test_cli_import_and_export(tmp_path: Path) -> None:
+def test_cli_import_and_export(tmp_path: Path, accountant: Any) -> None:
     _books()
     target = tmp_path / "journal.csv"
     call_command(
@@ -134,13 +134,108 @@ def test_cli_import_and_export(tmp_path: Path) -> None:
         "2025-06",
         "--output",
         str(target),
+        "--as",
+        accountant.username,
         stdout=StringIO(),
     )
-    assert target.read_bytes().decode("cp932").count("\r\n") == 5
+    assert target.read_bytes().decode("cp932").count("\r\n") == 4  # 3 rows + one 2000 row
     bad = tmp_path / "bad.csv"
     bad.write_text("entry,date,account_code,debit,credit\n1,2025-05-01,7290,5,\n", encoding="utf-8")
     with pytest.raises(CommandError):
-        call_command("ledger", "import-journal", str(bad), "--format", "csv", stdout=StringIO())
+        call_command(
+            "ledger",
+            "import-journal",
+            str(bad),
+            "--format",
+            "csv",
+            "--as",
+            accountant.username,
+            stdout=StringIO(),
+        )
     out = StringIO()
-    call_command("ledger", "import-journal", str(target), "--format", "yayoi", stdout=out)
+    call_command(
+        "ledger",
+        "import-journal",
+        str(target),
+        "--format",
+        "yayoi",
+        "--as",
+        accountant.username,
+        stdout=out,
+    )
     assert "imported 2 entries" in out.getvalue()
+
+
+def test_yayoi_round_trip_covers_every_tax_code() -> None:
+    from urakata.ledger.models import TaxCode
+
+    day = dt.date(2026, 11, 5)
+    codes = list(TaxCode.objects.values_list("code", "kind"))
+    for code, kind in codes:
+        sales_side = kind == "sales"
+        returned = code.startswith(("SR", "PR"))
+        debit_account, credit_account = ("1140", "5110") if sales_side else ("7290", "1140")
+        if returned:
+            debit_account, credit_account = credit_account, debit_account
+        taxed = debit_account if debit_account != "1140" else credit_account
+        lines = [
+            {"account": debit_account, "debit": 11_000},
+            {"account": credit_account, "credit": 11_000},
+        ]
+        for line in lines:
+            if line["account"] == taxed:
+                line["tax_code"] = code
+        services.journal_entry_post(
+            actor=None, date=day, description=f"税区分 {code}", lines=lines, tax_entry="inclusive"
+        )
+    before = _snapshot()
+    data = interchange.journal_export(
+        actor=SYSTEM, fmt="yayoi", from_period=202611, to_period=202611
+    )
+    text = data.decode("cp932")
+    assert "課対仕入別10%区分70%" in text and "共対仕入別10%" in text and "課税売返別10%" in text
+    JournalLine.objects.all().delete()
+    JournalEntry.objects.all().delete()
+    result = interchange.journal_import(actor=SYSTEM, data=data, fmt="yayoi")
+    assert result["entries"] == len(codes)
+    assert _snapshot() == before
+    used = set(JournalLine.objects.exclude(tax_code=None).values_list("tax_code__code", flat=True))
+    assert used == {code for code, _kind in codes}
+
+
+def test_yayoi_qualified_and_internal_spellings() -> None:
+    assert interchange.yayoi_tax_lookup("課対仕入込10%適格") == "P10"
+    assert interchange.yayoi_tax_lookup("課対仕入内10%") == "P10"
+    assert interchange.yayoi_tax_lookup("課対仕入込10%区分70%") == "P10U"
+    assert interchange.yayoi_tax_name("P10U", dt.date(2026, 9, 30)).endswith("区分80%")
+    assert interchange.yayoi_tax_name("P10U", dt.date(2026, 10, 1)).endswith("区分70%")
+
+
+def test_yayoi_export_refuses_characters_outside_shift_jis_and_reads_other_dates() -> None:
+    services.journal_entry_post(
+        actor=None,
+        date=dt.date(2025, 5, 1),
+        description="𠮷野家 会食",  # 𠮷 (U+20BB7) has no Shift_JIS code
+        lines=[{"account": "7250", "debit": 3300}, {"account": "1110", "credit": 3300}],
+        tax_entry="none",
+    )
+    with pytest.raises(ValidationFailed) as info:
+        interchange.journal_export(actor=SYSTEM, fmt="yayoi", from_period=202505, to_period=202505)
+    assert "𠮷" in str(info.value.errors)
+    assert interchange._date("R07/05/01") == dt.date(2025, 5, 1)
+    assert interchange._date("H31/04/30") == dt.date(2019, 4, 30)
+    assert interchange._date("20250501") == dt.date(2025, 5, 1)
+    assert interchange._date("2025/13/01") is None
+
+
+def test_yayoi_writes_2000_rows_and_zero_on_the_blank_side() -> None:
+    _books()
+    text = interchange.journal_export(
+        actor=SYSTEM, fmt="yayoi", from_period=202505, to_period=202505
+    ).decode("cp932")
+    rows = [line.split(",") for line in text.strip().split("\r\n")]
+    single = next(r for r in rows if r[0] == "2000")
+    assert single[4] == "現金" and single[10] == "普通預金" and single[8] == single[14] == "50000"
+    multi = [r for r in rows if r[0] != "2000"]
+    assert [r[0] for r in multi] == ["2110", "2100", "2101"]
+    assert all((r[8], r[9]) == ("0", "0") or (r[14], r[15]) == ("0", "0") for r in multi)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from urakata.core.roles import Role
-from urakata.ledger.models import JournalEntry
+from urakata.ledger.models import JournalEntry, Period
 from urakata.ledger.tests.factories import post_simple
 
 pytestmark = pytest.mark.django_db
@@ -126,12 +126,20 @@ def test_close_and_reopen_via_api(client_for: Any) -> None:
     refused = client.post("/api/v1/ledger/entries", ENTRY, content_type="application/json")
     assert refused.status_code == 422 and "date" in refused.json()["errors"]
     assert client.post("/api/v1/ledger/periods/2025-05/close").status_code == 409
+    alone = client.post(
+        "/api/v1/ledger/periods/2025-05/reopen",
+        {"reason": "修正"},
+        content_type="application/json",
+    )
+    assert alone.status_code == 409  # nobody else could approve it
+    client_for(Role.ACCOUNTING)  # a second accountant exists now
     reopened = client.post(
         "/api/v1/ledger/periods/2025-05/reopen",
         {"reason": "修正"},
         content_type="application/json",
     )
-    assert reopened.status_code == 200 and reopened.json()["is_closed"] is False
+    assert reopened.status_code == 202 and reopened.json()["status"] == "pending"
+    assert Period.objects.get(period=202505).is_closed  # until the other one approves
     assert client_for(Role.AUDITOR).post("/api/v1/ledger/periods/2025-05/close").status_code == 403
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from urakata.core.roles import Role
-from urakata.ledger.models import JournalEntry, Period
+from urakata.ledger.models import JournalEntry, Period, ReopenRequest
 from urakata.ledger.tests.factories import post_simple
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +100,10 @@ def test_period_close_page(client_for: Any) -> None:
     client = client_for(Role.ACCOUNTING)
     assert client.post("/ledger/periods/202505/toggle/", {"action": "close"}).status_code == 302
     assert Period.objects.get(period=202505).is_closed
+    client_for(Role.ACCOUNTING)  # the colleague who approves
     client.post("/ledger/periods/202505/toggle/", {"action": "reopen", "reason": "誤り"})
-    assert not Period.objects.get(period=202505).is_closed
+    assert Period.objects.get(period=202505).is_closed  # requested, not yet approved
+    assert ReopenRequest.objects.get(period=202505).status == "pending"
     auditor = client_for(Role.AUDITOR)
     assert auditor.post("/ledger/periods/202505/toggle/", {"action": "close"}).status_code == 403
 

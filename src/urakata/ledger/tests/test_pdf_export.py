@@ -50,3 +50,27 @@ def test_trial_balance_and_statements_as_pdf(make_user: Any) -> None:
 def test_pdf_export_is_denied_to_employees(client_for: Any) -> None:
     response = client_for(Role.EMPLOYEE).get("/ledger/reports/trial-balance/?format=pdf")
     assert response.status_code == 403
+
+
+def test_pdf_embeds_a_japanese_font_and_names_company_date_and_pages(make_user: Any) -> None:
+    from urakata.org.tests.factories import CompanyFactory
+
+    CompanyFactory(name="株式会社裏方製作所")
+    accountant = make_user(Role.ACCOUNTING)
+    client = Client()
+    client.force_login(accountant)
+    content = client.get(
+        "/ledger/reports/trial-balance/?from=2026-04&to=2026-06&format=pdf"
+    ).content
+    reader = PdfReader(io.BytesIO(content))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descriptors = [font.get_object() for font in fonts.values()]
+    embedded = [
+        f
+        for f in descriptors
+        if "IPAexGothic" in str(f["/BaseFont"])
+        and "/FontFile2" in f["/FontDescriptor"].get_object()
+    ]
+    assert embedded, [str(f["/BaseFont"]) for f in descriptors]
+    text = _text(content)
+    assert "株式会社裏方製作所" in text and "印刷日時" in text and "1 / 1 ページ" in text

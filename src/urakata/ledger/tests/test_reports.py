@@ -129,7 +129,7 @@ def test_reports_need_the_capability(make_user: Any) -> None:
     reports.trial_balance(actor=make_user(Role.EXECUTIVE), from_period=202504, to_period=202504)
 
 
-def test_cli_trial_balance_json_and_close(books: dict[str, Any]) -> None:
+def test_cli_trial_balance_json_and_close(books: dict[str, Any], accountant: Any) -> None:
     out = StringIO()
     call_command(
         "ledger", "trial-balance", "--from", "2025-04", "--to", "2025-05", "--json", stdout=out
@@ -138,10 +138,13 @@ def test_cli_trial_balance_json_and_close(books: dict[str, Any]) -> None:
     assert body["totals"]["debit"] == body["totals"]["credit"]
     first = body["rows"][0]
     assert set(first) >= {"account_code", "account_name", "debit", "credit", "balance"}
-    call_command("ledger", "close", "2025-05", stdout=StringIO())
-    assert Period.objects.get(period=202505).is_closed
+    with pytest.raises(CommandError, match="--as"):
+        call_command("ledger", "close", "2025-05", stdout=StringIO())
+    call_command("ledger", "close", "2025-05", "--as", accountant.username, stdout=StringIO())
+    row = Period.objects.get(period=202505)
+    assert row.is_closed and row.changed_by == accountant
     with pytest.raises(CommandError):
-        call_command("ledger", "close", "2025-13", stdout=StringIO())
+        call_command("ledger", "close", "2025-13", "--as", accountant.username, stdout=StringIO())
     out = StringIO()
     call_command(
         "ledger",
@@ -162,11 +165,21 @@ def test_cli_trial_balance_json_and_close(books: dict[str, Any]) -> None:
     }
 
 
-def test_cli_generate_posts_balanced_bulk_entries() -> None:
+def test_cli_generate_posts_balanced_bulk_entries(accountant: Any) -> None:
     CompanyFactory(fiscal_year_start_month=4)
     out = StringIO()
     call_command(
-        "ledger", "generate", "--lines", "500", "--seed", "3", "--fiscal-year", "2025", stdout=out
+        "ledger",
+        "generate",
+        "--lines",
+        "500",
+        "--seed",
+        "3",
+        "--fiscal-year",
+        "2025",
+        "--as",
+        accountant.username,
+        stdout=out,
     )
     assert "lines" in out.getvalue()
     tb = reports.trial_balance(actor=_system(), from_period=202504, to_period=202603)
@@ -183,7 +196,7 @@ def _system() -> Any:
     return SYSTEM
 
 
-def test_bulk_balances_equal_a_fresh_aggregate() -> None:
+def test_bulk_balances_equal_a_fresh_aggregate(accountant: Any) -> None:
     from urakata.ledger.tests.test_properties import _fresh_aggregate, _maintained
     from urakata.org.tests.factories import DepartmentFactory
 
@@ -197,6 +210,8 @@ def test_bulk_balances_equal_a_fresh_aggregate() -> None:
         "9",
         "--fiscal-year",
         "2025",
+        "--as",
+        accountant.username,
         stdout=StringIO(),
     )
     post_simple(day=dt.date(2025, 6, 1))
