@@ -10,6 +10,8 @@ from typing import Any
 
 from sudachipy import Dictionary, SplitMode
 
+from urakata.assistant.synonyms import synonyms
+
 _local = threading.local()
 _dictionary: Any = None
 _dict_lock = threading.Lock()
@@ -122,6 +124,49 @@ def tokens(text: str) -> list[str]:
                 continue
             result.append(form)
     return result
+
+
+def _content_morphemes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised form) of the content words of an already normalised text."""
+    result: list[tuple[int, int, str]] = []
+    offset = 0
+    for part in _split_long(text):
+        for morpheme in _tokenizer().tokenize(part):
+            pos = morpheme.part_of_speech()
+            if pos[0] not in CONTENT_POS or (pos[1] == "数詞" and len(morpheme.surface()) < 2):
+                continue
+            form = morpheme.normalized_form()
+            if form in STOPWORDS or not form.strip() or _is_symbol(form):
+                continue
+            result.append((offset + morpheme.begin(), offset + morpheme.end(), form))
+        offset += len(part)
+    return result
+
+
+def index_terms(text: str) -> list[str]:
+    """Terms a chunk is indexed by: SudachiPy normalised forms plus synonym-group terms."""
+    text = normalise(text)
+    if not text.strip():
+        return []
+    terms = [form for _start, _end, form in _content_morphemes(text)]
+    terms.extend(match.term for match in synonyms().find(text))
+    return terms
+
+
+def query_terms(text: str) -> list[str]:
+    """A question's terms: a synonym-group term replaces the words of the variant it spans."""
+    text = normalise(text)
+    if not text.strip():
+        return []
+    matches = synonyms().find(text)
+    covered = [(m.start, m.end) for m in matches]
+    terms = [
+        form
+        for start, end, form in _content_morphemes(text)
+        if not any(start < m_end and end > m_start for m_start, m_end in covered)
+    ]
+    terms.extend(match.term for match in matches)
+    return terms
 
 
 def _split_long(text: str, limit: int = 10000) -> list[str]:

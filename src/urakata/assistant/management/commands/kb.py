@@ -8,6 +8,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.assistant import services
+from urakata.assistant.eval.kb_answer_eval import (
+    SETS,
+    evaluate_answers,
+    format_report,
+    load_set,
+    scratch_knowledge_base,
+)
 from urakata.assistant.eval.kb_eval import evaluate_retrieval, load_questions
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.core.errors import DomainError
@@ -30,8 +37,13 @@ class Command(BaseCommand):
         ask.add_argument("question")
         ask.add_argument("--as", dest="username")
         ask.add_argument("--json", action="store_true")
-        evaluation = sub.add_parser("eval", help="top-1 / top-3 source accuracy and MRR")
+        evaluation = sub.add_parser(
+            "eval",
+            help="top-1 / top-3 source accuracy and MRR; with --set, answer-or-decline rates "
+            "and the reliability table on the fixture 規程 (a scratch knowledge base, rolled back)",
+        )
         evaluation.add_argument("--as", dest="username")
+        evaluation.add_argument("--set", dest="question_set", choices=sorted(SETS))
         evaluation.add_argument("--verbose", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -96,6 +108,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  - {source['title']} {source['url']}")
 
     def _eval(self, options: dict[str, Any]) -> None:
+        if options["question_set"]:
+            user = acting_user(options["username"])
+            questions = load_set(options["question_set"])
+            with scratch_knowledge_base():
+                report = evaluate_answers(user, questions)
+            for line in format_report(options["question_set"], report, options["verbose"]):
+                self.stdout.write(line)
+            return
         questions = load_questions()
         report = evaluate_retrieval(acting_user(options["username"]), questions)
         self.stdout.write(f"KB retrieval: {report.total} questions")
