@@ -42,6 +42,7 @@ class AskIn(Schema):
 class SourceRef(Schema):
     title: str
     heading: str
+    label: str = ""
     url: str
     excerpt: str
     score: float
@@ -51,6 +52,7 @@ class AskOut(Schema):
     answer: str
     confidence: int
     found: bool
+    cited: SourceRef | None = None
     sources: list[SourceRef]
     desk: str
     note: str

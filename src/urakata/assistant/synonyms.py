@@ -35,9 +35,7 @@ class SynonymDictionary:
             for variant in group:
                 self.term_of.setdefault(variant, PREFIX + group[0])
         variants = sorted(self.term_of, key=lambda v: (-len(v), v))
-        self._pattern = (
-            re.compile("|".join(re.escape(v) for v in variants)) if variants else None
-        )
+        self._pattern = re.compile("|".join(re.escape(v) for v in variants)) if variants else None
 
     @classmethod
     def load(cls, path: Path = PATH) -> SynonymDictionary:
@@ -47,7 +45,11 @@ class SynonymDictionary:
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
-            variants = [unicodedata.normalize("NFKC", v.strip()).lower() for v in line.split("/") if len(v.strip()) >= 2]
+            variants = [
+                unicodedata.normalize("NFKC", v.strip()).lower()
+                for v in line.split("/")
+                if len(v.strip()) >= 2
+            ]
             if variants:
                 groups.append(variants)
         return cls(groups)

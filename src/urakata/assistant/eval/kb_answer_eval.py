@@ -17,6 +17,7 @@ the share whose best candidate is the right article (for unanswerable questions:
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,7 +156,9 @@ def evaluate_answers(user: Any, questions: list[dict[str, Any]]) -> AnswerReport
         else:
             verdict = "wrong_decline" if expected else "declined_ok"
         report.outcomes.append(
-            Outcome(item["q"], expected, cited, result.found, result.confidence, verdict, top_correct)
+            Outcome(
+                item["q"], expected, cited, result.found, result.confidence, verdict, top_correct
+            )
         )
     return report
 
@@ -187,3 +190,48 @@ def format_report(name: str, report: AnswerReport, verbose: bool = False) -> lis
                     f"expected={o.expected or '-'} cited={o.cited or '-'}"
                 )
     return lines
+
+
+def calibrate(
+    user: Any, questions: list[dict[str, Any]], *, l2: float = 0.002, steps: int = 6000
+) -> dict[str, float]:
+    """Fit the logistic confidence model (selectors.CONFIDENCE_MODEL) on a question set.
+
+    The label is "the best retrieved chunk is the expected article" (never for a question the
+    policies do not answer). Plain batch gradient descent with a small L2 penalty: the set is
+    small and the features few. Run it on the development set only.
+    """
+    from urakata.assistant import selectors
+
+    slugs_by_title = dict(
+        KnowledgeSource.objects.filter(is_active=True).values_list("title", "slug")
+    )
+    names = [name for name in selectors.CONFIDENCE_MODEL if name != "bias"]
+    rows: list[tuple[list[float], float]] = []
+    for item in questions:
+        retrieval = selectors.kb_retrieve(actor=user, question=item["q"])
+        expected = f"{item['source']} {item['article']}" if item.get("source") else ""
+        cited = ""
+        if retrieval.hits:
+            best = retrieval.hits[0]
+            cited = f"{slugs_by_title.get(best.source.title, '')} {_article(best.chunk.heading)}"
+        label = float(bool(expected) and cited == expected)
+        rows.append(([retrieval.features.get(name, 0.0) for name in names], label))
+    weights = [0.0] * len(names)
+    bias = 0.0
+    rate = 0.5
+    n = len(rows) or 1
+    for _step in range(steps):
+        grad = [0.0] * len(names)
+        grad_bias = 0.0
+        for x, y in rows:
+            z = bias + sum(w * v for w, v in zip(weights, x, strict=True))
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            for i, v in enumerate(x):
+                grad[i] += (p - y) * v
+            grad_bias += p - y
+        weights = [w - rate * (g / n + l2 * w) for w, g in zip(weights, grad, strict=True)]
+        bias -= rate * grad_bias / n
+    return {"bias": round(bias, 2)} | {
+        name: round(w, 2) for name, w in zip(names, weights, strict=True)
+    }

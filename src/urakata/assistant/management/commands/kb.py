@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from urakata.assistant import services
 from urakata.assistant.eval.kb_answer_eval import (
     SETS,
+    calibrate,
     evaluate_answers,
     format_report,
     load_set,
@@ -45,6 +46,17 @@ class Command(BaseCommand):
         evaluation.add_argument("--as", dest="username")
         evaluation.add_argument("--set", dest="question_set", choices=sorted(SETS))
         evaluation.add_argument("--verbose", action="store_true")
+        calibration = sub.add_parser(
+            "calibrate",
+            help="fit the answer-or-decline confidence model on the development set "
+            "(prints coefficients for selectors.CONFIDENCE_MODEL)",
+        )
+        calibration.add_argument("--as", dest="username")
+        calibration.add_argument("--set", dest="question_set", default="dev", choices=["dev"])
+        reindex = sub.add_parser(
+            "reindex", help="re-chunk and re-index every source (after editing synonyms.txt)"
+        )
+        reindex.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["action"])(options)
@@ -92,8 +104,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 dumps(
                     {
+                        "found": result.found,
                         "answer": result.answer,
                         "confidence": result.confidence,
+                        "cited": result.cited,
                         "sources": [
                             {k: s[k] for k in ("title", "url", "excerpt", "score")}
                             for s in result.sources
@@ -103,9 +117,22 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(result.answer)
-        self.stdout.write(f"(確信度 {result.confidence}%)")
+        self.stdout.write(
+            f"({'found' if result.found else 'not found'}, 確信度 {result.confidence}%)"
+        )
         for source in result.sources:
             self.stdout.write(f"  - {source['title']} {source['url']}")
+
+    def _calibrate(self, options: dict[str, Any]) -> None:
+        user = acting_user(options["username"])
+        with scratch_knowledge_base():
+            model = calibrate(user, load_set(options["question_set"]))
+        self.stdout.write(dumps(model))
+
+    def _reindex(self, options: dict[str, Any]) -> None:
+        count = services.knowledge_reindex(actor=None)
+        if not options["quiet"]:
+            self.stdout.write(f"re-indexed {count} sources")
 
     def _eval(self, options: dict[str, Any]) -> None:
         if options["question_set"]:
