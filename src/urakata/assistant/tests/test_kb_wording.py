@@ -88,3 +88,16 @@ def test_colloquial_questions_find_the_formal_article(
     retrieval = selectors.kb_retrieve(actor=make_user(Role.EMPLOYEE), question=question)
     assert retrieval.hits[0].chunk.heading.endswith(heading)
     assert retrieval.found and retrieval.features["coverage"] > 0.4
+
+
+def test_reindex_rewrites_every_chunk_and_is_audited(make_user: Any) -> None:
+    from urakata.assistant import services
+    from urakata.assistant.models import KnowledgeChunk
+    from urakata.core.models import AuditEvent
+
+    source = make_source(title="休暇規程", body=POLICY)
+    KnowledgeChunk.objects.filter(source=source).update(term_freqs={}, length=0)
+    assert services.knowledge_reindex(actor=None) == 1
+    chunk = KnowledgeChunk.objects.filter(source=source).order_by("ordinal").first()
+    assert chunk is not None and "≡年次有給休暇" in chunk.term_freqs
+    assert AuditEvent.objects.filter(action="assistant.knowledge.reindex").count() == 1

@@ -139,8 +139,8 @@ class Command(BaseCommand):
             user = acting_user(options["username"])
             questions = load_set(options["question_set"])
             with scratch_knowledge_base():
-                report = evaluate_answers(user, questions)
-            for line in format_report(options["question_set"], report, options["verbose"]):
+                answers = evaluate_answers(user, questions)
+            for line in format_report(options["question_set"], answers, options["verbose"]):
                 self.stdout.write(line)
             return
         questions = load_questions()
