@@ -70,6 +70,10 @@ class Command(BaseCommand):
                 "held-out set 2 (written before the changes of 2026-11-24, never used for tuning)",
                 HERE / "mask_cases_holdout2.txt",
             ),
+            (
+                "held-out set 3 (written before the changes of 2026-12-03, never used for tuning)",
+                HERE / "mask_cases_holdout3.txt",
+            ),
         ):
             cases = load_cases(path)
             scores, mistakes = evaluate(cases, masker)
