@@ -322,7 +322,7 @@ def inquiry_list(*, actor: Any, status: str = "", mine: bool = False) -> QuerySe
     """Inquiries the actor may see (own, own desk's, or all for ai_operator)."""
     require(actor, "assistant.ask")
     queryset = Inquiry.objects.visible_to(actor).select_related(
-        "asked_by", "answered_by", "workflow_request"
+        "asked_by__employee", "answered_by__employee", "workflow_request"
     )
     if status:
         queryset = queryset.filter(status=status)
