@@ -99,7 +99,8 @@ class Command(BaseCommand):
                 actor=acting_user(options["username"]), question=options["question"]
             )
         except DomainError as error:
-            raise CommandError(error.message) from error
+            details = " ".join(m for msgs in error.errors.values() for m in msgs)
+            raise CommandError(f"{error.message} {details}".strip()) from error
         if options["json"]:
             self.stdout.write(
                 dumps(
