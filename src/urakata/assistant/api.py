@@ -346,10 +346,17 @@ class MinutesIn(Schema):
     file_name: str = ""
 
 
+class OwnerCandidateOut(Schema):
+    id: int
+    name: str
+
+
 class ActionItemOut(Schema):
     text: str
     owner: str | None
     owner_id: int | None = None
+    # Two or more employees share the family name said: the owner is to be confirmed.
+    owner_candidates: list[OwnerCandidateOut] = []
     due: str | None
 
 

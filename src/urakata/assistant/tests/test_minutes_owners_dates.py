@@ -109,3 +109,22 @@ def test_minutes_eval_command_prints_the_score() -> None:
     out = StringIO()
     call_command("ai", "minutes-eval", stdout=out)
     assert "action_precision" in out.getvalue() and "due_accuracy" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_api_minutes_show_owner_candidates(client_for: Any) -> None:
+    EmployeeFactory(last_name="佐藤", first_name="健")
+    EmployeeFactory(last_name="佐藤", first_name="花子")
+    response = client_for(Role.EMPLOYEE).post(
+        "/api/v1/assistant/minutes",
+        {
+            "title": "定例",
+            "meeting_date": "2026-12-14",
+            "transcript": "山口 直樹: 佐藤さん、マニュアルを1月末までに作成してください。",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    (item,) = response.json()["action_items"]
+    assert item["owner"] is None and item["due"] == "2027-01-31"
+    assert sorted(c["name"] for c in item["owner_candidates"]) == ["佐藤 健", "佐藤 花子"]
