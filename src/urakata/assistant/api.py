@@ -42,6 +42,7 @@ class AskIn(Schema):
 class SourceRef(Schema):
     title: str
     heading: str
+    label: str = ""
     url: str
     excerpt: str
     score: float
@@ -51,6 +52,7 @@ class AskOut(Schema):
     answer: str
     confidence: int
     found: bool
+    cited: SourceRef | None = None
     sources: list[SourceRef]
     desk: str
     note: str
@@ -341,10 +343,17 @@ class MinutesIn(Schema):
     file_name: str = ""
 
 
+class OwnerCandidateOut(Schema):
+    id: int
+    name: str
+
+
 class ActionItemOut(Schema):
     text: str
     owner: str | None
     owner_id: int | None = None
+    # Two or more employees share the family name said: the owner is to be confirmed.
+    owner_candidates: list[OwnerCandidateOut] = []
     due: str | None
 
 

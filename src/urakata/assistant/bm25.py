@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 Row = tuple[int, int, dict[str, int], int, list[float] | None]
@@ -73,16 +73,23 @@ class BM25Index:
         return self.idf.get(term, self.max_idf)
 
     def search(
-        self, terms: Iterable[str], allowed_sources: set[int] | None, k: int = 10
+        self,
+        terms: Iterable[str] | Mapping[str, float],
+        allowed_sources: set[int] | None,
+        k: int = 10,
     ) -> list[tuple[int, float]]:
-        """Top-k (position, score) among chunks whose source is allowed (filtered before ranking)."""
+        """Top-k (position, score) among chunks whose source is allowed (filtered before ranking).
+
+        `terms` may map each term to a query weight (default 1).
+        """
         scores: dict[int, float] = {}
         mask = self._mask(allowed_sources)
         get = scores.get
-        for term in set(terms):
+        query = terms if isinstance(terms, Mapping) else dict.fromkeys(terms, 1.0)
+        for term, query_weight in query.items():
             for position, weight in self.postings.get(term, ()):
                 if mask is None or mask[position]:
-                    scores[position] = get(position, 0.0) + weight
+                    scores[position] = get(position, 0.0) + query_weight * weight
         return heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
 
     def _mask(self, allowed_sources: set[int] | None) -> bytearray | None:

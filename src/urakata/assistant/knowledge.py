@@ -29,7 +29,7 @@ from urakata.assistant.models import (
     KnowledgeSource,
 )
 from urakata.assistant.providers import Completion, Provider, get_provider
-from urakata.assistant.text import tokens
+from urakata.assistant.text import index_terms
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.roles import Role
@@ -86,7 +86,7 @@ def _write_chunks(source: KnowledgeSource) -> int:
     chunks = chunk_blocks(_source_blocks(source))
     rows: list[KnowledgeChunk] = []
     for ordinal, chunk in enumerate(chunks):
-        terms = tokens(f"{source.title}\n{chunk.heading}\n{chunk.text}")
+        terms = index_terms(f"{source.title}\n{chunk.heading}\n{chunk.text}")
         rows.append(
             KnowledgeChunk(
                 source=source,
@@ -297,3 +297,18 @@ def knowledge_source_update(
             actor=actor, action="assistant.knowledge_source.update", target=source, changes=changes
         )
     return source
+
+
+def knowledge_reindex(*, actor: Any) -> int:
+    """Re-chunk and re-index every source (after the tokenizer or `synonyms.txt` changed)."""
+    with transaction.atomic():
+        sources = list(KnowledgeSource.objects.select_for_update().order_by("pk"))
+        chunks = sum(_write_chunks(source) for source in sources)
+        _bump_index_version()
+        audit_record(
+            actor=actor,
+            action="assistant.knowledge.reindex",
+            target_type="assistant.knowledgesource",
+            changes={"sources": len(sources), "chunks": chunks},
+        )
+    return len(sources)

@@ -103,8 +103,13 @@ _KYOTO_STREET = (
     rf"[{_JP}]{{1,8}}?通(?:[{_JP}]{{1,8}}?{_KYOTO_DIRECTION})+[{_JP}]{{0,10}}?"
     r"\d+(?:(?:-|の|番地?|号)\d+)*(?:番地|番|号)?"
 )
+# A building: a name ending in a building word (optionally with the floor or room), a name of
+# kanji/katakana/latin letters followed by a floor or room (渋谷ヒカリエ11F, グランフロント大阪タワーA 15階),
+# or a room number alone. Hiragana is left out of the name so "…1-2-3 にある店舗で10F" stays apart.
+_BUILDING_NAME = r"[\u4E00-\u9FFF々ァ-ヶーA-Za-z0-9・]"
 _BUILDING = (
-    rf"(?:[ ]?[{_JP}A-Za-z0-9]{{1,15}}(?:ビル|マンション|ハイツ|コーポ|タワー|荘|レジデンス|ビルディング)"
+    rf"(?:[ ]?{_BUILDING_NAME}{{1,20}}?[ ]?\d+(?:F|階|号室)"
+    rf"|[ ]?[{_JP}A-Za-z0-9]{{1,15}}(?:ビル|マンション|ハイツ|コーポ|タワー|荘|レジデンス|ビルディング)"
     r"(?:[ ]?\d+(?:F|階|号室)?)?|[ ]?\d+号室)?"
 )
 _ADDRESS = re.compile(
@@ -130,8 +135,10 @@ _PHONE = re.compile(
     r"\(?\d{1,4}\)?[ .-]?\d{3,4}(?![\d]|\.\d)"
 )
 _PHONE_KEYWORDS = re.compile(r"(電話|TEL|Tel|tel|携帯|FAX|Fax|連絡先|内線|直通)")
+# 〒 / 郵便番号 (は, :, 〒 …) label the code, which may then lack its hyphen; unlabelled codes need it.
 _POSTAL = re.compile(
-    r"(?:〒 ?|郵便番号[:： ]*)(\d{3}-?\d{4})(?![\d])|(?<![\d\-])(\d{3}-\d{4})(?![\d\-])"
+    r"(?:〒 ?|郵便番号(?:は|が|:|：| )*(?:〒 ?)?)(?<!\d)(\d{3}-?\d{4})(?![\d])"
+    r"|(?<![\d\-])(\d{3}-\d{4})(?![\d\-])"
 )
 _BANK = re.compile(
     r"(口座番号|口座|普通預金|当座預金|普通|当座|貯蓄)[^\d\n]{0,12}?(?<![\d-])(\d{7,8})(?![\d-])"
@@ -207,6 +214,8 @@ class Masker:
     ) -> None:
         self._always: dict[str, str] = {}  # variant -> type, matched anywhere
         self._before_honorific: dict[str, str] = {}  # variant -> type, only before an honorific
+        # Kanji family names of 2+ characters: a person also when a particle follows (中村が…).
+        self._surnames: set[str] = set()
         for person in people:
             self._add_person(person)
         for name, kana in companies:
@@ -226,6 +235,8 @@ class Masker:
             self._before_honorific[last_k] = PERSON
         if last:
             self._before_honorific[last] = PERSON
+            if len(last) >= 2:
+                self._surnames.add(last)
         if first:
             self._before_honorific[first] = PERSON
         for first_k in _kana_variants(person.first_kana):
@@ -264,7 +275,9 @@ class Masker:
                         i + length <= n
                         and candidate in self._before_honorific
                         and (
-                            text.startswith(HONORIFICS, i + length) or _after_person_label(text, i)
+                            text.startswith(HONORIFICS, i + length)
+                            or _after_person_label(text, i)
+                            or (candidate in self._surnames and _before_particle(text, i + length))
                         )
                         and not (i and _same_script(text[i - 1], candidate[0]))
                     ):
@@ -373,6 +386,31 @@ class MaskSession:
 
     def restore(self, text: str) -> str:
         return restore(text, self.mapping)
+
+
+# What may follow a family name used alone as a person: a particle or a list separator.
+_PARTICLES = (
+    "が",
+    "は",
+    "と",
+    "より",
+    "から",
+    "に",
+    "へ",
+    "で",
+    "の",
+    "も",
+    "や",
+    "、",
+    ",",
+    "，",
+    "。",
+)
+
+
+def _before_particle(text: str, end: int) -> bool:
+    """`中村が対応します` / `鈴木、高橋` : the name is followed by a particle, not by more of a word."""
+    return text.startswith(_PARTICLES, end)
 
 
 def _after_person_label(text: str, start: int) -> bool:

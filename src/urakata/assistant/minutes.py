@@ -45,10 +45,25 @@ def minutes_generate(
         provider=provider,
         call=lambda p: p.summarize(text=body_only if p.name == "local" else plain, max_sentences=4),
     )
+    warnings: list[str] = []
+    if not any(u.speaker for u in utterances):
+        warnings.append(
+            _(
+                "発言者の名前がありません(「氏名: 発言」の形式ではありません)。"
+                "担当者は本文中の名前からだけ推定しました。確認してください。"
+            )
+        )
+    unconfirmed = sum(bool(a["owner_candidates"]) for a in extracted["action_items"])
+    if unconfirmed:
+        warnings.append(
+            _("同じ姓の従業員が複数いるため、担当者を確定できない項目が %(count)s 件あります。")
+            % {"count": unconfirmed}
+        )
     return {
         "summary": completion.text,
         "decisions": extracted["decisions"],
         "action_items": extracted["action_items"],
+        "warnings": warnings,
         "provider": completion.provider,
         "note": completion.note,
     }

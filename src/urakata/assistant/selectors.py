@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -29,7 +30,7 @@ from urakata.assistant.models import (
     ReviewItem,
 )
 from urakata.assistant.providers import Passage
-from urakata.assistant.text import tokens
+from urakata.assistant.text import index_terms, query_weights
 from urakata.core.errors import NotFound
 from urakata.core.permissions import can, require
 from urakata.org.models import Department, Employee
@@ -94,22 +95,61 @@ def allowed_source_ids(actor: Any) -> set[int]:
     )
 
 
-def kb_search(
-    *, actor: Any, question: str, k: int = 5, query_vector: list[float] | None = None
-) -> tuple[list[Hit], int]:
-    """Top-k chunks for the question among those the actor may read, and a confidence 0–100.
+@dataclass
+class Retrieval:
+    """Ranked hits for a question, the evidence about the best one, and the calibrated decision."""
 
-    BM25 over SudachiPy tokens; with a query embedding (from the provider), BM25 and vector
-    rankings are fused by reciprocal-rank fusion. Confidence is the weighted share of the
-    question's terms (personal data removed) that the best chunk contains.
+    hits: list[Hit]
+    terms: list[str]
+    features: dict[str, float]
+    confidence: int
+
+    @property
+    def found(self) -> bool:
+        return bool(self.hits) and self.confidence >= settings.URAKATA_AI_MIN_CONFIDENCE
+
+
+# Logistic model P(best article answers the question) over the features below; coefficients fitted
+# on the development set (`urakata kb calibrate --set dev`), never on the held-out set.
+CONFIDENCE_MODEL: dict[str, float] = {
+    "bias": -2.44,
+    "coverage": 2.71,
+    "heading": 2.32,
+    "margin": 2.98,
+    "unknown": -3.28,
+    "same_source": -0.03,
+}
+
+
+def confidence_of(features: dict[str, float]) -> int:
+    """0–100: the calibrated probability that the best article answers the question."""
+    z = CONFIDENCE_MODEL["bias"] + sum(
+        weight * features.get(name, 0.0)
+        for name, weight in CONFIDENCE_MODEL.items()
+        if name != "bias"
+    )
+    return round(100 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
+
+
+def kb_retrieve(
+    *, actor: Any, question: str, k: int = 5, query_vector: list[float] | None = None
+) -> Retrieval:
+    """Top-k chunks among those the actor may read, and whether the best one answers.
+
+    BM25 over SudachiPy normalised forms plus synonym-group terms (`synonyms.txt`); with a query
+    embedding, BM25 and vector rankings are fused by reciprocal-rank fusion. The decision uses
+    the weighted coverage of the question's terms by the best chunk, by its heading (article
+    title), the margin over the runner-up, the share of terms no document contains, and whether
+    the top two agree on the document.
     """
     require(actor, "assistant.ask")
-    terms = tokens(without_personal_data(question))
+    weights = query_weights(without_personal_data(question))
+    terms = list(weights)
     if not terms:
-        return [], 0
+        return Retrieval([], [], {}, 0)
     index = knowledge_index()
     allowed = allowed_source_ids(actor)
-    ranked = index.search(terms, allowed, k=max(k, 20))
+    ranked = index.search(weights, allowed, k=max(k, 20))
     positions = [position for position, _score in ranked]
     scores = dict(ranked)
     if query_vector and index.embeddings:
@@ -119,7 +159,7 @@ def kb_search(
         scores = dict(fused)
     positions = positions[:k]
     if not positions:
-        return [], 0
+        return Retrieval([], terms, {}, 0)
     chunk_ids = [index.chunk_ids[p] for p in positions]
     # A source's body can be a whole manual: never load it for a hit.
     chunks = (
@@ -132,7 +172,16 @@ def kb_search(
         for p in positions
         if index.chunk_ids[p] in chunks
     ]
-    return hits, _confidence(index, terms, hits[0].chunk if hits else None)
+    features = answer_features(index, weights, hits)
+    return Retrieval(hits, terms, features, confidence_of(features) if hits else 0)
+
+
+def kb_search(
+    *, actor: Any, question: str, k: int = 5, query_vector: list[float] | None = None
+) -> tuple[list[Hit], int]:
+    """Top-k chunks for the question among those the actor may read, and a confidence 0–100."""
+    retrieval = kb_retrieve(actor=actor, question=question, k=k, query_vector=query_vector)
+    return retrieval.hits, retrieval.confidence
 
 
 def without_personal_data(text: str) -> str:
@@ -149,16 +198,25 @@ def without_personal_data(text: str) -> str:
     return " ".join(parts)
 
 
-def _confidence(index: BM25Index, terms: list[str], chunk: KnowledgeChunk | None) -> int:
-    if chunk is None:
-        return 0
-    unique = set(terms)
-    # Each term weighs 1–2: rarer terms (and terms the knowledge base lacks) count more.
-    weight = {t: 1 + index.term_idf(t) / (index.max_idf or 1.0) for t in unique}
-    total = sum(weight.values())
-    present = set(chunk.term_freqs)
-    covered = sum(w for t, w in weight.items() if t in present)
-    return round(100 * covered / total)
+def answer_features(index: BM25Index, terms: dict[str, float], hits: list[Hit]) -> dict[str, float]:
+    """Evidence that the best hit answers: coverage, heading match, margin, unknown terms."""
+    if not hits:
+        return {}
+    # Each term weighs 1–2 times its query weight: rarer terms (and terms the knowledge base
+    # lacks) count more.
+    weight = {t: q * (1 + index.term_idf(t) / (index.max_idf or 1.0)) for t, q in terms.items()}
+    total = sum(weight.values()) or 1.0
+    best = hits[0]
+    present = set(best.chunk.term_freqs)
+    heading = set(index_terms(f"{best.source.title}\n{best.chunk.heading}"))
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    return {
+        "coverage": sum(w for t, w in weight.items() if t in present) / total,
+        "heading": sum(w for t, w in weight.items() if t in heading) / total,
+        "margin": (best.score - runner_up) / best.score if best.score > 0 else 0.0,
+        "unknown": sum(w for t, w in weight.items() if t not in index.idf) / total,
+        "same_source": float(len(hits) > 1 and hits[1].chunk.source_id == best.chunk.source_id),
+    }
 
 
 DESK_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -264,7 +322,7 @@ def inquiry_list(*, actor: Any, status: str = "", mine: bool = False) -> QuerySe
     """Inquiries the actor may see (own, own desk's, or all for ai_operator)."""
     require(actor, "assistant.ask")
     queryset = Inquiry.objects.visible_to(actor).select_related(
-        "asked_by", "answered_by", "workflow_request"
+        "asked_by__employee", "answered_by__employee", "workflow_request"
     )
     if status:
         queryset = queryset.filter(status=status)

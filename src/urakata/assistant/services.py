@@ -23,6 +23,7 @@ from urakata.assistant.escalation import inquiry_routes_ensure as inquiry_routes
 from urakata.assistant.health import provider_health
 from urakata.assistant.knowledge import embeddings_enabled as embeddings_enabled
 from urakata.assistant.knowledge import knowledge_file_ingest as knowledge_file_ingest
+from urakata.assistant.knowledge import knowledge_reindex as knowledge_reindex
 from urakata.assistant.knowledge import knowledge_source_create as knowledge_source_create
 from urakata.assistant.knowledge import knowledge_source_embed as knowledge_source_embed
 from urakata.assistant.knowledge import knowledge_source_update as knowledge_source_update
@@ -43,6 +44,7 @@ from urakata.assistant.providers import (
     Provider,
     get_provider,
 )
+from urakata.assistant.providers.openai import NO_ANSWER
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.permissions import require
@@ -64,12 +66,14 @@ class AskResult:
     desk: str = ""
     note: str = ""
     provider: str = "local"
+    cited: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
             "confidence": self.confidence,
             "found": self.found,
+            "cited": self.cited,
             "sources": self.sources,
             "desk": self.desk,
             "note": self.note,
@@ -100,46 +104,72 @@ def _query_vector(actor: Any, question: str, provider: Provider) -> list[float] 
     return holder.get("vector")
 
 
-NOT_FOUND = "該当する情報がナレッジに見つかりませんでした。担当部署へ問い合わせできます。"
+def not_found_text() -> str:
+    """The "not found" answer, in the user's language."""
+    return _("該当する情報がナレッジに見つかりませんでした。担当部署へ問い合わせできます。")
 
 
-def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None) -> AskResult:
-    """Answer from the knowledge the actor may read; below the threshold, say "not found"."""
-    require(actor, "assistant.ask")
+MAX_QUESTION_CHARS = 1000
+
+
+def _question_clean(question: str) -> str:
     question = (question or "").strip()
     if not question:
         raise ValidationFailed(
             _("質問を入力してください。"), errors={"question": [_("必須です。")]}
         )
-    if len(question) > 1000:
+    if len(question) > MAX_QUESTION_CHARS:
         raise ValidationFailed(
-            _("質問が長すぎます。"), errors={"question": [_("1000文字以内で入力してください。")]}
+            _("質問が長すぎます。"),
+            errors={
+                "question": [
+                    _("%(limit)s文字以内で入力してください(現在 %(length)s 文字)。")
+                    % {"limit": MAX_QUESTION_CHARS, "length": len(question)}
+                ]
+            },
         )
+    return question
+
+
+def _source_row(hit: selectors.Hit) -> dict[str, Any]:
+    return {
+        "title": hit.source.title,
+        "heading": hit.chunk.heading,
+        "label": hit.passage().label,
+        "url": hit.url,
+        "excerpt": hit.chunk.text[:160],
+        "score": round(hit.score, 3),
+    }
+
+
+def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None) -> AskResult:
+    """Answer from one article the actor may read, or say "not found" (calibrated decision)."""
+    require(actor, "assistant.ask")
+    question = _question_clean(question)
     provider = provider or get_provider()
     started = time.perf_counter()
-    hits, confidence = selectors.kb_search(
+    retrieval = selectors.kb_retrieve(
         actor=actor, question=question, k=5, query_vector=_query_vector(actor, question, provider)
     )
-    sources = [
-        {
-            "title": hit.source.title,
-            "heading": hit.chunk.heading,
-            "url": hit.url,
-            "excerpt": hit.chunk.text[:160],
-            "score": round(hit.score, 3),
-        }
-        for hit in hits[:3]
-    ]
+    hits, confidence = retrieval.hits, retrieval.confidence
+    sources = [_source_row(hit) for hit in hits[:3]]
     desk = selectors.suggest_desk(question, hits)
-    if not hits or confidence < settings.URAKATA_AI_MIN_CONFIDENCE:
+    if not retrieval.found:
         ai_call_log_record(
             user=actor,
             feature="kb_ask",
             completion=Completion(text="", provider="local", model="bm25", note="not found"),
             latency_ms=round((time.perf_counter() - started) * 1000),
         )
-        return AskResult(question, NOT_FOUND, confidence, False, sources, desk)
-    passages = [hit.passage() for hit in hits[:3]]
+        return AskResult(question, not_found_text(), confidence, False, sources, desk)
+    # One article answers: the best one. The provider sees only it (its neighbours in the same
+    # article, when the article was split into several chunks, come along).
+    best = hits[0]
+    passages = [best.passage()] + [
+        hit.passage()
+        for hit in hits[1:]
+        if hit.chunk.source_id == best.chunk.source_id and hit.chunk.heading == best.chunk.heading
+    ]
     completion = ai_run(
         user=actor,
         feature="kb_ask",
@@ -147,6 +177,18 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
         call=lambda p: p.answer(question=question, passages=passages),
         started=started,
     )
+    if NO_ANSWER in completion.text:
+        # The model read the passages and says they do not answer: that is a "not found" too.
+        return AskResult(
+            question,
+            not_found_text(),
+            confidence,
+            False,
+            sources,
+            desk,
+            completion.note,
+            completion.provider,
+        )
     return AskResult(
         question,
         completion.text,
@@ -156,6 +198,7 @@ def assistant_ask(*, actor: Any, question: str, provider: Provider | None = None
         desk,
         completion.note,
         completion.provider,
+        cited=_source_row(best),
     )
 
 

@@ -85,17 +85,25 @@ DECISION = re.compile(
     r"(決定|決まり|決めます|決めました|合意|承認され|承認しま|とします|ことにします|ことにしました|"
     r"ことになりました|で進めます|で進めること|方針と|採用します|採用すること|確定)"
 )
+# A request to someone ("…してください", "…お願いします") or an explicit task marker. A date alone
+# ("…までに締めます" said of a routine) does not make a sentence an action item.
 ACTION = re.compile(
-    r"(お願いします|お願いできますか|お願いいたします|してください|して下さい|対応します|やります|"
-    r"作成します|確認します|準備します|提出します|送ります|送付します|手配します|調整します|"
-    r"共有します|連絡します|まとめます|担当します|宿題|TODO|ToDo|アクション|までに)"
+    r"(お願いします|お願いできますか|お願いいたします|お願いね|てください|て下さい|でください|"
+    r"してもらえますか|宿題|TODO|ToDo|アクション)"
+)
+# Statements about what is, or was, done are no assignments.
+STATEMENT = re.compile(
+    r"(ました|ています|ておきました|済みです|済です|でした|予定です|だそうです)[。！!]?$"
 )
 FIRST_PERSON = re.compile(r"(私が|私の方で|僕が|自分が|こちらで|わたしが)")
 SELF_COMMIT = re.compile(
     r"(対応します|やります|作成します|確認します|準備します|提出します|送ります|送付します|"
     r"手配します|調整します|共有します|連絡します|まとめます|担当します|報告します|取ります|"
-    r"出します|進めます|作ります|実施します|検討します)"
+    r"出します|進めます|作ります|実施します|検討します|やっておきます|引き受けます)"
 )
+# "はい、作成します。" acknowledges the request just made; the request is the action item.
+ACKNOWLEDGEMENT = re.compile(r"^(はい|了解|承知|わかりました|分かりました|かしこまりました)")
+HONORIFIC = r"(?:さん|君|くん|様|さま|氏|部長|課長|係長|主任)"
 WEEKDAYS = "月火水木金土日"
 
 
@@ -106,6 +114,19 @@ def parse_due(text: str, meeting_date: dt.date) -> dt.date | None:
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if m := re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t):
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := re.search(r"(\d{1,2})月(末|中旬|上旬|下旬|中|いっぱい)", t):
+        month = int(m.group(1))
+        if not 1 <= month <= 12:
+            return None
+        day = {"上旬": 10, "中旬": 20}.get(m.group(2))
+
+        def due_in(year: int) -> dt.date:
+            return dt.date(year, month, day) if day else _month_end(year, month)
+
+        # 「1月末」 said in a December meeting is next year's January.
+        if due_in(meeting_date.year) < meeting_date - dt.timedelta(days=60):
+            return due_in(meeting_date.year + 1)
+        return due_in(meeting_date.year)
     if m := re.search(r"(\d{1,2})月(\d{1,2})日", t) or re.search(
         r"(?<![\d:])(\d{1,2})/(\d{1,2})(?![\d])", t
     ):
@@ -157,15 +178,26 @@ def _month_end(year: int, month: int) -> dt.date:
     return first_next - dt.timedelta(days=1)
 
 
+@dataclass
+class Owner:
+    """Who an action item is for: one employee, or the candidates to confirm between."""
+
+    employee_id: int | None = None
+    candidates: list[int] | None = None
+
+
 class NameIndex:
-    """Employee names (full name, kana, unique surname) → employee, for owner matching."""
+    """Employee names → employees, for owner matching.
+
+    Full names (kanji, with or without a space, and kana) match anywhere; a family name alone
+    matches when an honorific follows it (山口さん, 伊藤君, 佐藤様, 鈴木部長) or as a speaker label.
+    A family name two employees share yields both as candidates to confirm.
+    """
 
     def __init__(self, employees: list[tuple[int, str, str, str, str]]) -> None:
         self.by_name: dict[str, int] = {}
         self.labels: dict[int, str] = {}
-        surname_count: dict[str, int] = {}
-        for _pk, last, _first, _lk, _fk in employees:
-            surname_count[last] = surname_count.get(last, 0) + 1
+        self.by_surname: dict[str, list[int]] = {}
         for pk, last, first, last_kana, first_kana in employees:
             self.labels[pk] = f"{last} {first}"
             for variant in (f"{last}{first}", f"{last} {first}", f"{last}\u3000{first}"):
@@ -173,9 +205,15 @@ class NameIndex:
             if last_kana and first_kana:
                 self.by_name[f"{last_kana}{first_kana}"] = pk
                 self.by_name[f"{last_kana} {first_kana}"] = pk
-            if surname_count[last] == 1:
-                self.by_name.setdefault(last, pk)
+            for surname in {last, last_kana} - {""}:
+                self.by_surname.setdefault(surname, []).append(pk)
         self._names = sorted(self.by_name, key=len, reverse=True)
+        surnames = sorted(self.by_surname, key=len, reverse=True)
+        self._surname_pattern = (
+            re.compile(f"({'|'.join(re.escape(n) for n in surnames)}){HONORIFIC}")
+            if surnames
+            else None
+        )
 
     @classmethod
     def from_db(cls) -> NameIndex:
@@ -187,49 +225,95 @@ class NameIndex:
             )
         )
 
-    def find(self, text: str) -> int | None:
-        """The first employee named in the text (longest names first)."""
-        best: tuple[int, int] | None = None
+    def owner(self, text: str) -> Owner | None:
+        """The first employee named in the text: full name, or family name with an honorific."""
+        best: tuple[int, Owner] | None = None
         for name in self._names:
             at = text.find(name)
             if at >= 0 and (best is None or at < best[0]):
-                best = (at, self.by_name[name])
+                best = (at, Owner(self.by_name[name]))
+        if self._surname_pattern is not None:
+            for match in self._surname_pattern.finditer(text):
+                if best is not None and best[0] <= match.start():
+                    break
+                if best is not None and match.start() < best[0] <= match.end():
+                    continue  # part of a full name found above
+                best = (match.start(), self._by_surname(match.group(1)))
+                break
         return best[1] if best else None
 
+    def _by_surname(self, surname: str) -> Owner:
+        pks = self.by_surname.get(surname, [])
+        return Owner(pks[0]) if len(pks) == 1 else Owner(None, list(pks))
+
+    def find(self, text: str) -> int | None:
+        """The one employee named in the text, if exactly one is meant."""
+        owner = self.owner(text)
+        return owner.employee_id if owner else None
+
     def speaker(self, label: str) -> int | None:
-        label = label.strip()
+        owner = self.speaker_owner(label)
+        return owner.employee_id if owner else None
+
+    def speaker_owner(self, label: str) -> Owner | None:
+        """A speaker label: a full name, a family name alone, or a name with an honorific."""
+        label = re.sub(f"{HONORIFIC}$", "", label.strip())
         if label in self.by_name:
-            return self.by_name[label]
-        return self.find(label) if label else None
+            return Owner(self.by_name[label])
+        if label in self.by_surname:
+            return self._by_surname(label)
+        return self.owner(label) if label else None
 
 
 def extract_minutes(
     utterances: list[Utterance], *, meeting_date: dt.date, names: NameIndex
 ) -> dict[str, Any]:
-    """Decisions and action items (with owner employee id and due date) from the utterances."""
+    """Decisions and action items (owner employee or candidates, due date) from the utterances.
+
+    An action item is a sentence that assigns work: a request (…してください, …お願いします) or
+    a commitment (私が…します, …を作成します); statements of what is or was done are not.
+    """
     decisions: list[str] = []
     actions: list[dict[str, Any]] = []
     for utterance in utterances:
-        for sentence in sentences(utterance.text):
-            if DECISION.search(sentence) and not sentence.endswith(("か？", "か?")):
+        said = sentences(utterance.text)
+        for position, sentence in enumerate(said):
+            question = sentence.endswith(("か？", "か?"))
+            if DECISION.search(sentence) and not question:
                 decisions.append(sentence)
                 continue
+            request = bool(ACTION.search(sentence))
+            commitment = bool(SELF_COMMIT.search(sentence))
             if (
-                not (ACTION.search(sentence) or SELF_COMMIT.search(sentence))
-                or sentence.endswith(("か？", "か?"))
-                or len(sentence) < 10
+                not (request or commitment)
+                or (question and not request)
+                or STATEMENT.search(sentence)
+                or (ACKNOWLEDGEMENT.search(sentence) and len(sentence) < 15)
+                or len(sentence) < 8
             ):
                 continue
-            owner = names.find(sentence)
+            owner = names.owner(sentence)
             # "私が…します" / "…を作成します" commits the speaker; "…してください" names someone else.
-            if owner is None and (FIRST_PERSON.search(sentence) or SELF_COMMIT.search(sentence)):
-                owner = names.speaker(utterance.speaker)
+            if owner is None and (FIRST_PERSON.search(sentence) or (commitment and not request)):
+                owner = names.speaker_owner(utterance.speaker)
             due = parse_due(sentence, meeting_date)
+            if due is None and position + 1 < len(said):
+                # "…をお願いします。期限は11月13日です。": the date follows in the next sentence.
+                follower = said[position + 1]
+                if not (
+                    ACTION.search(follower)
+                    or SELF_COMMIT.search(follower)
+                    or DECISION.search(follower)
+                ):
+                    due = parse_due(follower, meeting_date)
+            owner_id = owner.employee_id if owner else None
+            candidates = owner.candidates or [] if owner else []
             actions.append(
                 {
                     "text": sentence,
-                    "owner_id": owner,
-                    "owner": names.labels.get(owner) if owner else None,
+                    "owner_id": owner_id,
+                    "owner": names.labels.get(owner_id) if owner_id else None,
+                    "owner_candidates": [{"id": pk, "name": names.labels[pk]} for pk in candidates],
                     "due": due.isoformat() if due else None,
                 }
             )

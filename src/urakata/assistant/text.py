@@ -10,6 +10,8 @@ from typing import Any
 
 from sudachipy import Dictionary, SplitMode
 
+from urakata.assistant.synonyms import synonyms
+
 _local = threading.local()
 _dictionary: Any = None
 _dict_lock = threading.Lock()
@@ -85,6 +87,17 @@ STOPWORDS = {
     "無い",
     "について",
     "つく",
+    # question words: they ask, they do not say about what
+    "幾ら",
+    "幾つ",
+    "如何",
+    "誰",
+    "だれ",
+    "何時",
+    "何日",
+    "何で",
+    "可能",
+    "大丈夫",
 }
 
 
@@ -124,6 +137,62 @@ def tokens(text: str) -> list[str]:
     return result
 
 
+def _content_morphemes(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, normalised form, part of speech) of the content words of a normalised text."""
+    result: list[tuple[int, int, str, str]] = []
+    offset = 0
+    for part in _split_long(text):
+        for morpheme in _tokenizer().tokenize(part):
+            pos = morpheme.part_of_speech()
+            if pos[0] not in CONTENT_POS or (pos[1] == "数詞" and len(morpheme.surface()) < 2):
+                continue
+            form = morpheme.normalized_form()
+            if form in STOPWORDS or not form.strip() or _is_symbol(form) or _is_kana_char(form):
+                continue
+            result.append((offset + morpheme.begin(), offset + morpheme.end(), form, pos[0]))
+        offset += len(part)
+    return result
+
+
+def index_terms(text: str) -> list[str]:
+    """Terms a chunk is indexed by: SudachiPy normalised forms plus synonym-group terms."""
+    text = normalise(text)
+    if not text.strip():
+        return []
+    terms = [form for _start, _end, form, _pos in _content_morphemes(text)]
+    terms.extend(match.term for match in synonyms().find(text))
+    return terms
+
+
+# Verbs, adjectives and adverbs say less about what a question is about than nouns do.
+LIGHT_POS = {"動詞", "形容詞", "副詞", "接尾辞"}
+LIGHT_WEIGHT = 0.5
+
+
+def query_weights(text: str) -> dict[str, float]:
+    """A question's terms and their weights: a synonym-group term replaces the words of the
+    variant it spans; nouns and group terms weigh 1, verbs, adjectives and adverbs 0.5."""
+    text = normalise(text)
+    if not text.strip():
+        return {}
+    matches = synonyms().find(text)
+    covered = [(m.start, m.end) for m in matches]
+    weights: dict[str, float] = {}
+    for start, end, form, pos in _content_morphemes(text):
+        if any(start < m_end and end > m_start for m_start, m_end in covered):
+            continue
+        weight = LIGHT_WEIGHT if pos in LIGHT_POS else 1.0
+        weights[form] = max(weights.get(form, 0.0), weight)
+    for match in matches:
+        weights[match.term] = 1.0
+    return weights
+
+
+def query_terms(text: str) -> list[str]:
+    """A question's search terms (see `query_weights`)."""
+    return list(query_weights(text))
+
+
 def _split_long(text: str, limit: int = 10000) -> list[str]:
     if len(text) <= limit:
         return [text]
@@ -140,6 +209,11 @@ def _split_long(text: str, limit: int = 10000) -> list[str]:
     if buffer:
         parts.append(buffer)
     return parts
+
+
+def _is_kana_char(form: str) -> bool:
+    """A lone kana (「さ」 of 長さ, 「み」 of 深み) is no search term."""
+    return len(form) == 1 and "\u3041" <= form <= "\u30ff"
 
 
 def _is_symbol(form: str) -> bool:

@@ -19,7 +19,7 @@ class Passage:
     @property
     def label(self) -> str:
         if self.heading and self.heading != self.title:
-            return f"{self.title} > {self.heading}"
+            return f"{self.title} › {self.heading.replace(' > ', ' › ')}"
         return self.title
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from urakata.assistant.providers.base import Completion, Passage, ProviderError
-from urakata.assistant.text import sentences, tokens
+from urakata.assistant.text import index_terms, query_terms, sentences, tokens
 
 
 class LocalProvider:
@@ -16,26 +18,31 @@ class LocalProvider:
     model = "bm25-extractive"
 
     def answer(self, *, question: str, passages: list[Passage]) -> Completion:
-        """The best sentences (by query-term overlap) of the top passages, quoted with sources."""
-        query = set(tokens(question))
-        scored: list[tuple[float, int, int, str]] = []
-        for p_index, passage in enumerate(passages[:3]):
-            for s_index, sentence in enumerate(sentences(passage.text)):
-                terms = set(tokens(sentence))
-                overlap = len(query & terms)
-                if overlap == 0:
-                    continue
-                # Earlier passages and earlier sentences win ties; very long ones are damped.
-                score = overlap - 0.3 * p_index - 0.01 * s_index - len(sentence) / 2000
-                scored.append((score, p_index, s_index, sentence))
-        if not scored and passages:
-            first = sentences(passages[0].text)
-            scored = [(0.0, 0, i, s) for i, s in enumerate(first[:2])]
-        chosen = sorted(sorted(scored, reverse=True)[:3], key=lambda item: (item[1], item[2]))
-        lines: list[str] = []
-        for _score, p_index, _s_index, sentence in chosen:
-            lines.append(f"「{sentence}」({passages[p_index].label})")
-        return Completion(text="\n".join(lines), provider=self.name, model=self.model)
+        """One article's answering sentence(s), quoted, with the article cited (title › 第n条).
+
+        The passages are the chosen article (the caller hands over one); sentences are ranked
+        by how many of the question's terms (synonym groups included) they contain, and the
+        best one is quoted with the sentence that follows it when that one matches as well.
+        """
+        if not passages:
+            return Completion(text="", provider=self.name, model=self.model)
+        query = set(query_terms(question))
+        article = [p for p in passages if p.label == passages[0].label] or passages[:1]
+        items = [s for p in article for s in sentences(p.text)]
+        scored = []
+        for position, sentence in enumerate(items):
+            overlap = len(query & set(index_terms(sentence)))
+            scored.append((overlap - len(sentence) / 2000, -position, overlap))
+        if not scored:
+            return Completion(text="", provider=self.name, model=self.model)
+        _best, neg_position, best_overlap = max(scored)
+        first = -neg_position
+        chosen = [first]
+        if best_overlap and first + 1 < len(items) and scored[first + 1][2] >= best_overlap:
+            chosen.append(first + 1)
+        quote = "".join(items[i] for i in chosen)
+        text = _("「%(quote)s」(%(source)s)") % {"quote": quote, "source": article[0].label}
+        return Completion(text=text, provider=self.name, model=self.model, extra={"quote": quote})
 
     def summarize(self, *, text: str, max_sentences: int = 5) -> Completion:
         """Extractive summary: sentences with the most frequent content words, in original order."""

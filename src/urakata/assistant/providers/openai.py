@@ -15,10 +15,13 @@ import httpx
 from urakata.assistant.masking import Masker, MaskSession
 from urakata.assistant.providers.base import Completion, Passage, ProviderError
 
+NO_ANSWER = "資料に記載がありません"
 ANSWER_SYSTEM = (
     "あなたは社内規程に基づいて従業員の質問に答えるアシスタントです。"
-    "与えられた資料だけを根拠に、日本語で簡潔に答えてください。"
-    "資料に答えがない場合は「資料に記載がありません」と答えてください。"
+    "与えられた資料だけを根拠に、日本語で簡潔に答えてください。資料の外の知識や推測は使わないでください。"
+    "答えの根拠となる資料の文を「」で引用し、最後に出典を(規程名 › 第n条)の形で示してください。"
+    "複数の資料を組み合わせた場合は、組み合わせたすべての出典を示してください。"
+    f"資料に答えがない場合は「{NO_ANSWER}」とだけ答えてください。"
     "[PERSON_1] のような角括弧の記号はそのまま残してください。"
 )
 SUMMARY_SYSTEM = "次の文章を日本語で箇条書きにせず、{n}文以内で要約してください。角括弧の記号はそのまま残してください。"

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from urakata.assistant import services
 from urakata.assistant.models import AICallLog, Inquiry, ReviewItem
-from urakata.assistant.tests.factories import InquiryFactory, make_faq
+from urakata.assistant.tests.factories import InquiryFactory, make_faq, make_source
 from urakata.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +218,80 @@ def test_mask_endpoint(client_for: Any) -> None:
         "masked": "連絡先 [PHONE_1]",
         "entities": [{"type": "PHONE", "start": 4, "end": 16, "text": "03-1234-5678"}],
     }
+
+
+POLICIES = """# 休暇規程
+
+## 第3条(年次有給休暇の申請)
+
+年次有給休暇を取得するときは、取得日の3営業日前までに勤怠システムで申請する。
+急な病気のときは当日の始業時刻までに所属長へ連絡する。
+
+## 第5条(慶弔休暇)
+
+本人が結婚するときは5日の慶弔休暇を与える。慶弔休暇は有給とする。
+"""
+
+
+def test_answer_quotes_one_article_and_cites_it(make_user: Any) -> None:
+    make_source(title="休暇規程", body=POLICIES)
+    result = services.assistant_ask(
+        actor=make_user(Role.EMPLOYEE), question="有給は何日前までに申請?"
+    )
+    assert result.found
+    assert result.answer == (
+        "「年次有給休暇を取得するときは、取得日の3営業日前までに勤怠システムで申請する。」"
+        "(休暇規程 › 第3条(年次有給休暇の申請))"
+    )
+    assert "慶弔" not in result.answer  # nothing from the neighbouring article
+    assert (
+        result.cited is not None and result.cited["label"] == "休暇規程 › 第3条(年次有給休暇の申請)"
+    )
+
+
+def test_question_the_policies_do_not_answer_is_declined(make_user: Any) -> None:
+    make_source(title="休暇規程", body=POLICIES)
+    result = services.assistant_ask(
+        actor=make_user(Role.EMPLOYEE), question="社員食堂の営業時間は?"
+    )
+    assert not result.found and result.cited is None
+    assert "見つかりませんでした" in result.answer
+
+
+def test_ten_thousand_character_question_is_a_clear_422(client_for: Any) -> None:
+    response = client_for(Role.EMPLOYEE).post(
+        "/api/v1/assistant/ask", {"question": "有給" * 5000}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert "1000文字以内" in json.dumps(body, ensure_ascii=False)
+    assert "10000" in json.dumps(body, ensure_ascii=False)
+
+
+def test_not_found_text_follows_the_language(client_for: Any) -> None:
+    client = client_for(Role.EMPLOYEE)
+    body = client.post(
+        "/api/v1/assistant/ask",
+        {"question": "社員食堂の営業時間は?"},
+        content_type="application/json",
+        headers={"accept-language": "en"},
+    ).json()
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware left English active
+    assert body["found"] is False
+    assert "見つかりません" not in body["answer"] and "knowledge base" in body["answer"]
+
+
+def test_kb_ask_json_says_found(make_user: Any) -> None:
+    make_source(title="休暇規程", body=POLICIES)
+    make_user(Role.EMPLOYEE, username="asker")
+    out = StringIO()
+    call_command("kb", "ask", "年休の申請期限は?", "--as", "asker", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["found"] is True and "3営業日前" in data["answer"]
+    assert data["cited"]["label"].endswith("第3条(年次有給休暇の申請)")
+    out = StringIO()
+    call_command("kb", "ask", "社宅はありますか", "--as", "asker", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["found"] is False and data["cited"] is None
+    with pytest.raises(CommandError, match="質問を入力"):
+        call_command("kb", "ask", "  ", "--as", "asker")

@@ -225,7 +225,8 @@ def test_cli_ingest_and_ask(tmp_path: Path, make_user: Any) -> None:
     out = StringIO()
     call_command("kb", "ask", "パスワードの変更頻度は?", "--as", "taro", "--json", stdout=out)
     data = json.loads(out.getvalue())
-    assert set(data) == {"answer", "confidence", "sources"}
+    assert set(data) == {"found", "answer", "confidence", "cited", "sources"}
+    assert data["found"] is True
     assert "90日ごと" in data["answer"] and data["confidence"] >= 50
     assert data["sources"][0]["title"] == "ITヘルプ"
     assert set(data["sources"][0]) == {"title", "url", "excerpt", "score"}

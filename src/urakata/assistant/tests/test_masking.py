@@ -243,12 +243,13 @@ def test_directory_masker_is_cached_until_the_masters_change(
 
 
 @pytest.mark.django_db
-def test_cli_mask_eval_prints_all_three_sets() -> None:
+def test_cli_mask_eval_prints_all_four_sets() -> None:
     out = StringIO()
     call_command("ai", "mask-eval", stdout=out)
     text = out.getvalue()
     assert "development set" in text and "held-out set 1" in text and "held-out set 2" in text
-    assert text.count("ALL") == 3
+    assert "held-out set 3" in text
+    assert text.count("ALL") == 4
 
 
 @pytest.mark.django_db
@@ -261,3 +262,40 @@ def test_cli_mask_bench_rolls_its_employees_back() -> None:
     assert lines[2].split()[0] == "5" and len(lines[2].split()) == 5
     assert Employee.objects.count() == 1
     assert [e.text for e in directory_masker().find("緑川さん")] == ["緑川"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("郵便番号は1500002です。", "1500002"),
+        ("郵便番号は〒060-0042です。", "060-0042"),
+        ("〒5300001 大阪府", "5300001"),
+        ("郵便番号:９８００８１１", "９８００８１１"),
+        ("新しい郵便番号は812-0011です", "812-0011"),
+    ],
+)
+def test_postal_codes_in_every_written_form(text: str, code: str) -> None:
+    found = [(e.type, e.text) for e in Masker().find(text) if e.type == "POSTAL_CODE"]
+    assert found == [("POSTAL_CODE", code)]
+
+
+def test_seven_digits_without_a_label_are_no_postal_code() -> None:
+    assert not [e for e in Masker().find("伝票番号1234567の件") if e.type == "POSTAL_CODE"]
+
+
+def test_family_name_without_honorific_before_a_particle() -> None:
+    masker = Masker(
+        [PersonName("中村", "拓也"), PersonName("鈴木", "大輔"), PersonName("林", "健一")]
+    )
+    assert [e.text for e in masker.find("本件は中村が対応し、鈴木、林と確認します。")] == [
+        "中村",
+        "鈴木",
+    ]
+    assert masker.find("中村橋駅の近く") == []  # part of a place name: no particle follows
+
+
+def test_address_keeps_a_building_name_followed_by_its_floor() -> None:
+    found = [
+        (e.type, e.text) for e in Masker().find("東京都渋谷区渋谷2-21-1 渋谷ヒカリエ11Fで会議")
+    ]
+    assert found == [("ADDRESS", "東京都渋谷区渋谷2-21-1 渋谷ヒカリエ11F")]

@@ -27,7 +27,7 @@ from urakata.assistant.providers import (
     ProviderError,
     get_provider,
 )
-from urakata.assistant.tests.factories import make_faq
+from urakata.assistant.tests.factories import make_faq, make_source
 from urakata.core.models import AuditEvent
 from urakata.core.roles import Role
 from urakata.org.tests.factories import CounterpartyFactory, EmployeeFactory
@@ -231,7 +231,8 @@ def test_local_provider_quotes_sources() -> None:
         Passage("FAQ", "", "出張の申請はワークフローから行います。"),
     ]
     completion = LocalProvider().answer(question="出張の日当はいくらですか", passages=passages)
-    assert "「日当は1日3,000円とする。」(旅費規程 > 第5条 日当)" in completion.text
+    # One article answers: the best passage's sentence is quoted and cited, nothing else mixed in.
+    assert completion.text == "「日当は1日3,000円とする。」(旅費規程 › 第5条 日当)"
     assert completion.provider == "local"
 
 
@@ -320,3 +321,39 @@ def test_embeddings_after_commit_and_fused_retrieval(
     result = services.assistant_ask(actor=user, question="チャリ通したい")
     assert result.sources[0]["title"] == bike.title
     assert AICallLog.objects.filter(feature="embed_query", user=user).count() == 1
+
+
+TWO_ARTICLES = """# 旅費規程
+
+## 第5条(日当)
+
+宿泊を伴う出張には1日2,500円の日当を支給する。
+
+## 第6条(近距離の移動)
+
+近距離の移動の電車賃は経費精算で申請する。
+"""
+
+
+def test_openai_gets_only_the_chosen_article_and_the_instruction(
+    openai_settings: FakeChatServer, make_user: Any
+) -> None:
+    make_source(title="旅費規程", body=TWO_ARTICLES)
+    openai_settings.reply = "「宿泊を伴う出張には1日2,500円の日当を支給する。」(旅費規程 › 第5条)"
+    result = services.assistant_ask(actor=make_user(Role.EMPLOYEE), question="出張手当はいくら?")
+    messages = openai_settings.requests[0]["body"]["messages"]
+    assert "資料に答えがない場合は「資料に記載がありません」" in messages[0]["content"]
+    assert "引用" in messages[0]["content"] and "第n条" in messages[0]["content"]
+    assert "旅費規程 › 第5条(日当)" in messages[1]["content"]
+    assert "近距離" not in messages[1]["content"]  # the other article stays out of the prompt
+    assert result.found and result.answer == openai_settings.reply
+
+
+def test_openai_saying_the_passages_do_not_answer_is_not_found(
+    openai_settings: FakeChatServer, make_user: Any
+) -> None:
+    make_source(title="旅費規程", body=TWO_ARTICLES)
+    openai_settings.reply = "資料に記載がありません。"
+    result = services.assistant_ask(actor=make_user(Role.EMPLOYEE), question="出張手当はいくら?")
+    assert not result.found and result.provider == "openai"
+    assert "見つかりませんでした" in result.answer

@@ -12,6 +12,7 @@ from urakata.assistant import services
 from urakata.assistant.directory import directory_masker
 from urakata.assistant.eval.mask_bench import BENCH_TEXT, bench
 from urakata.assistant.eval.masking_eval import HERE, evaluate, load_cases, roster_masker
+from urakata.assistant.eval.minutes_eval import evaluate_minutes
 from urakata.assistant.health import provider_health
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.assistant.masking import ENTITY_TYPES
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         mask_bench.add_argument("--employees", type=int, nargs="+", default=[60, 10000])
         mask_bench.add_argument("--reps", type=int, default=20)
         sub.add_parser("check", help="which provider answers, and whether it works")
+        sub.add_parser(
+            "minutes-eval",
+            help="score minutes extraction on eval/minutes_cases.json (decisions, actions, "
+            "owners, due dates)",
+        )
         summarize = sub.add_parser("summarize", help="minutes from a transcript file")
         summarize.add_argument("file")
         summarize.add_argument("--date", help="meeting date YYYY-MM-DD (default: today)")
@@ -63,6 +69,10 @@ class Command(BaseCommand):
             (
                 "held-out set 2 (written before the changes of 2026-11-24, never used for tuning)",
                 HERE / "mask_cases_holdout2.txt",
+            ),
+            (
+                "held-out set 3 (written before the changes of 2026-12-03, never used for tuning)",
+                HERE / "mask_cases_holdout3.txt",
             ),
         ):
             cases = load_cases(path)
@@ -112,6 +122,16 @@ class Command(BaseCommand):
             )
         )
 
+    def _minutes_eval(self, options: dict[str, Any]) -> None:
+        score = evaluate_minutes()
+        self.stdout.write(
+            f"minutes: {score.decisions_expected} decisions, {score.actions_expected} action items"
+        )
+        for name, value in score.figures().items():
+            self.stdout.write(f"{name:20} {value:.3f}")
+        for problem in score.problems:
+            self.stdout.write(f"  {problem}")
+
     def _summarize(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
@@ -131,12 +151,21 @@ class Command(BaseCommand):
             "decisions": result["decisions"],
             "action_items": [
                 {"text": a["text"], "owner": a["owner"], "due": a["due"]}
+                | (
+                    {"owner_candidates": [c["name"] for c in a["owner_candidates"]]}
+                    if a["owner_candidates"]
+                    else {}
+                )
                 for a in result["action_items"]
             ],
         }
+        if result["warnings"]:
+            data["warnings"] = result["warnings"]
         if options["json"]:
             self.stdout.write(dumps(data))
             return
+        for warning in result["warnings"]:
+            self.stderr.write(f"注意: {warning}")
         self.stdout.write("要約:\n" + data["summary"])
         self.stdout.write("決定事項:\n" + "\n".join(f"- {d}" for d in data["decisions"]))
         self.stdout.write("アクションアイテム:")

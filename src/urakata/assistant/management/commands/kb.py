@@ -8,6 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.assistant import services
+from urakata.assistant.eval.kb_answer_eval import (
+    SETS,
+    calibrate,
+    evaluate_answers,
+    format_report,
+    load_set,
+    scratch_knowledge_base,
+)
 from urakata.assistant.eval.kb_eval import evaluate_retrieval, load_questions
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.core.errors import DomainError
@@ -30,9 +38,25 @@ class Command(BaseCommand):
         ask.add_argument("question")
         ask.add_argument("--as", dest="username")
         ask.add_argument("--json", action="store_true")
-        evaluation = sub.add_parser("eval", help="top-1 / top-3 source accuracy and MRR")
+        evaluation = sub.add_parser(
+            "eval",
+            help="top-1 / top-3 source accuracy and MRR; with --set, answer-or-decline rates "
+            "and the reliability table on the fixture 規程 (a scratch knowledge base, rolled back)",
+        )
         evaluation.add_argument("--as", dest="username")
+        evaluation.add_argument("--set", dest="question_set", choices=sorted(SETS))
         evaluation.add_argument("--verbose", action="store_true")
+        calibration = sub.add_parser(
+            "calibrate",
+            help="fit the answer-or-decline confidence model on the development set "
+            "(prints coefficients for selectors.CONFIDENCE_MODEL)",
+        )
+        calibration.add_argument("--as", dest="username")
+        calibration.add_argument("--set", dest="question_set", default="dev", choices=["dev"])
+        reindex = sub.add_parser(
+            "reindex", help="re-chunk and re-index every source (after editing synonyms.txt)"
+        )
+        reindex.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["action"])(options)
@@ -75,13 +99,16 @@ class Command(BaseCommand):
                 actor=acting_user(options["username"]), question=options["question"]
             )
         except DomainError as error:
-            raise CommandError(error.message) from error
+            details = " ".join(m for msgs in error.errors.values() for m in msgs)
+            raise CommandError(f"{error.message} {details}".strip()) from error
         if options["json"]:
             self.stdout.write(
                 dumps(
                     {
+                        "found": result.found,
                         "answer": result.answer,
                         "confidence": result.confidence,
+                        "cited": result.cited,
                         "sources": [
                             {k: s[k] for k in ("title", "url", "excerpt", "score")}
                             for s in result.sources
@@ -91,11 +118,32 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(result.answer)
-        self.stdout.write(f"(確信度 {result.confidence}%)")
+        self.stdout.write(
+            f"({'found' if result.found else 'not found'}, 確信度 {result.confidence}%)"
+        )
         for source in result.sources:
             self.stdout.write(f"  - {source['title']} {source['url']}")
 
+    def _calibrate(self, options: dict[str, Any]) -> None:
+        user = acting_user(options["username"])
+        with scratch_knowledge_base():
+            model = calibrate(user, load_set(options["question_set"]))
+        self.stdout.write(dumps(model))
+
+    def _reindex(self, options: dict[str, Any]) -> None:
+        count = services.knowledge_reindex(actor=None)
+        if not options["quiet"]:
+            self.stdout.write(f"re-indexed {count} sources")
+
     def _eval(self, options: dict[str, Any]) -> None:
+        if options["question_set"]:
+            user = acting_user(options["username"])
+            questions = load_set(options["question_set"])
+            with scratch_knowledge_base():
+                answers = evaluate_answers(user, questions)
+            for line in format_report(options["question_set"], answers, options["verbose"]):
+                self.stdout.write(line)
+            return
         questions = load_questions()
         report = evaluate_retrieval(acting_user(options["username"]), questions)
         self.stdout.write(f"KB retrieval: {report.total} questions")
