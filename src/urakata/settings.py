@@ -175,6 +175,14 @@ URAKATA_MAX_UPLOAD_BYTES = env.int("URAKATA_MAX_UPLOAD_BYTES", default=10 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = URAKATA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Crash recovery: a worker renews its lease every HEARTBEAT seconds; a task whose worker has not
+# been seen for LEASE seconds is taken over and run again, at most MAX_ATTEMPTS times in all.
+URAKATA_TASK_HEARTBEAT_SECONDS = env.float("URAKATA_TASK_HEARTBEAT_SECONDS", default=5.0)
+URAKATA_TASK_LEASE_SECONDS = env.int("URAKATA_TASK_LEASE_SECONDS", default=60)
+URAKATA_TASK_MAX_ATTEMPTS = env.int("URAKATA_TASK_MAX_ATTEMPTS", default=3)
+# A task running this long on a live worker is reported as stuck by `urakata check` / `/healthz`.
+URAKATA_TASK_STUCK_MINUTES = env.int("URAKATA_TASK_STUCK_MINUTES", default=60)
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -178,6 +178,7 @@ class RouteIn(Schema):
     is_active: bool = True
     remind_after_hours: int = 48
     escalate_after_hours: int = 120
+    distinct_approvers: bool = False
     steps: list[RouteStepSchema]
 
 
@@ -191,6 +192,7 @@ class RouteOut(Schema):
     version: int
     remind_after_hours: int
     escalate_after_hours: int
+    distinct_approvers: bool
     steps: list[RouteStepSchema]
 
     @staticmethod
