@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "urakata.core.middleware.JapaneseFirstLocaleMiddleware",
+    "urakata.core.middleware.ApiRequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,6 +175,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 URAKATA_MAX_UPLOAD_BYTES = env.int("URAKATA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = URAKATA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# JSON bodies of API calls: far above any real request, far below what could tie up a worker.
+URAKATA_API_MAX_JSON_BYTES = env.int("URAKATA_API_MAX_JSON_BYTES", default=1024 * 1024)
 
 # Crash recovery: a worker renews its lease every HEARTBEAT seconds; a task whose worker has not
 # been seen for LEASE seconds is taken over and run again, at most MAX_ATTEMPTS times in all.

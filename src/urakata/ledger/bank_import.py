@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
+from urakata.core.schema_types import DATE_MAX, DATE_MIN, YEN_LIMIT
 from urakata.ledger import cache, services
 from urakata.ledger.models import (
     Account,
@@ -85,9 +86,10 @@ def _parse_date(text: str) -> dt.date | None:
     if not match:
         return None
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        day = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+    return day if DATE_MIN <= day <= DATE_MAX else None
 
 
 def _parse_amount(text: str) -> int | None:
@@ -95,7 +97,9 @@ def _parse_amount(text: str) -> int | None:
     text = text.replace(",", "").replace("¥", "").replace("円", "").replace(" ", "")
     if not text:
         return 0
-    if re.fullmatch(r"[-+]?\d+", text):
+    # At most 16 digits, then below 10^15 yen: a longer number is a broken cell, not an amount
+    # (and 2^63 would overflow the BIGINT column).
+    if re.fullmatch(r"[-+]?\d{1,16}", text) and abs(int(text)) <= YEN_LIMIT:
         return int(text)
     return None
 
