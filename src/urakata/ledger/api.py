@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -207,7 +207,7 @@ class EntryIn(Schema):
     date: BusinessDate
     description: Annotated[str, Field(max_length=200)]
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)]
-    tax_entry: Literal["inclusive", "exclusive"] | None = None
+    tax_entry: Annotated[str, Field(max_length=10)] | None = None
 
 
 class CorrectionIn(Schema):
@@ -215,7 +215,7 @@ class CorrectionIn(Schema):
     date: BusinessDate | None = None
     description: Annotated[str, Field(max_length=200)] | None = None
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
-    tax_entry: Literal["inclusive", "exclusive"] | None = None
+    tax_entry: Annotated[str, Field(max_length=10)] | None = None
 
 
 class CorrectionOut(Schema):
@@ -590,8 +590,8 @@ def bank_confirm(request: HttpRequest, payload: ConfirmIn) -> Any:
 
 
 class RuleIn(Schema):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    pattern: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(max_length=100)]
+    pattern: Annotated[str, Field(max_length=200)]
     match: Annotated[str, Field(max_length=10)] = "contains"
     priority: SortOrder = 100
     amount_min: Yen | None = None

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from urakata.core.api import PageMeta
-from urakata.core.schema_types import LongText, NonNegativeYen, PageNumber, PageSize
+from urakata.core.schema_types import LongText, PageNumber, PageSize, Yen
 from urakata.workflow.models import ApprovalRequest, Route
 from urakata.workflow.selectors import person_name
 
@@ -131,7 +131,8 @@ class CountOut(Schema):
 class RingiIn(Schema):
     title: Annotated[str, Field(max_length=200)]
     purpose: LongText
-    amount: NonNegativeYen = 0
+    # Bounded here; "not negative" is the service's rule, reported with every other problem.
+    amount: Yen = 0
     department_id: int | None = None
     counterparty_id: int | None = None
 
