@@ -13,6 +13,10 @@ class WorkflowConfig(AppConfig):
 
         permissions.register()
         subjects.register()
+        from urakata.core.audit import register_verifier
+        from urakata.workflow.integrity import workflow_verify
+
+        register_verifier("workflow", workflow_verify)
         # Hourly 督促 and escalation of overdue approvals, run by `urakata worker`'s scheduler.
         from urakata.core.scheduler import DefaultJob, register_default_job
 
