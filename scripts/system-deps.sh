@@ -2,7 +2,7 @@
 # System packages the tests need (real browser, Japanese fonts). Installed with apt when running
 # as root; otherwise prints what is missing. Set URAKATA_SKIP_APT=1 to skip.
 set -uo pipefail
-PACKAGES=(chromium fonts-noto-cjk fonts-noto-color-emoji gettext)
+PACKAGES=(chromium fonts-noto-cjk fonts-noto-color-emoji gettext postgresql-client)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
