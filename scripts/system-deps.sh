@@ -3,7 +3,7 @@
 # Japanese fonts). Installed with apt when running
 # as root; otherwise prints what is missing. Set URAKATA_SKIP_APT=1 to skip.
 set -uo pipefail
-PACKAGES=(chromium fonts-noto-cjk fonts-ipaexfont-gothic fonts-noto-color-emoji gettext libmagic1)
+PACKAGES=(chromium fonts-noto-cjk fonts-ipaexfont-gothic fonts-noto-color-emoji gettext libmagic1 postgresql-client)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -64,9 +64,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "urakata.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "urakata.core.middleware.JapaneseFirstLocaleMiddleware",
+    "urakata.core.middleware.ApiRequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -201,6 +203,16 @@ else:
 URAKATA_MAX_UPLOAD_BYTES = env.int("URAKATA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = URAKATA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# JSON bodies of API calls: far above any real request, far below what could tie up a worker.
+URAKATA_API_MAX_JSON_BYTES = env.int("URAKATA_API_MAX_JSON_BYTES", default=1024 * 1024)
+
+# Crash recovery: a worker renews its lease every HEARTBEAT seconds; a task whose worker has not
+# been seen for LEASE seconds is taken over and run again, at most MAX_ATTEMPTS times in all.
+URAKATA_TASK_HEARTBEAT_SECONDS = env.float("URAKATA_TASK_HEARTBEAT_SECONDS", default=5.0)
+URAKATA_TASK_LEASE_SECONDS = env.int("URAKATA_TASK_LEASE_SECONDS", default=60)
+URAKATA_TASK_MAX_ATTEMPTS = env.int("URAKATA_TASK_MAX_ATTEMPTS", default=3)
+# A task running this long on a live worker is reported as stuck by `urakata check` / `/healthz`.
+URAKATA_TASK_STUCK_MINUTES = env.int("URAKATA_TASK_STUCK_MINUTES", default=60)
 
 TASKS = {
     "default": {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from urakata.assistant import selectors, services
 from urakata.assistant.directory import directory_masker
@@ -23,6 +24,7 @@ from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
+from urakata.core.schema_types import BusinessDate, PageNumber, PageSize
 
 router = Router(tags=["assistant"])
 ERRORS: dict[int, type[ErrorOut]] = {
@@ -36,7 +38,7 @@ ERRORS: dict[int, type[ErrorOut]] = {
 
 
 class AskIn(Schema):
-    question: str
+    question: Annotated[str, Field(max_length=2000)]
 
 
 class SourceRef(Schema):
@@ -64,8 +66,13 @@ def ask(request: HttpRequest, payload: AskIn) -> dict[str, Any]:
     return services.assistant_ask(actor=request.user, question=payload.question).as_dict()
 
 
+# Masking is linear in the text; the limit keeps one call around a second on a small server.
+MASK_MAX_CHARS = 50_000
+MINUTES_MAX_CHARS = 60_000
+
+
 class MaskIn(Schema):
-    text: str
+    text: Annotated[str, Field(max_length=MASK_MAX_CHARS)]
 
 
 class EntityOut(Schema):
@@ -142,7 +149,11 @@ class SourcePatch(Schema):
 
 @router.get("/sources", response={200: SourcePage, **ERRORS})
 def list_sources(
-    request: HttpRequest, q: str = "", kind: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, Any]:
     queryset = selectors.source_list(
         actor=request.user, filters=selectors.SourceFilters(q=q, kind=kind)
@@ -201,9 +212,9 @@ def update_source(request: HttpRequest, source_id: int, payload: SourcePatch) ->
 
 
 class InquiryIn(Schema):
-    question: str
-    desk: str = ""
-    confidence: int = 0
+    question: Annotated[str, Field(max_length=2000)]
+    desk: Annotated[str, Field(max_length=20)] = ""
+    confidence: Annotated[int, Field(ge=0, le=100)] = 0
 
 
 class InquiryOut(Schema):
@@ -242,7 +253,7 @@ class CloseIn(Schema):
 
 @router.get("/inquiries", response={200: InquiryPage, **ERRORS})
 def list_inquiries(
-    request: HttpRequest, status: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     items, meta = paginate(
         selectors.inquiry_list(actor=request.user, status=status), page=page, page_size=page_size
@@ -313,7 +324,7 @@ class RejectIn(Schema):
 
 @router.get("/review", response={200: ReviewPage, **ERRORS})
 def list_review(
-    request: HttpRequest, status: str = "pending", page: int = 1, page_size: int = 50
+    request: HttpRequest, status: str = "pending", page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     items, meta = paginate(
         selectors.review_list(actor=request.user, status=status), page=page, page_size=page_size
@@ -337,10 +348,10 @@ def reject_review(request: HttpRequest, item_id: int, payload: RejectIn) -> Revi
 
 
 class MinutesIn(Schema):
-    title: str
-    meeting_date: dt.date
-    transcript: str
-    file_name: str = ""
+    title: Annotated[str, Field(max_length=200)]
+    meeting_date: BusinessDate
+    transcript: Annotated[str, Field(max_length=MINUTES_MAX_CHARS)]
+    file_name: Annotated[str, Field(max_length=200)] = ""
 
 
 class OwnerCandidateOut(Schema):

@@ -11,6 +11,7 @@ placeholder within one call, and ``restore`` puts the originals back into the mo
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,7 +117,11 @@ _ADDRESS = re.compile(
     rf"(?:(?:{_PREFS})(?:[{_JP}]{{1,7}}?[市区町村郡]){{0,2}}|(?:[{_KANJI}]{{1,5}}?[市区郡]){{1,2}})"
     rf"(?:{_KYOTO_STREET}|[{_JP}]{{0,10}}?{_NUM_BLOCK}){_BUILDING}"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# The look-behind starts a match only where a run of address characters starts: without it a
+# long run with no "@" is rescanned from every position in it (quadratic time).
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
 _TWELVE = re.compile(r"(?<![\d-])(\d{4})[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
 _MY_NUMBER_KEYWORDS = re.compile(r"(個人番号|マイナンバー|my ?number)", re.IGNORECASE)
 # A 12-digit number right after one of these labels is that kind of number, not a 個人番号
@@ -338,11 +343,20 @@ class Masker:
         flat = shadow(text)
         candidates = [*self._patterns(text, flat), *self._names(text)]
         candidates.sort(key=lambda e: (-(e.end - e.start), _PRIORITY[e.type], e.start))
+        # The chosen spans never overlap, so sorted by start they are sorted by end too: an
+        # overlap test needs only the two neighbours (bisect), not every span chosen so far —
+        # linear-ish time on long texts full of entities (was quadratic).
+        starts: list[int] = []
         chosen: list[Entity] = []
         for entity in candidates:
-            if all(entity.end <= c.start or entity.start >= c.end for c in chosen):
-                chosen.append(entity)
-        return sorted(chosen, key=lambda e: e.start)
+            index = bisect.bisect_right(starts, entity.start)
+            if index > 0 and chosen[index - 1].end > entity.start:
+                continue
+            if index < len(chosen) and chosen[index].start < entity.end:
+                continue
+            starts.insert(index, entity.start)
+            chosen.insert(index, entity)
+        return chosen
 
     def mask(self, text: str) -> MaskResult:
         """Replace each entity by a numbered placeholder; equal texts share one placeholder."""

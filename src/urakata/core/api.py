@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from urakata.core.schema_types import PAGE_MAX
 from urakata.core.services import api_token_authenticate
 
 
@@ -33,7 +34,21 @@ class TokenHeaderAuth(APIKeyHeader):
         return user
 
 
-API_AUTH = [TokenAuth(), TokenHeaderAuth(), django_auth]
+class BrowserSessionAuth(SessionAuth):
+    """The browser session; CSRF is checked only for a signed-in user.
+
+    Without a session there is nothing to forge, and an anonymous call should hear "401: sign
+    in" (the same as a call without a token), not "403: CSRF check failed".
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+API_AUTH = [TokenAuth(), TokenHeaderAuth(), BrowserSessionAuth()]
 
 
 class ErrorOut(Schema):
@@ -53,9 +68,13 @@ class PageMeta(Schema):
 
 
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[list[Any], PageMeta]:
-    """Slice a queryset by page number (1-based); page_size is capped at 200."""
+    """Slice a queryset by page number (1-based); page_size is capped at 200.
+
+    Endpoints declare `page: PageNumber` and `page_size: PageSize` (core.schema_types), so the
+    bounds are in the schema; the clamps here guard callers that pass raw numbers.
+    """
     page_size = max(1, min(page_size, 200))
-    page = max(1, page)
+    page = max(1, min(page, PAGE_MAX))
     count = queryset.count()
     pages = max(1, -(-count // page_size))
     start = (page - 1) * page_size

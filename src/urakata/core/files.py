@@ -373,3 +373,16 @@ def verify_stored_files() -> list[FileProblem]:
         elif actual != stored.sha256:
             problems.append(FileProblem(stored, "mismatch", actual))
     return problems
+
+
+def stored_files_verify() -> list[str]:
+    """`urakata audit verify`'s check of the file store: each missing or altered file, by row."""
+    return [
+        f"stored file {problem.stored_file.pk} ({problem.stored_file.name}): "
+        + (
+            "content missing"
+            if problem.problem == "missing"
+            else f"SHA-256 {problem.actual_sha256} != {problem.stored_file.sha256}"
+        )
+        for problem in verify_stored_files()
+    ]

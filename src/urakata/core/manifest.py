@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urakata.core.domains import DefaultJob, DomainManifest
+from urakata.core.files import stored_files_verify
 from urakata.core.roles import Role
 
 MANIFEST = DomainManifest(
@@ -14,6 +15,8 @@ MANIFEST = DomainManifest(
         # Lift login lock-outs, see other users' security state: administrators only.
         "core.manage_logins": (),
     },
+    # Every stored file (添付・証憑) is re-hashed against the SHA-256 it was stored under.
+    audit_verifiers={"files": stored_files_verify},
     periodic_jobs=(
         # 02:30 JST nightly: recompute the audit chain and record the outcome (改ざん検知).
         DefaultJob("core.audit_verify", "urakata.core.tasks.audit_verify_task", "30 2 * * *"),

@@ -103,3 +103,98 @@ class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The API's documentation pages and schema are read with GET only; nothing to limit there.
+
+
+def _api_error(status: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
+class ApiRequestLimitsMiddleware:
+    """Bounded work per API request, checked before a byte of the body is read or parsed.
+
+    - a body larger than its limit gets a JSON 413 (JSON: URAKATA_API_MAX_JSON_BYTES; uploads:
+      URAKATA_MAX_UPLOAD_BYTES plus room for the multipart framing);
+    - a body that is neither JSON nor a multipart upload gets a JSON 415 (a `text/plain` body is
+      not parsed as JSON);
+    - a Content-Length that is not a number gets a JSON 400.
+    """
+
+    MULTIPART_SLACK = 64 * 1024
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.method in _BODY_METHODS:
+            refused = self._refuse(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest) -> JsonResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return _api_error(400, _("Content-Length が正しくありません。"), "bad_request")
+        content_type = (request.content_type or "").lower()
+        if content_type == "multipart/form-data":
+            limit = settings.URAKATA_MAX_UPLOAD_BYTES + self.MULTIPART_SLACK
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            limit = settings.URAKATA_API_MAX_JSON_BYTES
+        elif length == 0:
+            return None  # no body (an action without payload)
+        else:
+            return _api_error(
+                415,
+                _(
+                    "リクエスト本文は application/json(ファイルは multipart/form-data)で送ってください。"
+                ),
+                "unsupported_media_type",
+            )
+        if length > limit:
+            return _api_error(
+                413,
+                _("リクエスト本文が大きすぎます(上限 %(limit)s バイト)。")
+                % {"limit": f"{limit:,}"},
+                "request_too_large",
+            )
+        return None
+
+
+# No inline script anywhere (behaviour lives in static files bound by data attributes); styles
+# may be inline (style="…" attributes and HTMX's indicator style), which cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The interactive API docs (Swagger UI from django-ninja) load their own script bundle.
+_CSP_EXEMPT_PREFIXES = ("/api/v1/docs",)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends the Content-Security-Policy header on every response that does not set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(_CSP_EXEMPT_PREFIXES):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response

@@ -135,3 +135,26 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `urakata worker` (its lease): refreshed every few seconds, deleted at exit."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.host}:{self.pid})"
+
+
+class TaskEffect(models.Model):
+    """A side effect a task has committed, by key: a re-run after a crash skips it (冪等)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

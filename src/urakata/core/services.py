@@ -21,7 +21,7 @@ from urakata.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from urakata.core.models import ApiToken, LoginThrottle
 from urakata.core.permissions import require
 from urakata.core.roles import has_any_role
-from urakata.core.selectors import two_factor_required_by_role
+from urakata.core.selectors import two_factor_enabled, two_factor_required_by_role
 
 TOKEN_PREFIX = "urk_"  # noqa: S105 - a public prefix, not a secret
 # Longest a personal token may live; scripts renew them (a year keeps yearly jobs working).
@@ -45,6 +45,34 @@ def api_token_create(
     require(actor, "core.manage_tokens")
     if not has_any_role(actor) and getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied(_("他の利用者のトークンは発行できません。"))
+    return _token_insert(actor=actor, actor_label=None, user=user, name=name, expires_at=expires_at)
+
+
+def api_token_create_for_operations(
+    *, user: Any, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A token issued at the server's console (`urakata token create`), for integrations.
+
+    Whoever runs the command already controls the server; the event names the console as actor.
+    """
+    if not user.is_active:
+        raise ValidationFailed(
+            _("無効なユーザーにはトークンを発行できません。"), errors={"user": [user.username]}
+        )
+    if days is not None and not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationFailed(
+            _("有効期限は%(days)s日以内にしてください。") % {"days": TOKEN_MAX_DAYS},
+            errors={"days": [str(days)]},
+        )
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    return _token_insert(
+        actor=None, actor_label="console", user=user, name=name, expires_at=expires_at
+    )
+
+
+def _token_insert(
+    *, actor: Any, actor_label: str | None, user: Any, name: str, expires_at: datetime | None
+) -> tuple[ApiToken, str]:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -72,6 +100,7 @@ def api_token_create(
         )
         audit_record(
             actor=actor,
+            actor_label=actor_label,
             action="core.api_token.create",
             target=token,
             changes={"user": user.pk, "name": token.name, "expires_at": expires_at},
@@ -99,6 +128,14 @@ def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
     return token
 
 
+def api_token_user_may_use(user: Any) -> bool:
+    """A token works only while its user could sign in: active, not locked out, and holding
+    the second factor their role requires (a token is no way around a policy set later)."""
+    if not user.is_active or login_is_locked(username=user.get_username()):
+        return False
+    return not (two_factor_required_by_role(user) and not two_factor_enabled(user))
+
+
 def api_token_authenticate(*, key: str) -> Any | None:
     """The active user a token key belongs to, or None. Touches last_used_at at most once a minute."""
     if not key or not key.startswith(TOKEN_PREFIX):
@@ -112,6 +149,8 @@ def api_token_authenticate(*, key: str) -> Any | None:
     if token is None or not token.user.is_active:
         return None
     if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if not api_token_user_may_use(token.user):
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         # A plain UPDATE, not an audit event: a busy script would otherwise flood the chain.

@@ -8,26 +8,31 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 from django_tasks_db.models import DBTaskResult
 
 from urakata.core.audit import audit_record, audit_verify
+from urakata.core.task_recovery import task_effect_once
 
 logger = logging.getLogger(__name__)
 
 
-@task()
-def audit_verify_task() -> dict[str, Any]:
-    """Walk the audit chain and append the outcome to it, so auditors see every nightly check."""
+@task(takes_context=True)
+def audit_verify_task(context: TaskContext) -> dict[str, Any]:
+    """Walk the audit chain and append the outcome to it, so auditors see every nightly check.
+
+    Re-run after a crash, it records its outcome once (the effect key is the task's id).
+    """
     result = audit_verify().as_dict()
     if result["ok"]:
         logger.info("audit chain verified: %s events", result["verified"])
     else:
         logger.error("audit chain BROKEN at seq %s: %s", result["broken_seq"], result["reason"])
     with transaction.atomic():
-        audit_record(
-            actor=None, actor_label="scheduler", action="core.audit.verify", changes=result
-        )
+        if task_effect_once(f"{context.task_result.id}:core.audit.verify"):
+            audit_record(
+                actor=None, actor_label="scheduler", action="core.audit.verify", changes=result
+            )
     return result
 
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.errors import NotFound
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
+from urakata.core.schema_types import (
+    BusinessDate,
+    NonNegativeYen,
+    PageNumber,
+    PageSize,
+    SortOrder,
+    Yen,
+)
 from urakata.ledger import (
     accounts,
     bank_import,
@@ -64,35 +73,35 @@ class AccountOut(Schema):
 
 
 class AccountIn(Schema):
-    code: str
-    name: str
-    category: str
-    section: str
-    normal_side: str = ""
-    default_tax_code: str = ""
+    code: Annotated[str, Field(min_length=1, max_length=10)]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    category: Annotated[str, Field(max_length=10)]
+    section: Annotated[str, Field(max_length=30)]
+    normal_side: Annotated[str, Field(max_length=6)] = ""
+    default_tax_code: Annotated[str, Field(max_length=10)] = ""
     is_active: bool = True
 
 
 class AccountPatch(Schema):
     """Name, default tax code and active flag; code/category/section/side while unused."""
 
-    name: str | None = None
-    default_tax_code: str | None = None
+    name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    default_tax_code: Annotated[str, Field(max_length=10)] | None = None
     is_active: bool | None = None
-    code: str | None = None
-    category: str | None = None
-    section: str | None = None
-    normal_side: str | None = None
+    code: Annotated[str, Field(min_length=1, max_length=10)] | None = None
+    category: Annotated[str, Field(max_length=10)] | None = None
+    section: Annotated[str, Field(max_length=30)] | None = None
+    normal_side: Annotated[str, Field(max_length=6)] | None = None
 
 
 class SubAccountIn(Schema):
-    code: str
-    name: str
+    code: Annotated[str, Field(min_length=1, max_length=10)]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class SubAccountPatch(Schema):
-    code: str | None = None
-    name: str | None = None
+    code: Annotated[str, Field(min_length=1, max_length=10)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     is_active: bool | None = None
 
 
@@ -186,31 +195,36 @@ class EntryPage(Schema):
     items: list[EntryOut]
 
 
+Code = Annotated[str, Field(max_length=10)]
+# One entry holds at most this many lines (a pay run's journal is a few hundred).
+MAX_LINES = 1000
+
+
 class LineIn(Schema):
-    account: str
-    sub_account: str | None = None
-    debit: int = 0
-    credit: int = 0
-    tax_code: str | None = None
-    tax_amount: int | None = None
+    account: Code
+    sub_account: Code | None = None
+    debit: NonNegativeYen = 0
+    credit: NonNegativeYen = 0
+    tax_code: Code | None = None
+    tax_amount: NonNegativeYen | None = None
     department_id: int | None = None
     counterparty_id: int | None = None
-    memo: str = ""
+    memo: Annotated[str, Field(max_length=200)] = ""
 
 
 class EntryIn(Schema):
-    date: dt.date
-    description: str
-    lines: list[LineIn]
-    tax_entry: str | None = None
+    date: BusinessDate
+    description: Annotated[str, Field(max_length=200)]
+    lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)]
+    tax_entry: Annotated[str, Field(max_length=10)] | None = None
 
 
 class CorrectionIn(Schema):
-    reason: str
-    date: dt.date | None = None
-    description: str | None = None
-    lines: list[LineIn] | None = None
-    tax_entry: str | None = None
+    reason: Annotated[str, Field(max_length=200)]
+    date: BusinessDate | None = None
+    description: Annotated[str, Field(max_length=200)] | None = None
+    lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
+    tax_entry: Annotated[str, Field(max_length=10)] | None = None
 
 
 class CorrectionOut(Schema):
@@ -340,17 +354,17 @@ def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
 
 
 class EntryQuery(Schema):
-    q: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    account: str = ""
-    source: str = ""
-    fiscal_year: int | None = None
-    amount_min: int | None = None
-    amount_max: int | None = None
+    q: Annotated[str, Field(max_length=200)] = ""
+    date_from: BusinessDate | None = None
+    date_to: BusinessDate | None = None
+    account: Code = ""
+    source: Annotated[str, Field(max_length=20)] = ""
+    fiscal_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    amount_min: Yen | None = None
+    amount_max: Yen | None = None
     counterparty_id: int | None = None
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: PageSize = 50
 
 
 @router.get("/ledger/entries", response={200: EntryPage, **ERRORS})
@@ -635,7 +649,7 @@ def bank_import_file(
 
 @router.get("/ledger/bank/transactions", response={200: BankPage, **ERRORS})
 def bank_transactions(
-    request: HttpRequest, status: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50
 ) -> Any:
     items, meta = paginate(
         bank_import.transaction_list(actor=request.user, status=status),
@@ -660,14 +674,14 @@ def bank_confirm(request: HttpRequest, payload: ConfirmIn) -> Any:
 
 
 class RuleIn(Schema):
-    name: str
-    pattern: str
-    match: str = "contains"
-    priority: int = 100
-    amount_min: int | None = None
-    amount_max: int | None = None
-    account: str
-    tax_code: str | None = None
+    name: Annotated[str, Field(max_length=100)]
+    pattern: Annotated[str, Field(max_length=200)]
+    match: Annotated[str, Field(max_length=10)] = "contains"
+    priority: SortOrder = 100
+    amount_min: Yen | None = None
+    amount_max: Yen | None = None
+    account: Code
+    tax_code: Code | None = None
     counterparty_id: int | None = None
     department_id: int | None = None
 

@@ -23,6 +23,7 @@ from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.labels import labelled
 from urakata.core.permissions import require
+from urakata.core.schema_types import DATE_MAX, DATE_MIN, YEN_LIMIT
 from urakata.core.tables import csv_records, decode_text
 from urakata.ledger import cache, services
 from urakata.ledger.models import (
@@ -89,7 +90,13 @@ _ERAS = {"令和": 2019, "R": 2019, "平成": 1989, "H": 1989, "昭和": 1926, "
 
 
 def _parse_date(text: str) -> dt.date | None:
-    """2025/05/01, 2025-5-1, 2025年5月1日, 20250501, and 和暦 R7.5.1 / R07/05/01 / 令和7年5月1日."""
+    """2025/05/01, 2025-5-1, 2025年5月1日, 20250501, and 和暦 R7.5.1 / R07/05/01 / 令和7年5月1日;
+    None for anything else and for dates outside 1900–2100."""
+    day = _parse_any_date(text)
+    return day if day is not None and DATE_MIN <= day <= DATE_MAX else None
+
+
+def _parse_any_date(text: str) -> dt.date | None:
     text = unicodedata.normalize("NFKC", text or "").strip().upper()
     try:
         match = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text)
@@ -141,7 +148,9 @@ def _parse_amount(text: str) -> int | None:
     text = text.replace(",", "").replace("¥", "").replace("円", "").replace(" ", "")
     if not text:
         return 0
-    if re.fullmatch(r"[-+]?\d+", text):
+    # At most 16 digits, then below 10^15 yen: a longer number is a broken cell, not an amount
+    # (and 2^63 would overflow the BIGINT column).
+    if re.fullmatch(r"[-+]?\d{1,16}", text) and abs(int(text)) <= YEN_LIMIT:
         return int(text)
     return None
 

@@ -8,6 +8,7 @@ from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
 from urakata.ledger.closing import REOPEN_SUBJECT
 from urakata.ledger.integrity import ledger_verify
+from urakata.ledger.state_integrity import ledger_state_verify
 
 SECTION = _("経理")
 REPORTS = "ledger.view_reports"
@@ -41,7 +42,8 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("勘定科目"), "ledger:chart_list", REPORTS, "🗃", 380),
     ),
     # Each posted entry's lines are checked against the hash its audit event recorded.
-    audit_verifiers={"ledger": ledger_verify},
+    # ... and balances, months, amounts and posting times re-derived from the lines.
+    audit_verifiers={"ledger": ledger_verify, "ledger.state": ledger_state_verify},
     # Reopening a closed month or year is approved by a second accountant.
     workflow_subjects=(REOPEN_SUBJECT,),
     demo_seeder="urakata.ledger.demo.seed",

@@ -27,9 +27,15 @@ from urakata.ledger.models import (
 def parse_month(value: str | int, field: str = "period") -> int:
     """'2025-04' / '202504' / 202504 → 202504; ValidationFailed otherwise."""
     text = str(value or "").strip().replace("-", "").replace("/", "")
-    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
+    if (
+        len(text) != 6
+        or not text.isdigit()
+        or not 1 <= int(text[4:]) <= 12
+        or not 1900 <= int(text[:4]) <= 2100
+    ):
         raise ValidationFailed(
-            _("年月は YYYY-MM で指定してください。"), errors={field: [str(value)]}
+            _("年月は YYYY-MM(1900-01〜2100-12)で指定してください。"),
+            errors={field: [str(value)[:20]]},
         )
     return int(text)
 

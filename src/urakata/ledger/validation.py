@@ -133,7 +133,7 @@ def _clean_line(
         else:
             tax_id = tax.id
     tax_amount = _int(raw.get("tax_amount"))
-    if tax_amount is None or tax_amount < 0:
+    if tax_amount is None or tax_amount < 0 or tax_amount >= MAX_AMOUNT:
         _add(errors, f"{key}.tax_amount", _("消費税額は0以上の整数で入力してください。"))
         ok = False
     memo = str(raw.get("memo") or "")

@@ -4,13 +4,15 @@ and CSV/XLSX import and export of employees and counterparties."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
+from pydantic import Field
 
 from urakata.core.api import ErrorOut, PageMeta, paginate
 from urakata.core.permissions import require
+from urakata.core.schema_types import BusinessDate, PageNumber, PageSize, SortOrder
 from urakata.org import import_export, selectors, services
 from urakata.org.models import Counterparty, Department, Employee
 
@@ -37,20 +39,20 @@ class DepartmentOut(Schema):
 
 
 class DepartmentIn(Schema):
-    code: str
-    name: str
+    code: Annotated[str, Field(max_length=20, min_length=1)]
+    name: Annotated[str, Field(max_length=100)]
     parent_id: int | None = None
     manager_id: int | None = None
-    sort_order: int = 0
+    sort_order: SortOrder = 0
     is_active: bool = True
 
 
 class DepartmentPatch(Schema):
-    code: str | None = None
-    name: str | None = None
+    code: Annotated[str, Field(max_length=20, min_length=1)] | None = None
+    name: Annotated[str, Field(max_length=100)] | None = None
     parent_id: int | None = None
     manager_id: int | None = None
-    sort_order: int | None = None
+    sort_order: SortOrder | None = None
     is_active: bool | None = None
 
 
@@ -87,34 +89,34 @@ class EmployeeOut(Schema):
 
 
 class EmployeeIn(Schema):
-    code: str
-    last_name: str
-    first_name: str
-    last_name_kana: str
-    first_name_kana: str
-    email: str = ""
+    code: Annotated[str, Field(max_length=20, min_length=1)]
+    last_name: Annotated[str, Field(max_length=50)]
+    first_name: Annotated[str, Field(max_length=50)]
+    last_name_kana: Annotated[str, Field(max_length=50)]
+    first_name_kana: Annotated[str, Field(max_length=50)]
+    email: Annotated[str, Field(max_length=254)] = ""
     department_id: int | None = None
     position_id: int | None = None
     manager_id: int | None = None
-    employment_type: str = Employee.EmploymentType.REGULAR
-    hire_date: dt.date
-    status: str = Employee.Status.ACTIVE
+    employment_type: Annotated[str, Field(max_length=20)] = Employee.EmploymentType.REGULAR
+    hire_date: BusinessDate
+    status: Annotated[str, Field(max_length=20)] = Employee.Status.ACTIVE
 
 
 class EmployeePatch(Schema):
-    code: str | None = None
-    last_name: str | None = None
-    first_name: str | None = None
-    last_name_kana: str | None = None
-    first_name_kana: str | None = None
-    email: str | None = None
+    code: Annotated[str, Field(max_length=20, min_length=1)] | None = None
+    last_name: Annotated[str, Field(max_length=50)] | None = None
+    first_name: Annotated[str, Field(max_length=50)] | None = None
+    last_name_kana: Annotated[str, Field(max_length=50)] | None = None
+    first_name_kana: Annotated[str, Field(max_length=50)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
     department_id: int | None = None
     position_id: int | None = None
     manager_id: int | None = None
-    employment_type: str | None = None
-    hire_date: dt.date | None = None
-    retire_date: dt.date | None = None
-    status: str | None = None
+    employment_type: Annotated[str, Field(max_length=20)] | None = None
+    hire_date: BusinessDate | None = None
+    retire_date: BusinessDate | None = None
+    status: Annotated[str, Field(max_length=20)] | None = None
 
 
 class EmployeePage(Schema):
@@ -146,46 +148,46 @@ class CounterpartyOut(Schema):
 
 
 class CounterpartyIn(Schema):
-    code: str
-    name: str
-    name_kana: str = ""
-    corporate_number: str = ""
-    registration_number: str = ""
+    code: Annotated[str, Field(max_length=20, min_length=1)]
+    name: Annotated[str, Field(max_length=200)]
+    name_kana: Annotated[str, Field(max_length=200)] = ""
+    corporate_number: Annotated[str, Field(max_length=13)] = ""
+    registration_number: Annotated[str, Field(max_length=14)] = ""
     is_customer: bool = False
     is_supplier: bool = False
-    postal_code: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    bank_code: str = ""
-    bank_name: str = ""
-    branch_code: str = ""
-    branch_name: str = ""
-    account_type: str = ""
-    account_number: str = ""
-    account_holder_kana: str = ""
+    postal_code: Annotated[str, Field(max_length=8)] = ""
+    address: Annotated[str, Field(max_length=300)] = ""
+    phone: Annotated[str, Field(max_length=20)] = ""
+    email: Annotated[str, Field(max_length=254)] = ""
+    bank_code: Annotated[str, Field(max_length=4)] = ""
+    bank_name: Annotated[str, Field(max_length=60)] = ""
+    branch_code: Annotated[str, Field(max_length=3)] = ""
+    branch_name: Annotated[str, Field(max_length=60)] = ""
+    account_type: Annotated[str, Field(max_length=1)] = ""
+    account_number: Annotated[str, Field(max_length=7)] = ""
+    account_holder_kana: Annotated[str, Field(max_length=60)] = ""
     is_active: bool = True
 
 
 class CounterpartyPatch(Schema):
-    code: str | None = None
-    name: str | None = None
-    name_kana: str | None = None
-    corporate_number: str | None = None
-    registration_number: str | None = None
+    code: Annotated[str, Field(max_length=20, min_length=1)] | None = None
+    name: Annotated[str, Field(max_length=200)] | None = None
+    name_kana: Annotated[str, Field(max_length=200)] | None = None
+    corporate_number: Annotated[str, Field(max_length=13)] | None = None
+    registration_number: Annotated[str, Field(max_length=14)] | None = None
     is_customer: bool | None = None
     is_supplier: bool | None = None
-    postal_code: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    bank_code: str | None = None
-    bank_name: str | None = None
-    branch_code: str | None = None
-    branch_name: str | None = None
-    account_type: str | None = None
-    account_number: str | None = None
-    account_holder_kana: str | None = None
+    postal_code: Annotated[str, Field(max_length=8)] | None = None
+    address: Annotated[str, Field(max_length=300)] | None = None
+    phone: Annotated[str, Field(max_length=20)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    bank_code: Annotated[str, Field(max_length=4)] | None = None
+    bank_name: Annotated[str, Field(max_length=60)] | None = None
+    branch_code: Annotated[str, Field(max_length=3)] | None = None
+    branch_name: Annotated[str, Field(max_length=60)] | None = None
+    account_type: Annotated[str, Field(max_length=1)] | None = None
+    account_number: Annotated[str, Field(max_length=7)] | None = None
+    account_holder_kana: Annotated[str, Field(max_length=60)] | None = None
     is_active: bool | None = None
 
 
@@ -208,16 +210,16 @@ class EmployeeQuery(Schema):
     department_id: int | None = None
     status: str = ""
     employment_type: str = ""
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: PageSize = 50
 
 
 class CounterpartyQuery(Schema):
     q: str = ""
     kind: str = ""
     active: bool | None = None
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: PageSize = 50
 
 
 class ImportOut(Schema):
@@ -324,7 +326,7 @@ def import_counterparties(request: HttpRequest, file: File[UploadedFile]) -> Any
 
 @router.get("/departments", response={200: DepartmentPage, **ERRORS})
 def list_departments(
-    request: HttpRequest, q: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, q: str = "", page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     items, meta = paginate(
         selectors.department_list(actor=request.user, q=q), page=page, page_size=page_size

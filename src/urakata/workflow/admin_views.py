@@ -104,6 +104,7 @@ def _route_data(post: QueryDict) -> tuple[dict[str, Any], dict[str, list[str]]]:
         "remind_after_hours": post.get("remind_after_hours", "48"),
         "escalate_after_hours": post.get("escalate_after_hours", "120"),
         "is_active": post.get("is_active") == "on",
+        "distinct_approvers": post.get("distinct_approvers") == "on",
         "conditions": conditions,
         "steps": steps,
     }
@@ -136,6 +137,7 @@ def _route_form(route: Route | None, post: QueryDict | None) -> dict[str, Any]:
             )
         }
         values["is_active"] = post.get("is_active") == "on"
+        values["distinct_approvers"] = post.get("distinct_approvers") == "on"
     elif route is not None:
         steps = [
             {
@@ -154,6 +156,7 @@ def _route_form(route: Route | None, post: QueryDict | None) -> dict[str, Any]:
             "escalate_after_hours": route.escalate_after_hours,
             "conditions": "\n".join(condition_format(c) for c in route.conditions),
             "is_active": route.is_active,
+            "distinct_approvers": route.distinct_approvers,
         }
     else:
         steps = []

@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import File, Query, Router, Status, UploadedFile
 
 from urakata.core.api import ErrorOut, paginate
+from urakata.core.schema_types import PageNumber, PageSize
 from urakata.workflow import delegations, kpis, selectors, services
 from urakata.workflow.forms import (
     form_create,
@@ -348,7 +349,7 @@ def revoke_delegation(request: HttpRequest, delegation_id: int) -> Delegation:
 
 @router.get("/notifications", response={200: NotificationPage, **ERRORS})
 def list_notifications(
-    request: HttpRequest, unread: bool = False, page: int = 1, page_size: int = 50
+    request: HttpRequest, unread: bool = False, page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     items, meta = paginate(
         selectors.notification_list(actor=request.user, unread_only=unread),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DefaultJob, DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.workflow.integrity import workflow_verify
 from urakata.workflow.selectors import inbox_count, notification_unread_count
 from urakata.workflow.subjects import FORM_SUBJECT, RINGI_SUBJECT
 
@@ -55,6 +56,8 @@ MANIFEST = DomainManifest(
     ),
     # 稟議 and administrator-defined forms are the workflow app's own subjects.
     workflow_subjects=(RINGI_SUBJECT, FORM_SUBJECT),
+    # Each request's status and decision time re-derived from its action log.
+    audit_verifiers={"workflow": workflow_verify},
     # Hourly 督促 and escalation of overdue approvals, run by `urakata worker`'s scheduler.
     periodic_jobs=(
         DefaultJob("workflow.remind", "urakata.workflow.tasks.workflow_remind_task", "0 * * * *"),

@@ -32,6 +32,8 @@ class Route(models.Model):
     version = models.PositiveIntegerField(_("版"), default=1)
     remind_after_hours = models.PositiveIntegerField(_("督促までの時間"), default=48)
     escalate_after_hours = models.PositiveIntegerField(_("エスカレーションまでの時間"), default=120)
+    # 職務分掌: when set, one person approves at most one step of a request.
+    distinct_approvers = models.BooleanField(_("1人が承認できるのは1ステップまで"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

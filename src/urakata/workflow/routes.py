@@ -85,6 +85,7 @@ def route_clean(*, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[s
         if key != "priority" and fields[key] < 1:
             _add(errors, key, _("1以上で入力してください。"))
     fields["is_active"] = bool(data.get("is_active", True))
+    fields["distinct_approvers"] = bool(data.get("distinct_approvers", False))
     steps: list[dict[str, Any]] = []
     raw_steps = data.get("steps") or []
     if not raw_steps:
@@ -194,6 +195,7 @@ def route_snapshot(route: Route) -> dict[str, Any]:
         "version": route.version,
         "remind_after_hours": route.remind_after_hours,
         "escalate_after_hours": route.escalate_after_hours,
+        "distinct_approvers": route.distinct_approvers,
         "steps": [
             {
                 "order": step.order,

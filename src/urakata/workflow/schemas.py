@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
+from pydantic import Field
 
 from urakata.core.api import PageMeta
+from urakata.core.schema_types import LongText, PageNumber, PageSize, Yen
 from urakata.workflow.models import ApprovalRequest, Route
 from urakata.workflow.selectors import person_name
 
@@ -105,12 +107,12 @@ class RequestDetailOut(RequestFields):
 
 
 class CommentIn(Schema):
-    comment: str = ""
+    comment: LongText = ""
 
 
 class BulkIn(Schema):
-    ids: list[int]
-    comment: str = ""
+    ids: Annotated[list[int], Field(max_length=500)]
+    comment: LongText = ""
 
 
 class BulkOut(Schema):
@@ -119,7 +121,7 @@ class BulkOut(Schema):
 
 
 class IdsIn(Schema):
-    ids: list[int] | None = None
+    ids: Annotated[list[int], Field(max_length=1000)] | None = None
 
 
 class CountOut(Schema):
@@ -127,9 +129,10 @@ class CountOut(Schema):
 
 
 class RingiIn(Schema):
-    title: str
-    purpose: str
-    amount: int = 0
+    title: Annotated[str, Field(max_length=200)]
+    purpose: LongText
+    # Bounded here; "not negative" is the service's rule, reported with every other problem.
+    amount: Yen = 0
     department_id: int | None = None
     counterparty_id: int | None = None
 
@@ -156,29 +159,33 @@ class FormOut(Schema):
 
 
 class FormIn(Schema):
-    code: str
-    name: str
-    description: str = ""
-    fields: list[dict[str, Any]]
+    code: Annotated[str, Field(max_length=50)]
+    name: Annotated[str, Field(max_length=100)]
+    description: LongText = ""
+    fields: Annotated[list[dict[str, Any]], Field(max_length=100)]
     is_active: bool = True
+
+
+Hours = Annotated[int, Field(ge=1, le=10_000)]
 
 
 class RouteStepSchema(Schema):
-    name: str
-    approvers: list[dict[str, Any]]
-    quorum: str = "all"
-    conditions: list[dict[str, Any]] = []
+    name: Annotated[str, Field(max_length=100)]
+    approvers: Annotated[list[dict[str, Any]], Field(max_length=50)]
+    quorum: Literal["all", "any"] = "all"
+    conditions: Annotated[list[dict[str, Any]], Field(max_length=20)] = []
 
 
 class RouteIn(Schema):
-    name: str
-    subject_type: str
-    conditions: list[dict[str, Any]] = []
-    priority: int = 0
+    name: Annotated[str, Field(max_length=100)]
+    subject_type: Annotated[str, Field(max_length=100)]
+    conditions: Annotated[list[dict[str, Any]], Field(max_length=20)] = []
+    priority: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
     is_active: bool = True
-    remind_after_hours: int = 48
-    escalate_after_hours: int = 120
-    steps: list[RouteStepSchema]
+    remind_after_hours: Hours = 48
+    escalate_after_hours: Hours = 120
+    distinct_approvers: bool = False
+    steps: Annotated[list[RouteStepSchema], Field(max_length=30)]
 
 
 class RouteOut(Schema):
@@ -191,6 +198,7 @@ class RouteOut(Schema):
     version: int
     remind_after_hours: int
     escalate_after_hours: int
+    distinct_approvers: bool
     steps: list[RouteStepSchema]
 
     @staticmethod
@@ -272,10 +280,10 @@ class KpiOut(Schema):
 
 
 class RequestQuery(Schema):
-    q: str = ""
-    type: str = ""
-    status: str = ""
+    q: Annotated[str, Field(max_length=200)] = ""
+    type: Annotated[str, Field(max_length=100)] = ""
+    status: Annotated[str, Field(max_length=20)] = ""
     mine: bool = False
     overdue: bool = False
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: PageSize = 50

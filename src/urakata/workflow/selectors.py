@@ -106,9 +106,10 @@ def _inbox_queryset(actor: Any) -> QuerySet[ApprovalRequest]:
     my_steps = StepAssignment.objects.filter(
         status=StepAssignment.Status.PENDING, approver_id__in=approvers
     ).values("step_id")
+    # 職務分掌: one's own requests never wait in one's inbox, even through a delegation.
     return ApprovalRequest.objects.filter(
         status=ApprovalRequest.Status.IN_PROGRESS, current_step_id__in=my_steps
-    )
+    ).exclude(applicant_id=actor.pk)
 
 
 def inbox_list(*, actor: Any, filters: RequestFilters | None = None) -> QuerySet[ApprovalRequest]:

@@ -87,7 +87,8 @@ def _activate(request: ApprovalRequest, step: RequestStep, now: dt.datetime) -> 
         ).select_related("delegate")
     ]
     notify(
-        users=approvers + delegates,
+        # A delegation never hands the applicant their own request (職務分掌).
+        users=[u for u in approvers + delegates if u.pk != request.applicant_id],
         request=request,
         kind="pending",
         message=f"承認依頼: {request.number} {request.title}({step.name})",
@@ -263,10 +264,35 @@ def request_submit(
 # ---------------------------------------------------------------- approver actions
 
 
+def _forbid_own_request(request: ApprovalRequest, actor: Any) -> None:
+    """職務分掌: the applicant never decides a step of their own request, by any path."""
+    if request.applicant_id == actor.pk:
+        raise PermissionDenied(_("自分の申請を承認・却下・差し戻しすることはできません。"))
+
+
+def _forbid_second_step(request: ApprovalRequest, step: RequestStep, actor: Any) -> None:
+    """With the route's `distinct_approvers`, one person approves at most one step."""
+    if not request.route_snapshot.get("distinct_approvers"):
+        return
+    approved_elsewhere = (
+        StepAssignment.objects.filter(
+            step__request=request,
+            step__round=request.round,
+            acted_by=actor,
+            status=AStatus.APPROVED,
+        )
+        .exclude(step=step)
+        .exists()
+    )
+    if approved_elsewhere:
+        raise PermissionDenied(_("この承認ルートでは、1人が承認できるのは1つのステップまでです。"))
+
+
 def _pending_slot(request: ApprovalRequest, actor: Any) -> tuple[RequestStep, StepAssignment, str]:
     """The current step and the actor's pending slot on it (own, escalated, or as delegate)."""
     if request.status != Status.IN_PROGRESS or request.current_step_id is None:
         raise Conflict(_("この申請は既に処理されています。"))
+    _forbid_own_request(request, actor)
     step = RequestStep.objects.get(pk=request.current_step_id)
     if step.status != SStatus.PENDING:
         raise Conflict(_("このステップは既に処理されています。"))
@@ -342,6 +368,7 @@ def request_approve(
     with transaction.atomic():
         request = _lock(actor=actor, request_id=request_id, check_visible=False)
         step, slot, acted_as = _approver_slot(request, actor)
+        _forbid_second_step(request, step, actor)
         _record_slot(
             slot, status=AStatus.APPROVED, actor=actor, acted_as=acted_as, comment=comment, now=now
         )
@@ -447,7 +474,12 @@ def request_proxy_approve(
         request = _lock(actor=actor, request_id=request_id)
         if request.status != Status.IN_PROGRESS or request.current_step_id is None:
             raise Conflict(_("この申請は既に処理されています。"))
+        if request.applicant_id == actor.pk:
+            raise PermissionDenied(
+                _("自分の申請は代理承認できません。申請者以外の管理者が行ってください。")
+            )
         step = RequestStep.objects.get(pk=request.current_step_id)
+        _forbid_second_step(request, step, actor)
         slots = list(step.assignments.filter(status=AStatus.PENDING))
         for slot in slots:
             if not StepAssignment.objects.filter(pk=slot.pk, status=AStatus.PENDING).exists():

@@ -122,7 +122,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "attachments": attachments,
         "can_decide": item.pk in inbox_ids,
         "is_applicant": item.applicant_id == request.user.pk,
-        "can_proxy": can(request.user, "workflow.proxy_approve") and item.status == "in_progress",
+        "can_proxy": can(request.user, "workflow.proxy_approve")
+        and item.status == "in_progress"
+        and item.applicant_id != request.user.pk,
         "is_ringi": isinstance(subject, Ringi),
         "is_form": isinstance(subject, FormSubmission),
     }

@@ -15,7 +15,8 @@ from urakata.core import health
 from urakata.core.models import AuditEvent
 from urakata.core.roles import Role
 
-OK = {"status": "ok", "database": "ok", "migrations": "ok"}
+NO_TASK_TROUBLE = {"orphaned": 0, "stuck": 0, "failed_24h": 0, "workers": 0}
+OK = {"status": "ok", "database": "ok", "migrations": "ok", "tasks": NO_TASK_TROUBLE}
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +44,7 @@ def test_migration_check_is_cached_so_later_probes_only_ping(client: Client) -> 
         assert client.get("/healthz").status_code == 200
     with CaptureQueriesContext(connection) as second:
         assert client.get("/healthz").status_code == 200
-    assert len(second) == 1  # SELECT 1
+    assert len(second) == 1  # SELECT 1 (the task counts are cached too)
     assert len(first) > len(second)  # the first one also read django_migrations
 
 
@@ -55,7 +56,12 @@ def test_pending_migration_is_503(client: Client) -> None:
     latest.delete()  # as if the newest org migration had not been applied yet
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "ok", "migrations": "pending"}
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "migrations": "pending",
+        "tasks": NO_TASK_TROUBLE,
+    }
 
 
 @pytest.mark.django_db
@@ -81,7 +87,12 @@ def test_database_down_is_503(client: Client, monkeypatch: Any) -> None:
     monkeypatch.setattr(connection, "cursor", refuse)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "error", "migrations": "unknown"}
+    assert response.json() == {
+        "status": "error",
+        "database": "error",
+        "migrations": "unknown",
+        "tasks": "unknown",
+    }
 
 
 @pytest.mark.django_db

@@ -128,6 +128,11 @@ def test_session_api_call_owing_2fa_is_refused_but_tokens_work(
     assert refused.status_code == 403 and refused.json()["code"] == "two_factor_required"
     _token, key = core_services.api_token_create(actor=user, user=user, name="batch")
     scripted = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    # The role requires 2FA and the user has not set it up: the token is refused too.
+    assert scripted.get("/api/v1/counterparties").status_code == 401
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    # Set up (this session still owes the code): the token is the script's second factor.
+    assert client.get("/api/v1/counterparties").status_code == 403
     assert scripted.get("/api/v1/counterparties").status_code == 200
     # A made-up token next to the session cookie does not fall back to the session.
     bogus = client.get("/api/v1/counterparties", headers={"Authorization": "Bearer urk_made-up"})

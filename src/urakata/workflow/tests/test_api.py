@@ -106,7 +106,7 @@ def test_visibility_matrix(world: dict[str, Any], who: str) -> None:
 @pytest.mark.parametrize(
     ("who", "action", "status"),
     [
-        ("applicant", "approve", 409),
+        ("applicant", "approve", 403),  # 職務分掌: never one's own request
         ("past_approver", "approve", 409),
         ("auditor", "approve", 409),
         ("current_approver", "withdraw", 403),

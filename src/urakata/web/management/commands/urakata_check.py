@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from urakata.assistant.health import provider_health
 from urakata.core.models import ScheduledJob
+from urakata.core.task_recovery import task_health
 
 # A task still waiting after this long means no worker is taking from the queue.
 STALE_TASK_AFTER = timedelta(minutes=5)
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         }:
             self._line(None, "ALLOWED_HOSTS", "only localhost — set ALLOWED_HOSTS=your.domain")
         if migrated:
-            self._background_tasks()
+            problems += self._background_tasks()
         email = getattr(settings, "EMAIL_BACKEND", "")
         self._line(
             None if "console" in email else True,
@@ -138,9 +139,29 @@ class Command(BaseCommand):
         )
         return 1
 
-    def _background_tasks(self) -> None:
-        """Warn when queued tasks or periodic jobs wait: no `urakata worker` is running."""
+    def _background_tasks(self) -> int:
+        """Warn when tasks or jobs wait (no worker); fail on orphaned or stuck tasks."""
         now = timezone.now()
+        problems = 0
+        tasks = task_health(now=now)
+        if tasks.orphaned or tasks.stuck:
+            problems += 1
+            self._line(
+                False,
+                "running tasks",
+                f"{tasks.orphaned} orphaned (their worker died; a running `urakata worker` "
+                f"takes them over after {settings.URAKATA_TASK_LEASE_SECONDS} s), "
+                f"{tasks.stuck} running longer than {settings.URAKATA_TASK_STUCK_MINUTES} minutes",
+            )
+        else:
+            self._line(True, "running tasks", f"none orphaned or stuck; {tasks.workers} worker(s)")
+        self._line(
+            None if tasks.failed_recently else True,
+            "failed tasks",
+            f"{tasks.failed_recently} failed in the last 24 hours — see the admin's task results"
+            if tasks.failed_recently
+            else "none in the last 24 hours",
+        )
         stale = DBTaskResult.objects.ready().filter(enqueued_at__lt=now - STALE_TASK_AFTER).count()
         if stale:
             self._line(
@@ -158,3 +179,4 @@ class Command(BaseCommand):
             self._line(None, "periodic jobs", f"{overdue} overdue — is `urakata worker` running?")
         else:
             self._line(True, "periodic jobs", f"{jobs.count()} enabled, none overdue")
+        return problems

@@ -11,14 +11,47 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from urakata.core.scheduler import scheduled_jobs_ensure_defaults, scheduler_tick
+from urakata.core.task_recovery import tasks_recover, worker_heartbeat, worker_heartbeat_end
 
 logger = logging.getLogger("urakata.worker")
+
+
+def _recover() -> None:
+    result = tasks_recover()
+    for task_id in result.requeued:
+        logger.warning("task %s of a dead worker put back in the queue", task_id)
+    for task_id in result.failed:
+        logger.error("task %s failed: its workers died too often", task_id)
+
+
+class LeaseThread(threading.Thread):
+    """Keeps this worker's lease fresh and takes over the tasks of workers that died."""
+
+    def __init__(self, *, worker_id: str, every: float) -> None:
+        super().__init__(name="urakata-lease", daemon=True)
+        self.worker_id = worker_id
+        self.every = every
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.every):
+                close_old_connections()
+                try:
+                    worker_heartbeat(worker_id=self.worker_id)
+                    _recover()
+                except Exception:
+                    logger.exception("heartbeat failed; retrying")
+        finally:
+            connection.close()
 
 
 class SchedulerThread(threading.Thread):
@@ -101,7 +134,18 @@ class Command(BaseCommand):
             else:
                 scheduler = SchedulerThread(max_sleep=max(1.0, options["scheduler_interval"]))
                 scheduler.start()
+        worker_id = get_random_string(32)
+        worker_heartbeat(worker_id=worker_id)
+        _recover()
+        lease: LeaseThread | None = None
+        if not options["batch"]:
+            lease = LeaseThread(
+                worker_id=worker_id, every=max(0.2, settings.URAKATA_TASK_HEARTBEAT_SECONDS)
+            )
+            lease.start()
         argv = [
+            "--worker-id",
+            worker_id,
             "--interval",
             str(options["interval"]),
             "--queue-name",
@@ -117,3 +161,7 @@ class Command(BaseCommand):
             if scheduler is not None:
                 scheduler.stopped.set()
                 scheduler.join(timeout=5)
+            if lease is not None:
+                lease.stopped.set()
+                lease.join(timeout=5)
+            worker_heartbeat_end(worker_id=worker_id)
