@@ -19,6 +19,8 @@ from urakata.ledger.permissions import SYSTEM
 from urakata.ledger.selectors import EntryFilters
 from urakata.org.tests.factories import DepartmentFactory
 
+MAY_2025 = EntryFilters(date_from=dt.date(2025, 5, 1), date_to=dt.date(2025, 5, 31))
+
 pytestmark = pytest.mark.django_db
 
 
@@ -189,9 +191,8 @@ def test_yayoi_round_trip_covers_every_tax_code() -> None:
             actor=None, date=day, description=f"税区分 {code}", lines=lines, tax_entry="inclusive"
         )
     before = _snapshot()
-    data = interchange.journal_export(
-        actor=SYSTEM, fmt="yayoi", from_period=202611, to_period=202611
-    )
+    november = EntryFilters(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30))
+    data = interchange.journal_export(actor=SYSTEM, fmt="yayoi", filters=november)
     text = data.decode("cp932")
     assert "課対仕入別10%区分70%" in text and "共対仕入別10%" in text and "課税売返別10%" in text
     JournalLine.objects.all().delete()
@@ -220,7 +221,7 @@ def test_yayoi_export_refuses_characters_outside_shift_jis_and_reads_other_dates
         tax_entry="none",
     )
     with pytest.raises(ValidationFailed) as info:
-        interchange.journal_export(actor=SYSTEM, fmt="yayoi", from_period=202505, to_period=202505)
+        interchange.journal_export(actor=SYSTEM, fmt="yayoi", filters=MAY_2025)
     assert "𠮷" in str(info.value.errors)
     assert interchange._date("R07/05/01") == dt.date(2025, 5, 1)
     assert interchange._date("H31/04/30") == dt.date(2019, 4, 30)
@@ -230,9 +231,7 @@ def test_yayoi_export_refuses_characters_outside_shift_jis_and_reads_other_dates
 
 def test_yayoi_writes_2000_rows_and_zero_on_the_blank_side() -> None:
     _books()
-    text = interchange.journal_export(
-        actor=SYSTEM, fmt="yayoi", from_period=202505, to_period=202505
-    ).decode("cp932")
+    text = interchange.journal_export(actor=SYSTEM, fmt="yayoi", filters=MAY_2025).decode("cp932")
     rows = [line.split(",") for line in text.strip().split("\r\n")]
     single = next(r for r in rows if r[0] == "2000")
     assert single[4] == "現金" and single[10] == "普通預金" and single[8] == single[14] == "50000"
