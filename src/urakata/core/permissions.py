@@ -34,6 +34,10 @@ CAPABILITIES: dict[str, tuple[Role, ...]] = {
     "core.manage_tokens": tuple(Role),
     # Lift login lock-outs, see other users' security state: administrators only.
     "core.manage_logins": (),
+    # Revoke or issue tokens for other users: administrators only.
+    "core.manage_all_tokens": (),
+    # Grant and withdraw roles (ロール付与): administrators only.
+    "core.manage_roles": (),
 }
 
 
@@ -58,9 +62,28 @@ def require(user: Any, capability: str) -> None:
         raise PermissionDenied(_("この操作を行う権限がありません。"))
 
 
-@rules.predicate
-def is_admin(user: Any) -> bool:
-    return has_any_role(user)
+class SystemActor:
+    """The operator behind a CLI command, a scheduled job or the demo seeder.
+
+    Holds every capability and is recorded in the audit chain as "system". Services check their
+    capability against the actor they are given; code that runs without a signed-in user passes
+    `SYSTEM` explicitly, so `actor=None` is refused like any other actor without the capability.
+    """
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    _urakata_roles = frozenset({Role.ADMIN.value})
+
+    def get_username(self) -> str:
+        return "system"
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
 
 
 # ---------------------------------------------------------------- object rules

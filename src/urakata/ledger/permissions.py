@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urakata.core.permissions import register_capability, sync_rules
+from urakata.core.permissions import SYSTEM, SystemActor, register_capability, sync_rules
 from urakata.core.roles import Role
 
 register_capability("ledger.view", (Role.ACCOUNTING, Role.AUDITOR))
@@ -13,21 +13,4 @@ register_capability("ledger.view_reports", (Role.ACCOUNTING, Role.AUDITOR, Role.
 register_capability("ledger.bank_import", (Role.ACCOUNTING,))
 sync_rules()
 
-
-class SystemActor:
-    """The operator running a CLI command: holds every capability, recorded as "system"."""
-
-    pk = None
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    _urakata_roles = frozenset({Role.ADMIN.value})
-
-    def get_username(self) -> str:
-        return "system"
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemActor()
+__all__ = ["SYSTEM", "SystemActor"]  # the CLI's actor, kept importable from here

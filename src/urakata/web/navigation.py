@@ -75,6 +75,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("管理"), _("監査ログ"), "web:audit_list", "core.view_audit", "🔒"),
     NavItem(_("管理"), _("APIトークン"), "web:token_list", "core.manage_tokens", "🔑"),
     NavItem(_("管理"), _("ログインロック"), "web:login_locks", "core.manage_logins", "🚪"),
+    NavItem(_("管理"), _("ロール管理"), "web:role_list", "core.manage_roles", "🛡"),
     NavItem(_("管理"), _("アカウント設定"), "web:account", None, "⚙"),
     NavItem(_("管理"), _("自社情報"), "org:company_settings", "org.manage_company", "🏭"),
 ]

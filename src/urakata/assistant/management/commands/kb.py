@@ -11,6 +11,7 @@ from urakata.assistant import services
 from urakata.assistant.eval.kb_eval import evaluate_retrieval, load_questions
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.core.errors import DomainError
+from urakata.core.permissions import SYSTEM
 
 
 class Command(BaseCommand):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         for path in files:
             try:
                 source = services.knowledge_file_ingest(
-                    actor=None,
+                    actor=SYSTEM,
                     name=path.name,
                     data=path.read_bytes(),
                     audience=options["audience"],
