@@ -61,7 +61,8 @@ def user_roles_get(*, actor: Any, user_id: int) -> UserRoles:
     user = get_user_model().objects.prefetch_related(_role_groups()).filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("ユーザーが見つかりません。"))
-    return UserRoles(user=user, roles=frozenset(g.name for g in user.role_groups))
+    groups = getattr(user, "role_groups", [])  # prefetched by _role_groups
+    return UserRoles(user=user, roles=frozenset(g.name for g in groups))
 
 
 def _clean_roles(roles: Iterable[Any]) -> tuple[frozenset[str], list[str]]:
