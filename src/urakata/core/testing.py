@@ -108,6 +108,12 @@ class Endpoint:
     form: bool = False
     multipart: bool = False
     redirects: bool = False
+    # Logging out lands on the login page: that redirect is the success, not a refusal.
+    login_redirect_ok: bool = False
+    # A page that still reports a refusal as a message on a redirect (not yet a 403 page), or a
+    # row whose refusal is a state conflict (409: "not your step"): accepted as a denial, and the
+    # "nothing changed" check still applies.
+    refusal_statuses: frozenset[int] = frozenset()
     htmx: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -227,6 +233,26 @@ class MatrixWorld:
     objects: dict[str, Any]
     users: dict[str, Any]
     _baseline: dict[str, tuple[int, str]] | None = None
+    _cookies: dict[str, Any] = field(default_factory=dict)
+
+    def sign_in_all(self) -> None:
+        """One session per subject, made with the world (a cell's own writes roll back)."""
+        for subject, user in self.users.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                self._cookies[subject] = client.cookies
+
+    def client(self, subject: str) -> Client:
+        """A client signed in as the subject: the world's session, or a new one."""
+        client = Client()
+        user = self.users[subject]
+        if subject in self._cookies:
+            for key, morsel in self._cookies[subject].items():
+                client.cookies[key] = morsel.value
+        elif user is not None:
+            client.force_login(user)
+        return client
 
     def baseline(self) -> dict[str, tuple[int, str]]:
         if self._baseline is None:
@@ -256,9 +282,7 @@ def check_endpoint(
     """
     if world is not None:
         user = world.users[subject]
-        client = Client()
-        if user is not None:
-            client.force_login(user)
+        client = world.client(subject)
         ctx = MatrixContext(world.objects, user)
     else:
         assert make_user is not None, "pass make_user or world"
@@ -276,11 +300,13 @@ def check_endpoint(
     where = f"{endpoint.method} {url} as {subject}"
     if endpoint.expected[subject] == ALLOWED:
         redirect_ok = (
-            endpoint.redirects and 300 <= status < 400 and not _is_login_redirect(response)
+            endpoint.redirects
+            and 300 <= status < 400
+            and (endpoint.login_redirect_ok or not _is_login_redirect(response))
         )
         assert 200 <= status < 300 or redirect_ok, f"{where}: expected allowed, got {status}"
     else:
-        denied = status in DENIED_STATUSES or (
+        denied = status in DENIED_STATUSES | endpoint.refusal_statuses or (
             subject == ANONYMOUS and _is_login_redirect(response)
         )
         assert denied, f"{where}: expected denied, got {status}"

@@ -255,6 +255,8 @@ def ringi_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def ringi_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """Correct a returned 稟議 and resubmit it."""
+    if not can(request.user, "workflow.use"):  # a role-less user: 403, not a 500
+        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
     try:
         item = selectors.request_get(actor=request.user, request_id=request_id)
     except NotFound as error:
@@ -320,6 +322,8 @@ def _form_page(
 @login_required
 def form_new(request: HttpRequest, code: str) -> HttpResponse:
     """An administrator-defined form (名刺発注, 住所変更届, …)."""
+    if not can(request.user, "workflow.use"):  # a role-less user: 403, not a 500
+        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
     try:
         form = selectors.form_get(actor=request.user, code=code)
     except NotFound as error:
@@ -343,6 +347,8 @@ def form_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def form_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """Correct a returned form request and resubmit it."""
+    if not can(request.user, "workflow.use"):  # a role-less user: 403, not a 500
+        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
     try:
         item = selectors.request_get(actor=request.user, request_id=request_id)
     except NotFound as error:
@@ -385,6 +391,8 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 @login_required
 def delegations(request: HttpRequest) -> HttpResponse:
     """代理承認の設定: who may approve for me, when."""
+    if not can(request.user, "workflow.use"):  # a role-less user: 403, not a 500
+        return forbidden(request, PermissionDenied(_("この操作を行う権限がありません。")))
     if request.method == "POST":
         delegate = (
             get_user_model()

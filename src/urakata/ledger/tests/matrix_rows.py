@@ -79,7 +79,7 @@ ENDPOINTS: list[Endpoint] = [
         "POST",
         f"{API}/accounts",
         expect(Role.ACCOUNTING),
-        payload={"code": "7291", "name": "検証費", "category": "expense", "section": "販売管理費"},
+        payload={"code": "7490", "name": "業務委託費", "category": "expense", "section": "sga"},
     ),
     Endpoint(
         "api-ledger-account-patch",
@@ -195,7 +195,7 @@ ENDPOINTS: list[Endpoint] = [
         POSTERS,
         payload={"name": "電気代", "pattern": "デンキダイ", "account": "7290"},
     ),
-    Endpoint("api-ledger-bank-accuracy", "GET", f"{API}/bank/accuracy", POSTERS),
+    Endpoint("api-ledger-bank-accuracy", "GET", f"{API}/bank/accuracy", READERS),
     # ------------------------------------------------------------ pages
     Endpoint("page-ledger-entries", "GET", "/ledger/entries/", READERS),
     Endpoint("page-ledger-entry-new", "GET", "/ledger/entries/new/", POSTERS),

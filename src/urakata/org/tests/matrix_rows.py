@@ -34,9 +34,7 @@ NEW_EMPLOYEE = {
     "hire_date": "2024-04-01",
 }
 NEW_COUNTERPARTY = {"code": "MC001", "name": "株式会社マトリクス", "is_customer": True}
-EMPLOYEE_CSV = (
-    "従業員コード,姓,名,姓(カナ),名(カナ),入社日\nM0002,検証,花子,ケンショウ,ハナコ,2024-04-01\n"
-)
+EMPLOYEE_CSV = "社員番号,姓,名,姓(フリガナ),名(フリガナ),入社日\nM0002,検証,花子,ケンショウ,ハナコ,2024-04-01\n"
 COUNTERPARTY_CSV = "取引先コード,取引先名\nMC002,株式会社インポート\n"
 
 

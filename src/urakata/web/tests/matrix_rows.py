@@ -14,6 +14,7 @@ from urakata.core.testing import (
     Endpoint,
     MatrixContext,
     MatrixWorld,
+    exactly,
     expect,
 )
 
@@ -48,11 +49,20 @@ ENDPOINTS: list[Endpoint] = [
         form=True,
         redirects=True,
     ),
-    Endpoint("page-logout", "POST", "/accounts/logout/", PUBLIC, form=True, redirects=True),
+    Endpoint(
+        "page-logout",
+        "POST",
+        "/accounts/logout/",
+        PUBLIC,
+        form=True,
+        redirects=True,
+        login_redirect_ok=True,
+    ),
     Endpoint("page-api-docs-redirect", "GET", "/api/docs", PUBLIC, redirects=True),
     Endpoint("page-api-docs", "GET", "/api/v1/docs", PUBLIC),
     Endpoint("page-api-schema", "GET", "/api/v1/openapi.json", PUBLIC),
-    Endpoint("page-api-root", "GET", "/api/v1/", PUBLIC),
+    # ninja's placeholder at the API root answers 404 to everyone.
+    Endpoint("page-api-root", "GET", "/api/v1/", exactly()),
     Endpoint("page-audit", "GET", "/audit/", AUDITORS),
     Endpoint("page-audit-htmx", "GET", "/audit/", AUDITORS, htmx=True),
     Endpoint("page-audit-csv", "GET", "/audit/", AUDITORS, payload={"format": "csv"}),

@@ -53,15 +53,30 @@ def _make_user(*roles: Role, username: str | None = None, employee: bool = True)
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[MatrixWorld]:
+def matrix_media(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One media directory for the module: the world's stored files live as long as its rows."""
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, matrix_media: Any) -> None:
+    """Overrides the per-test media directory of the root conftest."""
+    settings.MEDIA_ROOT = matrix_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, matrix_media: Any) -> Iterator[MatrixWorld]:
     """Users per subject and every domain's rows, built once; rolled back after the module."""
-    with django_db_blocker.unblock():
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=matrix_media):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             shared = MatrixWorld(objects={}, users=matrix_world_users(_make_user))
             for domain in DOMAINS:
                 shared.objects.update(domain.build(shared, _make_user))
+            shared.sign_in_all()
             yield shared
         finally:
             transaction.set_rollback(True)
