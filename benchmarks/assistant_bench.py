@@ -36,6 +36,7 @@ from urakata.assistant import selectors, services  # noqa: E402
 from urakata.assistant.demo import DATA  # noqa: E402
 from urakata.assistant.models import KnowledgeChunk  # noqa: E402
 from urakata.assistant.text import sentences  # noqa: E402
+from urakata.core.permissions import SYSTEM  # noqa: E402
 
 KATAKANA = (
     "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
@@ -94,7 +95,7 @@ def ingest(rng: random.Random, base: list[str], pages: int, title: str, audience
     body = "# " + title + "\n\n" + "\n\n".join(page(rng, base, i) for i in range(1, pages + 1))
     started = time.perf_counter()
     services.knowledge_source_create(
-        actor=None,
+        actor=SYSTEM,
         data={"kind": "policy", "title": title, "body": body, "audience": audience},
     )
     return time.perf_counter() - started
@@ -138,7 +139,7 @@ def main() -> None:
         ingest(rng, base, 50, f"社内手順書{documents}", audience)
     for source_id in range(3):
         services.knowledge_source_create(
-            actor=None,
+            actor=SYSTEM,
             data={"kind": "faq", "question": f"検索計測用の質問{source_id}", "body": "回答です。"},
         )
     total = KnowledgeChunk.objects.count()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from urakata.assistant import selectors, services
 from urakata.assistant.models import AICallLog, KnowledgeSource, ReviewItem
+from urakata.core.permissions import SYSTEM
 from urakata.org.models import Employee
 from urakata.workflow.notifications import email_muted
 
@@ -121,6 +122,7 @@ def _users() -> dict[str, Any]:
 
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     """Policies (one HR-only), 52 FAQ entries, inquiries and answers, two sets of minutes, AI use."""
+    actor = SYSTEM if actor is None else actor  # the demo command runs as the system
     for slug, (desk, audience) in POLICIES.items():
         body = (DATA / "policies" / f"{slug}.md").read_text(encoding="utf-8")
         services.knowledge_source_create(

@@ -32,6 +32,7 @@ from urakata.assistant.providers import Completion, Provider, get_provider
 from urakata.assistant.text import index_terms
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import require
 from urakata.core.roles import Role
 from urakata.org.models import Department
 
@@ -186,6 +187,7 @@ def knowledge_source_embed(*, source_id: int, provider: Provider | None = None) 
 
 def knowledge_source_create(*, actor: Any, data: Mapping[str, Any]) -> KnowledgeSource:
     """Create an FAQ entry, policy page or file source, chunk and index it."""
+    require(actor, "assistant.manage_knowledge")
     cleaned, audience_rows, errors = knowledge_source_clean(data=data)
     if errors:
         raise ValidationFailed(_("ナレッジを登録できません。"), errors=errors)
@@ -230,6 +232,7 @@ def knowledge_file_ingest(
     slug: str = "",
 ) -> KnowledgeSource:
     """Check an uploaded file (type, size, content), extract its text and add it as a source."""
+    require(actor, "assistant.manage_knowledge")
     kind = check_upload(name=name, data=data)
     try:
         markdown = file_to_markdown(kind, data)
@@ -267,6 +270,7 @@ def knowledge_source_update(
     *, actor: Any, source: KnowledgeSource, data: Mapping[str, Any]
 ) -> KnowledgeSource:
     """Change a source; text changes re-chunk it, audience changes replace its audience rows."""
+    require(actor, "assistant.manage_knowledge")
     cleaned, audience_rows, errors = knowledge_source_clean(data=data, instance=source)
     cleaned.pop("kind", None)
     if errors:
@@ -301,6 +305,7 @@ def knowledge_source_update(
 
 def knowledge_reindex(*, actor: Any) -> int:
     """Re-chunk and re-index every source (after the tokenizer or `synonyms.txt` changed)."""
+    require(actor, "assistant.manage_knowledge")
     with transaction.atomic():
         sources = list(KnowledgeSource.objects.select_for_update().order_by("pk"))
         chunks = sum(_write_chunks(source) for source in sources)

@@ -24,6 +24,14 @@ MANIFEST = DomainManifest(
         "assistant.review": (Role.AI_OPERATOR,),
         "assistant.view_usage": (Role.AI_OPERATOR, Role.EXECUTIVE),
         "assistant.configure": (),
+        # Row scope (visible_to): who sees every row rather than their own.
+        "assistant.view_all_knowledge": (),  # every source, whatever its audience
+        "assistant.view_all_inquiries": (Role.AI_OPERATOR,),
+        "assistant.view_all_minutes": (Role.AI_OPERATOR,),
+        "assistant.view_all_tasks": (Role.AI_OPERATOR,),
+        # A desk's staff see the inquiries sent to that desk (models.desk_capability); desks are
+        # named after the roles that staff them.
+        **{f"assistant.desk_{role.value}": (role,) for role in DESK_ROLES},
     },
     navigation=(
         NavEntry(SECTION, _("質問する"), "assistant:chat", "assistant.ask", "💬", 400),

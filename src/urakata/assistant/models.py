@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from urakata.core.roles import Role, has_any_role, user_roles
+from urakata.core.permissions import can
+from urakata.core.roles import user_roles
 
 
 class Desk(models.TextChoices):
@@ -19,6 +20,11 @@ class Desk(models.TextChoices):
     GENERAL_AFFAIRS = "general_affairs", _("総務")
     HR = "hr", _("人事")
     ACCOUNTING = "accounting", _("経理")
+
+
+def desk_capability(desk: str) -> str:
+    """The capability of a desk's staff: they see and answer the inquiries sent to that desk."""
+    return f"assistant.desk_{desk}"
 
 
 def user_department_codes(user: Any) -> list[str]:
@@ -40,10 +46,14 @@ def user_department_codes(user: Any) -> list[str]:
 
 class KnowledgeSourceQuerySet(models.QuerySet["KnowledgeSource"]):
     def visible_to(self, user: Any) -> KnowledgeSourceQuerySet:
-        """Sources the user may read: audience 'all', one of the user's roles or departments."""
+        """Sources the user may read: audience 'all', one of the user's roles or departments.
+
+        The audience is data (a source addressed to the 経理 role), not an access rule in code:
+        matching it against the user's roles is the one place role names are compared.
+        """
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if has_any_role(user):  # admin
+        if can(user, "assistant.view_all_knowledge"):
             return self
         roles = list(user_roles(user))
         depts = user_department_codes(user)
@@ -205,9 +215,9 @@ class InquiryQuerySet(models.QuerySet["Inquiry"]):
         """Own inquiries; the desk's staff; those on its workflow request; ai_operator, admin."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        if has_any_role(user, Role.AI_OPERATOR):
+        if can(user, "assistant.view_all_inquiries"):
             return self
-        desks = [d for d in Desk.values if d in user_roles(user)]
+        desks = [desk for desk in Desk.values if can(user, desk_capability(desk))]
         # Whoever the workflow puts on the request (an approver's manager after escalation, a
         # delegate) sees the inquiry too; the workflow's own scope rule decides who that is.
         from urakata.workflow.selectors import request_ids_visible_to
@@ -272,7 +282,7 @@ class MeetingSummaryQuerySet(models.QuerySet["MeetingSummary"]):
         """The author's own summaries; ai_operator and admin see all."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        if has_any_role(user, Role.AI_OPERATOR):
+        if can(user, "assistant.view_all_minutes"):
             return self
         return self.filter(created_by=user)
 
@@ -308,7 +318,7 @@ class AssistantTaskQuerySet(models.QuerySet["AssistantTask"]):
         """Tasks assigned to the user or created by them; ai_operator and admin see all."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        if has_any_role(user, Role.AI_OPERATOR):
+        if can(user, "assistant.view_all_tasks"):
             return self
         return self.filter(Q(assignee__user=user) | Q(created_by=user))
 

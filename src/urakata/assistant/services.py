@@ -448,6 +448,7 @@ def review_reject(*, actor: Any, item: ReviewItem, note: str = "") -> ReviewItem
 
 def minutes_propose_share(*, actor: Any, summary: MeetingSummary) -> ReviewItem:
     """Propose the minutes as shared knowledge (waits for an ai_operator)."""
+    require(actor, "assistant.summarize")
     lines = [summary.summary, "", "## 決定事項", *[f"- {d}" for d in summary.decisions]]
     lines += ["", "## アクションアイテム"]
     for item in summary.action_items:

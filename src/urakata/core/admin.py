@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from urakata.core import services
-from urakata.core.admin_audit import AuditedModelAdmin
+from urakata.core.admin_audit import AuditedModelAdmin, ReadOnlyModelAdmin
 from urakata.core.models import ApiToken, AuditEvent, LoginThrottle, ScheduledJob
 
 
@@ -64,3 +67,21 @@ class LoginThrottleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# Roles are groups: granting one through Django's User/Group admin would skip the audit chain.
+# Both are read-only here; roles change on the ロール管理 page (core.role_grants.user_roles_set),
+# employees and their logins through the org services.
+for _model in (get_user_model(), Group):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(get_user_model())
+class ReadOnlyUserAdmin(ReadOnlyModelAdmin, UserAdmin):  # type: ignore[misc]
+    """Users are viewable; roles, staff and superuser flags are not editable here."""
+
+
+@admin.register(Group)
+class ReadOnlyGroupAdmin(ReadOnlyModelAdmin, GroupAdmin):  # type: ignore[misc]
+    """Role groups are viewable; membership changes go through the audited role page."""

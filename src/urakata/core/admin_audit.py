@@ -46,3 +46,16 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     actor=request.user, action=f"admin.{obj._meta.label_lower}.delete", target=obj
                 )
             super().delete_queryset(request, queryset)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Viewable by staff; every write goes through the domain's audited services instead."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -14,6 +14,10 @@ MANIFEST = DomainManifest(
         "core.manage_tokens": tuple(Role),
         # Lift login lock-outs, see other users' security state: administrators only.
         "core.manage_logins": (),
+        # Revoke or issue tokens for other users: administrators only.
+        "core.manage_all_tokens": (),
+        # Grant and withdraw roles (ロール付与): administrators only.
+        "core.manage_roles": (),
     },
     # Every stored file (添付・証憑) is re-hashed against the SHA-256 it was stored under.
     audit_verifiers={"files": stored_files_verify},

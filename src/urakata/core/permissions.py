@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.domains import capability_table
 from urakata.core.errors import PermissionDenied
-from urakata.core.roles import has_any_role
+from urakata.core.roles import Role, has_any_role
 
 
 def can(user: Any, capability: str) -> bool:
@@ -34,9 +34,28 @@ def require(user: Any, capability: str) -> None:
         raise PermissionDenied(_("この操作を行う権限がありません。"))
 
 
-@rules.predicate
-def is_admin(user: Any) -> bool:
-    return has_any_role(user)
+class SystemActor:
+    """The operator behind a CLI command, a scheduled job or the demo seeder.
+
+    Holds every capability and is recorded in the audit chain as "system". Services check their
+    capability against the actor they are given; code that runs without a signed-in user passes
+    `SYSTEM` explicitly, so `actor=None` is refused like any other actor without the capability.
+    """
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    _urakata_roles = frozenset({Role.ADMIN.value})
+
+    def get_username(self) -> str:
+        return "system"
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
 
 
 # ---------------------------------------------------------------- object rules

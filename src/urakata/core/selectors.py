@@ -89,3 +89,10 @@ def user_by_username(*, actor: Any, username: str) -> Any:
     if user is None:
         raise NotFound(_("ユーザーが見つかりません。"))
     return user
+
+
+# ---------------------------------------------------------------- roles (see role_grants)
+
+from urakata.core.role_grants import UserRoles as UserRoles  # noqa: E402
+from urakata.core.role_grants import user_role_list as user_role_list  # noqa: E402
+from urakata.core.role_grants import user_roles_get as user_roles_get  # noqa: E402

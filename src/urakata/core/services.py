@@ -19,8 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from urakata.core.models import ApiToken, LoginThrottle
-from urakata.core.permissions import require
-from urakata.core.roles import has_any_role
+from urakata.core.permissions import can, require
 from urakata.core.selectors import two_factor_enabled, two_factor_required_by_role
 
 TOKEN_PREFIX = "urk_"  # noqa: S105 - a public prefix, not a secret
@@ -43,7 +42,7 @@ def api_token_create(
     Only the key's SHA-256 is stored: a stolen database does not yield working tokens.
     """
     require(actor, "core.manage_tokens")
-    if not has_any_role(actor) and getattr(actor, "pk", None) != user.pk:
+    if not can(actor, "core.manage_all_tokens") and getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied(_("他の利用者のトークンは発行できません。"))
     return _token_insert(actor=actor, actor_label=None, user=user, name=name, expires_at=expires_at)
 
@@ -112,7 +111,7 @@ def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
     """Revoke one of the actor's tokens (admins may revoke anyone's)."""
     with transaction.atomic():
         queryset = ApiToken.objects.select_for_update()
-        if not has_any_role(actor):
+        if not can(actor, "core.manage_all_tokens"):
             queryset = queryset.filter(user_id=getattr(actor, "pk", None) or 0)
         token = queryset.filter(pk=token_id, revoked_at__isnull=True).first()
         if token is None:
@@ -353,3 +352,8 @@ def two_factor_reset(*, actor: Any, user: Any) -> None:
             target=user,
             changes={"devices_removed": deleted},
         )
+
+
+# ---------------------------------------------------------------- roles (see role_grants)
+
+from urakata.core.role_grants import user_roles_set as user_roles_set  # noqa: E402

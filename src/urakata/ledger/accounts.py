@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import require
 from urakata.ledger import cache
 from urakata.ledger.chart import CODE_LENGTH, SECTION_CATEGORY, SECTION_CODE_PREFIX
 from urakata.ledger.models import (
@@ -117,6 +118,7 @@ def _check_structure(errors: Errors, values: dict[str, str], exclude_pk: int | N
 
 def account_create(*, actor: Any, data: Mapping[str, Any]) -> Account:
     """Add an account (勘定科目) to the chart; every problem is reported at once."""
+    require(actor, "ledger.manage_accounts")
     errors: Errors = {}
     values = {name: str(data.get(name) or "").strip() for name in ACCOUNT_FIELDS[:5]}
     if not values["normal_side"]:
@@ -143,6 +145,7 @@ def account_create(*, actor: Any, data: Mapping[str, Any]) -> Account:
 def account_update(*, actor: Any, account: Account, data: Mapping[str, Any]) -> Account:
     """Change an account: name, default tax code and active flag always; code, category,
     section and normal side only while no journal line uses it."""
+    require(actor, "ledger.manage_accounts")
     errors: Errors = {}
     changes: dict[str, list[Any]] = {}
     with transaction.atomic():
@@ -214,6 +217,7 @@ def _check_sub(
 
 def sub_account_create(*, actor: Any, account: Account, code: str, name: str) -> SubAccount:
     """Add a sub-account (補助科目) under an account."""
+    require(actor, "ledger.manage_accounts")
     errors: Errors = {}
     code, name = (code or "").strip(), (name or "").strip()
     _check_sub(errors, account, code, name, None)
@@ -234,6 +238,7 @@ def sub_account_create(*, actor: Any, account: Account, code: str, name: str) ->
 
 def sub_account_update(*, actor: Any, sub: SubAccount, data: Mapping[str, Any]) -> SubAccount:
     """Rename or (de)activate a sub-account; its code is fixed once a journal line uses it."""
+    require(actor, "ledger.manage_accounts")
     errors: Errors = {}
     changes: dict[str, list[Any]] = {}
     with transaction.atomic():
@@ -270,6 +275,7 @@ def ledger_settings_update(
     *, actor: Any, rounding: str | None = None, tax_entry: str | None = None
 ) -> LedgerSettings:
     """Change the rounding rule (端数処理) or the default tax entry mode."""
+    require(actor, "ledger.manage_accounts")
     errors: Errors = {}
     if rounding is not None and rounding not in LedgerSettings.Rounding.values:
         _add(errors, "rounding", "floor / half_up / ceiling のいずれかです。")

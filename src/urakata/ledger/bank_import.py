@@ -232,6 +232,7 @@ def bank_feed_create(
     *, actor: Any, name: str, account_code: str, sub_account_code: str = "", preset: str = "generic"
 ) -> BankFeed:
     """Register a bank or card account whose statements are imported."""
+    require(actor, "ledger.bank_import")
     errors: dict[str, list[str]] = {}
     account = cache.account_by_code(account_code)
     if account is None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import require
 from urakata.ledger import cache
 from urakata.ledger.integrity import (
     BULK_ACTION,
@@ -104,6 +105,7 @@ def real_entry_count() -> int:
 
 def bulk_post(*, actor: Any, entries: Sequence[BulkEntry]) -> list[int]:
     """Post balanced entries in batches, in one transaction; returns their ids, in order."""
+    require(actor, "ledger.post")
     _check(entries)
     posted: list[int] = []
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
+from urakata.core.permissions import require
 from urakata.ledger import cache
 from urakata.ledger.integrity import ENTRY_TYPE, POST_ACTION, entry_hash, entry_header, line_rows
 from urakata.ledger.models import EntryCounter, FiscalYearClose, JournalEntry, Period
@@ -266,6 +267,7 @@ def journal_entry_post(
     tax_amount (None = computed per `tax_entry`: inclusive/exclusive/none), department_id,
     counterparty_id, memo.
     """
+    require(actor, "ledger.post")
     expanded = journal_entry_validate(
         date=date, description=description, lines=lines, tax_entry=tax_entry
     )
@@ -358,6 +360,7 @@ def journal_entry_correct(
     Both new entries point at the original (`reverses`, `replaces`); the original is untouched,
     which is the 訂正削除履歴 that 電子帳簿保存法 asks for. Without `lines` the entry is cancelled.
     """
+    require(actor, "ledger.post")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
@@ -439,6 +442,7 @@ def _parse_period(value: int | str) -> int:
 
 def period_set_closed(*, actor: Any, period: int | str, closed: bool, reason: str = "") -> Period:
     """Close (月次締め) or reopen a month; audited; serialised with posting in its fiscal year."""
+    require(actor, "ledger.close")
     yyyymm = _parse_period(period)
     fiscal_year = cache.fiscal_year_of(dt.date(yyyymm // 100, yyyymm % 100, 1))
     if not closed and not (reason or "").strip():
@@ -492,6 +496,7 @@ def attachment_add(*, actor: Any, entry: JournalEntry, filename: str, content: b
     The file is kept in the one file store (core.files) under its SHA-256, which the audit log
     records. Adding evidence does not change the entry: attachments are append-only like the lines.
     """
+    require(actor, "ledger.post")
     from urakata.core.files import Purpose, stored_file_create
     from urakata.ledger.models import Attachment
 

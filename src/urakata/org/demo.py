@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from stdnum.jp import cn as corporate_number_std
 
+from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.org import services
 from urakata.org.models import Department, Employee
@@ -143,6 +144,7 @@ def _login(employee: Employee, username: str, roles: list[Role]) -> None:
 
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     """Create the company, departments, positions, ~60 employees with logins, 30 counterparties."""
+    actor = SYSTEM if actor is None else actor  # the demo command runs as the system
     services.company_update(
         actor=actor,
         data={

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from urakata.core.roles import Role, has_any_role
+from urakata.core.permissions import can
 
 
 class BankAccountFields(models.Model):
@@ -114,10 +114,10 @@ class Position(models.Model):
 
 class EmployeeQuerySet(models.QuerySet["Employee"]):
     def visible_to(self, user: Any) -> EmployeeQuerySet:
-        """Every signed-in employee sees the directory (氏名・所属); private fields are role-gated."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
+        """The directory (氏名・所属) for whoever may view it; private fields are gated separately."""
+        if can(user, "org.view_directory"):
+            return self
+        return self.none()
 
     def with_relations(self) -> EmployeeQuerySet:
         return self.select_related("department", "position", "manager", "user")
@@ -207,11 +207,7 @@ class Employee(models.Model):
 class CounterpartyQuerySet(models.QuerySet["Counterparty"]):
     def visible_to(self, user: Any) -> CounterpartyQuerySet:
         """Counterparties are visible to the roles that deal with them."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if has_any_role(
-            user, Role.ACCOUNTING, Role.GENERAL_AFFAIRS, Role.EXECUTIVE, Role.AUDITOR, Role.MANAGER
-        ):
+        if can(user, "org.view_counterparties"):
             return self
         return self.none()
 

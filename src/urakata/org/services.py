@@ -24,6 +24,7 @@ from urakata.core.japanese import (
     normalise_digits,
     normalise_kana,
 )
+from urakata.core.permissions import require
 from urakata.core.roles import Role
 from urakata.org.models import Company, Counterparty, Department, Employee, Position
 
@@ -349,6 +350,7 @@ def _create_login(employee: Employee) -> Any:
 
 def employee_create(*, actor: Any, data: Mapping[str, Any], create_login: bool = True) -> Employee:
     """Register an employee (入社登録) and, by default, a login user with the employee role."""
+    require(actor, "org.manage_employees")
     cleaned, errors = employee_clean(data=data)
     if create_login and cleaned.get("code"):
         username = login_username(cleaned["code"])
@@ -380,6 +382,7 @@ def employee_create(*, actor: Any, data: Mapping[str, Any], create_login: bool =
 
 def employee_update(*, actor: Any, employee: Employee, data: Mapping[str, Any]) -> Employee:
     """Change an employee's master data; only fields present in `data` change."""
+    require(actor, "org.manage_employees")
     cleaned, errors = employee_clean(data=data, instance=employee)
     if errors:
         raise ValidationFailed(
@@ -452,6 +455,7 @@ def department_clean(
 
 def department_create(*, actor: Any, data: Mapping[str, Any]) -> Department:
     """Create a department (部署)."""
+    require(actor, "org.manage_departments")
     cleaned, errors = department_clean(data=data)
     if errors:
         raise ValidationFailed(_("部署を登録できません。"), errors=errors)
@@ -468,6 +472,7 @@ def department_create(*, actor: Any, data: Mapping[str, Any]) -> Department:
 
 def department_update(*, actor: Any, department: Department, data: Mapping[str, Any]) -> Department:
     """Change a department; moving it under another parent keeps the tree acyclic."""
+    require(actor, "org.manage_departments")
     cleaned, errors = department_clean(data=data, instance=department)
     if errors:
         raise ValidationFailed(_("部署を更新できません。"), errors=errors)
@@ -486,6 +491,7 @@ def department_update(*, actor: Any, department: Department, data: Mapping[str, 
 
 def position_create(*, actor: Any, code: str, name: str, rank: int = 0) -> Position:
     """Create a job title (役職)."""
+    require(actor, "org.manage_employees")
     errors: Errors = {}
     _require(errors, {"code": code, "name": name}, "code", "name")
     if code and Position.objects.filter(code=code).exists():
@@ -546,6 +552,7 @@ def counterparty_clean(
 
 def counterparty_create(*, actor: Any, data: Mapping[str, Any]) -> Counterparty:
     """Register a business partner (取引先登録)."""
+    require(actor, "org.manage_counterparties")
     cleaned, errors = counterparty_clean(data=data)
     if errors:
         raise ValidationFailed(
@@ -566,6 +573,7 @@ def counterparty_update(
     *, actor: Any, counterparty: Counterparty, data: Mapping[str, Any]
 ) -> Counterparty:
     """Change a 取引先; only fields present in `data` change."""
+    require(actor, "org.manage_counterparties")
     cleaned, errors = counterparty_clean(data=data, instance=counterparty)
     if errors:
         raise ValidationFailed(
@@ -586,6 +594,7 @@ def counterparty_update(
 
 def company_update(*, actor: Any, data: Mapping[str, Any]) -> Company:
     """Set the company profile (自社情報); creates it on first use."""
+    require(actor, "org.manage_company")
     errors: Errors = {}
     cleaned: dict[str, Any] = {}
     for field in ("name", "postal_code", "address", "phone", "representative"):

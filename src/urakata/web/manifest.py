@@ -17,6 +17,7 @@ MANIFEST = DomainManifest(
         NavEntry(ADMIN, _("監査ログ"), "web:audit_list", "core.view_audit", "🔒", 900),
         NavEntry(ADMIN, _("APIトークン"), "web:token_list", "core.manage_tokens", "🔑", 910),
         NavEntry(ADMIN, _("ログインロック"), "web:login_locks", "core.manage_logins", "🚪", 920),
+        NavEntry(ADMIN, _("ロール管理"), "web:role_list", "core.manage_roles", "🛡", 925),
         NavEntry(ADMIN, _("アカウント設定"), "web:account", None, "⚙", 930),
     ),
     urls="urakata.web.urls",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.web import account_views, audit_views, views
+from urakata.web import account_views, audit_views, role_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -22,5 +22,7 @@ urlpatterns = [
     path(
         "accounts/locks/two-factor-reset/", account_views.two_factor_reset, name="two_factor_reset"
     ),
+    path("accounts/roles/", role_views.role_list, name="role_list"),
+    path("accounts/roles/<int:user_id>/", role_views.role_edit, name="role_edit"),
     path("audit/", audit_views.audit_list, name="audit_list"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from urakata.core.admin_audit import ReadOnlyModelAdmin as ReadOnlyAdmin
 from urakata.workflow.models import (
     Action,
     ApprovalRequest,
@@ -16,19 +17,6 @@ from urakata.workflow.models import (
     Route,
     RouteStep,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by staff; edits go through the workflow pages (validated, versioned, audited)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RouteStepInline(admin.TabularInline):

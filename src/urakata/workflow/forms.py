@@ -275,11 +275,13 @@ def _form_save(*, actor: Any, form: RequestForm | None, data: Mapping[str, Any])
 
 def form_create(*, actor: Any, data: Mapping[str, Any]) -> RequestForm:
     """Define a new 申請フォーム."""
+    require(actor, "workflow.manage_forms")
     return _form_save(actor=actor, form=None, data=data)
 
 
 def form_update(*, actor: Any, form: RequestForm, data: Mapping[str, Any]) -> RequestForm:
     """Change a 申請フォーム; past submissions keep the values they had."""
+    require(actor, "workflow.manage_forms")
     return _form_save(actor=actor, form=form, data=data)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from urakata.core.models import StoredFile
-from urakata.core.roles import Role, has_any_role
+from urakata.core.permissions import can
 
 USER = settings.AUTH_USER_MODEL
 
@@ -166,7 +166,7 @@ class RequestQuerySet(models.QuerySet["ApprovalRequest"]):
         """Applicant, approvers (current or past), active delegates, auditors and admins."""
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if has_any_role(user, Role.AUDITOR):
+        if can(user, "workflow.view_all"):
             return self
         today = timezone.localdate()
         delegators = Delegation.objects.filter(

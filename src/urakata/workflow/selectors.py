@@ -238,7 +238,8 @@ def notification_unread_count(*, actor: Any) -> int:
 
 def route_list(*, actor: Any) -> QuerySet[Route]:
     """Approval routes with their steps (administrators, auditors)."""
-    require(actor, "workflow.use")
+    if not can(actor, "workflow.view_all"):
+        require(actor, "workflow.manage_routes")
     return Route.objects.prefetch_related("steps").order_by("subject_type", "-priority", "pk")
 
 

@@ -20,7 +20,7 @@ from urakata.core.errors import DomainError, NotFound, ValidationFailed
 from urakata.core.files import stored_file_response
 from urakata.core.http import querystring_without_page
 from urakata.core.labels import labelled
-from urakata.core.permissions import can
+from urakata.core.permissions import can, require
 from urakata.org.models import Counterparty, Department, Employee
 from urakata.workflow import delegations as delegation_services
 from urakata.workflow import selectors, services
@@ -233,6 +233,7 @@ def ringi_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def ringi_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """Correct a returned 稟議 and resubmit it."""
+    require(request.user, "workflow.use")  # a role-less user: 403, not a 500
     item = selectors.request_get(actor=request.user, request_id=request_id)
     if item.subject_type != "workflow.ringi" or item.applicant_id != request.user.pk:
         raise Http404
@@ -300,6 +301,7 @@ def _form_page(
 @login_required
 def form_new(request: HttpRequest, code: str) -> HttpResponse:
     """An administrator-defined form (名刺発注, 住所変更届, …)."""
+    require(request.user, "workflow.use")  # a role-less user: 403, not a 500
     form = selectors.form_get(actor=request.user, code=code)
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -320,6 +322,7 @@ def form_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def form_resubmit_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """Correct a returned form request and resubmit it."""
+    require(request.user, "workflow.use")  # a role-less user: 403, not a 500
     item = selectors.request_get(actor=request.user, request_id=request_id)
     if item.subject_type != "workflow.formsubmission" or item.applicant_id != request.user.pk:
         raise Http404
@@ -356,6 +359,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 @login_required
 def delegations(request: HttpRequest) -> HttpResponse:
     """代理承認の設定: who may approve for me, when."""
+    require(request.user, "workflow.use")  # a role-less user: 403, not a 500
     if request.method == "POST":
         delegate = (
             get_user_model()

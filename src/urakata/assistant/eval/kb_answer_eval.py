@@ -30,6 +30,7 @@ from django.db import transaction
 from urakata.assistant.bm25 import INDEX_CACHE
 from urakata.assistant.models import KnowledgeSource
 from urakata.assistant.providers.local import LocalProvider
+from urakata.core.permissions import SYSTEM
 
 HERE = Path(__file__).resolve().parent
 POLICIES = HERE / "kb_policies"
@@ -65,7 +66,7 @@ def scratch_knowledge_base() -> Iterator[None]:
                 source.save(update_fields=["slug"])
             for path in sorted(POLICIES.glob("*.md")):
                 knowledge_file_ingest(
-                    actor=None, name=path.name, data=path.read_bytes(), slug=path.stem
+                    actor=SYSTEM, name=path.name, data=path.read_bytes(), slug=path.stem
                 )
             yield
             raise _Rollback

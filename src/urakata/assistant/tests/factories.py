@@ -8,6 +8,7 @@ import factory
 
 from urakata.assistant import services
 from urakata.assistant.models import Inquiry, KnowledgeSource
+from urakata.core.permissions import SYSTEM
 from urakata.org.tests.factories import UserFactory
 
 
@@ -23,7 +24,7 @@ def make_source(
 ) -> KnowledgeSource:
     """A knowledge source created (and indexed) by the real service."""
     return services.knowledge_source_create(
-        actor=None,
+        actor=SYSTEM,
         data={
             "kind": kind,
             "title": title,

@@ -18,6 +18,7 @@ from urakata.assistant.bm25 import INDEX_CACHE
 from urakata.assistant.models import KnowledgeChunk, KnowledgeSource
 from urakata.assistant.tests.factories import make_faq, make_source
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.org.tests.factories import DepartmentFactory, EmployeeFactory, UserFactory
 
@@ -91,7 +92,7 @@ def _docx() -> bytes:
 def test_ingest_each_file_type(
     name: str, data: bytes, expected_heading: str, expected_text: str
 ) -> None:
-    source = services.knowledge_file_ingest(actor=None, name=name, data=data)
+    source = services.knowledge_file_ingest(actor=SYSTEM, name=name, data=data)
     chunk = source.chunks.get()
     assert chunk.heading == expected_heading
     assert expected_text in chunk.text
@@ -111,7 +112,7 @@ def test_ingest_each_file_type(
 )
 def test_upload_checks_type_and_content(name: str, data: bytes, message: str) -> None:
     with pytest.raises(ValidationFailed) as error:
-        services.knowledge_file_ingest(actor=None, name=name, data=data)
+        services.knowledge_file_ingest(actor=SYSTEM, name=name, data=data)
     assert any(message in m for m in error.value.errors["file"])
     assert not KnowledgeSource.objects.exists()
 
@@ -119,7 +120,7 @@ def test_upload_checks_type_and_content(name: str, data: bytes, message: str) ->
 def test_upload_checks_size(settings: Any) -> None:
     settings.URAKATA_MAX_UPLOAD_BYTES = 100
     with pytest.raises(ValidationFailed) as error:
-        services.knowledge_file_ingest(actor=None, name="big.txt", data=b"a" * 101)
+        services.knowledge_file_ingest(actor=SYSTEM, name="big.txt", data=b"a" * 101)
     assert "大きすぎます" in error.value.errors["file"][0]
 
 
@@ -189,7 +190,7 @@ def test_index_cache_follows_the_version(make_user: Any) -> None:
     hits, confidence = selectors.kb_search(actor=user, question="自転車通勤", k=3)
     assert hits[0].source.question == "自転車通勤はできますか" and confidence == 100
     source = hits[0].source
-    services.knowledge_source_update(actor=None, source=source, data={"is_active": False})
+    services.knowledge_source_update(actor=SYSTEM, source=source, data={"is_active": False})
     hits, _ = selectors.kb_search(actor=user, question="自転車通勤", k=3)
     assert all(h.source != source for h in hits)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import services
 from urakata.ledger.models import JournalEntry
 
 
 def post_simple(
     *,
-    actor: Any = None,
+    actor: Any = SYSTEM,
     day: dt.date = dt.date(2025, 5, 10),
     debit: str = "7290",
     credit: str = "1140",

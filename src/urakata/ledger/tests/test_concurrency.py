@@ -15,6 +15,7 @@ from django.db.models import Sum
 
 from urakata.core.audit import audit_verify
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import services
 from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.models import Balance, JournalEntry
@@ -32,7 +33,7 @@ def _skip_on_sqlite() -> None:
 def _post(amount: int, day: dt.date, results: list[object]) -> None:
     try:
         entry = services.journal_entry_post(
-            actor=None,
+            actor=SYSTEM,
             date=day,
             description="並行",
             lines=[{"account": "7290", "debit": amount}, {"account": "1140", "credit": amount}],
@@ -71,7 +72,7 @@ def test_close_racing_posts_never_lets_a_post_into_a_closed_month() -> None:
         threading.Thread(target=_post, args=(10, dt.date(2025, 6, 2), results)) for _ in range(8)
     ]
     closer = threading.Thread(
-        target=lambda: (services.period_close(actor=None, period=202506), connections.close_all())
+        target=lambda: (services.period_close(actor=SYSTEM, period=202506), connections.close_all())
     )
     for thread in threads[:4]:
         thread.start()

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def _books() -> None:
     dept = DepartmentFactory(code="D9", name="製造部")
     services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=dt.date(2025, 5, 1),
         description="材料仕入",
         lines=[
@@ -37,7 +37,7 @@ def _books() -> None:
         tax_entry="inclusive",
     )
     services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=dt.date(2025, 5, 3),
         description="預金引出",
         lines=[

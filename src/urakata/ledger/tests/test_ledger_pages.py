@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.ledger.models import JournalEntry, Period, ReopenRequest
 from urakata.ledger.tests.factories import post_simple
@@ -161,7 +162,7 @@ def test_journal_search_by_amount_and_counterparty_and_download(client_for: Any)
     from urakata.ledger import services
 
     services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=dt.date(2025, 5, 12),
         description="取引先あり",
         lines=[
@@ -187,7 +188,6 @@ def test_bank_page_import_rule_suggest_confirm(client_for: Any) -> None:
 
     from urakata.ledger import bank_import
     from urakata.ledger.models import BankRule, BankTransaction
-    from urakata.ledger.permissions import SYSTEM
 
     bank_import.bank_feed_create(actor=SYSTEM, name="普通預金", account_code="1140")
     client = client_for(Role.ACCOUNTING)

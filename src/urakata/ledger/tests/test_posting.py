@@ -10,6 +10,7 @@ from django.db.models import Sum
 
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.models import AuditEvent
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import accounts, selectors, services
 from urakata.ledger.models import Balance, JournalEntry, JournalLine
 from urakata.ledger.tests.factories import post_simple
@@ -32,7 +33,7 @@ def test_balanced_entry_posts_with_lines_balances_and_audit(accountant: Any) -> 
 def test_unbalanced_entry_is_refused_with_every_problem() -> None:
     with pytest.raises(ValidationFailed) as info:
         services.journal_entry_post(
-            actor=None,
+            actor=SYSTEM,
             date=dt.date(2025, 5, 1),
             description="",
             lines=[
@@ -52,7 +53,7 @@ def test_unbalanced_entry_is_refused_with_every_problem() -> None:
 def test_difference_is_reported() -> None:
     with pytest.raises(ValidationFailed) as info:
         services.journal_entry_post(
-            actor=None,
+            actor=SYSTEM,
             date=dt.date(2025, 5, 1),
             description="差額",
             lines=[{"account": "7290", "debit": 100}, {"account": "1140", "credit": 90}],
@@ -75,7 +76,7 @@ def test_numbers_are_gapless_per_fiscal_year_from_company_start_month() -> None:
 
 def test_refused_entry_does_not_use_a_number() -> None:
     post_simple()
-    services.period_close(actor=None, period="2025-06")
+    services.period_close(actor=SYSTEM, period="2025-06")
     with pytest.raises(ValidationFailed):
         post_simple(day=dt.date(2025, 6, 3))
     assert post_simple().number == 2
@@ -102,7 +103,7 @@ def test_closed_month_refuses_posting_and_reopen_is_audited(accountant: Any) -> 
 
 def test_tax_inclusive_purchase_splits_input_tax() -> None:
     entry = services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=dt.date(2025, 5, 1),
         description="消耗品",
         lines=[
@@ -119,7 +120,7 @@ def test_tax_inclusive_purchase_splits_input_tax() -> None:
 
 def test_tax_exclusive_sale_adds_output_tax() -> None:
     entry = services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=dt.date(2025, 5, 1),
         description="売上",
         lines=[
@@ -144,7 +145,7 @@ def test_tax_exclusive_sale_adds_output_tax() -> None:
 )
 def test_transitional_deduction_for_unregistered_sellers(day: dt.date, credited: int) -> None:
     entry = services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=day,
         description="免税事業者からの仕入",
         lines=[
@@ -164,7 +165,7 @@ def test_transitional_deduction_for_unregistered_sellers(day: dt.date, credited:
 def test_rounding_rule_is_configurable() -> None:
     def tax_for(amount: int) -> int:
         entry = services.journal_entry_post(
-            actor=None,
+            actor=SYSTEM,
             date=dt.date(2025, 5, 1),
             description="端数",
             lines=[
@@ -177,10 +178,10 @@ def test_rounding_rule_is_configurable() -> None:
 
     assert tax_for(1238) == 112  # 112.54… 切捨て (default)
     assert tax_for(1233) == 112
-    accounts.ledger_settings_update(actor=None, rounding="half_up")
+    accounts.ledger_settings_update(actor=SYSTEM, rounding="half_up")
     assert tax_for(1238) == 113
     assert tax_for(1233) == 112
-    accounts.ledger_settings_update(actor=None, rounding="ceiling")
+    accounts.ledger_settings_update(actor=SYSTEM, rounding="ceiling")
     assert tax_for(1233) == 113
 
 
@@ -212,7 +213,7 @@ def test_correction_reverses_and_replaces_linked_both_ways(accountant: Any) -> N
 def test_cancel_without_replacement_nets_to_zero() -> None:
     original = post_simple(amount=700)
     reversal, replacement = services.journal_entry_correct(
-        actor=None, entry=original, reason="二重計上"
+        actor=SYSTEM, entry=original, reason="二重計上"
     )
     assert replacement is None
     totals = JournalLine.objects.filter(account__code="7290").aggregate(

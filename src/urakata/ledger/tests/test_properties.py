@@ -10,6 +10,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import services
 from urakata.ledger.cache import chart_cache_clear
 from urakata.ledger.models import Balance, EntryCounter, JournalEntry, JournalLine
@@ -76,7 +77,7 @@ def test_postings_and_corrections_keep_books_balanced(entries: list) -> None:
         lines.append({"account": "1140", "credit": total})
         try:
             entry = services.journal_entry_post(
-                actor=None, date=day, description="prop", lines=lines, tax_entry=mode
+                actor=SYSTEM, date=day, description="prop", lines=lines, tax_entry=mode
             )
         except Exception as error:  # exclusive tax makes some unbalanced: must be refused
             from urakata.core.errors import ValidationFailed
@@ -85,7 +86,7 @@ def test_postings_and_corrections_keep_books_balanced(entries: list) -> None:
             continue
         if correct:
             services.journal_entry_correct(
-                actor=None,
+                actor=SYSTEM,
                 entry=entry,
                 reason="prop",
                 lines=lines if replace else None,

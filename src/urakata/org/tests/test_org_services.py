@@ -8,6 +8,7 @@ import pytest
 
 from urakata.core.errors import ValidationFailed
 from urakata.core.models import AuditEvent
+from urakata.core.permissions import SYSTEM
 from urakata.org import services
 from urakata.org.models import Counterparty, Employee
 from urakata.org.tests.factories import DepartmentFactory, EmployeeFactory
@@ -26,7 +27,7 @@ VALID = {
 
 
 def test_employee_create_normalises_and_audits() -> None:
-    employee = services.employee_create(actor=None, data=VALID)
+    employee = services.employee_create(actor=SYSTEM, data=VALID)
     assert employee.last_name_kana == "ヤマダ" and employee.first_name_kana == "ハナコ"
     assert employee.hire_date == dt.date(2024, 4, 1)
     assert employee.user is not None and employee.user.groups.filter(name="employee").exists()
@@ -39,7 +40,7 @@ def test_employee_create_reports_every_problem_and_writes_nothing() -> None:
     before = Employee.objects.count()
     bad = {**VALID, "first_name_kana": "Hanako", "email": "not-an-email", "hire_date": "2024-13-45"}
     with pytest.raises(ValidationFailed) as info:
-        services.employee_create(actor=None, data=bad)
+        services.employee_create(actor=SYSTEM, data=bad)
     assert set(info.value.errors) == {"code", "first_name_kana", "email", "hire_date"}
     assert "既に使われています" in info.value.errors["code"][0]
     assert Employee.objects.count() == before
@@ -49,7 +50,7 @@ def test_employee_create_reports_every_problem_and_writes_nothing() -> None:
 def test_employee_update_records_old_and_new() -> None:
     employee = EmployeeFactory()
     new_department = DepartmentFactory()
-    services.employee_update(actor=None, employee=employee, data={"department": new_department})
+    services.employee_update(actor=SYSTEM, employee=employee, data={"department": new_department})
     event = AuditEvent.objects.get(action="org.employee.update")
     assert event.changes == {"department": [employee.department_id, new_department.pk]}
 
@@ -57,7 +58,7 @@ def test_employee_update_records_old_and_new() -> None:
 def test_employee_cannot_manage_themselves() -> None:
     employee = EmployeeFactory()
     with pytest.raises(ValidationFailed) as info:
-        services.employee_update(actor=None, employee=employee, data={"manager": employee})
+        services.employee_update(actor=SYSTEM, employee=employee, data={"manager": employee})
     assert "manager" in info.value.errors
 
 
@@ -74,7 +75,7 @@ def test_employee_cannot_manage_themselves() -> None:
 def test_counterparty_identifiers_are_checked(field: str, value: str, message: str) -> None:
     with pytest.raises(ValidationFailed) as info:
         services.counterparty_create(
-            actor=None, data={"code": "C1", "name": "株式会社A", field: value}
+            actor=SYSTEM, data={"code": "C1", "name": "株式会社A", field: value}
         )
     assert message in info.value.errors[field][0]
     assert not Counterparty.objects.exists()
@@ -82,7 +83,7 @@ def test_counterparty_identifiers_are_checked(field: str, value: str, message: s
 
 def test_counterparty_accepts_full_width_numbers() -> None:
     counterparty = services.counterparty_create(
-        actor=None,
+        actor=SYSTEM,
         data={
             "code": "C1",
             "name": "株式会社A",
@@ -95,19 +96,19 @@ def test_counterparty_accepts_full_width_numbers() -> None:
 
 
 def test_department_tree_cannot_loop() -> None:
-    parent = services.department_create(actor=None, data={"code": "A", "name": "本部"})
+    parent = services.department_create(actor=SYSTEM, data={"code": "A", "name": "本部"})
     child = services.department_create(
-        actor=None, data={"code": "B", "name": "課", "parent": parent}
+        actor=SYSTEM, data={"code": "B", "name": "課", "parent": parent}
     )
     with pytest.raises(ValidationFailed) as info:
-        services.department_update(actor=None, department=parent, data={"parent": child})
+        services.department_update(actor=SYSTEM, department=parent, data={"parent": child})
     assert "parent" in info.value.errors
 
 
 def test_company_fiscal_month_and_t_number() -> None:
     with pytest.raises(ValidationFailed) as info:
         services.company_update(
-            actor=None,
+            actor=SYSTEM,
             data={
                 "name": "自社",
                 "fiscal_year_start_month": 13,
@@ -116,6 +117,6 @@ def test_company_fiscal_month_and_t_number() -> None:
         )
     assert set(info.value.errors) == {"fiscal_year_start_month", "registration_number"}
     company = services.company_update(
-        actor=None, data={"name": "自社", "registration_number": "T7123456789012"}
+        actor=SYSTEM, data={"name": "自社", "registration_number": "T7123456789012"}
     )
     assert company.registration_number == "T7123456789012"

@@ -19,6 +19,7 @@ from urakata.assistant.eval.kb_answer_eval import (
 from urakata.assistant.eval.kb_eval import evaluate_retrieval, load_questions
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.core.errors import DomainError
+from urakata.core.permissions import SYSTEM
 
 
 class Command(BaseCommand):
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         for path in files:
             try:
                 source = services.knowledge_file_ingest(
-                    actor=None,
+                    actor=SYSTEM,
                     name=path.name,
                     data=path.read_bytes(),
                     audience=options["audience"],
@@ -131,7 +132,7 @@ class Command(BaseCommand):
         self.stdout.write(dumps(model))
 
     def _reindex(self, options: dict[str, Any]) -> None:
-        count = services.knowledge_reindex(actor=None)
+        count = services.knowledge_reindex(actor=SYSTEM)
         if not options["quiet"]:
             self.stdout.write(f"re-indexed {count} sources")
 
