@@ -79,3 +79,61 @@ def client_for(make_user: Callable[..., Any]) -> Callable[..., Client]:
         return client
 
     return make
+
+
+# ---------------------------------------------------------------- the permission matrix
+
+
+def matrix_domains() -> tuple[Any, ...]:
+    """Every domain's matrix rows (`<app>/tests/matrix_rows.py`)."""
+    from urakata.assistant.tests import matrix_rows as assistant_rows
+    from urakata.ledger.tests import matrix_rows as ledger_rows
+    from urakata.org.tests import matrix_rows as org_rows
+    from urakata.web.tests import matrix_rows as web_rows
+    from urakata.workflow.tests import matrix_rows as workflow_rows
+
+    return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
+
+
+def _matrix_user(*roles: Role, username: str | None = None, employee: bool = True) -> Any:
+    user = UserFactory(**({"username": username} if username else {}))
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if employee:
+        EmployeeFactory(user=user)
+    return user
+
+
+@pytest.fixture(scope="module")
+def matrix_media(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One media directory for the module: the world's stored files live as long as its rows."""
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture
+def matrix_media_root(settings: Any, matrix_media: Any) -> None:
+    """The permission matrix's media directory (its world's stored files live as long as its rows)."""
+    settings.MEDIA_ROOT = matrix_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, matrix_media: Any) -> Iterator[Any]:
+    """The permission matrix's users per subject and every domain's rows, built once per test
+    module and rolled back after it (rows of one domain may point at another's objects)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from urakata.core.testing import MatrixWorld, matrix_world_users
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=matrix_media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            shared = MatrixWorld(objects={}, users=matrix_world_users(_matrix_user))
+            for domain in matrix_domains():
+                shared.objects.update(domain.build(shared, _matrix_user))
+            shared.sign_in_all()
+            yield shared
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -8,17 +8,13 @@ in its own rolled-back transaction. See docs/adding-a-domain.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import transaction
 from ninja import NinjaAPI, Router
 
 from urakata.api import api
 from urakata.assistant.tests import matrix_rows as assistant_rows
-from urakata.core.roles import Role
 from urakata.core.testing import (
     ANONYMOUS,
     NO_ROLE,
@@ -28,63 +24,25 @@ from urakata.core.testing import (
     api_operations,
     check_endpoint,
     matrix_cases,
-    matrix_world_users,
     page_routes,
     route_of,
     uncovered,
 )
 from urakata.ledger.tests import matrix_rows as ledger_rows
 from urakata.org.tests import matrix_rows as org_rows
-from urakata.org.tests.factories import EmployeeFactory, UserFactory
 from urakata.web.tests import matrix_rows as web_rows
 from urakata.workflow.tests import matrix_rows as workflow_rows
 
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
-
-def _make_user(*roles: Role, username: str | None = None, employee: bool = True) -> Any:
-    user = UserFactory(**({"username": username} if username else {}))
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    if employee:
-        EmployeeFactory(user=user)
-    return user
-
-
-@pytest.fixture(scope="module")
-def matrix_media(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One media directory for the module: the world's stored files live as long as its rows."""
-    return tmp_path_factory.mktemp("matrix-media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings: Any, matrix_media: Any) -> None:
-    """Overrides the per-test media directory of the root conftest."""
-    settings.MEDIA_ROOT = matrix_media
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any, matrix_media: Any) -> Iterator[MatrixWorld]:
-    """Users per subject and every domain's rows, built once; rolled back after the module."""
-    from django.test import override_settings
-
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=matrix_media):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            shared = MatrixWorld(objects={}, users=matrix_world_users(_make_user))
-            for domain in DOMAINS:
-                shared.objects.update(domain.build(shared, _make_user))
-            shared.sign_in_all()
-            yield shared
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+# The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share
+# them out); this module runs the web rows and the checks over all of them.
+pytestmark = pytest.mark.usefixtures("matrix_media_root")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("endpoint", "subject"), matrix_cases(ENDPOINTS))
+@pytest.mark.parametrize(("endpoint", "subject"), matrix_cases(web_rows.ENDPOINTS))
 def test_permission_matrix(endpoint: Endpoint, subject: str, world: MatrixWorld) -> None:
     check_endpoint(endpoint, subject, world=world)
 
