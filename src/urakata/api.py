@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urakata.core.api import API_AUTH
 from urakata.core.domains import manifests
 from urakata.core.errors import DomainError
+from urakata.core.input_messages import input_error_message
 from urakata.core.labels import error_lines, labelled
 
 
@@ -41,7 +42,7 @@ def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
         loc = ".".join(
             str(part) for part in item.get("loc", ()) if part not in ("body", "query", "payload")
         )
-        errors.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
+        errors.setdefault(loc or "__all__", []).append(input_error_message(item))
     messages = [line for key, found in errors.items() for line in labelled(key, found)]
     return _error(
         request, 422, _("入力内容に誤りがあります。"), "validation_error", errors, messages

@@ -38,7 +38,7 @@ ERRORS: dict[int, type[ErrorOut]] = {
 
 
 class AskIn(Schema):
-    question: Annotated[str, Field(max_length=2000)]
+    question: Annotated[str, Field(max_length=services.MAX_QUESTION_CHARS)]
 
 
 class SourceRef(Schema):

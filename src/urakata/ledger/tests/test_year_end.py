@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from urakata.core.errors import Conflict, ValidationFailed
+from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
 from urakata.core.models import AuditEvent
 from urakata.core.roles import Role
 from urakata.ledger import closing, reports, services
@@ -71,7 +71,7 @@ def test_reopening_needs_a_second_accountant(accountant: Any, make_user: Any) ->
     )
     assert request.status == "pending" and Period.objects.get(period=202505).is_closed
     approval = ApprovalRequest.objects.get(subject_id=request.pk)
-    with pytest.raises(Conflict):
+    with pytest.raises(PermissionDenied):  # nobody approves their own request
         workflow_services.request_approve(actor=accountant, request_id=approval.pk)
     workflow_services.request_approve(actor=colleague, request_id=approval.pk)
     request.refresh_from_db()
