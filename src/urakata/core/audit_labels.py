@@ -37,6 +37,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "core.scheduled_job.create": gettext_lazy("定期ジョブを登録"),
     "core.scheduled_job.update": gettext_lazy("定期ジョブを変更"),
     "core.two_factor.confirm": gettext_lazy("二要素認証を設定"),
+    "core.user.roles_set": gettext_lazy("ロールを変更"),
     "core.two_factor.disable": gettext_lazy("二要素認証を無効化"),
     "core.two_factor.failed": gettext_lazy("二要素認証に失敗"),
     "core.two_factor.reset": gettext_lazy("二要素認証をリセット"),

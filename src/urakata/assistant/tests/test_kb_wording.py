@@ -11,6 +11,7 @@ from urakata.assistant import selectors
 from urakata.assistant.synonyms import SynonymDictionary, synonyms
 from urakata.assistant.tests.factories import make_source
 from urakata.assistant.text import index_terms, query_terms, query_weights
+from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_reindex_rewrites_every_chunk_and_is_audited(make_user: Any) -> None:
 
     source = make_source(title="休暇規程", body=POLICY)
     KnowledgeChunk.objects.filter(source=source).update(term_freqs={}, length=0)
-    assert services.knowledge_reindex(actor=None) == 1
+    assert services.knowledge_reindex(actor=SYSTEM) == 1
     chunk = KnowledgeChunk.objects.filter(source=source).order_by("ordinal").first()
     assert chunk is not None and "≡年次有給休暇" in chunk.term_freqs
     assert AuditEvent.objects.filter(action="assistant.knowledge.reindex").count() == 1

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.core.testing import Endpoint, MatrixWorld, expect
-from urakata.ledger import accounts, bank_import, services
+from urakata.ledger import accounts, bank_import, closing, services
 from urakata.ledger.cache import chart_cache_clear
 from urakata.ledger.chart import chart_ensure_seeded
 from urakata.ledger.models import Account, BankTransaction
@@ -61,6 +61,9 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
         actor=SYSTEM, feed_name="普通預金", preset="generic", data=STATEMENT.encode("utf-8")
     )
     services.period_close(actor=SYSTEM, period="2025-04")
+    closing.fiscal_year_close(actor=SYSTEM, fiscal_year=2023)  # a closed year to reopen
+    # Reopening needs a second accountant to approve (segregation of duties).
+    make_user(Role.ACCOUNTING, username="matrix_second_accountant")
     chart_cache_clear()
     return {
         "entry": entry,
@@ -151,6 +154,21 @@ ENDPOINTS: list[Endpoint] = [
         POSTERS,
         payload={"reason": "訂正"},
     ),
+    Endpoint("api-ledger-fiscal-year-close", "POST", f"{API}/fiscal-years/2024/close", POSTERS),
+    Endpoint(
+        "api-ledger-fiscal-year-reopen",
+        "POST",
+        f"{API}/fiscal-years/2023/reopen",
+        POSTERS,
+        payload={"reason": "税務調査の修正"},
+    ),
+    Endpoint(
+        "api-ledger-report-tax-return",
+        "GET",
+        f"{API}/reports/tax-return",
+        REPORT_READERS,
+        payload={"from": "2025-04", "to": "2025-06"},
+    ),
     # ------------------------------------------------------------ API: reports
     *[
         Endpoint(
@@ -231,6 +249,30 @@ ENDPOINTS: list[Endpoint] = [
         )
     ],
     Endpoint("page-ledger-periods", "GET", "/ledger/periods/", READERS),
+    Endpoint(
+        "page-ledger-fiscal-year-toggle",
+        "POST",
+        "/ledger/fiscal-years/2024/toggle/",
+        POSTERS,
+        payload={"action": "close"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-ledger-tax-return", "GET", "/ledger/reports/tax-return/", REPORT_READERS),
+    Endpoint(
+        "page-ledger-monthly-trend",
+        "GET",
+        "/ledger/reports/monthly-trend/",
+        REPORT_READERS,
+        payload={"fy": "2025"},
+    ),
+    Endpoint(
+        "page-ledger-sub-account-balances",
+        "GET",
+        "/ledger/reports/sub-account-balances/",
+        REPORT_READERS,
+        payload={"account": "7290", "from": "2025-04", "to": "2025-06"},
+    ),
     Endpoint(
         "page-ledger-period-toggle",
         "POST",

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from urakata.core.models import AuditEvent
+from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.ledger import services
 from urakata.ledger.models import JournalEntry
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _post(day: dt.date, counterparty: Any, description: str, amount: int = 11_000) -> None:
     services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=day,
         description=description,
         lines=[

@@ -188,7 +188,7 @@ def test_yayoi_round_trip_covers_every_tax_code() -> None:
             if line["account"] == taxed:
                 line["tax_code"] = code
         services.journal_entry_post(
-            actor=None, date=day, description=f"税区分 {code}", lines=lines, tax_entry="inclusive"
+            actor=SYSTEM, date=day, description=f"税区分 {code}", lines=lines, tax_entry="inclusive"
         )
     before = _snapshot()
     november = EntryFilters(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30))
@@ -214,7 +214,7 @@ def test_yayoi_qualified_and_internal_spellings() -> None:
 
 def test_yayoi_export_refuses_characters_outside_shift_jis_and_reads_other_dates() -> None:
     services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=dt.date(2025, 5, 1),
         description="𠮷野家 会食",  # 𠮷 (U+20BB7) has no Shift_JIS code
         lines=[{"account": "7250", "debit": 3300}, {"account": "1110", "credit": 3300}],

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import services
 from urakata.ledger.models import InvoiceRegistration, JournalLine, LedgerSettings
 from urakata.org.tests.factories import CounterpartyFactory
@@ -24,7 +25,7 @@ def _purchase(
     if cp is not None:
         line["counterparty_id"] = cp.pk
     entry = services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=day,
         description="仕入",
         lines=[line, {"account": "1140", "credit": amount}],

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from urakata.core.errors import ValidationFailed
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import services, tax_return
 from urakata.ledger.models import JournalEntry
 
@@ -21,7 +22,7 @@ FROM, TO = 202504, 202603
 def _post(day: dt.date, account: str, side: str, amount: int, code: str) -> None:
     other = "credit" if side == "debit" else "debit"
     services.journal_entry_post(
-        actor=None,
+        actor=SYSTEM,
         date=day,
         description=f"{account} {code}",
         lines=[
