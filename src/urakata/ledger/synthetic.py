@@ -16,99 +16,113 @@ from urakata.ledger import cache
 from urakata.ledger.bulk import BulkEntry, BulkLine, bulk_post
 
 
-def _templates(rng: random.Random) -> list[tuple[float, Any]]:
-    """(weight, builder) pairs producing plausible entries for a small manufacturer."""
-    chart = cache.chart()
-    acc = {code: a.pk for code, a in chart.accounts_by_code.items()}
-    tax = {code: t.id for code, t in chart.tax_by_code.items()}
+def _taxed(amount: int, rate: int = 10) -> tuple[int, int]:
+    tax_part = amount * rate // (100 + rate)
+    return amount - tax_part, tax_part
 
-    def taxed(amount: int, rate: int = 10) -> tuple[int, int]:
-        tax_part = amount * rate // (100 + rate)
-        return amount - tax_part, tax_part
 
-    def sale(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
-        gross = rng.randrange(50, 3000) * 1100
-        net, t = taxed(gross)
+class _Templates:
+    """Builders of plausible entries for a small manufacturer, drawing from one `rng`."""
+
+    EXPENSE_ACCOUNTS = ["7260", "7270", "7290", "7250", "7240", "7380", "7280", "7310"]
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.chart = cache.chart()
+        self.acc = {code: a.pk for code, a in self.chart.accounts_by_code.items()}
+        self.tax = {code: t.id for code, t in self.chart.tax_by_code.items()}
+
+    def sale(self, day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        gross = self.rng.randrange(50, 3000) * 1100
+        net, t = _taxed(gross)
         return BulkEntry(
             day,
             "製品売上",
             [
-                BulkLine(acc["1220"], debit=gross, counterparty_id=cp, department_id=dept),
+                BulkLine(self.acc["1220"], debit=gross, counterparty_id=cp, department_id=dept),
                 BulkLine(
-                    acc["5110"],
+                    self.acc["5110"],
                     credit=net,
-                    tax_code_id=tax["S10"],
+                    tax_code_id=self.tax["S10"],
                     tax_amount=t,
                     counterparty_id=cp,
                     department_id=dept,
                 ),
-                BulkLine(acc["3240"], credit=t, department_id=dept),
+                BulkLine(self.acc["3240"], credit=t, department_id=dept),
             ],
         )
 
-    def collect(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
-        amount = rng.randrange(50, 3000) * 1100
+    def collect(self, day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        amount = self.rng.randrange(50, 3000) * 1100
         return BulkEntry(
             day,
             "売掛金入金",
             [
-                BulkLine(acc["1140"], debit=amount, department_id=dept),
-                BulkLine(acc["1220"], credit=amount, counterparty_id=cp, department_id=dept),
+                BulkLine(self.acc["1140"], debit=amount, department_id=dept),
+                BulkLine(self.acc["1220"], credit=amount, counterparty_id=cp, department_id=dept),
             ],
         )
 
-    def purchase(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
-        gross = rng.randrange(20, 1500) * 1100
-        net, t = taxed(gross)
+    def purchase(self, day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        gross = self.rng.randrange(20, 1500) * 1100
+        net, t = _taxed(gross)
         return BulkEntry(
             day,
             "材料仕入",
             [
                 BulkLine(
-                    acc["6120"],
+                    self.acc["6120"],
                     debit=net,
-                    tax_code_id=tax["P10"],
+                    tax_code_id=self.tax["P10"],
                     tax_amount=t,
                     counterparty_id=cp,
                     department_id=dept,
                 ),
-                BulkLine(acc["1570"], debit=t, department_id=dept),
-                BulkLine(acc["3120"], credit=gross, counterparty_id=cp, department_id=dept),
+                BulkLine(self.acc["1570"], debit=t, department_id=dept),
+                BulkLine(self.acc["3120"], credit=gross, counterparty_id=cp, department_id=dept),
             ],
         )
 
-    def pay(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
-        amount = rng.randrange(20, 1500) * 1100
+    def pay(self, day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        amount = self.rng.randrange(20, 1500) * 1100
         return BulkEntry(
             day,
             "買掛金支払",
             [
-                BulkLine(acc["3120"], debit=amount, counterparty_id=cp, department_id=dept),
-                BulkLine(acc["1140"], credit=amount, department_id=dept),
+                BulkLine(self.acc["3120"], debit=amount, counterparty_id=cp, department_id=dept),
+                BulkLine(self.acc["1140"], credit=amount, department_id=dept),
             ],
         )
 
-    expense_accounts = ["7260", "7270", "7290", "7250", "7240", "7380", "7280", "7310"]
-
-    def expense(day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
-        code = rng.choice(expense_accounts)
-        gross = rng.randrange(5, 500) * 110
-        net, t = taxed(gross)
+    def expense(self, day: dt.date, dept: int | None, cp: int | None) -> BulkEntry:
+        code = self.rng.choice(self.EXPENSE_ACCOUNTS)
+        gross = self.rng.randrange(5, 500) * 110
+        net, t = _taxed(gross)
         return BulkEntry(
             day,
-            chart.accounts_by_code[code].name,
+            self.chart.accounts_by_code[code].name,
             [
                 BulkLine(
-                    acc[code], debit=net, tax_code_id=tax["P10"], tax_amount=t, department_id=dept
+                    self.acc[code],
+                    debit=net,
+                    tax_code_id=self.tax["P10"],
+                    tax_amount=t,
+                    department_id=dept,
                 ),
-                BulkLine(acc["1570"], debit=t, department_id=dept),
+                BulkLine(self.acc["1570"], debit=t, department_id=dept),
                 BulkLine(
-                    acc[rng.choice(["1110", "1140", "3150"])], credit=gross, department_id=dept
+                    self.acc[self.rng.choice(["1110", "1140", "3150"])],
+                    credit=gross,
+                    department_id=dept,
                 ),
             ],
         )
 
-    return [(0.25, sale), (0.2, collect), (0.15, purchase), (0.15, pay), (0.25, expense)]
+
+def _templates(rng: random.Random) -> list[tuple[float, Any]]:
+    """(weight, builder) pairs producing plausible entries for a small manufacturer."""
+    t = _Templates(rng)
+    return [(0.25, t.sale), (0.2, t.collect), (0.15, t.purchase), (0.15, t.pay), (0.25, t.expense)]
 
 
 def generate_entries(
