@@ -241,6 +241,41 @@ def _confidence(probability: float, description: str, seen: set[str]) -> float:
     return probability if payee_key(description) in seen else min(probability, UNSEEN_CAP)
 
 
+def _suggest_rule(tx: BankTransaction, rule: BankRule) -> None:
+    tx.account_id, tx.tax_code_id = rule.account_id, rule.tax_code_id
+    tx.counterparty_id, tx.department_id = rule.counterparty_id, rule.department_id
+    tx.suggestion_source, tx.confidence = "rule", Decimal("1.000")
+    tx.status = BankTransaction.Status.SUGGESTED
+
+
+def _suggest_partner(tx: BankTransaction, partner: tuple[int, str], chart: Any) -> None:
+    tx.counterparty_id = partner[0]
+    tx.account_id = chart.accounts_by_code[partner[1]].pk
+    tx.tax_code_id = None
+    tx.department_id = None
+    tx.suggestion_source = "partner"
+    tx.confidence = Decimal(str(PARTNER_CONFIDENCE))
+    tx.status = BankTransaction.Status.SUGGESTED
+
+
+def _suggest_learned(
+    tx: BankTransaction, label: str, probability: float, chart: Any, tax_ids: dict[str, int]
+) -> bool:
+    """Apply the model's label (account|tax code|counterparty|department); False if unusable."""
+    account_code, tax_code, counterparty, department = label.split("|")
+    account = chart.accounts_by_code.get(account_code)
+    if account is None:
+        return False
+    tx.account_id = account.pk
+    tx.tax_code_id = tax_ids.get(tax_code)
+    tx.counterparty_id = int(counterparty) if counterparty else None
+    tx.department_id = int(department) if department else None
+    tx.suggestion_source = "learned"
+    tx.confidence = Decimal(str(round(probability, 3)))
+    tx.status = BankTransaction.Status.SUGGESTED
+    return True
+
+
 def suggestions_refresh(*, actor: Any) -> dict[str, int]:
     """Suggest an account for every open line: explicit rules first, then the learned model."""
     require(actor, "ledger.bank_import")
@@ -264,21 +299,12 @@ def suggestions_refresh(*, actor: Any) -> dict[str, int]:
     for tx in open_lines:
         rule = next((r for r in rules if rule_match(r, tx.description, tx.amount)), None)
         if rule is not None:
-            tx.account_id, tx.tax_code_id = rule.account_id, rule.tax_code_id
-            tx.counterparty_id, tx.department_id = rule.counterparty_id, rule.department_id
-            tx.suggestion_source, tx.confidence = "rule", Decimal("1.000")
-            tx.status = BankTransaction.Status.SUGGESTED
+            _suggest_rule(tx, rule)
             counts["rule"] += 1
             continue
         partner = partner_match(tx.description, tx.amount, partners)
         if partner is not None:
-            tx.counterparty_id = partner[0]
-            tx.account_id = chart.accounts_by_code[partner[1]].pk
-            tx.tax_code_id = None
-            tx.department_id = None
-            tx.suggestion_source = "partner"
-            tx.confidence = Decimal(str(PARTNER_CONFIDENCE))
-            tx.status = BankTransaction.Status.SUGGESTED
+            _suggest_partner(tx, partner, chart)
             counts["partner"] += 1
             continue
         label, probability = model.predict(features(tx.description, tx.amount))
@@ -286,19 +312,9 @@ def suggestions_refresh(*, actor: Any) -> dict[str, int]:
         if label is None:
             counts["none"] += 1
             continue
-        account_code, tax_code, counterparty, department = label.split("|")
-        account = chart.accounts_by_code.get(account_code)
-        if account is None:
-            counts["none"] += 1
-            continue
-        tx.account_id = account.pk
-        tx.tax_code_id = tax_ids.get(tax_code)
-        tx.counterparty_id = int(counterparty) if counterparty else None
-        tx.department_id = int(department) if department else None
-        tx.suggestion_source = "learned"
-        tx.confidence = Decimal(str(round(probability, 3)))
-        tx.status = BankTransaction.Status.SUGGESTED
-        counts["learned"] += 1
+        counts[
+            "learned" if _suggest_learned(tx, label, probability, chart, tax_ids) else "none"
+        ] += 1
     fields = ["account", "tax_code", "counterparty", "department", "suggestion_source"]
     with transaction.atomic():
         BankTransaction.objects.bulk_update(
@@ -318,12 +334,9 @@ def suggestions_refresh(*, actor: Any) -> dict[str, int]:
     }
 
 
-def transactions_confirm(
-    *, actor: Any, ids: Sequence[int], account: str | None = None, tax_code: str | None = None
-) -> dict[str, Any]:
-    """Turn suggested lines into journal entries (all or none); overrides apply to every line."""
-    require(actor, "ledger.bank_import")
-    errors: dict[str, list[str]] = {}
+def _confirm_overrides(
+    account: str | None, tax_code: str | None, errors: dict[str, list[str]]
+) -> tuple[Account | None, TaxCode | None]:
     override = cache.account_by_code(account) if account else None
     if account and override is None:
         errors.setdefault("account", []).append(
@@ -334,6 +347,67 @@ def transactions_confirm(
         errors.setdefault("tax_code", []).append(
             _("税区分「%(tax_code)s」がありません。") % {"tax_code": tax_code}
         )
+    return override, override_tax
+
+
+def _confirm_line(
+    actor: Any,
+    tx: BankTransaction,
+    override: Account | None,
+    override_tax: TaxCode | None,
+    errors: dict[str, list[str]],
+) -> int | None:
+    """Post one line's entry (errors collected under its id); the entry's id, or None."""
+    if tx.status == BankTransaction.Status.CONFIRMED:
+        errors.setdefault(str(tx.pk), []).append(_("既に確定済みです。"))
+        return None
+    target: Account | None = override or tx.account
+    if target is None:
+        errors.setdefault(str(tx.pk), []).append(_("勘定科目が未設定です。"))
+        return None
+    if override is not None:
+        tx.account = override
+    if override_tax is not None:
+        tx.tax_code = override_tax
+    tax = tx.tax_code.code if tx.tax_code else None
+    bank_line = {
+        "account": tx.feed.account,
+        "sub_account": tx.feed.sub_account,
+        "debit" if tx.amount > 0 else "credit": abs(tx.amount),
+    }
+    other_line = {
+        "account": target,
+        "credit" if tx.amount > 0 else "debit": abs(tx.amount),
+        "tax_code": tax,
+        "counterparty_id": tx.counterparty_id,
+        "department_id": tx.department_id,
+    }
+    try:
+        entry = services.journal_entry_post(
+            actor=actor,
+            date=tx.date,
+            description=tx.description or "銀行明細",
+            lines=[bank_line, other_line] if tx.amount > 0 else [other_line, bank_line],
+            source=JournalEntry.Source.BANK,
+            source_ref=f"banktx:{tx.pk}",
+            tax_entry="inclusive",
+        )
+    except ValidationFailed as error:
+        for key, messages in error.errors.items():
+            errors.setdefault(str(tx.pk), []).extend(labelled(key, messages))
+        return None
+    tx.entry = entry
+    tx.status = BankTransaction.Status.CONFIRMED
+    return entry.pk
+
+
+def transactions_confirm(
+    *, actor: Any, ids: Sequence[int], account: str | None = None, tax_code: str | None = None
+) -> dict[str, Any]:
+    """Turn suggested lines into journal entries (all or none); overrides apply to every line."""
+    require(actor, "ledger.bank_import")
+    errors: dict[str, list[str]] = {}
+    override, override_tax = _confirm_overrides(account, tax_code, errors)
     posted: list[int] = []
     with transaction.atomic():
         lines = list(
@@ -346,47 +420,9 @@ def transactions_confirm(
         for missing in sorted(set(ids) - found):
             errors.setdefault(str(missing), []).append(_("明細が見つかりません。"))
         for tx in lines:
-            if tx.status == BankTransaction.Status.CONFIRMED:
-                errors.setdefault(str(tx.pk), []).append(_("既に確定済みです。"))
-                continue
-            target: Account | None = override or tx.account
-            if target is None:
-                errors.setdefault(str(tx.pk), []).append(_("勘定科目が未設定です。"))
-                continue
-            if override is not None:
-                tx.account = override
-            if override_tax is not None:
-                tx.tax_code = override_tax
-            tax = tx.tax_code.code if tx.tax_code else None
-            bank_line = {
-                "account": tx.feed.account,
-                "sub_account": tx.feed.sub_account,
-                "debit" if tx.amount > 0 else "credit": abs(tx.amount),
-            }
-            other_line = {
-                "account": target,
-                "credit" if tx.amount > 0 else "debit": abs(tx.amount),
-                "tax_code": tax,
-                "counterparty_id": tx.counterparty_id,
-                "department_id": tx.department_id,
-            }
-            try:
-                entry = services.journal_entry_post(
-                    actor=actor,
-                    date=tx.date,
-                    description=tx.description or "銀行明細",
-                    lines=[bank_line, other_line] if tx.amount > 0 else [other_line, bank_line],
-                    source=JournalEntry.Source.BANK,
-                    source_ref=f"banktx:{tx.pk}",
-                    tax_entry="inclusive",
-                )
-            except ValidationFailed as error:
-                for key, messages in error.errors.items():
-                    errors.setdefault(str(tx.pk), []).extend(labelled(key, messages))
-                continue
-            tx.entry = entry
-            tx.status = BankTransaction.Status.CONFIRMED
-            posted.append(entry.pk)
+            entry_id = _confirm_line(actor, tx, override, override_tax, errors)
+            if entry_id is not None:
+                posted.append(entry_id)
         if errors:
             transaction.set_rollback(True)
         else:
