@@ -186,10 +186,8 @@ def _runs(ids: list[int]) -> list[list[int]]:
     return runs
 
 
-def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+def _batch_numbers(batch: Sequence[BulkEntry]) -> dict[int, tuple[int, int]]:
+    """(fiscal year, number) per entry index, numbers in date order within each year."""
     by_year: dict[int, list[int]] = {}
     for index, entry in enumerate(batch):
         by_year.setdefault(cache.fiscal_year_of(entry.date), []).append(index)
@@ -198,6 +196,10 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
         first = _reserve_numbers(fiscal_year, len(by_year[fiscal_year]))
         for offset, index in enumerate(sorted(by_year[fiscal_year], key=lambda i: batch[i].date)):
             numbers[index] = (fiscal_year, first + offset)
+    return numbers
+
+
+def _refuse_closed(batch: Sequence[BulkEntry]) -> None:
     # Re-read the close state now that the counter locks are held (a close may have committed
     # since _check): closing takes the same locks, so this read cannot race.
     periods = {entry.date.year * 100 + entry.date.month for entry in batch}
@@ -209,6 +211,16 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
             _("一括記帳できません。"),
             errors={"date": [_("締め済み: %(p)s") % {"p": p} for p in sorted(closed)]},
         )
+
+
+def _entry_rows(
+    batch: Sequence[BulkEntry],
+    numbers: dict[int, tuple[int, int]],
+    now: Any,
+    actor_id: int | None,
+) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    """The hash headers and the insert rows of the batch's entries."""
+    ops = connection.ops
     headers = []
     entry_rows = []
     for index, entry in enumerate(batch):
@@ -233,7 +245,14 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
                 actor_id,
             )
         )
-    ids = _insert_entries(entry_rows)
+    return headers, entry_rows
+
+
+def _line_rows(
+    ids: list[int], headers: list[list[Any]], batch: Sequence[BulkEntry]
+) -> tuple[list[tuple[Any, ...]], dict[tuple[int, int, int], list[int]], list[tuple[int, str]]]:
+    """The insert rows of the lines, the balance deltas and each entry's line hash."""
+    ops = connection.ops
     line_params: list[tuple[Any, ...]] = []
     balances: dict[tuple[int, int, int], list[int]] = {}
     hashes: list[tuple[int, str]] = []
@@ -261,6 +280,18 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
             cell[0] += line.debit
             cell[1] += line.credit
         hashes.append((pk, entry_hash(header, rows)))
+    return line_params, balances, hashes
+
+
+def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    numbers = _batch_numbers(batch)
+    _refuse_closed(batch)
+    headers, entry_rows = _entry_rows(batch, numbers, now, actor_id)
+    ids = _insert_entries(entry_rows)
+    line_params, balances, hashes = _line_rows(ids, headers, batch)
     assert len(LINE_FIELDS) == 10
     _insert_lines(line_params)
     items = [(key, (d, c)) for key, (d, c) in balances.items()]
