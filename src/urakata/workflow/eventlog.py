@@ -49,8 +49,7 @@ def _attr(kind: str, key: str, value: Any) -> str:
     return f"<{kind} key={quoteattr(key)} value={quoteattr(str(value))}/>"
 
 
-def export_xes(out: TextIO) -> int:
-    """Write one trace per request, one event per action; returns the number of events."""
+def _xes_header(out: TextIO) -> None:
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(
         '<log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">\n'
@@ -72,6 +71,44 @@ def export_xes(out: TextIO) -> int:
     out.write('  <classifier name="Activity" keys="concept:name"/>\n')
     out.write('  <classifier name="Resource" keys="org:resource"/>\n')
     out.write("  " + _attr("string", "concept:name", "Urakata approval workflow") + "\n")
+
+
+def _xes_trace_open(out: TextIO, request: ApprovalRequest) -> None:
+    subject_type = get_subject_type(request.subject_type)
+    out.write("  <trace>\n")
+    out.write("    " + _attr("string", "concept:name", request.number) + "\n")
+    out.write("    " + _attr("string", "urakata:subject_type", request.subject_type) + "\n")
+    if subject_type is not None:
+        out.write("    " + _attr("string", "urakata:type_label", subject_type.label) + "\n")
+    out.write("    " + _attr("string", "urakata:status", request.status) + "\n")
+    out.write(
+        "    " + _attr("string", "urakata:applicant", request.applicant.get_username()) + "\n"
+    )
+    if request.amount is not None:
+        out.write("    " + _attr("int", "urakata:amount", request.amount) + "\n")
+    if request.department is not None:
+        out.write("    " + _attr("string", "urakata:department", request.department.name) + "\n")
+
+
+def _xes_event(out: TextIO, action: Action) -> None:
+    out.write("    <event>")
+    out.write(_attr("string", "concept:name", activity(action)))
+    out.write(_attr("date", "time:timestamp", _xes_time(action.at)))
+    out.write(_attr("string", "lifecycle:transition", "complete"))
+    out.write(
+        _attr("string", "org:resource", action.actor.get_username() if action.actor else "system")
+    )
+    out.write(_attr("string", "urakata:kind", action.kind))
+    if action.on_behalf_of is not None:
+        out.write(_attr("string", "urakata:on_behalf_of", action.on_behalf_of.get_username()))
+    if action.step is not None:
+        out.write(_attr("int", "urakata:round", action.step.round))
+    out.write("</event>\n")
+
+
+def export_xes(out: TextIO) -> int:
+    """Write one trace per request, one event per action; returns the number of events."""
+    _xes_header(out)
     requests = {
         r.pk: r
         for r in ApprovalRequest.objects.select_related("applicant", "department").order_by("pk")
@@ -84,39 +121,8 @@ def export_xes(out: TextIO) -> int:
                 out.write("  </trace>\n")
             current = action.request_id
             request = requests[current]
-            subject_type = get_subject_type(request.subject_type)
-            out.write("  <trace>\n")
-            out.write("    " + _attr("string", "concept:name", request.number) + "\n")
-            out.write("    " + _attr("string", "urakata:subject_type", request.subject_type) + "\n")
-            if subject_type is not None:
-                out.write("    " + _attr("string", "urakata:type_label", subject_type.label) + "\n")
-            out.write("    " + _attr("string", "urakata:status", request.status) + "\n")
-            out.write(
-                "    "
-                + _attr("string", "urakata:applicant", request.applicant.get_username())
-                + "\n"
-            )
-            if request.amount is not None:
-                out.write("    " + _attr("int", "urakata:amount", request.amount) + "\n")
-            if request.department is not None:
-                out.write(
-                    "    " + _attr("string", "urakata:department", request.department.name) + "\n"
-                )
-        out.write("    <event>")
-        out.write(_attr("string", "concept:name", activity(action)))
-        out.write(_attr("date", "time:timestamp", _xes_time(action.at)))
-        out.write(_attr("string", "lifecycle:transition", "complete"))
-        out.write(
-            _attr(
-                "string", "org:resource", action.actor.get_username() if action.actor else "system"
-            )
-        )
-        out.write(_attr("string", "urakata:kind", action.kind))
-        if action.on_behalf_of is not None:
-            out.write(_attr("string", "urakata:on_behalf_of", action.on_behalf_of.get_username()))
-        if action.step is not None:
-            out.write(_attr("int", "urakata:round", action.step.round))
-        out.write("</event>\n")
+            _xes_trace_open(out, request)
+        _xes_event(out, action)
         count += 1
     if current is not None:
         out.write("  </trace>\n")
