@@ -36,10 +36,10 @@ def main() -> None:
     from django.db import connection
 
     from urakata.ledger import reports, services
-    from urakata.ledger.bulk import generate
     from urakata.ledger.cache import chart_cache_clear
     from urakata.ledger.models import Balance, EntryCounter, JournalEntry, JournalLine, Period
     from urakata.ledger.permissions import SYSTEM
+    from urakata.ledger.synthetic import generate
     from urakata.org.models import Company, Department
 
     call_command("migrate", verbosity=0, interactive=False)

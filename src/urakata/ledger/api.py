@@ -1,4 +1,8 @@
-"""Ledger REST endpoints: accounts, entries (list/detail/post/correct), periods, reports, bank."""
+"""Ledger REST endpoints: accounts, tax codes, settings and entries (list/detail/post/correct).
+
+Closing, reports and bank statements live in ``api_closing``, ``api_reports`` and ``api_bank``;
+their routers are mounted here, so ``urakata.ledger.api.router`` is the ledger's whole API.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +10,32 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from urakata.core.api import ErrorOut, PageMeta, paginate
+from urakata.core.api import PageMeta, paginate
 from urakata.core.errors import NotFound
-from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
 from urakata.core.schema_types import (
     BusinessDate,
     NonNegativeYen,
     PageNumber,
     PageSize,
-    SortOrder,
     Yen,
 )
 from urakata.ledger import (
     accounts,
-    bank_import,
-    closing,
-    reports,
     selectors,
     services,
-    tax_return,
 )
+from urakata.ledger.api_bank import router as bank_router
+from urakata.ledger.api_closing import router as closing_router
+from urakata.ledger.api_common import ERRORS, Code
+from urakata.ledger.api_reports import router as reports_router
 from urakata.ledger.models import Account, JournalEntry, JournalLine
 
 router = Router(tags=["ledger"])
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 class SubAccountOut(Schema):
@@ -195,7 +188,6 @@ class EntryPage(Schema):
     items: list[EntryOut]
 
 
-Code = Annotated[str, Field(max_length=10)]
 # One entry holds at most this many lines (a pay run's journal is a few hundred).
 MAX_LINES = 1000
 
@@ -230,41 +222,6 @@ class CorrectionIn(Schema):
 class CorrectionOut(Schema):
     reversal: EntryOut
     replacement: EntryOut | None
-
-
-class PeriodOut(Schema):
-    period: int
-    label: str
-    is_closed: bool
-    entries: int
-
-
-class ReopenIn(Schema):
-    reason: str
-
-
-class ReopenRequestOut(Schema):
-    id: int
-    kind: str
-    period: int
-    status: str
-    reason: str
-
-
-class FiscalYearOut(Schema):
-    fiscal_year: int
-    is_closed: bool
-    net_income: int
-
-
-def _reopen_out(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.pk,
-        "kind": row.kind,
-        "period": row.period,
-        "status": row.status,
-        "reason": row.reason,
-    }
 
 
 # ---------------------------------------------------------------- accounts
@@ -451,268 +408,8 @@ def add_attachment(request: HttpRequest, entry_id: int, file: File[UploadedFile]
     )
 
 
-# ---------------------------------------------------------------- periods
+# ---------------------------------------------------------------- sub-routers (same URLs and ids)
 
-
-@router.get("/ledger/periods", response={200: list[PeriodOut], **ERRORS})
-def list_periods(request: HttpRequest, fiscal_year: int) -> Any:
-    return selectors.period_list(actor=request.user, fiscal_year=fiscal_year)
-
-
-@router.post("/ledger/periods/{period}/close", response={200: PeriodOut, **ERRORS})
-def close_period(request: HttpRequest, period: str) -> Any:
-    require(request.user, "ledger.close")
-    row = services.period_close(actor=request.user, period=period)
-    return {"period": row.period, "label": str(row), "is_closed": row.is_closed, "entries": 0}
-
-
-@router.post("/ledger/periods/{period}/reopen", response={202: ReopenRequestOut, **ERRORS})
-def reopen_period(request: HttpRequest, period: str, payload: ReopenIn) -> Any:
-    """Ask to reopen a closed month: 202 with the request; another accountant approves it."""
-    require(request.user, "ledger.close")
-    row = closing.reopen_request_submit(
-        actor=request.user, kind="month", period=period, reason=payload.reason
-    )
-    return 202, _reopen_out(row)
-
-
-@router.post("/ledger/fiscal-years/{fiscal_year}/close", response={200: FiscalYearOut, **ERRORS})
-def close_fiscal_year(request: HttpRequest, fiscal_year: int) -> Any:
-    """決算確定: close every month of the year and lock it."""
-    require(request.user, "ledger.close")
-    row = closing.fiscal_year_close(actor=request.user, fiscal_year=fiscal_year)
-    return {
-        "fiscal_year": row.fiscal_year,
-        "is_closed": row.is_closed,
-        "net_income": row.net_income,
-    }
-
-
-@router.post(
-    "/ledger/fiscal-years/{fiscal_year}/reopen", response={202: ReopenRequestOut, **ERRORS}
-)
-def reopen_fiscal_year(request: HttpRequest, fiscal_year: int, payload: ReopenIn) -> Any:
-    """Ask to reopen a closed year (approved by another accountant)."""
-    require(request.user, "ledger.close")
-    row = closing.reopen_request_submit(
-        actor=request.user, kind="year", period=fiscal_year, reason=payload.reason
-    )
-    return 202, _reopen_out(row)
-
-
-# ---------------------------------------------------------------- reports
-
-
-def _range(from_: str, to: str) -> tuple[int, int]:
-    return selectors.parse_month(from_, "from"), selectors.parse_month(to, "to")
-
-
-@router.get("/ledger/reports/trial-balance", response={200: dict[str, Any], **ERRORS})
-def trial_balance(
-    request: HttpRequest, from_: str = Query(..., alias="from"), to: str = "", department: str = ""
-) -> Any:
-    first, last = _range(from_, to or from_)
-    return reports.trial_balance(
-        actor=request.user, from_period=first, to_period=last, department_code=department or None
-    ).as_dict()
-
-
-@router.get("/ledger/reports/trial-balance-by-department", response={200: dict[str, Any], **ERRORS})
-def trial_balance_by_department(
-    request: HttpRequest, from_: str = Query(..., alias="from"), to: str = ""
-) -> Any:
-    first, last = _range(from_, to or from_)
-    return reports.trial_balance_by_department(
-        actor=request.user, from_period=first, to_period=last
-    )
-
-
-@router.get("/ledger/reports/profit-and-loss", response={200: dict[str, Any], **ERRORS})
-def profit_and_loss(
-    request: HttpRequest, from_: str = Query(..., alias="from"), to: str = "", department: str = ""
-) -> Any:
-    first, last = _range(from_, to or from_)
-    return reports.profit_and_loss(
-        actor=request.user, from_period=first, to_period=last, department_code=department or None
-    )
-
-
-@router.get("/ledger/reports/balance-sheet", response={200: dict[str, Any], **ERRORS})
-def balance_sheet(request: HttpRequest, as_of: str) -> Any:
-    return reports.balance_sheet(actor=request.user, as_of=selectors.parse_month(as_of, "as_of"))
-
-
-@router.get("/ledger/reports/general-ledger", response={200: dict[str, Any], **ERRORS})
-def general_ledger(
-    request: HttpRequest,
-    account: str,
-    from_: str = Query(..., alias="from"),
-    to: str = "",
-    department: str = "",
-) -> Any:
-    first, last = _range(from_, to or from_)
-    return reports.general_ledger(
-        actor=request.user,
-        account_code=account,
-        from_period=first,
-        to_period=last,
-        department_code=department or None,
-    )
-
-
-@router.get("/ledger/reports/tax-return", response={200: dict[str, Any], **ERRORS})
-def tax_return_report(
-    request: HttpRequest,
-    from_: str = Query(..., alias="from"),
-    to: str = "",
-    method: str | None = None,
-    credit_method: str | None = None,
-    category: int | None = None,
-    interim_national: int = 0,
-    interim_local: int = 0,
-) -> Any:
-    """消費税申告の計算 (keys documented in docs/modules/ledger.md)."""
-    first, last = _range(from_, to)
-    return tax_return.tax_return(
-        actor=request.user,
-        from_period=first,
-        to_period=last,
-        method=method,
-        credit_method=credit_method,
-        category=category,
-        interim_national=interim_national,
-        interim_local=interim_local,
-    )
-
-
-@router.get("/ledger/reports/tax-summary", response={200: list[dict[str, Any]], **ERRORS})
-def tax_summary(request: HttpRequest, from_: str = Query(..., alias="from"), to: str = "") -> Any:
-    first, last = _range(from_, to or from_)
-    return reports.tax_summary(actor=request.user, from_period=first, to_period=last)
-
-
-# ---------------------------------------------------------------- bank statements
-
-
-class BankTransactionOut(Schema):
-    id: int
-    date: dt.date
-    description: str
-    amount: int
-    status: str
-    account_code: str | None
-    tax_code: str | None
-    counterparty_id: int | None
-    department_id: int | None
-    suggestion_source: str
-    confidence: float | None
-    entry_id: int | None
-
-    @staticmethod
-    def resolve_account_code(obj: Any) -> str | None:
-        return obj.account.code if obj.account else None
-
-    @staticmethod
-    def resolve_tax_code(obj: Any) -> str | None:
-        return obj.tax_code.code if obj.tax_code else None
-
-    @staticmethod
-    def resolve_confidence(obj: Any) -> float | None:
-        return float(obj.confidence) if obj.confidence is not None else None
-
-
-class BankPage(Schema):
-    meta: PageMeta
-    items: list[BankTransactionOut]
-
-
-class ConfirmIn(Schema):
-    ids: list[int]
-    account: str | None = None
-    tax_code: str | None = None
-
-
-@router.post("/ledger/bank/import", response={201: dict[str, Any], **ERRORS})
-def bank_import_file(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    feed: Form[str],
-    preset: Form[str] = "generic",
-) -> Any:
-    require(request.user, "ledger.bank_import")
-    upload_size_check(file, refusal=_("明細を取り込めません。"))
-    result = bank_import.statement_import(
-        actor=request.user, feed_name=feed, preset=preset, data=file.read()
-    )
-    return 201, result
-
-
-@router.get("/ledger/bank/transactions", response={200: BankPage, **ERRORS})
-def bank_transactions(
-    request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50
-) -> Any:
-    items, meta = paginate(
-        bank_import.transaction_list(actor=request.user, status=status),
-        page=page,
-        page_size=page_size,
-    )
-    return {"meta": meta, "items": items}
-
-
-@router.post("/ledger/bank/suggest", response={200: dict[str, Any], **ERRORS})
-def bank_suggest(request: HttpRequest) -> Any:
-    require(request.user, "ledger.bank_import")
-    return bank_import.suggestions_refresh(actor=request.user)
-
-
-@router.post("/ledger/bank/confirm", response={200: dict[str, Any], **ERRORS})
-def bank_confirm(request: HttpRequest, payload: ConfirmIn) -> Any:
-    require(request.user, "ledger.bank_import")
-    return bank_import.transactions_confirm(
-        actor=request.user, ids=payload.ids, account=payload.account, tax_code=payload.tax_code
-    )
-
-
-class RuleIn(Schema):
-    name: Annotated[str, Field(max_length=100)]
-    pattern: Annotated[str, Field(max_length=200)]
-    match: Annotated[str, Field(max_length=10)] = "contains"
-    priority: SortOrder = 100
-    amount_min: Yen | None = None
-    amount_max: Yen | None = None
-    account: Code
-    tax_code: Code | None = None
-    counterparty_id: int | None = None
-    department_id: int | None = None
-
-
-class RuleOut(Schema):
-    id: int
-    name: str
-    priority: int
-    match: str
-    pattern: str
-    amount_min: int | None
-    amount_max: int | None
-    account_id: int
-    tax_code_id: int | None
-    is_active: bool
-
-
-@router.get("/ledger/bank/rules", response={200: list[RuleOut], **ERRORS})
-def bank_rules(request: HttpRequest) -> Any:
-    require(request.user, "ledger.bank_import")
-    from urakata.ledger.models import BankRule
-
-    return list(BankRule.objects.order_by("priority", "pk"))
-
-
-@router.post("/ledger/bank/rules", response={201: RuleOut, **ERRORS})
-def bank_rule_create(request: HttpRequest, payload: RuleIn) -> Any:
-    return 201, bank_import.bank_rule_create(actor=request.user, data=payload.model_dump())
-
-
-@router.get("/ledger/bank/accuracy", response={200: dict[str, Any], **ERRORS})
-def bank_accuracy(request: HttpRequest, holdout: float = 0.2) -> Any:
-    require(request.user, "ledger.view")
-    return bank_import.suggestion_accuracy(holdout=holdout)
+router.add_router("", closing_router)
+router.add_router("", reports_router)
+router.add_router("", bank_router)

@@ -3,95 +3,34 @@
 Trial balance (試算表), 損益計算書, 貸借対照表 and the consumption-tax summary read the
 (account, month, department) balances; the general ledger (総勘定元帳) and journal book
 (仕訳帳) read lines of one account / one range only.
+
+Shared helpers are in ``reports_common``, the general ledger in ``reports_ledger``; both are
+re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, Sum, When
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
-from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
-from urakata.ledger import cache
-from urakata.ledger.models import Account, Balance, Category, JournalLine, Section, TaxCode
+from urakata.ledger.models import Account, Balance, JournalLine, Section, TaxCode
+from urakata.ledger.reports_common import BS_CATEGORIES as BS_CATEGORIES
+from urakata.ledger.reports_common import RETAINED_EARNINGS as RETAINED_EARNINGS
+from urakata.ledger.reports_common import _balance_sums as _balance_sums
+from urakata.ledger.reports_common import _check_range as _check_range
+from urakata.ledger.reports_common import _fresh_chart as _fresh_chart
+from urakata.ledger.reports_common import _fy_start as _fy_start
+from urakata.ledger.reports_common import bs_amount as bs_amount
+from urakata.ledger.reports_common import department_by_code as department_by_code
+from urakata.ledger.reports_common import prior_years_profit as prior_years_profit
+from urakata.ledger.reports_common import signed as signed
+from urakata.ledger.reports_ledger import TAX_ACCOUNTS as TAX_ACCOUNTS
+from urakata.ledger.reports_ledger import general_ledger as general_ledger
 from urakata.org.models import Department
-
-BS_CATEGORIES = (Category.ASSET, Category.LIABILITY, Category.EQUITY)
-RETAINED_EARNINGS = "4150"  # 繰越利益剰余金
-
-
-def _check_range(from_period: int, to_period: int) -> None:
-    if from_period > to_period:
-        raise ValidationFailed(
-            _("期間の開始が終了より後です。"), errors={"from": [str(from_period)]}
-        )
-
-
-def department_by_code(code: str | None) -> Department | None:
-    """The department for a report filter, or NotFound."""
-    if not code:
-        return None
-    department = Department.objects.filter(code=code).first()
-    if department is None:
-        raise NotFound(_("部門「%(code)s」が見つかりません。") % {"code": code})
-    return department
-
-
-def _fresh_chart() -> cache.ChartCache:
-    """The cached chart, reloaded when another process changed it (renamed, deactivated) or an
-    account exists that this process has not seen yet, so no balance row is ever dropped."""
-    chart = cache.chart_fresh()
-    known = len(chart.accounts_by_id)
-    if Account.objects.count() != known:
-        chart = cache.chart(reload=True)
-    return chart
-
-
-def signed(account: Account, debit: int, credit: int) -> int:
-    """A balance on the account's normal side (資産・費用は借方、負債・純資産・収益は貸方)."""
-    return debit - credit if account.normal_side == "debit" else credit - debit
-
-
-def bs_amount(account: Account, debit: int, credit: int) -> int:
-    """An amount as the balance sheet adds it: assets debit − credit, liabilities and equity
-    credit − debit, so contra accounts (貸倒引当金, 減価償却累計額, 自己株式) come out negative."""
-    return debit - credit if account.category == Category.ASSET else credit - debit
-
-
-def _fy_start(period: int) -> int:
-    year, month = period // 100, period % 100
-    fiscal_year = cache.fiscal_year_of(dt.date(year, month, 1))
-    return cache.fiscal_year_bounds(fiscal_year)[0]
-
-
-def _balance_sums(
-    from_period: int, to_period: int, department: Department | None, group_department: bool
-) -> QuerySet[Any]:
-    """One grouped query: opening and movement per account (and department)."""
-    fy_start = _fy_start(from_period)
-    bs_ids = [a.pk for a in cache.chart().accounts_by_id.values() if a.is_balance_sheet]
-    queryset = Balance.objects.filter(period__lte=to_period).filter(
-        Q(period__gte=fy_start) | Q(account_id__in=bs_ids)
-    )
-    if department is not None:
-        queryset = queryset.filter(dept_key=department.pk)
-    in_range = Q(period__gte=from_period)
-    keys = ["account_id", "dept_key"] if group_department else ["account_id"]
-    return (
-        queryset.values(*keys)
-        .annotate(
-            open_debit=Coalesce(Sum(Case(When(~in_range, then=F("debit")), default=0)), 0),
-            open_credit=Coalesce(Sum(Case(When(~in_range, then=F("credit")), default=0)), 0),
-            debit_sum=Coalesce(Sum(Case(When(in_range, then=F("debit")), default=0)), 0),
-            credit_sum=Coalesce(Sum(Case(When(in_range, then=F("credit")), default=0)), 0),
-        )
-        .order_by(*keys)
-    )
 
 
 @dataclass
@@ -123,20 +62,6 @@ class TrialBalance:
             "totals": self.totals,
             "balanced": self.balanced,
         }
-
-
-def prior_years_profit(fy_start: int, department: Department | None = None) -> int:
-    """Profit of every fiscal year before `fy_start` (credit − debit of P/L accounts).
-
-    It is the part of 繰越利益剰余金 that no entry carries: each year's P/L closes into it when
-    the next year opens (繰越), so reports add it to that account's opening balance.
-    """
-    pl_ids = [a.pk for a in cache.chart().accounts_by_id.values() if not a.is_balance_sheet]
-    queryset = Balance.objects.filter(period__lt=fy_start, account_id__in=pl_ids)
-    if department is not None:
-        queryset = queryset.filter(dept_key=department.pk)
-    sums = queryset.aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
-    return int(sums["c"]) - int(sums["d"])
 
 
 def trial_balance(
@@ -430,126 +355,6 @@ def balance_sheet(*, actor: Any, as_of: int) -> dict[str, Any]:
     result["liabilities_and_equity"] = result["liabilities"] + result["equity"]
     result["balanced"] = result["assets"] == result["liabilities_and_equity"]
     return result
-
-
-TAX_ACCOUNTS = ("1570", "3240")  # 仮払消費税等, 仮受消費税等: split off, not the counter account
-
-
-def _counter_names(entry_ids: set[int], account: Account) -> dict[tuple[int, bool], str]:
-    """相手科目 per (entry, side of the ledger line): the one account on the other side, the
-    tax line left out (an expense paid from the bank shows the expense, not 諸口); 諸口 when
-    several accounts remain."""
-    chart = _fresh_chart()
-    other: dict[tuple[int, bool], set[str]] = {}
-    for entry_id, account_id, debit in (
-        JournalLine.objects.filter(entry_id__in=entry_ids)
-        .exclude(account=account)
-        .values_list("entry_id", "account_id", "debit")
-    ):
-        code = chart.accounts_by_id[account_id].code
-        # a line on the debit side of this ledger has its counter accounts on the credit side
-        other.setdefault((entry_id, debit == 0), set()).add(code)
-    names: dict[tuple[int, bool], str] = {}
-    for key, codes in other.items():
-        main = codes - set(TAX_ACCOUNTS) if account.code not in TAX_ACCOUNTS else codes
-        chosen = main or codes
-        names[key] = chart.accounts_by_code[next(iter(chosen))].name if len(chosen) == 1 else "諸口"
-    return names
-
-
-def general_ledger(
-    *,
-    actor: Any,
-    account_code: str,
-    from_period: int,
-    to_period: int,
-    department_code: str | None = None,
-    limit: int = 5000,
-) -> dict[str, Any]:
-    """総勘定元帳: 前期繰越 / 前月繰越, each line with its 相手科目 and running balance, and per
-    month 月計 and 累計 (from the start of the fiscal year, from the balances table)."""
-    require(actor, "ledger.view_reports")
-    _check_range(from_period, to_period)
-    account = cache.account_by_code(account_code)
-    if account is None:
-        raise NotFound(_("勘定科目が見つかりません。"))
-    department = department_by_code(department_code)
-    fy_start = _fy_start(from_period)
-    balances = Balance.objects.filter(account=account, period__lte=to_period)
-    if not account.is_balance_sheet:
-        balances = balances.filter(period__gte=fy_start)
-    if department is not None:
-        balances = balances.filter(dept_key=department.pk)
-    per_month: dict[int, list[int]] = {}
-    opening_d = opening_c = 0
-    for period, debit, credit in balances.values_list("period", "debit", "credit"):
-        if period < from_period:
-            opening_d, opening_c = opening_d + debit, opening_c + credit
-        month = per_month.setdefault(period, [0, 0])
-        month[0] += debit
-        month[1] += credit
-    opening = signed(account, opening_d, opening_c)
-    if account.code == RETAINED_EARNINGS:
-        opening += prior_years_profit(fy_start, department)
-    lines_qs = JournalLine.objects.filter(
-        account=account, period__gte=from_period, period__lte=to_period
-    )
-    if department is not None:
-        lines_qs = lines_qs.filter(department=department)
-    lines = list(
-        lines_qs.select_related("entry", "sub_account", "tax_code").order_by(
-            "date", "entry__number", "line_no"
-        )[:limit]
-    )
-    counters = _counter_names({line.entry_id for line in lines}, account)
-    cumulative = [
-        sum(v[0] for p, v in per_month.items() if fy_start <= p < from_period),
-        sum(v[1] for p, v in per_month.items() if fy_start <= p < from_period),
-    ]
-    month_ends: dict[int, dict[str, Any]] = {}
-    running_month = opening
-    for period in sorted(p for p in per_month if from_period <= p <= to_period):
-        debit, credit = per_month[period]
-        cumulative = [cumulative[0] + debit, cumulative[1] + credit]
-        running_month += signed(account, debit, credit)
-        month_ends[period] = {
-            "period": f"{period // 100}-{period % 100:02d}",
-            "debit": debit,
-            "credit": credit,
-            "cumulative_debit": cumulative[0],
-            "cumulative_credit": cumulative[1],
-            "balance": running_month,
-        }
-    running = opening
-    rows = []
-    for index, line in enumerate(lines):
-        running += signed(account, line.debit, line.credit)
-        last_of_month = index + 1 == len(lines) or lines[index + 1].period != line.period
-        rows.append(
-            {
-                "date": line.date,
-                "entry_id": line.entry_id,
-                "number": line.entry.display_number,
-                "description": line.entry.description,
-                "counter_account": counters.get((line.entry_id, line.debit > 0), ""),
-                "sub_account": line.sub_account.name if line.sub_account else "",
-                "debit": line.debit,
-                "credit": line.credit,
-                "balance": running,
-                "memo": line.memo,
-                "month_end": month_ends.get(line.period) if last_of_month else None,
-            }
-        )
-    return {
-        "account_code": account.code,
-        "account_name": account.name,
-        "opening_label": "前期繰越" if from_period == fy_start else "前月繰越",
-        "opening": opening,
-        "closing": running if len(lines) == limit else running_month,
-        "months": list(month_ends.values()),
-        "rows": rows,
-        "truncated": len(lines) == limit,
-    }
 
 
 def tax_summary(*, actor: Any, from_period: int, to_period: int) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ what 税抜経理 with invoice-level tax amounts records. Rounding follows the r
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -128,6 +129,228 @@ def _validate(
     return first, last
 
 
+@dataclass
+class _Sums:
+    """The period's taxed lines, summed the way the return form needs them."""
+
+    sales: dict[str, dict[str, Any]] = field(default_factory=dict)
+    returns_gross: dict[Decimal, int] = field(default_factory=dict)
+    by_category: dict[int, Decimal] = field(default_factory=dict)
+    exempt_sales: int = 0
+    non_taxable_sales: int = 0
+    input_tax: dict[str, int] = field(
+        default_factory=lambda: {"taxable_sales": 0, "common": 0, "non_taxable_sales": 0}
+    )
+    transitional: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _add_sales(
+    sums: _Sums, code: TaxCode, row: dict[str, Any], rate: Decimal, default_category: int
+) -> None:
+    net = row["c"] - row["d"]
+    tax = row["tax_c"] - row["tax_d"]
+    if code.treatment == TaxCode.Treatment.EXPORT_EXEMPT:
+        sums.exempt_sales += net
+    elif code.treatment == TaxCode.Treatment.NON_TAXABLE:
+        sums.non_taxable_sales += net
+    elif code.treatment == TaxCode.Treatment.TAXABLE and code.is_return:
+        sums.returns_gross[rate] = sums.returns_gross.get(rate, 0) - (net + tax)
+        cat = code.business_category or default_category
+        sums.by_category[cat] = sums.by_category.get(cat, Decimal(0)) + (net + tax) * NATIONAL.get(
+            rate, Decimal(0)
+        ) / (1 + rate)
+    elif code.treatment == TaxCode.Treatment.TAXABLE:
+        key = f"{int(rate * 100)}"
+        bucket = sums.sales.setdefault(key, {"rate": rate, "net": 0, "tax": 0})
+        bucket["net"] += net
+        bucket["tax"] += tax
+        cat = code.business_category or default_category
+        sums.by_category[cat] = sums.by_category.get(cat, Decimal(0)) + (net + tax) * NATIONAL.get(
+            rate, Decimal(0)
+        ) / (1 + rate)
+
+
+def _add_purchase(sums: _Sums, code: TaxCode, row: dict[str, Any], ratio: Decimal) -> None:
+    booked = row["tax_d"] - row["tax_c"]
+    sums.input_tax[code.purpose or "taxable_sales"] += booked
+    if code.requires_unregistered:
+        key = f"{int(ratio * 100)}"
+        bucket_t = sums.transitional.setdefault(key, {"base": 0, "tax": 0})
+        bucket_t["base"] += row["d"] - row["c"]
+        bucket_t["tax"] += booked
+
+
+def _sums(from_period: int, to_period: int, default_category: int) -> _Sums:
+    chart = cache.chart_fresh()
+    codes = {t.pk: t for t in TaxCode.objects.all()}
+    sums = _Sums()
+    for row in _line_sums(from_period, to_period):
+        code = codes[row["tax_code_id"]]
+        info = chart.tax_by_id.get(code.pk)
+        day = dt.date(row["period"] // 100, row["period"] % 100, 1)
+        rate, ratio = rate_on(info.rates, day) if info else (Decimal(0), Decimal(1))
+        if code.kind == TaxCode.Kind.SALES:
+            _add_sales(sums, code, row, rate, default_category)
+        elif code.kind == TaxCode.Kind.PURCHASE and code.treatment == TaxCode.Treatment.TAXABLE:
+            _add_purchase(sums, code, row, ratio)
+    return sums
+
+
+@dataclass
+class _OutputTax:
+    per_rate: list[dict[str, Any]]
+    output_tax: int
+    return_tax: int
+    returns_total: int
+    taxable_sales: int
+
+
+def _output_tax(sums: _Sums) -> _OutputTax:
+    """課税標準額 and 消費税額 per rate (割戻し), less the tax on returns."""
+    per_rate = []
+    output_tax = 0
+    taxable_sales_net = Decimal(0)
+    for key in sorted(sums.sales, reverse=True):
+        bucket = sums.sales[key]
+        rate = bucket["rate"]
+        gross = bucket["net"] + bucket["tax"]
+        standard = _floor(Decimal(gross) * 100 / (100 + rate * 100), 1000)
+        national = _floor(Decimal(standard) * NATIONAL[rate])
+        taxable_sales_net += Decimal(gross) * 100 / (100 + rate * 100)
+        output_tax += national
+        per_rate.append(
+            {
+                "rate": key,
+                "sales_including_tax": gross,
+                "taxable_base": standard,
+                "national_tax": national,
+            }
+        )
+    return_tax = 0
+    returns_total = 0
+    for rate, gross in sums.returns_gross.items():
+        return_tax += _floor(Decimal(gross) * NATIONAL.get(rate, Decimal(0)) / (1 + rate))
+        returns_total += gross
+        taxable_sales_net -= Decimal(gross) / (1 + rate)
+    return _OutputTax(per_rate, output_tax, return_tax, returns_total, _floor(taxable_sales_net))
+
+
+@dataclass
+class _Credit:
+    ratio_value: Decimal
+    annual: int
+    national_input: dict[str, int]
+    full_credit: bool
+    deductible: int
+    applied: str
+
+
+def _credit(
+    sums: _Sums,
+    out: _OutputTax,
+    *,
+    method: str,
+    credit_method: str,
+    default_category: int,
+    months: int,
+) -> _Credit:
+    """課税売上割合 and the deductible input tax under the chosen method."""
+    numerator = out.taxable_sales + sums.exempt_sales
+    denominator = numerator + sums.non_taxable_sales
+    ratio_value = Decimal(numerator) / denominator if denominator > 0 else Decimal(1)
+    annual = out.taxable_sales * 12 // max(months, 1)
+    national_input = {k: _floor(Decimal(v) * Decimal("0.78")) for k, v in sums.input_tax.items()}
+    total_input = sum(national_input.values())
+    full_credit = ratio_value >= FULL_CREDIT_RATIO and annual <= FULL_CREDIT_SALES_LIMIT
+    base_for_deemed = out.output_tax - out.return_tax
+    if method == "simplified":
+        total_cat = sum(sums.by_category.values(), Decimal(0))
+        if total_cat > 0:
+            weighted = (
+                sum((v * DEEMED_RATES[c] for c, v in sums.by_category.items()), Decimal(0))
+                / total_cat
+            )
+        else:
+            weighted = DEEMED_RATES[default_category]
+        deductible = _floor(Decimal(base_for_deemed) * weighted)
+        applied = "simplified"
+    elif method == "two_tenths":
+        deductible = _floor(Decimal(base_for_deemed) * Decimal("0.8"))
+        applied = "two_tenths"
+    elif full_credit:
+        deductible = total_input
+        applied = "full"
+    elif credit_method == "individual":
+        deductible = national_input["taxable_sales"] + _floor(
+            Decimal(national_input["common"]) * ratio_value
+        )
+        applied = "individual"
+    else:
+        deductible = _floor(Decimal(total_input) * ratio_value)
+        applied = "proportional"
+    return _Credit(ratio_value, annual, national_input, full_credit, deductible, applied)
+
+
+def _dues(difference: int) -> tuple[int, int]:
+    """(差引税額, 譲渡割額); 控除不足還付税額 (a negative difference) is not truncated."""
+    national_due = _floor(Decimal(difference), 100) if difference >= 0 else difference
+    local_due = (
+        _floor(Decimal(national_due) * 22 / 78, 100)
+        if national_due > 0
+        else -_floor(Decimal(-national_due) * 22 / 78)
+    )
+    return national_due, local_due
+
+
+def _figures(
+    *,
+    from_period: int,
+    to_period: int,
+    method: str,
+    sums: _Sums,
+    out: _OutputTax,
+    credit: _Credit,
+    dues: tuple[int, int, int],
+    interim: tuple[int, int],
+) -> dict[str, Any]:
+    """The return's figures (keys in docs/modules/ledger.md), before the settlement."""
+    difference, national_due, local_due = dues
+    interim_national, interim_local = interim
+    payable_national = national_due - interim_national
+    payable_local = local_due - interim_local
+    result: dict[str, Any] = {
+        "from": f"{from_period // 100}-{from_period % 100:02d}",
+        "to": f"{to_period // 100}-{to_period % 100:02d}",
+        "method": method,
+        "credit_method": credit.applied,
+        "sales_by_rate": out.per_rate,
+        "taxable_base_total": sum(r["taxable_base"] for r in out.per_rate),
+        "national_tax": out.output_tax,
+        "returns_including_tax": out.returns_total,
+        "return_tax": out.return_tax,
+        "taxable_sales": out.taxable_sales,
+        "exempt_sales": sums.exempt_sales,
+        "non_taxable_sales": sums.non_taxable_sales,
+        "taxable_sales_ratio": str(credit.ratio_value.quantize(Decimal("0.0001"))),
+        "annualised_taxable_sales": credit.annual,
+        "full_credit_allowed": credit.full_credit,
+        "input_tax_booked": sums.input_tax,
+        "input_tax_national": credit.national_input,
+        "transitional_purchases": sums.transitional,
+        "transitional_suppliers": _transitional_suppliers(from_period, to_period),
+        "deductible_input_tax": credit.deductible,
+        "difference": difference,
+        "national_due": national_due,
+        "local_due": local_due,
+        "interim_national": interim_national,
+        "interim_local": interim_local,
+        "payable_national": payable_national,
+        "payable_local": payable_local,
+        "payable_total": payable_national + payable_local,
+    }
+    return result
+
+
 def tax_return(
     *,
     actor: Any,
@@ -152,152 +375,28 @@ def tax_return(
             errors={"credit_method": [_("individual / proportional のいずれかです。")]},
         )
     default_category = category or options.simplified_category
-    chart = cache.chart_fresh()
-    codes = {t.pk: t for t in TaxCode.objects.all()}
-
-    sales: dict[str, dict[str, Any]] = {}
-    returns_gross: dict[Decimal, int] = {}
-    by_category: dict[int, Decimal] = {}
-    exempt_sales = non_taxable_sales = 0
-    input_tax = {"taxable_sales": 0, "common": 0, "non_taxable_sales": 0}
-    transitional: dict[str, dict[str, int]] = {}
-    for row in _line_sums(from_period, to_period):
-        code = codes[row["tax_code_id"]]
-        info = chart.tax_by_id.get(code.pk)
-        day = dt.date(row["period"] // 100, row["period"] % 100, 1)
-        rate, ratio = rate_on(info.rates, day) if info else (Decimal(0), Decimal(1))
-        if code.kind == TaxCode.Kind.SALES:
-            net = row["c"] - row["d"]
-            tax = row["tax_c"] - row["tax_d"]
-            if code.treatment == TaxCode.Treatment.EXPORT_EXEMPT:
-                exempt_sales += net
-            elif code.treatment == TaxCode.Treatment.NON_TAXABLE:
-                non_taxable_sales += net
-            elif code.treatment == TaxCode.Treatment.TAXABLE and code.is_return:
-                returns_gross[rate] = returns_gross.get(rate, 0) - (net + tax)
-                cat = code.business_category or default_category
-                by_category[cat] = by_category.get(cat, Decimal(0)) + (net + tax) * NATIONAL.get(
-                    rate, Decimal(0)
-                ) / (1 + rate)
-            elif code.treatment == TaxCode.Treatment.TAXABLE:
-                key = f"{int(rate * 100)}"
-                bucket = sales.setdefault(key, {"rate": rate, "net": 0, "tax": 0})
-                bucket["net"] += net
-                bucket["tax"] += tax
-                cat = code.business_category or default_category
-                by_category[cat] = by_category.get(cat, Decimal(0)) + (net + tax) * NATIONAL.get(
-                    rate, Decimal(0)
-                ) / (1 + rate)
-        elif code.kind == TaxCode.Kind.PURCHASE and code.treatment == TaxCode.Treatment.TAXABLE:
-            booked = row["tax_d"] - row["tax_c"]
-            input_tax[code.purpose or "taxable_sales"] += booked
-            if code.requires_unregistered:
-                key = f"{int(ratio * 100)}"
-                bucket_t = transitional.setdefault(key, {"base": 0, "tax": 0})
-                bucket_t["base"] += row["d"] - row["c"]
-                bucket_t["tax"] += booked
-
-    # 課税標準額 and 消費税額 per rate (割戻し)
-    per_rate = []
-    output_tax = 0
-    taxable_sales_net = Decimal(0)
-    for key in sorted(sales, reverse=True):
-        bucket = sales[key]
-        rate = bucket["rate"]
-        gross = bucket["net"] + bucket["tax"]
-        standard = _floor(Decimal(gross) * 100 / (100 + rate * 100), 1000)
-        national = _floor(Decimal(standard) * NATIONAL[rate])
-        taxable_sales_net += Decimal(gross) * 100 / (100 + rate * 100)
-        output_tax += national
-        per_rate.append(
-            {
-                "rate": key,
-                "sales_including_tax": gross,
-                "taxable_base": standard,
-                "national_tax": national,
-            }
-        )
-    return_tax = 0
-    returns_total = 0
-    for rate, gross in returns_gross.items():
-        return_tax += _floor(Decimal(gross) * NATIONAL.get(rate, Decimal(0)) / (1 + rate))
-        returns_total += gross
-        taxable_sales_net -= Decimal(gross) / (1 + rate)
-
-    taxable_sales = _floor(taxable_sales_net)
-    numerator = taxable_sales + exempt_sales
-    denominator = numerator + non_taxable_sales
-    ratio_value = Decimal(numerator) / denominator if denominator > 0 else Decimal(1)
-    annual = taxable_sales * 12 // max(_months(from_period, to_period), 1)
-    national_input = {k: _floor(Decimal(v) * Decimal("0.78")) for k, v in input_tax.items()}
-    total_input = sum(national_input.values())
-    full_credit = ratio_value >= FULL_CREDIT_RATIO and annual <= FULL_CREDIT_SALES_LIMIT
-    base_for_deemed = output_tax - return_tax
-    if method == "simplified":
-        total_cat = sum(by_category.values(), Decimal(0))
-        if total_cat > 0:
-            weighted = (
-                sum((v * DEEMED_RATES[c] for c, v in by_category.items()), Decimal(0)) / total_cat
-            )
-        else:
-            weighted = DEEMED_RATES[default_category]
-        deductible = _floor(Decimal(base_for_deemed) * weighted)
-        applied = "simplified"
-    elif method == "two_tenths":
-        deductible = _floor(Decimal(base_for_deemed) * Decimal("0.8"))
-        applied = "two_tenths"
-    elif full_credit:
-        deductible = total_input
-        applied = "full"
-    elif credit_method == "individual":
-        deductible = national_input["taxable_sales"] + _floor(
-            Decimal(national_input["common"]) * ratio_value
-        )
-        applied = "individual"
-    else:
-        deductible = _floor(Decimal(total_input) * ratio_value)
-        applied = "proportional"
-
-    difference = output_tax - deductible - return_tax
-    # 控除不足還付税額 (a negative difference) is not truncated
-    national_due = _floor(Decimal(difference), 100) if difference >= 0 else difference
-    local_due = (
-        _floor(Decimal(national_due) * 22 / 78, 100)
-        if national_due > 0
-        else -_floor(Decimal(-national_due) * 22 / 78)
+    sums = _sums(from_period, to_period, default_category)
+    out = _output_tax(sums)
+    credit = _credit(
+        sums,
+        out,
+        method=method,
+        credit_method=credit_method,
+        default_category=default_category,
+        months=_months(from_period, to_period),
     )
-    payable_national = national_due - interim_national
-    payable_local = local_due - interim_local
-    result: dict[str, Any] = {
-        "from": f"{from_period // 100}-{from_period % 100:02d}",
-        "to": f"{to_period // 100}-{to_period % 100:02d}",
-        "method": method,
-        "credit_method": applied,
-        "sales_by_rate": per_rate,
-        "taxable_base_total": sum(r["taxable_base"] for r in per_rate),
-        "national_tax": output_tax,
-        "returns_including_tax": returns_total,
-        "return_tax": return_tax,
-        "taxable_sales": taxable_sales,
-        "exempt_sales": exempt_sales,
-        "non_taxable_sales": non_taxable_sales,
-        "taxable_sales_ratio": str(ratio_value.quantize(Decimal("0.0001"))),
-        "annualised_taxable_sales": annual,
-        "full_credit_allowed": full_credit,
-        "input_tax_booked": input_tax,
-        "input_tax_national": national_input,
-        "transitional_purchases": transitional,
-        "transitional_suppliers": _transitional_suppliers(from_period, to_period),
-        "deductible_input_tax": deductible,
-        "difference": difference,
-        "national_due": national_due,
-        "local_due": local_due,
-        "interim_national": interim_national,
-        "interim_local": interim_local,
-        "payable_national": payable_national,
-        "payable_local": payable_local,
-        "payable_total": payable_national + payable_local,
-    }
+    difference = out.output_tax - credit.deductible - out.return_tax
+    national_due, local_due = _dues(difference)
+    result = _figures(
+        from_period=from_period,
+        to_period=to_period,
+        method=method,
+        sums=sums,
+        out=out,
+        credit=credit,
+        dues=(difference, national_due, local_due),
+        interim=(interim_national, interim_local),
+    )
     if method == "simplified":
         result["simplified_category"] = default_category
     settled = _settlement_entry(from_period, to_period)

@@ -63,10 +63,7 @@ def _optional_id(value: Any) -> int | None:
     return int(value)
 
 
-def _clean_line(
-    errors: Errors, index: int, raw: Mapping[str, Any], day: dt.date | None
-) -> _Line | None:
-    key = f"lines.{index}"
+def _line_account(errors: Errors, key: str, raw: Mapping[str, Any]) -> tuple[Account | None, bool]:
     ok = True
     account_ref = raw.get("account")
     account = (
@@ -88,6 +85,13 @@ def _clean_line(
             _("勘定科目「%(name)s」は使用停止中です。") % {"name": account.name},
         )
         ok = False
+    return account, ok
+
+
+def _line_amounts(
+    errors: Errors, key: str, raw: Mapping[str, Any]
+) -> tuple[int | None, int | None, bool]:
+    ok = True
     debit, credit = _int(raw.get("debit")), _int(raw.get("credit"))
     if debit is None or credit is None or debit < 0 or credit < 0:
         _add(errors, f"{key}.amount", _("金額は0以上の整数(円)で入力してください。"))
@@ -98,6 +102,13 @@ def _clean_line(
     elif max(debit, credit) >= MAX_AMOUNT:
         _add(errors, f"{key}.amount", _("金額が大きすぎます。"))
         ok = False
+    return debit, credit, ok
+
+
+def _line_sub_account(
+    errors: Errors, key: str, raw: Mapping[str, Any], account: Account | None
+) -> tuple[int | None, bool]:
+    ok = True
     sub_id = None
     if raw.get("sub_account") and account is not None:
         sub_ref = raw["sub_account"]
@@ -120,6 +131,11 @@ def _clean_line(
                 _("補助科目「%(sub_ref)s」がありません。") % {"sub_ref": sub_ref},
             )
             ok = False
+    return sub_id, ok
+
+
+def _line_tax_code(errors: Errors, key: str, raw: Mapping[str, Any]) -> tuple[int | None, bool]:
+    ok = True
     tax_id = None
     if raw.get("tax_code"):
         tax = cache.tax_by_code(str(raw["tax_code"]))
@@ -132,6 +148,18 @@ def _clean_line(
             ok = False
         else:
             tax_id = tax.id
+    return tax_id, ok
+
+
+def _clean_line(
+    errors: Errors, index: int, raw: Mapping[str, Any], day: dt.date | None
+) -> _Line | None:
+    key = f"lines.{index}"
+    account, ok_account = _line_account(errors, key, raw)
+    debit, credit, ok_amounts = _line_amounts(errors, key, raw)
+    sub_id, ok_sub = _line_sub_account(errors, key, raw, account)
+    tax_id, ok_tax = _line_tax_code(errors, key, raw)
+    ok = ok_account and ok_amounts and ok_sub and ok_tax
     tax_amount = _int(raw.get("tax_amount"))
     if tax_amount is None or tax_amount < 0 or tax_amount >= MAX_AMOUNT:
         _add(errors, f"{key}.tax_amount", _("消費税額は0以上の整数で入力してください。"))

@@ -13,7 +13,7 @@ from stdnum.jp import cn as corporate_number_std
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.org import services
-from urakata.org.models import Department, Employee
+from urakata.org.models import Department, Employee, Position
 
 DEMO_PASSWORD = "urakata-demo"  # noqa: S105 - the published demo password
 
@@ -142,9 +142,7 @@ def _login(employee: Employee, username: str, roles: list[Role]) -> None:
         user.groups.add(_group(role))
 
 
-def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
-    """Create the company, departments, positions, ~60 employees with logins, 30 counterparties."""
-    actor = SYSTEM if actor is None else actor  # the demo command runs as the system
+def _company(actor: Any) -> None:
     services.company_update(
         actor=actor,
         data={
@@ -166,8 +164,10 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             "account_holder_kana": "カ)ミドリセイコウ",
         },
     )
-    for each_role in Role:
-        _group(each_role)
+
+
+def _structure(actor: Any) -> tuple[dict[str, Position], Department, dict[str, Department]]:
+    """Positions, 本社 and its departments (営業部 with its two sections)."""
     positions = {
         code: services.position_create(actor=actor, code=code, name=name, rank=rank)
         for code, name, rank in POSITIONS
@@ -188,7 +188,55 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             actor=actor,
             data={"code": code, "name": name, "parent": sales, "sort_order": 50 + index},
         )
+    return positions, root, departments
 
+
+def _position(positions: dict[str, Position], dept_code: str, i: int) -> Position:
+    """The i-th member of a department: head, deputy, two seniors, then staff."""
+    if i == 0:
+        position = positions["P90"] if dept_code == "D100" else positions["P70"]
+    elif i == 1:
+        position = positions["P50"]
+    elif i < 4:
+        position = positions["P30"]
+    else:
+        position = positions["P10"]
+    return position
+
+
+def _head(
+    actor: Any,
+    employee: Employee,
+    dept_code: str,
+    role: Role | None,
+    departments: dict[str, Department],
+    root: Department,
+) -> Employee | None:
+    """Make the department's first member its head, with a login; the president if D100."""
+    services.department_update(
+        actor=actor, department=departments[dept_code], data={"manager": employee}
+    )
+    if dept_code == "D100":
+        services.department_update(actor=actor, department=root, data={"manager": employee})
+        _login(employee, "president", [Role.EXECUTIVE, Role.MANAGER])
+        return employee
+    _login(
+        employee,
+        f"manager_{dept_code.lower()}",
+        [Role.MANAGER] + ([role] if role else []),
+    )
+    return None
+
+
+def _people(
+    actor: Any,
+    today: dt.date,
+    rng: random.Random,
+    positions: dict[str, Position],
+    root: Department,
+    departments: dict[str, Department],
+) -> None:
+    """~60 employees, each department headed by its first member (with a login)."""
     number = 0
     president = None
     people: list[tuple[str, int, Role | None]] = [
@@ -200,14 +248,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             number += 1
             last, last_kana = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
             first, first_kana = FIRST_NAMES[(number * 3) % len(FIRST_NAMES)]
-            if i == 0:
-                position = positions["P90"] if dept_code == "D100" else positions["P70"]
-            elif i == 1:
-                position = positions["P50"]
-            elif i < 4:
-                position = positions["P30"]
-            else:
-                position = positions["P10"]
+            position = _position(positions, dept_code, i)
             department = departments[dept_code]
             if dept_code == "D500" and i >= 2:
                 department = departments["D510" if i % 2 else "D520"]
@@ -241,23 +282,14 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             )
             if head is None:
                 head = employee
-                services.department_update(
-                    actor=actor, department=departments[dept_code], data={"manager": employee}
-                )
-                if dept_code == "D100":
-                    president = employee
-                    services.department_update(
-                        actor=actor, department=root, data={"manager": employee}
-                    )
-                    _login(employee, "president", [Role.EXECUTIVE, Role.MANAGER])
-                else:
-                    _login(
-                        employee,
-                        f"manager_{dept_code.lower()}",
-                        [Role.MANAGER] + ([role] if role else []),
-                    )
+                president = _head(actor, employee, dept_code, role, departments, root) or president
             elif i == 1 and role is not None:
                 _login(employee, role.value, [role])
+
+
+def _special_logins(
+    actor: Any, today: dt.date, positions: dict[str, Position], departments: dict[str, Department]
+) -> None:
     # Retired people keep their history.
     retired = Employee.objects.filter(department=departments["D600"]).order_by("-code").first()
     if retired is not None:
@@ -291,6 +323,8 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     )
     admin.groups.add(_group(Role.ADMIN))
 
+
+def _counterparties(actor: Any, rng: random.Random) -> None:
     for index, (name, kana) in enumerate(COUNTERPARTY_NAMES, start=1):
         number_ = corporate_number(rng)
         bank_code, bank_name = BANKS[index % len(BANKS)]
@@ -316,4 +350,16 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
                 "account_holder_kana": kana,
             },
         )
+
+
+def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
+    """Create the company, departments, positions, ~60 employees with logins, 30 counterparties."""
+    actor = SYSTEM if actor is None else actor  # the demo command runs as the system
+    _company(actor)
+    for each_role in Role:
+        _group(each_role)
+    positions, root, departments = _structure(actor)
+    _people(actor, today, rng, positions, root, departments)
+    _special_logins(actor, today, positions, departments)
+    _counterparties(actor, rng)
     return {"employees": Employee.objects.count(), "departments": Department.objects.count()}

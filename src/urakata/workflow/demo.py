@@ -142,7 +142,7 @@ PURCHASES = [
 ]
 
 
-def _routes(actor: Any, president: Any) -> None:
+def _ringi_routes(actor: Any, president: Any) -> None:
     big = [{"field": "amount", "op": ">=", "value": "1000000"}]
     route_create(
         actor=actor,
@@ -202,7 +202,10 @@ def _routes(actor: Any, president: Any) -> None:
             ],
         },
     )
-    by_form = [
+
+
+def _expense_and_leave_steps() -> list[tuple[str, str, list[dict[str, Any]]]]:
+    return [
         (
             "経費精算",
             "expense",
@@ -232,6 +235,11 @@ def _routes(actor: Any, president: Any) -> None:
                 },
             ],
         ),
+    ]
+
+
+def _purchase_and_affairs_steps(president: Any) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    return [
         (
             "購買申請",
             "purchase",
@@ -262,6 +270,11 @@ def _routes(actor: Any, president: Any) -> None:
             ],
         ),
     ]
+
+
+def _routes(actor: Any, president: Any) -> None:
+    _ringi_routes(actor, president)
+    by_form = [*_expense_and_leave_steps(), *_purchase_and_affairs_steps(president)]
     for name, codes, steps in by_form:
         route_create(
             actor=actor,

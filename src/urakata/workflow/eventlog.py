@@ -49,8 +49,7 @@ def _attr(kind: str, key: str, value: Any) -> str:
     return f"<{kind} key={quoteattr(key)} value={quoteattr(str(value))}/>"
 
 
-def export_xes(out: TextIO) -> int:
-    """Write one trace per request, one event per action; returns the number of events."""
+def _xes_header(out: TextIO) -> None:
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(
         '<log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">\n'
@@ -72,6 +71,44 @@ def export_xes(out: TextIO) -> int:
     out.write('  <classifier name="Activity" keys="concept:name"/>\n')
     out.write('  <classifier name="Resource" keys="org:resource"/>\n')
     out.write("  " + _attr("string", "concept:name", "Urakata approval workflow") + "\n")
+
+
+def _xes_trace_open(out: TextIO, request: ApprovalRequest) -> None:
+    subject_type = get_subject_type(request.subject_type)
+    out.write("  <trace>\n")
+    out.write("    " + _attr("string", "concept:name", request.number) + "\n")
+    out.write("    " + _attr("string", "urakata:subject_type", request.subject_type) + "\n")
+    if subject_type is not None:
+        out.write("    " + _attr("string", "urakata:type_label", subject_type.label) + "\n")
+    out.write("    " + _attr("string", "urakata:status", request.status) + "\n")
+    out.write(
+        "    " + _attr("string", "urakata:applicant", request.applicant.get_username()) + "\n"
+    )
+    if request.amount is not None:
+        out.write("    " + _attr("int", "urakata:amount", request.amount) + "\n")
+    if request.department is not None:
+        out.write("    " + _attr("string", "urakata:department", request.department.name) + "\n")
+
+
+def _xes_event(out: TextIO, action: Action) -> None:
+    out.write("    <event>")
+    out.write(_attr("string", "concept:name", activity(action)))
+    out.write(_attr("date", "time:timestamp", _xes_time(action.at)))
+    out.write(_attr("string", "lifecycle:transition", "complete"))
+    out.write(
+        _attr("string", "org:resource", action.actor.get_username() if action.actor else "system")
+    )
+    out.write(_attr("string", "urakata:kind", action.kind))
+    if action.on_behalf_of is not None:
+        out.write(_attr("string", "urakata:on_behalf_of", action.on_behalf_of.get_username()))
+    if action.step is not None:
+        out.write(_attr("int", "urakata:round", action.step.round))
+    out.write("</event>\n")
+
+
+def export_xes(out: TextIO) -> int:
+    """Write one trace per request, one event per action; returns the number of events."""
+    _xes_header(out)
     requests = {
         r.pk: r
         for r in ApprovalRequest.objects.select_related("applicant", "department").order_by("pk")
@@ -84,39 +121,8 @@ def export_xes(out: TextIO) -> int:
                 out.write("  </trace>\n")
             current = action.request_id
             request = requests[current]
-            subject_type = get_subject_type(request.subject_type)
-            out.write("  <trace>\n")
-            out.write("    " + _attr("string", "concept:name", request.number) + "\n")
-            out.write("    " + _attr("string", "urakata:subject_type", request.subject_type) + "\n")
-            if subject_type is not None:
-                out.write("    " + _attr("string", "urakata:type_label", subject_type.label) + "\n")
-            out.write("    " + _attr("string", "urakata:status", request.status) + "\n")
-            out.write(
-                "    "
-                + _attr("string", "urakata:applicant", request.applicant.get_username())
-                + "\n"
-            )
-            if request.amount is not None:
-                out.write("    " + _attr("int", "urakata:amount", request.amount) + "\n")
-            if request.department is not None:
-                out.write(
-                    "    " + _attr("string", "urakata:department", request.department.name) + "\n"
-                )
-        out.write("    <event>")
-        out.write(_attr("string", "concept:name", activity(action)))
-        out.write(_attr("date", "time:timestamp", _xes_time(action.at)))
-        out.write(_attr("string", "lifecycle:transition", "complete"))
-        out.write(
-            _attr(
-                "string", "org:resource", action.actor.get_username() if action.actor else "system"
-            )
-        )
-        out.write(_attr("string", "urakata:kind", action.kind))
-        if action.on_behalf_of is not None:
-            out.write(_attr("string", "urakata:on_behalf_of", action.on_behalf_of.get_username()))
-        if action.step is not None:
-            out.write(_attr("int", "urakata:round", action.step.round))
-        out.write("</event>\n")
+            _xes_trace_open(out, request)
+        _xes_event(out, action)
         count += 1
     if current is not None:
         out.write("  </trace>\n")
@@ -129,6 +135,85 @@ def _ocel_time(value: dt.datetime) -> str:
 
 
 EPOCH = "1970-01-01T00:00:00.000+00:00"
+
+
+OCEL_OBJECT_TYPES: list[dict[str, Any]] = [
+    {
+        "name": "request",
+        "attributes": [
+            {"name": "number", "type": "string"},
+            {"name": "subject_type", "type": "string"},
+            {"name": "status", "type": "string"},
+            {"name": "amount", "type": "integer"},
+        ],
+    },
+    {
+        "name": "step",
+        "attributes": [
+            {"name": "name", "type": "string"},
+            {"name": "round", "type": "integer"},
+            {"name": "status", "type": "string"},
+        ],
+    },
+    {"name": "user", "attributes": [{"name": "username", "type": "string"}]},
+]
+
+
+def _ocel_user(user: Any) -> dict[str, Any]:
+    return {
+        "id": f"user-{user.pk}",
+        "type": "user",
+        "attributes": [{"name": "username", "time": EPOCH, "value": user.get_username()}],
+    }
+
+
+def _ocel_request(request: ApprovalRequest) -> dict[str, Any]:
+    attributes: list[dict[str, Any]] = [
+        {"name": "number", "time": EPOCH, "value": request.number},
+        {"name": "subject_type", "time": EPOCH, "value": request.subject_type},
+        {"name": "status", "time": _ocel_time(request.updated_at), "value": request.status},
+    ]
+    if request.amount is not None:
+        attributes.append({"name": "amount", "time": EPOCH, "value": request.amount})
+    return {
+        "id": f"request-{request.pk}",
+        "type": "request",
+        "attributes": attributes,
+        "relationships": [{"objectId": f"user-{request.applicant_id}", "qualifier": "applicant"}],
+    }
+
+
+def _ocel_step(step: RequestStep, approvers: dict[int, list[int]]) -> dict[str, Any]:
+    return {
+        "id": f"step-{step.pk}",
+        "type": "step",
+        "attributes": [
+            {"name": "name", "time": EPOCH, "value": step.name},
+            {"name": "round", "time": EPOCH, "value": step.round},
+            {"name": "status", "time": EPOCH, "value": step.status},
+        ],
+        "relationships": [{"objectId": f"request-{step.request_id}", "qualifier": "part of"}]
+        + [{"objectId": f"user-{u}", "qualifier": "approver"} for u in approvers.get(step.pk, [])],
+    }
+
+
+def _ocel_event(action: Action) -> dict[str, Any]:
+    relationships = [{"objectId": f"request-{action.request_id}", "qualifier": "request"}]
+    if action.step_id:
+        relationships.append({"objectId": f"step-{action.step_id}", "qualifier": "step"})
+    if action.actor_id:
+        relationships.append({"objectId": f"user-{action.actor_id}", "qualifier": "actor"})
+    if action.on_behalf_of_id:
+        relationships.append(
+            {"objectId": f"user-{action.on_behalf_of_id}", "qualifier": "on behalf of"}
+        )
+    return {
+        "id": f"action-{action.pk}",
+        "type": action.kind,
+        "time": _ocel_time(action.at),
+        "attributes": [{"name": "comment", "value": action.comment}],
+        "relationships": relationships,
+    }
 
 
 def export_ocel(out: TextIO) -> int:
@@ -146,93 +231,12 @@ def export_ocel(out: TextIO) -> int:
         a.on_behalf_of_id for a in actions if a.on_behalf_of_id
     }
     users = user_model.objects.filter(pk__in=user_ids).order_by("pk")
-    objects: list[dict[str, Any]] = []
-    for user in users:
-        objects.append(
-            {
-                "id": f"user-{user.pk}",
-                "type": "user",
-                "attributes": [{"name": "username", "time": EPOCH, "value": user.get_username()}],
-            }
-        )
-    for request in requests:
-        attributes: list[dict[str, Any]] = [
-            {"name": "number", "time": EPOCH, "value": request.number},
-            {"name": "subject_type", "time": EPOCH, "value": request.subject_type},
-            {"name": "status", "time": _ocel_time(request.updated_at), "value": request.status},
-        ]
-        if request.amount is not None:
-            attributes.append({"name": "amount", "time": EPOCH, "value": request.amount})
-        objects.append(
-            {
-                "id": f"request-{request.pk}",
-                "type": "request",
-                "attributes": attributes,
-                "relationships": [
-                    {"objectId": f"user-{request.applicant_id}", "qualifier": "applicant"}
-                ],
-            }
-        )
-    for step in steps:
-        objects.append(
-            {
-                "id": f"step-{step.pk}",
-                "type": "step",
-                "attributes": [
-                    {"name": "name", "time": EPOCH, "value": step.name},
-                    {"name": "round", "time": EPOCH, "value": step.round},
-                    {"name": "status", "time": EPOCH, "value": step.status},
-                ],
-                "relationships": [
-                    {"objectId": f"request-{step.request_id}", "qualifier": "part of"}
-                ]
-                + [
-                    {"objectId": f"user-{u}", "qualifier": "approver"}
-                    for u in approvers.get(step.pk, [])
-                ],
-            }
-        )
-    events: list[dict[str, Any]] = []
-    for action in actions:
-        relationships = [{"objectId": f"request-{action.request_id}", "qualifier": "request"}]
-        if action.step_id:
-            relationships.append({"objectId": f"step-{action.step_id}", "qualifier": "step"})
-        if action.actor_id:
-            relationships.append({"objectId": f"user-{action.actor_id}", "qualifier": "actor"})
-        if action.on_behalf_of_id:
-            relationships.append(
-                {"objectId": f"user-{action.on_behalf_of_id}", "qualifier": "on behalf of"}
-            )
-        events.append(
-            {
-                "id": f"action-{action.pk}",
-                "type": action.kind,
-                "time": _ocel_time(action.at),
-                "attributes": [{"name": "comment", "value": action.comment}],
-                "relationships": relationships,
-            }
-        )
+    objects: list[dict[str, Any]] = [_ocel_user(user) for user in users]
+    objects += [_ocel_request(request) for request in requests]
+    objects += [_ocel_step(step, approvers) for step in steps]
+    events: list[dict[str, Any]] = [_ocel_event(action) for action in actions]
     document = {
-        "objectTypes": [
-            {
-                "name": "request",
-                "attributes": [
-                    {"name": "number", "type": "string"},
-                    {"name": "subject_type", "type": "string"},
-                    {"name": "status", "type": "string"},
-                    {"name": "amount", "type": "integer"},
-                ],
-            },
-            {
-                "name": "step",
-                "attributes": [
-                    {"name": "name", "type": "string"},
-                    {"name": "round", "type": "integer"},
-                    {"name": "status", "type": "string"},
-                ],
-            },
-            {"name": "user", "attributes": [{"name": "username", "type": "string"}]},
-        ],
+        "objectTypes": OCEL_OBJECT_TYPES,
         "eventTypes": [
             {"name": kind, "attributes": [{"name": "comment", "type": "string"}]}
             for kind in Action.Kind.values

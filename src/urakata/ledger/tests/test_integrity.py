@@ -72,8 +72,8 @@ def test_verify_json_lists_domain_problems() -> None:
 
 def test_bulk_posted_entries_are_covered_and_tampering_is_named() -> None:
     from urakata.core.models import AuditEvent
-    from urakata.ledger.bulk import generate
     from urakata.ledger.permissions import SYSTEM
+    from urakata.ledger.synthetic import generate
 
     generate(actor=SYSTEM, lines=300, seed=1, fiscal_year=2025)
     assert ledger_verify() == []

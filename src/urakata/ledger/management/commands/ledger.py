@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from urakata.core.errors import DomainError
 from urakata.core.labels import error_text
-from urakata.ledger import bulk, closing, interchange, reports, services
+from urakata.ledger import bulk, closing, interchange, reports, services, synthetic
 from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.permissions import SYSTEM
 from urakata.ledger.selectors import EntryFilters, parse_month
@@ -162,7 +162,7 @@ class Command(BaseCommand):
                     "サンドボックスにだけ生成できます(--sandbox)。"
                 )
         started = time.perf_counter()
-        result = bulk.generate(
+        result = synthetic.generate(
             actor=actor,
             lines=options["lines"],
             seed=options["seed"],
