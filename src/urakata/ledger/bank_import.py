@@ -26,6 +26,7 @@ from urakata.core.permissions import require
 from urakata.core.schema_types import DATE_MAX, DATE_MIN, YEN_LIMIT
 from urakata.core.tables import csv_records, decode_text
 from urakata.ledger import cache, services
+from urakata.ledger.bank_presets import BANK_PRESETS
 from urakata.ledger.models import (
     PRESELECT_CONFIDENCE,
     Account,
@@ -77,6 +78,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "negate": True,  # card lines are spending: withdrawals
     },
 }
+PRESETS.update(BANK_PRESETS)  # named banks and card issuers (ledger/bank_presets.py)
 
 
 def normalise_text(text: str) -> str:
