@@ -55,7 +55,9 @@ def test_bank_kana_is_half_width_with_large_small_kana() -> None:
 
 
 def test_held_out_lines_cover_unseen_payees_with_the_expected_side(books: None) -> None:
-    lines = holdout_lines()
+    everything = holdout_lines()
+    lines = [line for line in everything if line.kind == "master"]
+    assert len(everything) - len(lines) == 10  # the hand-written payees, none seen here
     assert all("サクラ" not in line.description and "ｻｸﾗ" not in line.description for line in lines)
     assert len(lines) == 2 * 4  # two spellings: アオバ in, ワカバ out, ミナト in and out
     assert {(line.amount > 0, line.expected) for line in lines} == {(True, "1220"), (False, "3120")}
@@ -66,17 +68,21 @@ def test_held_out_lines_cover_unseen_payees_with_the_expected_side(books: None) 
 
 def test_accuracy_and_calibration_on_unseen_payees(books: None) -> None:
     result = holdout_accuracy()
-    assert result["train"] == 40 and result["test"] == 8 and result["test_payees"] == 3
+    assert result["train"] == 40 and result["test"] == 18 and result["test_payees"] == 13
+    master, handwritten = result["by_kind"]["master"], result["by_kind"]["handwritten"]
     # Every spelling is matched to the master through payee_key: right side, right account.
-    assert result["accuracy"] == 1.0
-    assert sum(band["lines"] for band in result["calibration"]) == 8
-    hits = {band["band"]: band for band in result["calibration"] if band["lines"]}
-    assert list(hits) == ["0.8–0.9"]  # the 取引先 match's confidence
-    assert result["preselected_share"] == 1.0 and result["preselected_accuracy"] == 1.0
+    assert master == {"lines": 8, "accuracy": 1.0, "preselected": 8}
+    # Payees outside the master reach the model: capped confidence, never pre-selected.
+    assert handwritten["lines"] == 10 and handwritten["preselected"] == 0
+    assert sum(band["lines"] for band in result["calibration"]) == 18
+    bands = {band["band"]: band["lines"] for band in result["calibration"]}
+    assert bands["0.8–0.9"] == 8  # the 取引先 match's confidence
+    assert bands["0.0–0.5"] + bands["0.5–0.7"] == 10
+    assert result["preselected_accuracy"] == 1.0
 
 
 def test_cli_reports_the_master_holdout(books: None) -> None:
     out = StringIO()
     call_command("ledger", "suggestion-accuracy", stdout=out)
     report = json.loads(out.getvalue())
-    assert report["unseen_master_payees"]["test"] == 8
+    assert report["unseen_master_payees"]["test"] == 18
