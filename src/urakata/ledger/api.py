@@ -542,14 +542,6 @@ def balance_sheet(request: HttpRequest, as_of: str) -> Any:
     return reports.balance_sheet(actor=request.user, as_of=selectors.parse_month(as_of, "as_of"))
 
 
-@router.get("/ledger/reports/equity-statement", response={200: dict[str, Any], **ERRORS})
-def equity_statement_report(request: HttpRequest, fy: int) -> Any:
-    """株主資本等変動計算書 of fiscal year `fy` (keys documented in docs/modules/ledger.md)."""
-    from urakata.ledger.equity_statement import equity_statement
-
-    return equity_statement(actor=request.user, fiscal_year=fy)
-
-
 @router.get("/ledger/reports/general-ledger", response={200: dict[str, Any], **ERRORS})
 def general_ledger(
     request: HttpRequest,

@@ -25,8 +25,7 @@ from urakata.core.labels import labelled
 from urakata.core.permissions import require
 from urakata.core.schema_types import DATE_MAX, DATE_MIN, YEN_LIMIT
 from urakata.core.tables import csv_records, decode_text
-from urakata.ledger import cache, services
-from urakata.ledger.bank_presets import BANK_PRESETS
+from urakata.ledger import bank_presets, cache, services
 from urakata.ledger.models import (
     PRESELECT_CONFIDENCE,
     Account,
@@ -38,11 +37,10 @@ from urakata.ledger.models import (
     TaxCode,
 )
 
-# Column-mapping presets. "amount" is a signed column; otherwise deposit/withdrawal columns.
 # How an encoding is named to users ("file: cp932" meant nothing to them).
 ENCODING_NAMES = {"cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "utf-8-sig": "UTF-8"}
 
-PRESETS: dict[str, dict[str, Any]] = {
+PRESETS: dict[str, dict[str, Any]] = {  # "amount": one signed column, else 入金/出金
     "generic": {
         "label": "汎用(日付・摘要・入金・出金・残高)",
         "encoding": "utf-8-sig",
@@ -78,7 +76,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "negate": True,  # card lines are spending: withdrawals
     },
 }
-PRESETS.update(BANK_PRESETS)  # named banks and card issuers (ledger/bank_presets.py)
+PRESETS.update(bank_presets.BANK_PRESETS)  # named banks and card issuers
 
 
 def normalise_text(text: str) -> str:

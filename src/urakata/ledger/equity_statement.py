@@ -102,6 +102,59 @@ def _row(kind: str, label: str, cells: list[int], columns: list[dict[str, Any]])
     }
 
 
+def _opening(first: int, index: dict[int, int], retained_pk: int) -> list[int]:
+    """当期首残高 per account: everything before the year, plus earlier years' profit."""
+    opening = [0] * len(index)
+    for row in (
+        Balance.objects.filter(period__lt=first, account_id__in=index)
+        .values("account_id")
+        .annotate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
+    ):
+        opening[index[row["account_id"]]] += int(row["c"]) - int(row["d"])
+    opening[index[retained_pk]] += prior_years_profit(first)
+    return opening
+
+
+def _changes(
+    chart: cache.ChartCache, first: int, last: int, index: dict[int, int]
+) -> dict[str, list[int]]:
+    """The year's movements of each equity account by kind, read from whole entries."""
+    changes: dict[str, list[int]] = {}
+    entry_ids = set(
+        JournalLine.objects.filter(
+            period__gte=first, period__lte=last, account_id__in=index
+        ).values_list("entry_id", flat=True)
+    )
+    by_entry: dict[int, list[tuple[int, int, int]]] = {}
+    for entry_id, account_id, debit, credit in (
+        JournalLine.objects.filter(entry_id__in=entry_ids)
+        .order_by("entry_id", "line_no")
+        .values_list("entry_id", "account_id", "debit", "credit")
+    ):
+        by_entry.setdefault(entry_id, []).append((account_id, debit, credit))
+    for lines in by_entry.values():
+        kind = _entry_kind(
+            [(chart.accounts_by_id[pk].code, pk in index, d, c) for pk, d, c in lines]
+        )
+        for pk, debit, credit in lines:
+            if pk not in index:
+                continue
+            shareholders = group_of(chart.accounts_by_id[pk].code) in SHAREHOLDERS_GROUPS
+            cells = changes.setdefault(
+                kind if shareholders else "non_shareholders", [0] * len(index)
+            )
+            cells[index[pk]] += credit - debit
+    return changes
+
+
+def _net_income(chart: cache.ChartCache, first: int, last: int) -> int:
+    pl_ids = [a.pk for a in chart.accounts_by_id.values() if not a.is_balance_sheet]
+    profit = Balance.objects.filter(
+        Q(period__gte=first) & Q(period__lte=last), account_id__in=pl_ids
+    ).aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
+    return int(profit["c"]) - int(profit["d"])
+
+
 def equity_statement(*, actor: Any, fiscal_year: int) -> dict[str, Any]:
     """株主資本等変動計算書 of one fiscal year (amounts in yen, 自己株式 negative)."""
     require(actor, "ledger.view_reports")
@@ -112,53 +165,12 @@ def equity_statement(*, actor: Any, fiscal_year: int) -> dict[str, Any]:
         key=lambda a: a.code,
     )
     index = {a.pk: i for i, a in enumerate(accounts)}
-    opening = [0] * len(accounts)
-    for row in (
-        Balance.objects.filter(period__lt=first, account_id__in=index)
-        .values("account_id")
-        .annotate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
-    ):
-        opening[index[row["account_id"]]] += int(row["c"]) - int(row["d"])
     retained_pk = chart.accounts_by_code[RETAINED_EARNINGS].pk
-    opening[index[retained_pk]] += prior_years_profit(first)
-
-    changes: dict[str, list[int]] = {}
-    equity_lines = JournalLine.objects.filter(
-        period__gte=first, period__lte=last, account_id__in=index
-    )
-    entry_ids = set(equity_lines.values_list("entry_id", flat=True))
-    by_entry: dict[int, list[tuple[int, int, int]]] = {}
-    for entry_id, account_id, debit, credit in (
-        JournalLine.objects.filter(entry_id__in=entry_ids)
-        .order_by("entry_id", "line_no")
-        .values_list("entry_id", "account_id", "debit", "credit")
-    ):
-        by_entry.setdefault(entry_id, []).append((account_id, debit, credit))
-    for lines in by_entry.values():
-        described = [
-            (chart.accounts_by_id[pk].code, pk in index, debit, credit)
-            for pk, debit, credit in lines
-        ]
-        kind = _entry_kind(described)
-        for pk, debit, credit in lines:
-            if pk not in index:
-                continue
-            account_kind = (
-                kind
-                if group_of(chart.accounts_by_id[pk].code) in SHAREHOLDERS_GROUPS
-                else "non_shareholders"
-            )
-            cells = changes.setdefault(account_kind, [0] * len(accounts))
-            cells[index[pk]] += credit - debit
-
-    pl_ids = [a.pk for a in chart.accounts_by_id.values() if not a.is_balance_sheet]
-    profit = Balance.objects.filter(
-        Q(period__gte=first) & Q(period__lte=last), account_id__in=pl_ids
-    ).aggregate(d=Coalesce(Sum("debit"), 0), c=Coalesce(Sum("credit"), 0))
-    net_income = int(profit["c"]) - int(profit["d"])
+    opening = _opening(first, index, retained_pk)
+    changes = _changes(chart, first, last, index)
+    net_income = _net_income(chart, first, last)
     if net_income:
         changes.setdefault("net_income", [0] * len(accounts))[index[retained_pk]] += net_income
-
     total_change = [sum(cells[i] for cells in changes.values()) for i in range(len(accounts))]
     closing = [o + t for o, t in zip(opening, total_change, strict=True)]
     keep = [
@@ -171,22 +183,18 @@ def equity_statement(*, actor: Any, fiscal_year: int) -> dict[str, Any]:
         for i in keep
     ]
 
-    def pick(cells: list[int]) -> list[int]:
-        return [cells[i] for i in keep]
+    def row(kind: str, label: str, cells: list[int]) -> dict[str, Any]:
+        return _row(kind, label, [cells[i] for i in keep], columns)
 
     return {
         "fiscal_year": fiscal_year,
         "from": f"{first // 100}-{first % 100:02d}",
         "to": f"{last // 100}-{last % 100:02d}",
         "columns": columns,
-        "opening": _row("opening", "当期首残高", pick(opening), columns),
-        "changes": [
-            _row(kind, label, pick(changes[kind]), columns)
-            for kind, label in KINDS
-            if kind in changes
-        ],
-        "total_change": _row("total_change", "当期変動額合計", pick(total_change), columns),
-        "closing": _row("closing", "当期末残高", pick(closing), columns),
+        "opening": row("opening", "当期首残高", opening),
+        "changes": [row(kind, label, changes[kind]) for kind, label in KINDS if kind in changes],
+        "total_change": row("total_change", "当期変動額合計", total_change),
+        "closing": row("closing", "当期末残高", closing),
         "net_income": net_income,
     }
 

@@ -48,7 +48,7 @@ MANIFEST = DomainManifest(
     # Reopening a closed month or year is approved by a second accountant.
     workflow_subjects=(REOPEN_SUBJECT,),
     demo_seeder="urakata.ledger.demo.seed",
-    api_router="urakata.ledger.api.router",
+    api_router="urakata.ledger.api_routes.router",
     api_prefix="/",
     urls="urakata.ledger.urls",
     url_prefix="ledger/",

@@ -108,6 +108,29 @@ def holdout_lines() -> list[HeldOutLine]:
     return lines
 
 
+def _predict(
+    line: HeldOutLine,
+    rules: list[BankRule],
+    partners: list[tuple[int, str, bool, bool]],
+    model: bank_import.NaiveBayes | None,
+    seen: set[str],
+) -> tuple[str | None, float]:
+    """The pipeline's account and confidence: rules, then the 取引先 match, then the model."""
+    rule = next(
+        (r for r in rules if bank_import.rule_match(r, line.description, line.amount)), None
+    )
+    if rule is not None:
+        return cache.chart().accounts_by_id[rule.account_id].code, 1.0
+    partner = bank_import.partner_match(line.description, line.amount, partners)
+    if partner is not None:
+        return partner[1], bank_import.PARTNER_CONFIDENCE
+    if model is None:
+        return None, 0.0
+    label, probability = model.predict(bank_import.features(line.description, line.amount))
+    confidence = bank_import._confidence(probability, line.description, seen)
+    return (label.split("|")[0] if label else None), confidence
+
+
 def holdout_accuracy() -> dict[str, Any]:
     """Train on every confirmed line; score the pipeline on the held-out master payees."""
     confirmed = list(
@@ -122,24 +145,10 @@ def holdout_accuracy() -> dict[str, Any]:
     seen = {bank_import.payee_key(t.description) for t in confirmed}
     rules = list(BankRule.objects.filter(is_active=True).order_by("priority", "pk"))
     partners = bank_import._partners()
-    chart = cache.chart()
     outcomes: list[tuple[float, bool]] = []
     by_kind: dict[str, list[tuple[float, bool]]] = {}
     for line in lines:
-        rule = next(
-            (r for r in rules if bank_import.rule_match(r, line.description, line.amount)), None
-        )
-        partner = bank_import.partner_match(line.description, line.amount, partners)
-        predicted: str | None = None
-        confidence = 0.0
-        if rule is not None:
-            predicted, confidence = chart.accounts_by_id[rule.account_id].code, 1.0
-        elif partner is not None:
-            predicted, confidence = partner[1], bank_import.PARTNER_CONFIDENCE
-        elif model is not None:
-            label, probability = model.predict(bank_import.features(line.description, line.amount))
-            predicted = label.split("|")[0] if label else None
-            confidence = bank_import._confidence(probability, line.description, seen)
+        predicted, confidence = _predict(line, rules, partners, model, seen)
         outcomes.append((confidence, predicted == line.expected))
         by_kind.setdefault(line.kind, []).append(outcomes[-1])
     calibration = []
