@@ -25,7 +25,7 @@ from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.core.schema_types import DATE_MAX, DATE_MIN, YEN_LIMIT
 from urakata.core.tables import csv_records, decode_text
-from urakata.ledger import cache
+from urakata.ledger import bank_presets, cache
 from urakata.ledger.bank_accuracy import CALIBRATION_BANDS as CALIBRATION_BANDS
 from urakata.ledger.bank_accuracy import _held_out_payee as _held_out_payee
 from urakata.ledger.bank_accuracy import suggestion_accuracy as suggestion_accuracy
@@ -72,11 +72,10 @@ from urakata.ledger.models import (
     SubAccount,
 )
 
-# Column-mapping presets. "amount" is a signed column; otherwise deposit/withdrawal columns.
 # How an encoding is named to users ("file: cp932" meant nothing to them).
 ENCODING_NAMES = {"cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "utf-8-sig": "UTF-8"}
 
-PRESETS: dict[str, dict[str, Any]] = {
+PRESETS: dict[str, dict[str, Any]] = {  # "amount": one signed column, else 入金/出金
     "generic": {
         "label": "汎用(日付・摘要・入金・出金・残高)",
         "encoding": "utf-8-sig",
@@ -112,6 +111,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "negate": True,  # card lines are spending: withdrawals
     },
 }
+PRESETS.update(bank_presets.BANK_PRESETS)  # named banks and card issuers
 
 
 # 和暦: era name or letter → the Western year of its year 1 (元年).

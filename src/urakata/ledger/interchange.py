@@ -3,8 +3,8 @@
 Imports are atomic: every row is checked, every problem is reported with its row number, and
 nothing is posted unless all entries are valid.
 
-弥生 rows have 25 columns: 識別フラグ (2000 = one-row entry; 2110/2100/2101 = first/middle/last
-row of a multi-row entry), 伝票No, 決算, 取引日付, 借方(勘定科目, 補助科目, 部門, 税区分, 金額,
+弥生 rows have 25 columns: 識別フラグ and 決算 (see yayoi_marks.py: 2000/2111 one-row, 2110/2100/2101
+first/middle/last row; 中決/本決 → 決算整理), 伝票No, 取引日付, 借方(勘定科目, 補助科目, 部門, 税区分, 金額,
 税金額), 貸方(同), 摘要, 番号, 期日, タイプ, 生成元, 仕訳メモ, 付箋1, 付箋2, 調整. Accounts,
 sub-accounts and departments are matched by name. A 税区分 containing "込" means the amount
 includes tax (the tax amount column is split off to 仮払/仮受消費税等); any other 税区分 means
@@ -27,7 +27,7 @@ from urakata.core.errors import ValidationFailed
 from urakata.core.labels import labelled
 from urakata.core.permissions import require
 from urakata.core.tables import check_format, csv_records, decode_text, write_csv
-from urakata.ledger import cache, selectors, services
+from urakata.ledger import cache, selectors, services, yayoi_marks
 from urakata.ledger.models import JournalEntry, JournalLine, SubAccount
 from urakata.org.models import Counterparty, Department
 
@@ -158,14 +158,13 @@ def _parse_yayoi(
                 _("列が足りません(%(value)s列、25列必要)。") % {"value": len(row)}
             )
             continue
-        flag = row[0].strip()
-        if flag not in ("2000", "2110", "2100", "2101"):
-            errors.setdefault(key, []).append(
-                _("識別フラグ「%(flag)s」が正しくありません。") % {"flag": flag}
-            )
+        flag, problem = row[0].strip(), yayoi_marks.row_problem(row)
+        if problem:
+            errors.setdefault(key, []).append(problem)
             continue
-        if flag in ("2000", "2110"):
+        if flag in yayoi_marks.FIRST_ROW_FLAGS:
             current = {
+                "source": yayoi_marks.entry_source(row[2]),
                 "rows": [],
                 "date": _date(row[3]),
                 "description": row[16].strip(),
@@ -223,7 +222,7 @@ def _parse_yayoi(
                 line["tax_amount"] = row[offset + 5].strip() or "0"
             line["row"] = row_no
             current["lines"].append(line)
-        if flag in ("2000", "2101"):
+        if flag in yayoi_marks.LAST_ROW_FLAGS:
             current = None
     return entries, errors
 
@@ -321,7 +320,7 @@ def journal_import(*, actor: Any, data: bytes, fmt: str) -> dict[str, int]:
                     date=entry["date"],
                     description=entry["description"] or "インポート仕訳",
                     lines=lines,
-                    source=JournalEntry.Source.IMPORT,
+                    source=entry.get("source", JournalEntry.Source.IMPORT),
                     source_ref=f"{fmt}:{entry['first_row']}",
                     tax_entry="inclusive" if entry["inclusive"] else "none",
                 )
@@ -487,7 +486,7 @@ def _yayoi_row_of(
     return [
         flag,
         entry.number,
-        "",
+        yayoi_marks.closing_mark(entry),
         entry.date.strftime("%Y/%m/%d"),
         *debit_part,
         *credit_part,

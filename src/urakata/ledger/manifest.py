@@ -37,6 +37,7 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("消費税申告"), "ledger:tax_return", REPORTS, "🧾", 352),
         NavEntry(SECTION, _("月次推移表"), "ledger:monthly_trend", REPORTS, "📈", 354),
         NavEntry(SECTION, _("補助科目残高"), "ledger:sub_account_balances", REPORTS, "📒", 356),
+        NavEntry(SECTION, _("株主資本等変動計算書"), "ledger:equity_statement", REPORTS, "📑", 358),
         NavEntry(SECTION, _("銀行明細"), "ledger:bank_list", "ledger.bank_import", "🏦", 360),
         NavEntry(SECTION, _("月次締め"), "ledger:period_list", "ledger.view", "🔐", 370),
         NavEntry(SECTION, _("勘定科目"), "ledger:chart_list", REPORTS, "🗃", 380),
@@ -47,7 +48,7 @@ MANIFEST = DomainManifest(
     # Reopening a closed month or year is approved by a second accountant.
     workflow_subjects=(REOPEN_SUBJECT,),
     demo_seeder="urakata.ledger.demo.seed",
-    api_router="urakata.ledger.api.router",
+    api_router="urakata.ledger.api_routes.router",
     api_prefix="/",
     urls="urakata.ledger.urls",
     url_prefix="ledger/",

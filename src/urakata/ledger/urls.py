@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.ledger import chart_views, report_views, views
+from urakata.ledger import chart_views, equity_views, report_views, views
 
 app_name = "ledger"
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
     path("reports/tax-summary/", report_views.tax_summary, name="tax_summary"),
     path("reports/tax-return/", report_views.tax_return_page, name="tax_return"),
     path("reports/monthly-trend/", report_views.monthly_trend_page, name="monthly_trend"),
+    path(
+        "reports/equity-statement/",
+        equity_views.equity_statement_page,
+        name="equity_statement",
+    ),
     path(
         "reports/sub-account-balances/",
         report_views.sub_account_balances_page,

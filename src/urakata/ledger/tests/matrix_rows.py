@@ -185,6 +185,7 @@ ENDPOINTS: list[Endpoint] = [
             ("balance-sheet", {"as_of": "2025-06"}),
             ("general-ledger", {"account": "7290", "from": "2025-04", "to": "2025-06"}),
             ("tax-summary", {"from": "2025-04", "to": "2025-06"}),
+            ("equity-statement", {"fy": 2025}),
         )
     ],
     # ------------------------------------------------------------ API: bank
@@ -246,6 +247,7 @@ ENDPOINTS: list[Endpoint] = [
             "balance-sheet",
             "general-ledger",
             "tax-summary",
+            "equity-statement",
         )
     ],
     Endpoint("page-ledger-periods", "GET", "/ledger/periods/", READERS),

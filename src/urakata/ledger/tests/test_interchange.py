@@ -238,3 +238,69 @@ def test_yayoi_writes_2000_rows_and_zero_on_the_blank_side() -> None:
     multi = [r for r in rows if r[0] != "2000"]
     assert [r[0] for r in multi] == ["2110", "2100", "2101"]
     assert all((r[8], r[9]) == ("0", "0") or (r[14], r[15]) == ("0", "0") for r in multi)
+
+
+def _yayoi_row(
+    flag: str, closing: str, day: str, debit: tuple[str, int], credit: tuple[str, int], text: str
+) -> str:
+    """A 25-column 弥生 row; an empty account name with 0 is the unused side."""
+    return ",".join(
+        [
+            *(flag, "", closing, day),
+            *(debit[0], "", "", "対象外" if debit[0] else "", str(debit[1]), "0"),
+            *(credit[0], "", "", "対象外" if credit[0] else "", str(credit[1]), "0"),
+            *(text, "", "", "0", "", "", "0", "0", "no"),
+        ]
+    )
+
+
+def test_yayoi_flag_2111_and_closing_column_make_adjustment_entries(accountant: Any) -> None:
+    services.period_close(actor=accountant, period="2026-03")
+    rows = [
+        # 1行の伝票データ (2111), an ordinary entry
+        _yayoi_row("2111", "", "2025/05/01", ("消耗品費", 500), ("現金", 500), "伝票"),
+        # 本決: 決算整理, accepted in the closed last month of the year
+        _yayoi_row(
+            "2000", "本決", "2026/03/31", ("減価償却費", 9000), ("減価償却累計額", 9000), "償却"
+        ),
+        # 中決 on a multi-row 伝票 (the mark is read from its first row)
+        _yayoi_row("2110", "中決", "2025/09/30", ("支払利息", 300), ("", 0), "中間"),
+        _yayoi_row("2101", "", "2025/09/30", ("", 0), ("未払費用", 300), ""),
+    ]
+    data = ("\r\n".join(rows) + "\r\n").encode("cp932")
+    assert interchange.journal_import(actor=accountant, data=data, fmt="yayoi") == {
+        "entries": 3,
+        "lines": 4 + 2,
+    }
+    sources = dict(JournalEntry.objects.values_list("description", "source"))
+    assert sources == {
+        "伝票": JournalEntry.Source.IMPORT,
+        "償却": JournalEntry.Source.ADJUSTMENT,
+        "中間": JournalEntry.Source.ADJUSTMENT,
+    }
+    # Exported back, each 決算整理 entry carries its mark.
+    whole_year = EntryFilters(date_from=dt.date(2025, 4, 1), date_to=dt.date(2026, 3, 31))
+    text = interchange.journal_export(actor=accountant, fmt="yayoi", filters=whole_year)
+    marks = {
+        row.split(",")[16]: row.split(",")[2]
+        for row in text.decode("cp932").strip().split("\r\n")
+        if row.split(",")[0] in ("2000", "2110")
+    }
+    assert marks == {"伝票": "", "償却": "本決", "中間": "中決"}
+
+
+def test_yayoi_closing_column_rejects_unknown_marks_and_ordinary_rows_stay_out_of_closed_months(
+    accountant: Any,
+) -> None:
+    services.period_close(actor=accountant, period="2026-03")
+    rows = [
+        _yayoi_row("2000", "決算", "2025/05/01", ("消耗品費", 500), ("現金", 500), "a"),
+        _yayoi_row("2000", "", "2026/03/31", ("減価償却費", 9000), ("減価償却累計額", 9000), "b"),
+    ]
+    with pytest.raises(ValidationFailed) as info:
+        interchange.journal_import(
+            actor=accountant, data=("\r\n".join(rows) + "\r\n").encode("cp932"), fmt="yayoi"
+        )
+    assert "決算「決算」" in " ".join(info.value.errors["row 1"])
+    assert "row 2" in info.value.errors  # not marked 本決: the closed month refuses it
+    assert JournalEntry.objects.count() == 0

@@ -202,8 +202,10 @@ class Command(BaseCommand):
 
     def _suggestion_accuracy(self, options: dict[str, Any]) -> None:
         from urakata.ledger.bank_import import suggestion_accuracy
+        from urakata.ledger.suggestion_holdout import holdout_accuracy
 
         result = suggestion_accuracy(holdout=options["holdout"])
+        result["unseen_master_payees"] = holdout_accuracy()
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def _tax_return(self, options: dict[str, Any]) -> None:
