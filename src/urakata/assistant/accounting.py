@@ -76,13 +76,17 @@ def description_suggest(
     if account_code:
         tiers.append(lines.filter(account__code=account_code))
     for tier in tiers:
-        rows = tier.order_by("-date", "-pk").values_list("entry__description", "date")[:500]
+        rows = tier.order_by("-date", "-pk").values_list("entry_id", "entry__description", "date")[
+            :1000
+        ]
         counts: Counter[str] = Counter()
         latest: dict[str, dt.date] = {}
-        for description, day in rows:
+        seen: set[int] = set()
+        for entry_id, description, day in rows:
             key = _normalised(description)
-            if not key:
+            if not key or entry_id in seen:
                 continue
+            seen.add(entry_id)
             counts[key] += 1
             latest.setdefault(key, day)
         if counts:
@@ -214,7 +218,7 @@ def monthly_figures(*, actor: Any, period: int, top: int = 3) -> MonthlyFigures:
             moves.append({"account_name": name, "this_month": now, "last_month": then})
     moves.sort(key=lambda m: (-abs(m["this_month"] - m["last_month"]), m["account_name"]))
     figures.movements = moves[:top]
-    departments = []
+    departments: list[dict[str, Any]] = []
     for department in Department.objects.order_by("code"):
         now_pl = ledger_reports.profit_and_loss(
             actor=actor, from_period=period, to_period=period, department_code=department.code

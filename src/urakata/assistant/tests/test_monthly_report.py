@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -15,11 +16,7 @@ from django.core.management import call_command
 from urakata.assistant import selectors, services
 from urakata.assistant.accounting import allowed_numbers, monthly_figures, numbers_in
 from urakata.assistant.models import MonthlyReport, ReviewItem
-from urakata.assistant.tests.test_providers import (  # noqa: F401 (fixtures)
-    FakeChatServer,
-    chat_server,
-    openai_settings,
-)
+from urakata.assistant.tests.test_providers import FakeChatServer
 from urakata.core.errors import PermissionDenied, ValidationFailed
 from urakata.core.models import AuditEvent
 from urakata.core.roles import Role
@@ -60,6 +57,21 @@ def book() -> dict[str, Any]:
     for period in (202504, 202505):
         ledger_services.period_close(actor=_system(), period=period)
     return {"sales": sales, "admin": admin}
+
+
+@pytest.fixture
+def fake_openai(settings: Any) -> Iterator[FakeChatServer]:
+    """The assistant tests' local OpenAI-compatible server, configured as the provider."""
+    server = FakeChatServer()
+    server.thread.start()
+    settings.URAKATA_AI_PROVIDER = "openai"
+    settings.OPENAI_BASE_URL = server.url
+    settings.OPENAI_API_KEY = "sk-test"
+    settings.URAKATA_AI_MODEL = "test-model"
+    settings.URAKATA_AI_TIMEOUT = 2
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
 
 
 def _system() -> Any:
@@ -207,16 +219,16 @@ def test_api_page_and_command(book: Any, client_for: Any, make_user: Any) -> Non
 
 
 def test_llm_prose_is_kept_when_its_numbers_are_the_reports(
-    book: Any, make_user: Any, openai_settings: FakeChatServer
+    book: Any, make_user: Any, fake_openai: FakeChatServer
 ) -> None:
     accountant = make_user(Role.ACCOUNTING)
-    openai_settings.reply = (
+    fake_openai.reply = (
         "2025年5月の売上高は1,250,000円で、前月の1,000,000円から伸びました。"
         "営業利益は642,655円でした。"
     )
     report = services.monthly_report_generate(actor=accountant, period=202505)
-    assert report.provider == "openai" and report.body == openai_settings.reply
-    sent = openai_settings.requests[-1]["body"]["messages"]
+    assert report.provider == "openai" and report.body == fake_openai.reply
+    sent = fake_openai.requests[-1]["body"]["messages"]
     assert "計算した数値" in sent[0]["content"] and "1,250,000円" in sent[1]["content"]
     assert numbers_in(report.body) <= allowed_numbers(
         monthly_figures(actor=accountant, period=202505)
@@ -224,10 +236,10 @@ def test_llm_prose_is_kept_when_its_numbers_are_the_reports(
 
 
 def test_llm_prose_with_an_invented_number_falls_back_to_the_template(
-    book: Any, make_user: Any, openai_settings: FakeChatServer
+    book: Any, make_user: Any, fake_openai: FakeChatServer
 ) -> None:
     accountant = make_user(Role.ACCOUNTING)
-    openai_settings.reply = "売上高は1,250,000円で、前月比25%増でした。"  # 25 is computed
+    fake_openai.reply = "売上高は1,250,000円で、前月比25%増でした。"  # 25 is computed
     report = services.monthly_report_generate(actor=accountant, period=202505)
     assert report.provider == "local"
     assert "25" in report.note and report.body.startswith("# 月次報告 2025年5月")
