@@ -307,6 +307,11 @@ def numbers_in(text: str) -> set[int]:
 def allowed_numbers(figures: MonthlyFigures) -> set[int]:
     """The numbers a report may contain: the reports' figures (and their absolute values), and
     the year and month of the three months compared."""
+    return allowed_numbers_of(figures.as_dict(), figures.period)
+
+
+def allowed_numbers_of(figures: dict[str, Any], period: int) -> set[int]:
+    """`allowed_numbers` from a stored report's figures (MonthlyReport.figures) and its month."""
     allowed: set[int] = set()
 
     def walk(value: Any) -> None:
@@ -321,10 +326,21 @@ def allowed_numbers(figures: MonthlyFigures) -> set[int]:
             for item in value:
                 walk(item)
 
-    walk(figures.as_dict())
-    for p in (figures.period, figures.last_month, figures.last_year):
+    walk(figures)
+    for p in (period, _shift(period, -1), _shift(period, -12)):
         allowed.update({p // 100, p % 100})
     return allowed
+
+
+def monthly_report_body_check(report: MonthlyReport, body: str) -> None:
+    """Refuse a reviewer's edit that writes a number the report's ledger figures do not have."""
+    stray = sorted(numbers_in(body) - allowed_numbers_of(report.figures, report.period))
+    if stray:
+        raise ValidationFailed(
+            _("本文に帳簿の数値にない数字があります: %(numbers)s")
+            % {"numbers": ", ".join(f"{n:,}" for n in stray[:5])},
+            errors={"body": [_("帳簿の数値だけを書いてください。")]},
+        )
 
 
 LLM_SYSTEM = (

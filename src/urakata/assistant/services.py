@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from urakata.assistant import escalation, selectors
 from urakata.assistant.accounting import description_suggest as description_suggest
+from urakata.assistant.accounting import monthly_report_body_check
 from urakata.assistant.accounting import monthly_report_generate as monthly_report_generate
 from urakata.assistant.calls import ai_call_log_record as ai_call_log_record
 from urakata.assistant.calls import ai_run as ai_run
@@ -401,6 +402,7 @@ def review_approve(
             source = None
             if item.monthly_report is not None:
                 report = item.monthly_report
+                monthly_report_body_check(report, item.body)
                 report.body = item.body
                 report.shared_at = timezone.now()
                 report.save(update_fields=["body", "shared_at"])

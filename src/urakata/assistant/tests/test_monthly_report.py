@@ -175,8 +175,11 @@ def test_the_report_waits_in_review_and_is_shared_on_approval(book: Any, make_us
     assert item.kind == ReviewItem.Kind.MONTHLY_REPORT and item.status == "pending"
     assert AuditEvent.objects.filter(action="assistant.monthly_report.generate").count() == 1
     assert list(selectors.monthly_report_list(actor=executive)) == []  # not shared yet
-    services.review_approve(actor=operator, item=item)
+    with pytest.raises(ValidationFailed, match="帳簿の数値にない数字"):
+        services.review_approve(actor=operator, item=item, body=report.body + "\n前月比12%増。")
+    services.review_approve(actor=operator, item=item, body=report.body + "\n順調です。")
     report.refresh_from_db()
+    assert report.body.endswith("順調です。")
     assert report.shared_at is not None
     assert list(selectors.monthly_report_list(actor=executive)) == [report]
     item.refresh_from_db()
