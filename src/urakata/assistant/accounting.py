@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.assistant.calls import ai_run
 from urakata.assistant.models import MonthlyReport, ReviewItem
 from urakata.assistant.providers import Completion, Provider
 from urakata.core.audit import audit_record
-from urakata.core.errors import ValidationFailed
-from urakata.core.permissions import require
+from urakata.core.errors import NotFound, ValidationFailed
+from urakata.core.permissions import can, require
 from urakata.ledger import cache as ledger_cache
 from urakata.ledger import reports as ledger_reports
 from urakata.ledger import selectors as ledger_selectors
@@ -407,4 +409,29 @@ def monthly_report_generate(
             target=report,
             changes={"period": period, "provider": report.provider, "review_item": item.pk},
         )
+    return report
+
+
+def monthly_report_share(item: ReviewItem) -> None:
+    """On approval in the review queue: the (possibly edited) text becomes the shared report."""
+    report = item.monthly_report
+    if report is None:
+        return
+    monthly_report_body_check(report, item.body)
+    report.body = item.body
+    report.shared_at = timezone.now()
+    report.save(update_fields=["body", "shared_at"])
+
+
+def monthly_report_list(*, actor: Any) -> QuerySet[MonthlyReport]:
+    """月次報告 the actor may read (see MonthlyReport.objects.visible_to)."""
+    if not (can(actor, "assistant.monthly_report") or can(actor, "ledger.view_reports")):
+        require(actor, "assistant.monthly_report")
+    return MonthlyReport.objects.visible_to(actor).select_related("created_by")
+
+
+def monthly_report_get(*, actor: Any, report_id: int) -> MonthlyReport:
+    report = monthly_report_list(actor=actor).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound(_("月次報告が見つかりません。"))
     return report

@@ -12,13 +12,13 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from urakata.assistant import selectors, services
+from urakata.assistant.api_accounting import router as accounting_router
 from urakata.assistant.directory import directory_masker
 from urakata.assistant.models import (
     AssistantTask,
     Inquiry,
     KnowledgeSource,
     MeetingSummary,
-    MonthlyReport,
     ReviewItem,
 )
 from urakata.core.api import ErrorOut, PageMeta, paginate
@@ -26,9 +26,9 @@ from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
 from urakata.core.schema_types import BusinessDate, PageNumber, PageSize
-from urakata.ledger import selectors as ledger_selectors
 
 router = Router(tags=["assistant"])
+router.add_router("", accounting_router)
 ERRORS: dict[int, type[ErrorOut]] = {
     400: ErrorOut,
     401: ErrorOut,
@@ -344,58 +344,6 @@ def approve_review(request: HttpRequest, item_id: int, payload: ApproveIn) -> Re
 def reject_review(request: HttpRequest, item_id: int, payload: RejectIn) -> ReviewItem:
     item = selectors.review_get(actor=request.user, item_id=item_id)
     return services.review_reject(actor=request.user, item=item, note=payload.note)
-
-
-# ---------------------------------------------------------------- 経理: 摘要の候補, 月次報告
-
-
-class DescriptionSuggestionOut(Schema):
-    description: str
-    count: int
-    last_used: str
-
-
-@router.get("/description-suggestions", response={200: list[DescriptionSuggestionOut], **ERRORS})
-def description_suggestions(
-    request: HttpRequest,
-    counterparty_id: int | None = None,
-    account_code: Annotated[str, Field(max_length=10)] = "",
-    date: dt.date | None = None,
-) -> list[dict[str, Any]]:
-    return services.description_suggest(
-        actor=request.user, counterparty_id=counterparty_id, account_code=account_code, date=date
-    )
-
-
-class MonthlyReportIn(Schema):
-    period: Annotated[str, Field(max_length=7, description="YYYY-MM (a closed month)")]
-
-
-class MonthlyReportOut(Schema):
-    id: int
-    period: int
-    body: str
-    figures: dict[str, Any]
-    provider: str
-    note: str
-    shared_at: dt.datetime | None
-    created_at: dt.datetime
-
-
-@router.get("/monthly-reports", response={200: list[MonthlyReportOut], **ERRORS})
-def list_monthly_reports(request: HttpRequest) -> list[MonthlyReport]:
-    return list(selectors.monthly_report_list(actor=request.user)[:100])
-
-
-@router.post("/monthly-reports", response={201: MonthlyReportOut, **ERRORS})
-def create_monthly_report(request: HttpRequest, payload: MonthlyReportIn) -> Status[MonthlyReport]:
-    period = ledger_selectors.parse_month(payload.period)
-    return Status(201, services.monthly_report_generate(actor=request.user, period=period))
-
-
-@router.get("/monthly-reports/{report_id}", response={200: MonthlyReportOut, **ERRORS})
-def get_monthly_report(request: HttpRequest, report_id: int) -> MonthlyReport:
-    return selectors.monthly_report_get(actor=request.user, report_id=report_id)
 
 
 # ---------------------------------------------------------------- minutes and tasks

@@ -27,7 +27,6 @@ from urakata.assistant.models import (
     KnowledgeIndexState,
     KnowledgeSource,
     MeetingSummary,
-    MonthlyReport,
     ReviewItem,
 )
 from urakata.assistant.providers import Passage
@@ -387,20 +386,6 @@ def summary_get(*, actor: Any, summary_id: int) -> MeetingSummary:
     if summary is None:
         raise NotFound(_("議事録が見つかりません。"))
     return summary
-
-
-def monthly_report_list(*, actor: Any) -> QuerySet[MonthlyReport]:
-    """月次報告 the actor may read (see MonthlyReport.objects.visible_to)."""
-    if not (can(actor, "assistant.monthly_report") or can(actor, "ledger.view_reports")):
-        require(actor, "assistant.monthly_report")
-    return MonthlyReport.objects.visible_to(actor).select_related("created_by")
-
-
-def monthly_report_get(*, actor: Any, report_id: int) -> MonthlyReport:
-    report = monthly_report_list(actor=actor).filter(pk=report_id).first()
-    if report is None:
-        raise NotFound(_("月次報告が見つかりません。"))
-    return report
 
 
 def task_list(*, actor: Any, status: str = "") -> QuerySet[AssistantTask]:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from urakata.assistant import escalation, selectors
 from urakata.assistant.accounting import description_suggest as description_suggest
-from urakata.assistant.accounting import monthly_report_body_check
 from urakata.assistant.accounting import monthly_report_generate as monthly_report_generate
+from urakata.assistant.accounting import monthly_report_share
 from urakata.assistant.calls import ai_call_log_record as ai_call_log_record
 from urakata.assistant.calls import ai_run as ai_run
 from urakata.assistant.escalation import inquiry_routes_ensure as inquiry_routes_ensure
@@ -396,16 +396,9 @@ def review_approve(
         }
         for name, value in edited.items():
             setattr(item, name, value.strip())
-        source: KnowledgeSource | None
+        source: KnowledgeSource | None = None
         if item.kind == ReviewItem.Kind.MONTHLY_REPORT:
-            # A monthly report is shared as itself (to those who see reports), not as knowledge.
-            source = None
-            if item.monthly_report is not None:
-                report = item.monthly_report
-                monthly_report_body_check(report, item.body)
-                report.body = item.body
-                report.shared_at = timezone.now()
-                report.save(update_fields=["body", "shared_at"])
+            monthly_report_share(item)  # shared as itself, not as knowledge
         elif item.kind == ReviewItem.Kind.SOURCE_UPDATE and item.target_source is not None:
             source = knowledge_source_update(
                 actor=actor, source=item.target_source, data={"body": item.body}

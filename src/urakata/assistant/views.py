@@ -18,10 +18,9 @@ from django.views.decorators.http import require_POST
 from urakata.assistant import selectors, services
 from urakata.assistant.models import Desk, Inquiry, KnowledgeSource, ReviewItem
 from urakata.core.error_pages import flash_error
-from urakata.core.errors import Conflict, NotFound, ValidationFailed
+from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.files import upload_size_problem
 from urakata.core.permissions import can, require
-from urakata.ledger import selectors as ledger_selectors
 
 PAGE_SIZE = 50
 
@@ -358,61 +357,6 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         request,
         "assistant/summary_list.html",
         {"summaries": summaries[:100], "today": timezone.localdate()},
-    )
-
-
-@_guard
-def monthly_report_list(request: HttpRequest) -> HttpResponse:
-    """月次報告: pick a closed month; the report goes to the review queue before it is shared."""
-    reports = selectors.monthly_report_list(actor=request.user)
-    if request.method == "POST":
-        require(request.user, "assistant.monthly_report")
-        try:
-            period = ledger_selectors.parse_month(request.POST.get("period", ""))
-            report = services.monthly_report_generate(actor=request.user, period=period)
-        except (ValidationFailed, Conflict) as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, _("月次報告を作成し、レビューに回しました。"))
-            return redirect("assistant:monthly_report_detail", report_id=report.pk)
-    return render(
-        request,
-        "assistant/monthly_report_list.html",
-        {
-            "reports": reports[:100],
-            "can_create": can(request.user, "assistant.monthly_report"),
-        },
-    )
-
-
-@_guard
-def monthly_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = selectors.monthly_report_get(actor=request.user, report_id=report_id)
-    return render(request, "assistant/monthly_report_detail.html", {"report": report})
-
-
-@_guard
-def description_suggestions(request: HttpRequest) -> HttpResponse:
-    """摘要の候補 as a fragment (HTMX) for the journal entry form and the bank confirmation."""
-    raw_counterparty = request.GET.get("counterparty_id", "")
-    raw_date = request.GET.get("date", "")
-    try:
-        date = dt.date.fromisoformat(raw_date) if raw_date else None
-    except ValueError:
-        date = None
-    try:
-        suggestions = services.description_suggest(
-            actor=request.user,
-            counterparty_id=int(raw_counterparty) if raw_counterparty.isdigit() else None,
-            account_code=(request.GET.get("account_code") or request.GET.get("account_0", ""))[:10],
-            date=date,
-        )
-    except (ValidationFailed, NotFound):
-        suggestions = []
-    return render(
-        request,
-        "assistant/_description_suggestions.html",
-        {"suggestions": suggestions, "target": request.GET.get("target", "description")[:40]},
     )
 
 

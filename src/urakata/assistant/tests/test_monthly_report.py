@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from urakata.assistant import selectors, services
+from urakata.assistant import accounting, services
 from urakata.assistant.accounting import allowed_numbers, monthly_figures, numbers_in
 from urakata.assistant.models import MonthlyReport, ReviewItem
 from urakata.assistant.tests.test_providers import FakeChatServer
@@ -174,14 +174,14 @@ def test_the_report_waits_in_review_and_is_shared_on_approval(book: Any, make_us
     item = ReviewItem.objects.get(monthly_report=report)
     assert item.kind == ReviewItem.Kind.MONTHLY_REPORT and item.status == "pending"
     assert AuditEvent.objects.filter(action="assistant.monthly_report.generate").count() == 1
-    assert list(selectors.monthly_report_list(actor=executive)) == []  # not shared yet
+    assert list(accounting.monthly_report_list(actor=executive)) == []  # not shared yet
     with pytest.raises(ValidationFailed, match="帳簿の数値にない数字"):
         services.review_approve(actor=operator, item=item, body=report.body + "\n前月比12%増。")
     services.review_approve(actor=operator, item=item, body=report.body + "\n順調です。")
     report.refresh_from_db()
     assert report.body.endswith("順調です。")
     assert report.shared_at is not None
-    assert list(selectors.monthly_report_list(actor=executive)) == [report]
+    assert list(accounting.monthly_report_list(actor=executive)) == [report]
     item.refresh_from_db()
     assert item.result_source is None  # financial figures do not become everyone's knowledge
 
