@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from urakata.assistant import selectors, services
+from urakata.assistant.api_accounting import router as accounting_router
 from urakata.assistant.directory import directory_masker
 from urakata.assistant.models import (
     AssistantTask,
@@ -27,6 +28,7 @@ from urakata.core.permissions import require
 from urakata.core.schema_types import BusinessDate, PageNumber, PageSize
 
 router = Router(tags=["assistant"])
+router.add_router("", accounting_router)
 ERRORS: dict[int, type[ErrorOut]] = {
     400: ErrorOut,
     401: ErrorOut,

@@ -21,6 +21,8 @@ MANIFEST = DomainManifest(
         "assistant.summarize": tuple(Role),
         "assistant.answer_inquiries": (*DESK_ROLES, Role.AI_OPERATOR),
         "assistant.manage_knowledge": (Role.AI_OPERATOR,),
+        # 月次報告 from the ledger's reports (the ledger's own checks apply as well).
+        "assistant.monthly_report": (Role.ACCOUNTING,),
         "assistant.review": (Role.AI_OPERATOR,),
         "assistant.view_usage": (Role.AI_OPERATOR, Role.EXECUTIVE),
         "assistant.configure": (),
@@ -38,6 +40,14 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("ナレッジ"), "assistant:source_list", "assistant.ask", "📚", 410),
         NavEntry(SECTION, _("問い合わせ"), "assistant:inquiry_list", "assistant.ask", "📨", 420),
         NavEntry(SECTION, _("議事録"), "assistant:summary_list", "assistant.summarize", "📝", 430),
+        NavEntry(
+            SECTION,
+            _("月次報告"),
+            "assistant:monthly_report_list",
+            "assistant.monthly_report",
+            "📊",
+            435,
+        ),
         NavEntry(SECTION, _("タスク"), "assistant:task_list", "assistant.ask", "✅", 440),
         NavEntry(SECTION, _("レビュー"), "assistant:review_list", "assistant.review", "🔍", 450),
         NavEntry(SECTION, _("AI活用状況"), "assistant:usage", "assistant.view_usage", "📈", 460),

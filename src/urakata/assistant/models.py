@@ -361,6 +361,48 @@ class AssistantTask(models.Model):
         return self.title
 
 
+class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
+    def visible_to(self, user: Any) -> MonthlyReportQuerySet:
+        """Those who write monthly reports see them all; readers of the ledger's reports see the
+        shared ones (approved in the review queue); nobody else sees any."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if can(user, "assistant.monthly_report"):
+            return self
+        if can(user, "ledger.view_reports"):
+            return self.filter(shared_at__isnull=False)
+        return self.none()
+
+
+class MonthlyReport(models.Model):
+    """月次報告 of a closed month: the text and the ledger figures it quotes."""
+
+    period = models.PositiveIntegerField(_("年月"))  # yyyymm
+    body = models.TextField(_("本文"))
+    figures = models.JSONField(default=dict)
+    provider = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    shared_at = models.DateTimeField(_("共有日時"), null=True, blank=True)
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "-pk"]
+        verbose_name = _("月次報告")
+        verbose_name_plural = _("月次報告")
+
+    def __str__(self) -> str:
+        return f"{self.period // 100}-{self.period % 100:02d}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period // 100}年{self.period % 100}月"
+
+
 class ReviewItem(models.Model):
     """AI output waiting for an ai_operator before it becomes shared knowledge (レビュー待ち)."""
 
@@ -368,6 +410,7 @@ class ReviewItem(models.Model):
         FAQ = "faq", _("FAQ追加")
         SOURCE_UPDATE = "source_update", _("マニュアル更新")
         MINUTES = "minutes", _("議事録の共有")
+        MONTHLY_REPORT = "monthly_report", _("月次報告の共有")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("レビュー待ち")
@@ -390,6 +433,9 @@ class ReviewItem(models.Model):
     )
     summary = models.ForeignKey(
         MeetingSummary, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    monthly_report = models.ForeignKey(
+        "MonthlyReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     result_source = models.ForeignKey(
         KnowledgeSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

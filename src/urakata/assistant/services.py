@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.assistant import escalation, selectors
+from urakata.assistant.accounting import description_suggest as description_suggest
+from urakata.assistant.accounting import monthly_report_generate as monthly_report_generate
+from urakata.assistant.accounting import monthly_report_share
 from urakata.assistant.calls import ai_call_log_record as ai_call_log_record
 from urakata.assistant.calls import ai_run as ai_run
 from urakata.assistant.escalation import inquiry_routes_ensure as inquiry_routes_ensure
@@ -393,7 +396,10 @@ def review_approve(
         }
         for name, value in edited.items():
             setattr(item, name, value.strip())
-        if item.kind == ReviewItem.Kind.SOURCE_UPDATE and item.target_source is not None:
+        source: KnowledgeSource | None = None
+        if item.kind == ReviewItem.Kind.MONTHLY_REPORT:
+            monthly_report_share(item)  # shared as itself, not as knowledge
+        elif item.kind == ReviewItem.Kind.SOURCE_UPDATE and item.target_source is not None:
             source = knowledge_source_update(
                 actor=actor, source=item.target_source, data={"body": item.body}
             )
@@ -423,7 +429,7 @@ def review_approve(
             actor=actor,
             action="assistant.review.approve",
             target=item,
-            changes={"edited": sorted(edited), "source": source.pk},
+            changes={"edited": sorted(edited), "source": source.pk if source else None},
         )
     return item
 

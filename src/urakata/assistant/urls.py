@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.assistant import views
+from urakata.assistant import views, views_accounting
 
 app_name = "assistant"
 urlpatterns = [
@@ -18,6 +18,17 @@ urlpatterns = [
     path("review/<int:item_id>/", views.review_detail, name="review_detail"),
     path("minutes/", views.summary_list, name="summary_list"),
     path("minutes/<int:summary_id>/", views.summary_detail, name="summary_detail"),
+    path("monthly/", views_accounting.monthly_report_list, name="monthly_report_list"),
+    path(
+        "monthly/<int:report_id>/",
+        views_accounting.monthly_report_detail,
+        name="monthly_report_detail",
+    ),
+    path(
+        "suggest/description/",
+        views_accounting.description_suggestions,
+        name="description_suggestions",
+    ),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
     path("usage/", views.usage, name="usage"),

@@ -19,6 +19,8 @@ from urakata.assistant.tests.factories import make_source
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.core.testing import ALL_ROLES, Endpoint, MatrixWorld, exactly, expect
+from urakata.ledger import services as ledger_services
+from urakata.ledger.tests.factories import post_simple
 
 EVERY_ROLE = expect(*ALL_ROLES)
 ADMINS = expect()
@@ -26,7 +28,13 @@ OPERATORS = expect(Role.AI_OPERATOR)
 USAGE_READERS = expect(Role.AI_OPERATOR, Role.EXECUTIVE)
 # The asker, the 人事 desk, ai_operator, and auditors (who see every workflow request).
 INQUIRY_VIEWERS = expect(Role.EMPLOYEE, Role.HR, Role.AI_OPERATOR, Role.AUDITOR)
-OWNER = expect(Role.EMPLOYEE, Role.AI_OPERATOR)  # the author; ai_operator and admin see all
+OWNER = expect(Role.EMPLOYEE, Role.AI_OPERATOR)
+BOOKKEEPERS = expect(Role.ACCOUNTING, Role.AUDITOR)  # ledger.view: the books' history
+REPORT_WRITERS = expect(Role.ACCOUNTING)  # assistant.monthly_report
+# Writers see every report; readers of the ledger's reports see the shared ones only.
+REPORT_READERS = expect(
+    Role.ACCOUNTING, Role.AUDITOR, Role.EXECUTIVE
+)  # the author; ai_operator and admin see all
 API = "/api/v1/assistant"
 TRANSCRIPT = "山田: 来週までに見積書を作成します。\n佐藤: 了解です。予算は100万円で決定します。"
 
@@ -38,6 +46,7 @@ def _u(template: str) -> Callable[[Any], str]:
         item=ctx["as_review"].pk,
         summary=ctx["as_summary"].pk,
         task=ctx["as_task"].pk,
+        report=ctx["as_monthly_report"].pk,
     )
 
 
@@ -69,7 +78,11 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
         created_by=author,
     )
     task = AssistantTask.objects.create(title="見積書を作成", created_by=author, summary=summary)
+    post_simple(day=dt.date(2025, 5, 10), description="5月分 文具購入")
+    ledger_services.period_close(actor=SYSTEM, period=202505)
+    report = services.monthly_report_generate(actor=SYSTEM, period=202505)
     return {
+        "as_monthly_report": report,
         "as_source": source,
         "as_inquiry": inquiry,
         "as_review": review,
@@ -140,6 +153,21 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("api-as-minutes", "GET", f"{API}/minutes", EVERY_ROLE),
     Endpoint(
+        "api-as-description-suggestions",
+        "GET",
+        f"{API}/description-suggestions?account_code=7290",
+        BOOKKEEPERS,
+    ),
+    Endpoint("api-as-monthly-reports", "GET", f"{API}/monthly-reports", REPORT_READERS),
+    Endpoint(
+        "api-as-monthly-report-create",
+        "POST",
+        f"{API}/monthly-reports",
+        REPORT_WRITERS,
+        payload={"period": "2025-05"},
+    ),
+    Endpoint("api-as-monthly-report", "GET", _u(API + "/monthly-reports/{report}"), REPORT_WRITERS),
+    Endpoint(
         "api-as-minutes-create",
         "POST",
         f"{API}/minutes",
@@ -193,6 +221,23 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("page-as-summaries", "GET", "/assistant/minutes/", EVERY_ROLE),
     Endpoint("page-as-summary", "GET", _u("/assistant/minutes/{summary}/"), OWNER),
     Endpoint("page-as-tasks", "GET", "/assistant/tasks/", EVERY_ROLE),
+    Endpoint("page-as-monthly-reports", "GET", "/assistant/monthly/", REPORT_READERS),
+    Endpoint(
+        "page-as-monthly-report-create",
+        "POST",
+        "/assistant/monthly/",
+        REPORT_WRITERS,
+        payload={"period": "2025-05"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-as-monthly-report", "GET", _u("/assistant/monthly/{report}/"), REPORT_WRITERS),
+    Endpoint(
+        "page-as-description-suggestions",
+        "GET",
+        "/assistant/suggest/description/?account_code=7290",
+        BOOKKEEPERS,
+    ),
     Endpoint(
         "page-as-task-done",
         "POST",

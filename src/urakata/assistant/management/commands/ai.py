@@ -1,4 +1,4 @@
-"""`urakata ai mask|mask-eval|mask-bench|check|summarize`: the masker, providers and minutes from the shell."""
+"""`urakata ai mask|mask-eval|mask-bench|check|summarize|monthly-report`: the masker, providers and minutes from the shell."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from urakata.assistant.health import provider_health
 from urakata.assistant.management.commands._common import acting_user, dumps
 from urakata.assistant.masking import ENTITY_TYPES
 from urakata.core.errors import DomainError
+from urakata.ledger.selectors import parse_month
 
 
 class Command(BaseCommand):
@@ -42,6 +43,12 @@ class Command(BaseCommand):
             help="score minutes extraction on eval/minutes_cases.json (decisions, actions, "
             "owners, due dates)",
         )
+        monthly = sub.add_parser(
+            "monthly-report", help="月次報告 of a closed month YYYY-MM (goes to the review queue)"
+        )
+        monthly.add_argument("period")
+        monthly.add_argument("--as", dest="username")
+        monthly.add_argument("--json", action="store_true")
         summarize = sub.add_parser("summarize", help="minutes from a transcript file")
         summarize.add_argument("file")
         summarize.add_argument("--date", help="meeting date YYYY-MM-DD (default: today)")
@@ -131,6 +138,33 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:20} {value:.3f}")
         for problem in score.problems:
             self.stdout.write(f"  {problem}")
+
+    def _monthly_report(self, options: dict[str, Any]) -> None:
+        try:
+            period = parse_month(options["period"])
+            report = services.monthly_report_generate(
+                actor=acting_user(options["username"]), period=period
+            )
+        except DomainError as error:
+            raise CommandError(f"{error.message} {error.errors}") from error
+        if options["json"]:
+            self.stdout.write(
+                dumps(
+                    {
+                        "id": report.pk,
+                        "period": options["period"],
+                        "provider": report.provider,
+                        "note": report.note,
+                        "status": "pending_review",
+                        "body": report.body,
+                        "figures": report.figures,
+                    }
+                )
+            )
+            return
+        if report.note:
+            self.stderr.write(f"注意: {report.note}")
+        self.stdout.write(report.body)
 
     def _summarize(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])

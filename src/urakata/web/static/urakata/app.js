@@ -15,6 +15,14 @@
         box.checked = all.checked;
       });
     }
+    // A suggestion the user accepts (摘要の候補): copy its value into the named field.
+    var fill = event.target.closest("[data-fill-target]");
+    if (fill) {
+      var field = document.getElementById(fill.getAttribute("data-fill-target"));
+      if (field) {
+        field.value = fill.getAttribute("data-fill-value");
+      }
+    }
   });
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-autosubmit]");
