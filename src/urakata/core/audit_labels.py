@@ -102,6 +102,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "ledger.sub_account.create": gettext_lazy("補助科目を登録"),
     "ledger.sub_account.update": gettext_lazy("補助科目を変更"),
     # assistant
+    "assistant.monthly_report.generate": gettext_lazy("月次報告を作成"),
     "assistant.knowledge.reindex": gettext_lazy("ナレッジを再索引"),
     "assistant.ai_call": gettext_lazy("AIを呼び出し"),
     "assistant.inquiry.answer": gettext_lazy("問い合わせに回答"),

@@ -304,7 +304,9 @@ def check_endpoint(
             and 300 <= status < 400
             and (endpoint.login_redirect_ok or not _is_login_redirect(response))
         )
-        assert 200 <= status < 300 or redirect_ok, f"{where}: expected allowed, got {status}"
+        assert 200 <= status < 300 or redirect_ok, (
+            f"{where}: expected allowed, got {status}: {response.content[:300]!r}"
+        )
     else:
         denied = status in DENIED_STATUSES | endpoint.refusal_statuses or (
             subject == ANONYMOUS and _is_login_redirect(response)

@@ -78,9 +78,10 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
         created_by=author,
     )
     task = AssistantTask.objects.create(title="見積書を作成", created_by=author, summary=summary)
-    post_simple(day=dt.date(2025, 5, 10), description="5月分 文具購入")
-    ledger_services.period_close(actor=SYSTEM, period=202505)
-    report = services.monthly_report_generate(actor=SYSTEM, period=202505)
+    post_simple(day=dt.date(2025, 2, 10), description="2月分 文具購入")
+    # February: the ledger rows post into May and close April and June.
+    ledger_services.period_close(actor=SYSTEM, period=202502)
+    report = services.monthly_report_generate(actor=SYSTEM, period=202502)
     return {
         "as_monthly_report": report,
         "as_source": source,
@@ -164,7 +165,7 @@ ENDPOINTS: list[Endpoint] = [
         "POST",
         f"{API}/monthly-reports",
         REPORT_WRITERS,
-        payload={"period": "2025-05"},
+        payload={"period": "2025-02"},
     ),
     Endpoint("api-as-monthly-report", "GET", _u(API + "/monthly-reports/{report}"), REPORT_WRITERS),
     Endpoint(
@@ -227,7 +228,7 @@ ENDPOINTS: list[Endpoint] = [
         "POST",
         "/assistant/monthly/",
         REPORT_WRITERS,
-        payload={"period": "2025-05"},
+        payload={"period": "2025-02"},
         form=True,
         redirects=True,
     ),
