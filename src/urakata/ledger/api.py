@@ -20,7 +20,9 @@ from urakata.core.schema_types import (
     NonNegativeYen,
     PageNumber,
     PageSize,
+    RowId,
     SortOrder,
+    Year,
     Yen,
 )
 from urakata.ledger import (
@@ -455,7 +457,7 @@ def add_attachment(request: HttpRequest, entry_id: int, file: File[UploadedFile]
 
 
 @router.get("/ledger/periods", response={200: list[PeriodOut], **ERRORS})
-def list_periods(request: HttpRequest, fiscal_year: int) -> Any:
+def list_periods(request: HttpRequest, fiscal_year: Year) -> Any:
     return selectors.period_list(actor=request.user, fiscal_year=fiscal_year)
 
 
@@ -627,7 +629,7 @@ class BankPage(Schema):
 
 
 class ConfirmIn(Schema):
-    ids: list[int]
+    ids: list[RowId] = Field(max_length=10_000)
     account: str | None = None
     tax_code: str | None = None
 

@@ -415,6 +415,8 @@ def department_clean(
     cleaned: dict[str, Any] = {}
     if instance is None:
         _require(errors, data, "code", "name")
+    else:  # a change may leave a field out, but not blank it
+        _require(errors, data, *[f for f in ("code", "name") if f in data])
     for field in ("code", "name"):
         if field in data:
             cleaned[field] = _text(data, field)
