@@ -199,6 +199,8 @@ def main() -> None:
             headers = (
                 {"Cookie": session} if auth == "session" else {"Authorization": f"Bearer {key}"}
             )
+            # Warm-up, not timed: every worker imports its views and fills its caches once.
+            Load(port, path, headers, workers * 4, args.duration).run(workers)
             load = Load(port, path, headers, args.requests, args.duration)
             elapsed = load.run(args.concurrency)
             report(name, path, load, elapsed)

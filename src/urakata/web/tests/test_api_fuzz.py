@@ -8,6 +8,7 @@ with more examples (URAKATA_FUZZ_PHASES, URAKATA_FUZZ_EXAMPLES; URAKATA_FUZZ_SEE
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import subprocess
@@ -42,11 +43,27 @@ def _token(env: dict[str, str], username: str) -> str:
     return token
 
 
-def _fuzz(port: int, token: str, log: Path) -> subprocess.CompletedProcess[str]:
+def _schema(port: int, path: Path) -> Path:
+    """The live OpenAPI, fetched once with a patient timeout (a busy machine builds it slowly)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        conn.request("GET", "/api/v1/openapi.json")
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    assert response.status == 200, body[:500]
+    path.write_bytes(body)
+    return path
+
+
+def _fuzz(port: int, schema: Path, token: str, log: Path) -> subprocess.CompletedProcess[str]:
     command = [
         str(Path(sys.executable).parent / "st"),
         "run",
-        f"http://127.0.0.1:{port}/api/v1/openapi.json",
+        str(schema),
+        "--url",
+        f"http://127.0.0.1:{port}",
         "--header",
         f"Authorization: Bearer {token}",
         "--checks",
@@ -87,8 +104,9 @@ def test_fuzzed_requests_get_no_server_error_and_conform_to_the_schema(tmp_path:
         )
         try:
             wait_until_answering(port, server)
+            schema = _schema(port, tmp_path / "openapi.json")
             for name, token in tokens.items():
-                done = _fuzz(port, token, tmp_path / f"fuzz-{name}.log")
+                done = _fuzz(port, schema, token, tmp_path / f"fuzz-{name}.log")
                 summary = done.stdout[-6000:]
                 assert done.returncode == 0, f"fuzzing as {name}:\n{summary}"
                 assert "generated" in done.stdout and "passed" in done.stdout, summary
