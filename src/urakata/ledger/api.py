@@ -479,7 +479,7 @@ def reopen_period(request: HttpRequest, period: str, payload: ReopenIn) -> Any:
 
 
 @router.post("/ledger/fiscal-years/{fiscal_year}/close", response={200: FiscalYearOut, **ERRORS})
-def close_fiscal_year(request: HttpRequest, fiscal_year: int) -> Any:
+def close_fiscal_year(request: HttpRequest, fiscal_year: Year) -> Any:
     """決算確定: close every month of the year and lock it."""
     require(request.user, "ledger.close")
     row = closing.fiscal_year_close(actor=request.user, fiscal_year=fiscal_year)
@@ -493,7 +493,7 @@ def close_fiscal_year(request: HttpRequest, fiscal_year: int) -> Any:
 @router.post(
     "/ledger/fiscal-years/{fiscal_year}/reopen", response={202: ReopenRequestOut, **ERRORS}
 )
-def reopen_fiscal_year(request: HttpRequest, fiscal_year: int, payload: ReopenIn) -> Any:
+def reopen_fiscal_year(request: HttpRequest, fiscal_year: Year, payload: ReopenIn) -> Any:
     """Ask to reopen a closed year (approved by another accountant)."""
     require(request.user, "ledger.close")
     row = closing.reopen_request_submit(

@@ -38,3 +38,13 @@ def test_huge_fiscal_year_and_ids_are_refused(client_for: Any) -> None:
         content_type="application/json",
     )
     assert confirm.status_code == 422, confirm.content
+
+
+def test_fiscal_year_close_and_reopen_refuse_a_year_out_of_range(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    closed = client.post("/api/v1/ledger/fiscal-years/-212/close")
+    assert closed.status_code == 422, closed.content
+    reopened = client.post(
+        "/api/v1/ledger/fiscal-years/99999/reopen", {"reason": "x"}, content_type="application/json"
+    )
+    assert reopened.status_code == 422, reopened.content
