@@ -80,7 +80,7 @@ def _fuzz(port: int, schema: Path, token: str, log: Path) -> subprocess.Complete
     if seed := os.environ.get("URAKATA_FUZZ_SEED"):
         command += ["--seed", seed]
     done = subprocess.run(  # noqa: S603 - the fuzzer installed with the dev extras
-        command, capture_output=True, text=True, timeout=3600, check=False
+        command, cwd=log.parent, capture_output=True, text=True, timeout=3600, check=False
     )
     log.write_text(done.stdout + done.stderr)
     return done
