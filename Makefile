@@ -4,13 +4,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 URAKATA := $(VENV)/bin/urakata
 
-.PHONY: demo test setup lint types contracts migrations-check pytest pytest-postgres bench clean
+.PHONY: demo test fuzz setup lint types contracts migrations-check pytest pytest-postgres bench clean
 
 demo: setup
 	URAKATA_INSECURE_HTTP=1 $(URAKATA) demo $(DEMO_ARGS)
 
 test: setup
 	bash scripts/test.sh
+
+# A longer API fuzz run for releases: every schemathesis phase, more examples per operation.
+fuzz: setup
+	URAKATA_TESTING=1 URAKATA_FUZZ_PHASES=$${URAKATA_FUZZ_PHASES:-examples,coverage,fuzzing,stateful} \
+	URAKATA_FUZZ_EXAMPLES=$${URAKATA_FUZZ_EXAMPLES:-50} \
+	$(VENV)/bin/pytest src/urakata/web/tests/test_api_fuzz.py -q -p no:randomly -s
 
 setup:
 	bash scripts/bootstrap.sh

@@ -52,3 +52,8 @@ SortOrder = Annotated[int, Field(ge=0, le=1_000_000)]
 # Free text without a column limit (TextField) still has one at the door.
 LONG_TEXT_MAX = 20_000
 LongText = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
+
+# Row ids and years: bounded so a huge number is a 422, not an overflow in the database driver.
+ROW_ID_MAX = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=ROW_ID_MAX)]
+Year = Annotated[int, Field(ge=DATE_MIN.year, le=DATE_MAX.year, description="1900 … 2100")]

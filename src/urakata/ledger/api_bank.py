@@ -14,7 +14,7 @@ from pydantic import Field
 from urakata.core.api import PageMeta, paginate
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
-from urakata.core.schema_types import PageNumber, PageSize, SortOrder, Yen
+from urakata.core.schema_types import PageNumber, PageSize, RowId, SortOrder, Yen
 from urakata.ledger import bank_import
 from urakata.ledger.api_common import ERRORS, Code, op_id
 
@@ -57,7 +57,7 @@ class BankPage(Schema):
 
 
 class ConfirmIn(Schema):
-    ids: list[int]
+    ids: list[RowId] = Field(max_length=10_000)
     account: str | None = None
     tax_code: str | None = None
 

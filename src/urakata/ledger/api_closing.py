@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from urakata.core.permissions import require
+from urakata.core.schema_types import Year
 from urakata.ledger import closing, selectors, services
 from urakata.ledger.api_common import ERRORS, op_id
 
@@ -55,7 +56,7 @@ def _reopen_out(row: Any) -> dict[str, Any]:
 @router.get(
     "/ledger/periods", operation_id=op_id("list_periods"), response={200: list[PeriodOut], **ERRORS}
 )
-def list_periods(request: HttpRequest, fiscal_year: int) -> Any:
+def list_periods(request: HttpRequest, fiscal_year: Year) -> Any:
     return selectors.period_list(actor=request.user, fiscal_year=fiscal_year)
 
 
@@ -89,7 +90,7 @@ def reopen_period(request: HttpRequest, period: str, payload: ReopenIn) -> Any:
     operation_id=op_id("close_fiscal_year"),
     response={200: FiscalYearOut, **ERRORS},
 )
-def close_fiscal_year(request: HttpRequest, fiscal_year: int) -> Any:
+def close_fiscal_year(request: HttpRequest, fiscal_year: Year) -> Any:
     """決算確定: close every month of the year and lock it."""
     require(request.user, "ledger.close")
     row = closing.fiscal_year_close(actor=request.user, fiscal_year=fiscal_year)
@@ -105,7 +106,7 @@ def close_fiscal_year(request: HttpRequest, fiscal_year: int) -> Any:
     operation_id=op_id("reopen_fiscal_year"),
     response={202: ReopenRequestOut, **ERRORS},
 )
-def reopen_fiscal_year(request: HttpRequest, fiscal_year: int, payload: ReopenIn) -> Any:
+def reopen_fiscal_year(request: HttpRequest, fiscal_year: Year, payload: ReopenIn) -> Any:
     """Ask to reopen a closed year (approved by another accountant)."""
     require(request.user, "ledger.close")
     row = closing.reopen_request_submit(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.ledger.account_integrity import accounts_verify
 from urakata.ledger.closing import REOPEN_SUBJECT
 from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.state_integrity import ledger_state_verify
@@ -44,7 +45,12 @@ MANIFEST = DomainManifest(
     ),
     # Each posted entry's lines are checked against the hash its audit event recorded.
     # ... and balances, months, amounts and posting times re-derived from the lines.
-    audit_verifiers={"ledger": ledger_verify, "ledger.state": ledger_state_verify},
+    # ... and each account against its latest audited change.
+    audit_verifiers={
+        "ledger": ledger_verify,
+        "ledger.state": ledger_state_verify,
+        "ledger.accounts": accounts_verify,
+    },
     # Reopening a closed month or year is approved by a second accountant.
     workflow_subjects=(REOPEN_SUBJECT,),
     demo_seeder="urakata.ledger.demo.seed",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.org.integrity import org_verify
 
 MANIFEST = DomainManifest(
     label="org",
@@ -35,6 +36,8 @@ MANIFEST = DomainManifest(
         ),
         NavEntry(_("管理"), _("自社情報"), "org:company_settings", "org.manage_company", "🏭", 990),
     ),
+    # Employees, departments and counterparties checked against their latest audited change.
+    audit_verifiers={"org": org_verify},
     demo_seeder="urakata.org.demo.seed",
     api_router="urakata.org.api.router",
     api_prefix="/",

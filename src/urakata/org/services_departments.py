@@ -31,8 +31,8 @@ def department_clean(
     """Validate department fields; a department may not be its own ancestor."""
     errors: Errors = {}
     cleaned: dict[str, Any] = {}
-    if instance is None:
-        _require(errors, data, "code", "name")
+    # A new department needs both; a change may leave either out, but not blank it.
+    _require(errors, data, *[f for f in ("code", "name") if instance is None or f in data])
     for field in ("code", "name"):
         if field in data:
             cleaned[field] = _text(data, field)

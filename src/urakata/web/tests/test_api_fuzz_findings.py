@@ -1,0 +1,50 @@
+"""Inputs the API fuzz run found answered with a 500: now 422 with the field named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from urakata.core.roles import Role
+from urakata.org.models import Department
+from urakata.org.tests.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_department_patch_may_not_blank_its_code(client_for: Any) -> None:
+    client = client_for(Role.HR)
+    first, second = DepartmentFactory(code="D1"), DepartmentFactory(code="D2")
+    for department in (first, second):  # the second blank code used to break the unique index
+        response = client.patch(
+            f"/api/v1/departments/{department.pk}",
+            {"code": None, "name": "営業部"},
+            content_type="application/json",
+        )
+        assert response.status_code == 422, response.content
+        assert "code" in response.json()["errors"]
+    assert set(Department.objects.values_list("code", flat=True)) >= {"D1", "D2"}
+
+
+def test_huge_fiscal_year_and_ids_are_refused(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    periods = client.get("/api/v1/ledger/periods?fiscal_year=-5341868433594539657134080")
+    assert periods.status_code == 422
+    assert client.get("/api/v1/ledger/periods?fiscal_year=2026").status_code == 200
+    confirm = client.post(
+        "/api/v1/ledger/bank/confirm",
+        {"ids": [10000000001, 69462137218141650944, -284]},
+        content_type="application/json",
+    )
+    assert confirm.status_code == 422, confirm.content
+
+
+def test_fiscal_year_close_and_reopen_refuse_a_year_out_of_range(client_for: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    closed = client.post("/api/v1/ledger/fiscal-years/-212/close")
+    assert closed.status_code == 422, closed.content
+    reopened = client.post(
+        "/api/v1/ledger/fiscal-years/99999/reopen", {"reason": "x"}, content_type="application/json"
+    )
+    assert reopened.status_code == 422, reopened.content
