@@ -52,19 +52,20 @@ def _default_language() -> Any:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+def _user_with_roles(*roles: Role, username: str | None = None, employee: bool = True) -> Any:
+    """A user holding the given roles, linked to an employee unless `employee=False`."""
+    user = UserFactory(**({"username": username} if username else {}))
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if employee:
+        EmployeeFactory(user=user)
+    return user
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """`make_user(Role.HR)`: a user holding the given roles, linked to an employee."""
-
-    def make(*roles: Role, username: str | None = None, employee: bool = True) -> Any:
-        user = UserFactory(**({"username": username} if username else {}))
-        for role in roles:
-            user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-        if employee:
-            EmployeeFactory(user=user)
-        return user
-
-    return make
+    return _user_with_roles
 
 
 @pytest.fixture
@@ -95,15 +96,6 @@ def matrix_domains() -> tuple[Any, ...]:
     return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
 
 
-def _matrix_user(*roles: Role, username: str | None = None, employee: bool = True) -> Any:
-    user = UserFactory(**({"username": username} if username else {}))
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    if employee:
-        EmployeeFactory(user=user)
-    return user
-
-
 @pytest.fixture(scope="module")
 def matrix_media(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One media directory for the module: the world's stored files live as long as its rows."""
@@ -129,9 +121,9 @@ def world(django_db_setup: Any, django_db_blocker: Any, matrix_media: Any) -> It
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            shared = MatrixWorld(objects={}, users=matrix_world_users(_matrix_user))
+            shared = MatrixWorld(objects={}, users=matrix_world_users(_user_with_roles))
             for domain in matrix_domains():
-                shared.objects.update(domain.build(shared, _matrix_user))
+                shared.objects.update(domain.build(shared, _user_with_roles))
             shared.sign_in_all()
             yield shared
         finally:

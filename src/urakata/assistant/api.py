@@ -21,7 +21,7 @@ from urakata.assistant.models import (
     MeetingSummary,
     ReviewItem,
 )
-from urakata.core.api import ErrorOut, PageMeta, paginate
+from urakata.core.api import API_ERRORS, PageMeta, paginate
 from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
@@ -29,14 +29,7 @@ from urakata.core.schema_types import BusinessDate, PageNumber, PageSize
 
 router = Router(tags=["assistant"])
 router.add_router("", accounting_router)
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = API_ERRORS
 
 
 class AskIn(Schema):

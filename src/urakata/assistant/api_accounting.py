@@ -11,18 +11,11 @@ from pydantic import Field
 
 from urakata.assistant import accounting, services
 from urakata.assistant.models import MonthlyReport
-from urakata.core.api import ErrorOut
+from urakata.core.api import API_ERRORS
 from urakata.ledger import selectors as ledger_selectors
 
 router = Router(tags=["assistant"])
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = API_ERRORS
 
 
 class DescriptionSuggestionOut(Schema):

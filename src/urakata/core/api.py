@@ -60,6 +60,12 @@ class ErrorOut(Schema):
     messages: list[str] | None = None  # `errors` as sentences naming each field's label
 
 
+# The error responses every endpoint declares (OpenAPI): one body shape for all of them.
+API_ERRORS: dict[int, type[ErrorOut]] = {
+    status: ErrorOut for status in (400, 401, 403, 404, 409, 422)
+}
+
+
 class PageMeta(Schema):
     count: int
     page: int

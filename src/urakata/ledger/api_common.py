@@ -6,16 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from urakata.core.api import ErrorOut
+from urakata.core.api import API_ERRORS
 
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = API_ERRORS
 
 Code = Annotated[str, Field(max_length=10)]
 

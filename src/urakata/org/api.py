@@ -10,21 +10,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from urakata.core.api import ErrorOut, PageMeta, paginate
+from urakata.core.api import API_ERRORS, PageMeta, paginate
 from urakata.core.permissions import require
 from urakata.core.schema_types import BusinessDate, PageNumber, PageSize, SortOrder
 from urakata.org import import_export, selectors, services
 from urakata.org.models import Counterparty, Department, Employee
 
 router = Router(tags=["org"])
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = API_ERRORS
 
 
 class DepartmentOut(Schema):

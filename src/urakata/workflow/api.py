@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Query, Router, Status, UploadedFile
 
-from urakata.core.api import ErrorOut, paginate
+from urakata.core.api import API_ERRORS, paginate
 from urakata.core.schema_types import PageNumber, PageSize
 from urakata.workflow import delegations, kpis, selectors, services
 from urakata.workflow.forms import (
@@ -49,14 +49,7 @@ from urakata.workflow.schemas import (
 from urakata.workflow.selectors import person_name
 
 router = Router(tags=["workflow"])
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = API_ERRORS
 
 
 def _filters(query: RequestQuery) -> selectors.RequestFilters:
