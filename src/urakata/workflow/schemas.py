@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from urakata.core.api import PageMeta
-from urakata.core.schema_types import LongText, PageNumber, PageSize, Yen
+from urakata.core.schema_types import LongText, PageNumber, PageSize, RowId, Yen
 from urakata.workflow.models import ApprovalRequest, Route
 from urakata.workflow.selectors import person_name
 
@@ -121,7 +121,7 @@ class BulkOut(Schema):
 
 
 class IdsIn(Schema):
-    ids: Annotated[list[int], Field(max_length=1000)] | None = None
+    ids: Annotated[list[RowId], Field(max_length=1000)] | None = None
 
 
 class CountOut(Schema):
