@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# System packages Urakata and its tests need (libmagic for upload sniffing, real browser,
+# System packages Urakata and its tests need (libmagic for upload sniffing, Tesseract OCR with Japanese, real browser,
 # Japanese fonts). Installed with apt when running
 # as root; otherwise prints what is missing. Set URAKATA_SKIP_APT=1 to skip.
 set -uo pipefail
-PACKAGES=(chromium fonts-noto-cjk fonts-ipaexfont-gothic fonts-noto-color-emoji gettext libmagic1 postgresql-client)
+PACKAGES=(chromium tesseract-ocr tesseract-ocr-jpn fonts-noto-cjk fonts-ipaexfont-gothic fonts-noto-color-emoji gettext libmagic1 postgresql-client)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

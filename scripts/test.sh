@@ -7,6 +7,9 @@ VENV=${VENV:-.venv}
 export PATH="$PWD/$VENV/bin:$PATH"
 export URAKATA_TESTING=1
 export URAKATA_DATA_DIR="${URAKATA_DATA_DIR:-$PWD/var/test}"
+# The API fuzz run in make test replays one fixed seed so a landing is reproducible; `make fuzz`
+# (and URAKATA_FUZZ_SEED=random) explores new inputs.
+export URAKATA_FUZZ_SEED="${URAKATA_FUZZ_SEED:-20261204}"
 
 bash scripts/system-deps.sh
 

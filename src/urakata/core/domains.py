@@ -14,7 +14,8 @@ The project discovers the manifests of INSTALLED_APPS (by module path: the kerne
 domain package) when the app registry is ready; core's `AppConfig.ready()` loads and checks them,
 so a mistake (an unknown dependency, a capability declared twice) stops the process at start-up.
 Capabilities, navigation, demo seeding, periodic jobs, audit verifiers, workflow subjects, API
-routers and URLs are all read from here; there is no other registry.
+routers, URLs and hooks (extension points a lower domain calls on higher ones) are all read from
+here; there is no other registry.
 """
 
 from __future__ import annotations
@@ -84,6 +85,10 @@ class DomainManifest:
     api_prefix: str = "/"
     urls: str | None = None  # "urakata.<app>.urls" (with `app_name` for its namespace)
     url_prefix: str = ""
+    # Extension points a lower domain calls on the domains above it, by name:
+    # {"payments.settled": "urakata.expenses.payments.claim_settled"}. The hook's owner (the label
+    # before the dot) documents the callable's signature; see `hook_targets`.
+    hooks: Mapping[str, str] = field(default_factory=dict)
 
 
 def _discover() -> list[DomainManifest]:
@@ -139,6 +144,11 @@ def manifests_check(found: list[DomainManifest]) -> None:
                 )
         _check_names("capability", manifest, list(manifest.capabilities), capabilities)
         _check_names("periodic job", manifest, [j.name for j in manifest.periodic_jobs], jobs)
+        for hook in manifest.hooks:
+            if hook.partition(".")[0] not in order:
+                raise ImproperlyConfigured(
+                    f"{manifest.label!r} registers hook {hook!r} of a domain that is not installed"
+                )
     for manifest in found:
         for entry in manifest.navigation:
             if entry.capability is not None and entry.capability not in capabilities:
@@ -185,6 +195,21 @@ def default_jobs() -> list[DefaultJob]:
 def audit_verifiers() -> dict[str, Callable[[], list[str]]]:
     """Domain integrity checks run by `urakata audit verify` after the chain walk."""
     return {name: check for m in manifests() for name, check in m.audit_verifiers.items()}
+
+
+def hook_targets(name: str) -> dict[str, Callable[..., Any]]:
+    """Domain label -> the callable it registered for hook `name` (e.g. "payments.settled").
+
+    A lower domain calls these instead of importing the domains above it; a hook is named after
+    the domain that calls it, which documents the arguments.
+    """
+    targets: dict[str, Callable[..., Any]] = {}
+    for manifest in manifests():
+        path = manifest.hooks.get(name)
+        if path:
+            module_path, _, attribute = path.rpartition(".")
+            targets[manifest.label] = getattr(import_module(module_path), attribute)
+    return targets
 
 
 def demo_seeders() -> list[str]:

@@ -16,6 +16,7 @@ from urakata.core.domains import (
     capability_table,
     default_jobs,
     demo_seeders,
+    hook_targets,
     manifests,
     manifests_check,
     nav_entries,
@@ -47,6 +48,9 @@ def test_declared_paths_import_and_navigation_resolves() -> None:
     assert urls[0] == "/" and "/ledger/" in " ".join(urls) and len(urls) == len(set(urls))
     for job in default_jobs():
         assert isinstance(import_string(job.task_path), Task)
+    for manifest in manifests():
+        for hook in manifest.hooks:
+            assert callable(hook_targets(hook)[manifest.label])
 
 
 def test_capabilities_come_from_every_manifest() -> None:
@@ -78,6 +82,10 @@ def _domain(label: str, order: int, **kwargs: object) -> DomainManifest:
         (
             [_domain("a", 1, navigation=(NavEntry("S", "L", "a:index", "a.missing"),))],
             "navigation entry 'a:index' needs unknown capability 'a.missing'",
+        ),
+        (
+            [_domain("a", 1, hooks={"zzz.settled": "m.f"})],
+            "'a' registers hook 'zzz.settled' of a domain that is not installed",
         ),
     ],
 )
