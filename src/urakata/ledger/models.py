@@ -336,6 +336,8 @@ class JournalEntry(models.Model):
         INVOICE = "invoice", _("請求書")
         PAYROLL = "payroll", _("給与")
         ASSET = "asset", _("固定資産")
+        PAYMENT = "payment", _("振込")
+        CONTRACT = "contract", _("契約")
         IMPORT = "import", _("インポート")
         GENERATED = "generated", _("生成データ")
         CORRECTION = "correction", _("訂正")
