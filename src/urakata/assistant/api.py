@@ -25,7 +25,7 @@ from urakata.core.api import API_ERRORS, PageMeta, paginate
 from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
-from urakata.core.schema_types import BusinessDate, PageNumber, PageSize
+from urakata.core.schema_types import BusinessDate, LongText, PageNumber, PageSize
 
 router = Router(tags=["assistant"])
 router.add_router("", accounting_router)
@@ -123,22 +123,31 @@ class SourcePage(Schema):
     items: list[SourceOut]
 
 
+# Bounds of the knowledge-source columns (a policy page may be long; a request stays bounded).
+SOURCE_BODY_MAX = 200_000
+SourceTitle = Annotated[str, Field(max_length=200)]
+SourceQuestion = Annotated[str, Field(max_length=500)]
+SourceBody = Annotated[str, Field(max_length=SOURCE_BODY_MAX)]
+SourceDesk = Annotated[str, Field(max_length=20)]
+SourceAudience = Annotated[str, Field(max_length=12)]
+
+
 class SourceIn(Schema):
-    kind: str
-    title: str = ""
-    question: str = ""
-    body: str
-    desk: str = ""
-    slug: str = ""
-    audience: str = "all"
+    kind: Annotated[str, Field(max_length=10)]
+    title: SourceTitle = ""
+    question: SourceQuestion = ""
+    body: SourceBody
+    desk: SourceDesk = ""
+    slug: Annotated[str, Field(max_length=80)] = ""
+    audience: SourceAudience = "all"
 
 
 class SourcePatch(Schema):
-    title: str | None = None
-    question: str | None = None
-    body: str | None = None
-    desk: str | None = None
-    audience: str | None = None
+    title: SourceTitle | None = None
+    question: SourceQuestion | None = None
+    body: SourceBody | None = None
+    desk: SourceDesk | None = None
+    audience: SourceAudience | None = None
     is_active: bool | None = None
 
 
@@ -238,12 +247,12 @@ class InquiryPage(Schema):
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: LongText
     propose_faq: bool = True
 
 
 class CloseIn(Schema):
-    reason: str = ""
+    reason: Annotated[str, Field(max_length=2000)] = ""
 
 
 @router.get("/inquiries", response={200: InquiryPage, **ERRORS})
@@ -308,13 +317,13 @@ class ReviewPage(Schema):
 
 
 class ApproveIn(Schema):
-    title: str | None = None
-    question: str | None = None
-    body: str | None = None
+    title: SourceTitle | None = None
+    question: SourceQuestion | None = None
+    body: SourceBody | None = None
 
 
 class RejectIn(Schema):
-    note: str = ""
+    note: Annotated[str, Field(max_length=2000)] = ""
 
 
 @router.get("/review", response={200: ReviewPage, **ERRORS})
@@ -374,7 +383,9 @@ class MinutesOut(Schema):
 
 
 class TasksIn(Schema):
-    indexes: list[int] | None = None
+    indexes: (
+        Annotated[list[Annotated[int, Field(ge=0, le=10_000)]], Field(max_length=1000)] | None
+    ) = None
 
 
 class TaskOut(Schema):

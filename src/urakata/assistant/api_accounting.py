@@ -12,6 +12,7 @@ from pydantic import Field
 from urakata.assistant import accounting, services
 from urakata.assistant.models import MonthlyReport
 from urakata.core.api import API_ERRORS
+from urakata.core.schema_types import BusinessDate, Month, RowId
 from urakata.ledger import selectors as ledger_selectors
 
 router = Router(tags=["assistant"])
@@ -27,9 +28,9 @@ class DescriptionSuggestionOut(Schema):
 @router.get("/description-suggestions", response={200: list[DescriptionSuggestionOut], **ERRORS})
 def description_suggestions(
     request: HttpRequest,
-    counterparty_id: int | None = None,
+    counterparty_id: RowId | None = None,
     account_code: Annotated[str, Field(max_length=10)] = "",
-    date: dt.date | None = None,
+    date: BusinessDate | None = None,
 ) -> list[dict[str, Any]]:
     return services.description_suggest(
         actor=request.user, counterparty_id=counterparty_id, account_code=account_code, date=date
@@ -37,7 +38,7 @@ def description_suggestions(
 
 
 class MonthlyReportIn(Schema):
-    period: Annotated[str, Field(max_length=7, description="YYYY-MM (a closed month)")]
+    period: Annotated[Month, Field(description="YYYY-MM (a closed month)")]
 
 
 class MonthlyReportOut(Schema):
