@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from urakata.core.api import API_AUTH
 from urakata.core.domains import manifests
@@ -56,9 +60,22 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc) == "Cannot parse request body":  # malformed JSON
         return _error(
-            request, 400, _("リクエスト本文を JSON として読み取れません。"), "parse_error"
+            request,
+            400,
+            _("リクエスト本文を JSON のオブジェクト({…})として読み取れません。"),
+            "parse_error",
         )
     return _error(request, exc.status_code, str(exc), "error")
+
+
+class ObjectBodyParser(Parser):
+    """Every JSON body of the API is an object: `[null, null]`, `5` or `null` is refused (400)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
 
 
 def api_build() -> NinjaAPI:
@@ -68,6 +85,7 @@ def api_build() -> NinjaAPI:
         version="1",
         urls_namespace="api-v1",
         auth=API_AUTH,
+        parser=ObjectBodyParser(),
         docs_url="/docs",
         description=(
             "裏方 (Urakata) back-office REST API. "

@@ -48,3 +48,16 @@ def test_fiscal_year_close_and_reopen_refuse_a_year_out_of_range(client_for: Any
         "/api/v1/ledger/fiscal-years/99999/reopen", {"reason": "x"}, content_type="application/json"
     )
     assert reopened.status_code == 422, reopened.content
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "null", "5", '"x"'])
+def test_a_body_that_is_not_a_json_object_is_refused(client_for: Any, body: str) -> None:
+    client = client_for(Role.HR)
+    department = DepartmentFactory(code="D1", name="総務部")
+    response = client.patch(
+        f"/api/v1/departments/{department.pk}", body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "parse_error"
+    department.refresh_from_db()
+    assert (department.code, department.name) == ("D1", "総務部")
