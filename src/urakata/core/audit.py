@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import json
@@ -389,13 +390,32 @@ def audit_verify() -> VerifyResult:
     return VerifyResult(count, True, head_hash=prev_hash if count else "")
 
 
-def audit_verify_all() -> tuple[VerifyResult, dict[str, list[str]]]:
+_VERIFY_SAMPLE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "urakata_verify_sample", default=None
+)
+
+
+def verify_sample() -> float | None:
+    """The share of rows a domain verifier checks (`audit verify --fast`); None = every row.
+
+    The chain walk is always complete; a verifier that re-hashes bulk data (the journal's
+    lines) may check only this share of it, chosen at random, and say so.
+    """
+    return _VERIFY_SAMPLE.get()
+
+
+def audit_verify_all(*, sample: float | None = None) -> tuple[VerifyResult, dict[str, list[str]]]:
     """The chain walk plus every domain check declared in a manifest (problems per domain).
 
     Domains whose books are protected by the chain declare `audit_verifiers` in their manifest
     (the kernel never imports a domain); each returns a list of problems, so a hand-edited row
-    whose audit event recorded its hash is caught.
+    whose audit event recorded its hash is caught. `sample` (0 < sample < 1) lets verifiers of
+    bulk data check a random share of their rows (`verify_sample`).
     """
     from urakata.core.domains import audit_verifiers
 
-    return audit_verify(), {name: check() for name, check in audit_verifiers().items()}
+    token = _VERIFY_SAMPLE.set(sample if sample is not None and 0 < sample < 1 else None)
+    try:
+        return audit_verify(), {name: check() for name, check in audit_verifiers().items()}
+    finally:
+        _VERIFY_SAMPLE.reset(token)

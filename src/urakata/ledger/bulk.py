@@ -25,6 +25,7 @@ from urakata.ledger.integrity import (
     BULK_ACTION,
     ENTRY_TYPE,
     LINE_FIELDS,
+    ENTRY_HASH_PREFIX,
     batch_hash,
     entry_hash,
 )
@@ -309,6 +310,9 @@ def _post_batch(actor: Any, batch: Sequence[BulkEntry]) -> list[int]:
             "count": len(hashes),
             "lines": len(line_params),
             "lines_hash": batch_hash(h for _pk, h in hashes),
+            # The first characters of each entry's hash, in id order: `audit verify` names the
+            # one entry of the batch that changed (the full batch hash still decides).
+            "entry_hashes": "".join(h[:ENTRY_HASH_PREFIX] for _pk, h in hashes),
         },
     )
     return ids

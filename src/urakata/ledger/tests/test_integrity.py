@@ -79,7 +79,43 @@ def test_bulk_posted_entries_are_covered_and_tampering_is_named() -> None:
     assert ledger_verify() == []
     line = JournalLine.objects.order_by("pk")[10]
     JournalLine.objects.filter(pk=line.pk).update(memo="x")
-    assert any("do not match" in p for p in ledger_verify())
     event = AuditEvent.objects.get(action="ledger.journal_entry.bulk_post")
+    # The one edited entry of the batch is named, not the batch's range.
+    assert ledger_verify() == [
+        f"entry {line.entry_id} does not match its audit event seq {event.seq} (bulk posting)"
+    ]
+    # An event without the per-entry prefixes (written before they were kept): the range.
+    changes = {k: v for k, v in event.changes.items() if k != "entry_hashes"}
+    AuditEvent.objects.filter(pk=event.pk).update(changes=changes)
+    assert any("do not match their audit event" in p for p in ledger_verify())
     AuditEvent.objects.filter(pk=event.pk).update(changes={"count": 1})
     assert f"audit event seq {event.seq} is malformed" in ledger_verify()
+
+
+def test_fast_verify_samples_bulk_entries_against_their_recorded_prefix() -> None:
+    from urakata.core.audit import audit_verify_all
+    from urakata.ledger.permissions import SYSTEM
+    from urakata.ledger.synthetic import generate
+
+    generate(actor=SYSTEM, lines=300, seed=1, fiscal_year=2025)
+    result, problems = audit_verify_all(sample=0.5)
+    assert result.ok and problems["ledger"] == []
+    line = JournalLine.objects.order_by("pk")[10]
+    JournalLine.objects.filter(pk=line.pk).update(memo="x")
+    # A sample of one half finds the edited entry in about half of the runs; over 40 runs the
+    # chance of missing it every time is 2^-40. It is named exactly whenever it is sampled.
+    found = [audit_verify_all(sample=0.5)[1]["ledger"] for _ in range(40)]
+    named = [p for p in found if p]
+    assert named and all(
+        len(p) == 1 and p[0].startswith(f"entry {line.entry_id} does not match") for p in named
+    )
+    assert len(named) < 40  # a sample, not the whole book
+
+
+def test_audit_verify_fast_option() -> None:
+    post_simple()
+    out = StringIO()
+    call_command("audit", "verify", "--fast", "--sample", "0.5", stdout=out)
+    assert "sampled at 50.0%" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", "--fast", "--sample", "2")
