@@ -11,9 +11,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from urakata.assistant import selectors, services
+from urakata.assistant import accounting, selectors, services
 from urakata.assistant.models import AICallLog, KnowledgeSource, ReviewItem
 from urakata.core.permissions import SYSTEM
+from urakata.ledger.models import Period
 from urakata.org.models import Employee
 from urakata.workflow.notifications import email_muted
 
@@ -118,6 +119,25 @@ def _policy_title(text: str, fallback: str) -> str:
 
 def _users() -> dict[str, Any]:
     return {u.username: u for u in get_user_model().objects.all()}
+
+
+def seed_monthly_reports(*, actor: Any, today: dt.date) -> int:
+    """月次報告 of the last two closed months, once the ledger's demo books exist (the ledger's
+    seeder calls this through its "ledger.demo_books_seeded" hook): the older one reviewed and
+    shared, the newer one waiting in the review queue."""
+    users = _users()
+    accountant, operator = users.get("accounting"), users.get("ai_operator")
+    if accountant is None:
+        return 0
+    closed = Period.objects.filter(is_closed=True).order_by("-period")
+    periods = sorted(closed.values_list("period", flat=True)[:2])
+    reports = [
+        accounting.monthly_report_generate(actor=accountant, period=period) for period in periods
+    ]
+    if len(reports) == 2 and operator is not None:
+        first = ReviewItem.objects.get(monthly_report=reports[0])
+        services.review_approve(actor=operator, item=first)
+    return len(reports)
 
 
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:

@@ -56,6 +56,8 @@ MANIFEST = DomainManifest(
     # Questions the AI cannot answer go to a desk as workflow requests.
     workflow_subjects=(INQUIRY_SUBJECT,),
     demo_seeder="urakata.assistant.demo.seed",
+    # The demo 月次報告 need the ledger's books, which are seeded after this domain's.
+    hooks={"ledger.demo_books_seeded": "urakata.assistant.demo.seed_monthly_reports"},
     api_router="urakata.assistant.api.router",
     api_prefix="/assistant",
     urls="urakata.assistant.urls",

@@ -30,6 +30,7 @@ from urakata.assistant.models import (
     ReviewItem,
 )
 from urakata.assistant.providers import Passage
+from urakata.assistant.synonyms import PREFIX as SYNONYM_PREFIX
 from urakata.assistant.text import index_terms, query_weights
 from urakata.core.errors import NotFound
 from urakata.core.permissions import can, require
@@ -173,7 +174,12 @@ def kb_retrieve(
         if index.chunk_ids[p] in chunks
     ]
     features = answer_features(index, weights, hits)
-    return Retrieval(hits, terms, features, confidence_of(features) if hits else 0)
+    confidence = confidence_of(features) if hits else 0
+    if features.get("topic_missing"):
+        # The best article is about something else (「有給は何日前までに申請?」 → 育児休業's deadline):
+        # it does not answer, however well the rest of the words match. Decline and escalate.
+        confidence = min(confidence, settings.URAKATA_AI_MIN_CONFIDENCE - 1)
+    return Retrieval(hits, terms, features, confidence)
 
 
 def kb_search(
@@ -210,7 +216,14 @@ def answer_features(index: BM25Index, terms: dict[str, float], hits: list[Hit]) 
     present = set(best.chunk.term_freqs)
     heading = set(index_terms(f"{best.source.title}\n{best.chunk.heading}"))
     runner_up = hits[1].score if len(hits) > 1 else 0.0
+    # The question's topic: its most specific concepts (synonym-group terms of the curated
+    # dictionary, not any rare word) that the knowledge base knows (highest idf; ties all
+    # count). The best article must speak of each of them.
+    known = {t: index.term_idf(t) for t in terms if t.startswith(SYNONYM_PREFIX) and t in index.idf}
+    top = max(known.values(), default=0.0)
+    topics = [t for t, idf in known.items() if idf == top]
     return {
+        "topic_missing": float(any(t not in present | heading for t in topics)),
         "coverage": sum(w for t, w in weight.items() if t in present) / total,
         "heading": sum(w for t, w in weight.items() if t in heading) / total,
         "margin": (best.score - runner_up) / best.score if best.score > 0 else 0.0,

@@ -23,9 +23,9 @@ from urakata.core.permissions import require
 from urakata.ledger import cache
 from urakata.ledger.integrity import (
     BULK_ACTION,
+    ENTRY_HASH_PREFIX,
     ENTRY_TYPE,
     LINE_FIELDS,
-    ENTRY_HASH_PREFIX,
     batch_hash,
     entry_hash,
 )

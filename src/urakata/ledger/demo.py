@@ -4,6 +4,8 @@ Sales on credit and their collection, material purchases and payments, subcontra
 payroll with withholdings and social insurance, rent, utilities and small expenses from the bank
 and the corporate card (as confirmed statement lines, so the suggestion model has history),
 depreciation, loan interest, and year-end income taxes. Last year's months are closed.
+Domains that build on the books register the hook "ledger.demo_books_seeded" in their manifest
+(`hook(*, actor, today)`); it is called once the books are posted and closed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from urakata.core.domains import hook_targets
 from urakata.core.permissions import SYSTEM
 from urakata.ledger import bank_import, cache, services
 from urakata.ledger.bulk import bulk_post
@@ -103,6 +106,9 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     _closing_and_corrections(actor, this_year, today)
     accuracy = bank_import.suggestion_accuracy(holdout=0.2)
     suggested = bank_import.suggestions_refresh(actor=_system())
+    # Domains that build on the books (the assistant's 月次報告) seed their part now.
+    for seed_more in hook_targets("ledger.demo_books_seeded").values():
+        seed_more(actor=actor, today=today)
     return {
         "entries": JournalEntry.objects.count(),
         "bank_lines": BankTransaction.objects.count(),

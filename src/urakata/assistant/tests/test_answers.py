@@ -258,6 +258,33 @@ def test_question_the_policies_do_not_answer_is_declined(make_user: Any) -> None
     assert "見つかりませんでした" in result.answer
 
 
+NEIGHBOUR_RULES = """# 育児・介護休業規程
+
+## 第4条(育児休業の申出)
+
+育児休業を取得するときは、休業開始予定日の1か月前までに人事部へ申請する。
+
+# 就業規則
+
+## 第20条(年次有給休暇)
+
+入社日から6か月継続勤務し、所定労働日の8割以上出勤した社員には10日の年次有給休暇を付与する。
+"""
+
+
+def test_an_article_about_another_topic_does_not_answer(make_user: Any) -> None:
+    # The 育児休業 article matches 「何日前」「申請」 well, but the question is about 有給, which the
+    # knowledge base knows (第20条) without any deadline: decline and escalate, never answer
+    # with the neighbour's deadline (the demo's 「有給は何日前までに申請?」 did).
+    make_source(title="人事規程", body=NEIGHBOUR_RULES)
+    for question in ("有給は何日前までに申請?", "有給休暇の申請期限は?"):
+        result = services.assistant_ask(actor=make_user(Role.EMPLOYEE), question=question)
+        assert not result.found, (question, result.answer)
+        assert "1か月前" not in result.answer
+    asked = services.assistant_ask(actor=make_user(Role.EMPLOYEE), question="育休は何日前に申請?")
+    assert asked.found and "1か月前" in asked.answer
+
+
 def test_ten_thousand_character_question_is_a_clear_422(client_for: Any) -> None:
     response = client_for(Role.EMPLOYEE).post(
         "/api/v1/assistant/ask", {"question": "有給" * 5000}, content_type="application/json"
