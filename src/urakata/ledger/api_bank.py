@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from urakata.core.api import PageMeta, paginate
+from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_size_check
 from urakata.core.permissions import require
 from urakata.core.schema_types import PageNumber, PageSize, RowId, SortOrder, Yen
@@ -58,8 +59,12 @@ class BankPage(Schema):
 
 class ConfirmIn(Schema):
     ids: list[RowId] = Field(max_length=10_000)
-    account: str | None = None
-    tax_code: str | None = None
+    account: Code | None = None
+    tax_code: Code | None = None
+    # 摘要 per line id (e.g. a suggested one); lines not named keep the statement text.
+    descriptions: dict[str, Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=dict, max_length=10_000
+    )
 
 
 @router.post(
@@ -114,8 +119,19 @@ def bank_suggest(request: HttpRequest) -> Any:
 )
 def bank_confirm(request: HttpRequest, payload: ConfirmIn) -> Any:
     require(request.user, "ledger.bank_import")
+    descriptions: dict[int, str] = {}
+    for key, text in payload.descriptions.items():
+        if not key.isdigit() or len(key) > 18:
+            raise ValidationFailed(
+                _("摘要の明細IDが正しくありません。"), errors={"descriptions": [key[:20]]}
+            )
+        descriptions[int(key)] = text
     return bank_import.transactions_confirm(
-        actor=request.user, ids=payload.ids, account=payload.account, tax_code=payload.tax_code
+        actor=request.user,
+        ids=payload.ids,
+        account=payload.account,
+        tax_code=payload.tax_code,
+        descriptions=descriptions,
     )
 
 

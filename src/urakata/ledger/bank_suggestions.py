@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -356,6 +356,7 @@ def _confirm_line(
     override: Account | None,
     override_tax: TaxCode | None,
     errors: dict[str, list[str]],
+    description: str | None = None,
 ) -> int | None:
     """Post one line's entry (errors collected under its id); the entry's id, or None."""
     if tx.status == BankTransaction.Status.CONFIRMED:
@@ -386,7 +387,7 @@ def _confirm_line(
         entry = services.journal_entry_post(
             actor=actor,
             date=tx.date,
-            description=tx.description or "銀行明細",
+            description=description or tx.description or "銀行明細",
             lines=[bank_line, other_line] if tx.amount > 0 else [other_line, bank_line],
             source=JournalEntry.Source.BANK,
             source_ref=f"banktx:{tx.pk}",
@@ -401,13 +402,31 @@ def _confirm_line(
     return entry.pk
 
 
+DESCRIPTION_MAX = 200  # JournalEntry.description
+
+
 def transactions_confirm(
-    *, actor: Any, ids: Sequence[int], account: str | None = None, tax_code: str | None = None
+    *,
+    actor: Any,
+    ids: Sequence[int],
+    account: str | None = None,
+    tax_code: str | None = None,
+    descriptions: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    """Turn suggested lines into journal entries (all or none); overrides apply to every line."""
+    """Turn suggested lines into journal entries (all or none); overrides apply to every line.
+
+    `descriptions` gives the 摘要 of a line's entry (e.g. a suggested one the user accepted);
+    a line without one keeps the statement text.
+    """
     require(actor, "ledger.bank_import")
     errors: dict[str, list[str]] = {}
     override, override_tax = _confirm_overrides(account, tax_code, errors)
+    texts = {int(pk): " ".join(str(text).split()) for pk, text in (descriptions or {}).items()}
+    for pk, text in texts.items():
+        if len(text) > DESCRIPTION_MAX:
+            errors.setdefault(str(pk), []).append(
+                _("摘要は%(max)s文字以内で入力してください。") % {"max": DESCRIPTION_MAX}
+            )
     posted: list[int] = []
     with transaction.atomic():
         lines = list(
@@ -420,7 +439,7 @@ def transactions_confirm(
         for missing in sorted(set(ids) - found):
             errors.setdefault(str(missing), []).append(_("明細が見つかりません。"))
         for tx in lines:
-            entry_id = _confirm_line(actor, tx, override, override_tax, errors)
+            entry_id = _confirm_line(actor, tx, override, override_tax, errors, texts.get(tx.pk))
             if entry_id is not None:
                 posted.append(entry_id)
         if errors:

@@ -373,13 +373,15 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"{result['imported']}件を取り込みました(重複 {result['duplicates']}件)。",
+                    _("%(imported)s件を取り込みました(重複 %(duplicates)s件)。")
+                    % {"imported": result["imported"], "duplicates": result["duplicates"]},
                 )
             elif action == "suggest":
                 result = bank_import.suggestions_refresh(actor=request.user)
                 messages.success(
                     request,
-                    f"ルール {result['rule']}件、学習 {result['learned']}件を提案しました。",
+                    _("ルール %(rule)s件、学習 %(learned)s件を提案しました。")
+                    % {"rule": result["rule"], "learned": result["learned"]},
                 )
             elif action == "rule":
                 rule = bank_import.bank_rule_create(
@@ -395,11 +397,24 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                         "priority": request.POST.get("priority") or 100,
                     },
                 )
-                messages.success(request, f"ルール「{rule.name}」を登録しました。")
+                messages.success(
+                    request, _("ルール「%(name)s」を登録しました。") % {"name": rule.name}
+                )
             elif action == "confirm":
-                ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-                result = bank_import.transactions_confirm(actor=request.user, ids=ids)
-                messages.success(request, f"{result['confirmed']}件を記帳しました。")
+                ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
+                # The 摘要 field of each selected line (the statement text, or a suggestion).
+                descriptions = {
+                    pk: request.POST[f"description_{pk}"]
+                    for pk in ids
+                    if request.POST.get(f"description_{pk}", "").strip()
+                }
+                result = bank_import.transactions_confirm(
+                    actor=request.user, ids=ids, descriptions=descriptions
+                )
+                messages.success(
+                    request,
+                    _("%(n)s件を記帳しました。") % {"n": result["confirmed"]},
+                )
         except DomainError as error:
             flash_error(request, error)
         return redirect("ledger:bank_list")

@@ -126,6 +126,47 @@ def test_confirm_is_all_or_nothing(accountant: Any, feed: Any) -> None:
     assert not JournalEntry.objects.exists()
 
 
+def test_confirm_takes_the_description_chosen_per_line(
+    accountant: Any, feed: Any, client_for: Any
+) -> None:
+    from urakata.core.roles import Role
+
+    bank_import.statement_import(
+        actor=accountant, feed_name="普通預金", preset="generic", data=GENERIC.encode()
+    )
+    first, second, *_ = BankTransaction.objects.order_by("pk").values_list("pk", flat=True)
+    BankTransaction.objects.filter(pk__in=[first, second]).update(account=account_by_code("7280"))
+    # Through the page: the 摘要 field of each row (a suggestion the user picked, or edited).
+    client = client_for(Role.ACCOUNTING)
+    page = client.get("/ledger/bank/?status=new")
+    assert f'name="description_{first}"' in page.content.decode()
+    response = client.post(
+        "/ledger/bank/",
+        {"action": "confirm", "ids": [first], f"description_{first}": "  5月分 電気料金 "},
+    )
+    assert response.status_code == 302
+    entry = JournalEntry.objects.get(source_ref=f"banktx:{first}")
+    assert entry.description == "5月分 電気料金"
+    # Through the API; a line without a 摘要 keeps the statement text; too long is refused whole.
+    too_long = client.post(
+        "/api/v1/ledger/bank/confirm",
+        {"ids": [second], "descriptions": {str(second): "長" * 201}},
+        content_type="application/json",
+    )
+    assert (
+        too_long.status_code == 422
+        and not BankTransaction.objects.filter(pk=second, status="confirmed").exists()
+    )
+    with pytest.raises(ValidationFailed) as info:
+        bank_import.transactions_confirm(
+            actor=accountant, ids=[second], descriptions={second: "長" * 201}
+        )
+    assert "200文字以内" in info.value.errors[str(second)][0]
+    bank_import.transactions_confirm(actor=accountant, ids=[second], descriptions={})
+    entry = JournalEntry.objects.get(source_ref=f"banktx:{second}")
+    assert entry.description == "フリコミ アオバショウジ"
+
+
 def test_accuracy_on_held_out_lines(accountant: Any, feed: Any) -> None:
     vendors = [("デンキダイ", "7280"), ("NTTコミュニケーションズ", "7270"), ("アスクル", "7290")]
     for i in range(60):
