@@ -57,22 +57,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     actor = _system() if actor is None else actor  # the demo command runs as the system
     chart_ensure_seeded()
     cache.chart_cache_clear()
-    feeds = {
-        "bank": bank_import.bank_feed_create(
-            actor=actor,
-            name="普通預金 三菱UFJ銀行",
-            account_code="1140",
-            sub_account_code="01",
-            preset="mufg",
-        ),
-        "card": bank_import.bank_feed_create(
-            actor=actor,
-            name="法人カード",
-            account_code="3150",
-            sub_account_code="01",
-            preset="card",
-        ),
-    }
+    feeds = _feeds(actor)
     chart = cache.chart(reload=True)
     for name, match, pattern, account, tax in RULES:
         BankRule.objects.create(
@@ -106,15 +91,39 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     _closing_and_corrections(actor, this_year, today)
     accuracy = bank_import.suggestion_accuracy(holdout=0.2)
     suggested = bank_import.suggestions_refresh(actor=_system())
-    # Domains that build on the books (the assistant's 月次報告) seed their part now.
-    for seed_more in hook_targets("ledger.demo_books_seeded").values():
-        seed_more(actor=actor, today=today)
+    _seed_dependants(actor, today)
     return {
         "entries": JournalEntry.objects.count(),
         "bank_lines": BankTransaction.objects.count(),
         "suggestions": suggested,
         "suggestion_accuracy_holdout": accuracy,
     }
+
+
+def _feeds(actor: Any) -> dict[str, Any]:
+    """The bank account and the corporate card whose statements the demo imports."""
+    return {
+        "bank": bank_import.bank_feed_create(
+            actor=actor,
+            name="普通預金 三菱UFJ銀行",
+            account_code="1140",
+            sub_account_code="01",
+            preset="mufg",
+        ),
+        "card": bank_import.bank_feed_create(
+            actor=actor,
+            name="法人カード",
+            account_code="3150",
+            sub_account_code="01",
+            preset="card",
+        ),
+    }
+
+
+def _seed_dependants(actor: Any, today: dt.date) -> None:
+    """Domains that build on the books (the assistant's 月次報告) seed their part now."""
+    for seed_more in hook_targets("ledger.demo_books_seeded").values():
+        seed_more(actor=actor, today=today)
 
 
 def _system() -> Any:

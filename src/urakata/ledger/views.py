@@ -355,66 +355,72 @@ def period_toggle(request: HttpRequest, period: int) -> HttpResponse:
 # ---------------------------------------------------------------- bank
 
 
+def _bank_import(request: HttpRequest) -> str:
+    upload = request.FILES["file"]
+    assert not isinstance(upload, list)
+    result = bank_import.statement_import(
+        actor=request.user,
+        feed_name=request.POST.get("feed", ""),
+        preset=request.POST.get("preset", ""),
+        data=upload.read(),
+    )
+    return _("%(imported)s件を取り込みました(重複 %(duplicates)s件)。") % result
+
+
+def _bank_suggest(request: HttpRequest) -> str:
+    result = bank_import.suggestions_refresh(actor=request.user)
+    return _("ルール %(rule)s件、学習 %(learned)s件を提案しました。") % result
+
+
+def _bank_rule(request: HttpRequest) -> str:
+    rule = bank_import.bank_rule_create(
+        actor=request.user,
+        data={
+            "name": request.POST.get("name", ""),
+            "pattern": request.POST.get("pattern", ""),
+            "match": request.POST.get("match", "contains"),
+            "account": request.POST.get("account", ""),
+            "tax_code": request.POST.get("tax_code") or None,
+            "amount_min": _signed(request.POST.get("amount_min")),
+            "amount_max": _signed(request.POST.get("amount_max")),
+            "priority": request.POST.get("priority") or 100,
+        },
+    )
+    return _("ルール「%(name)s」を登録しました。") % {"name": rule.name}
+
+
+def _bank_confirm(request: HttpRequest) -> str:
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
+    # The 摘要 field of each selected line (the statement text, or a suggestion).
+    descriptions = {
+        pk: request.POST[f"description_{pk}"]
+        for pk in ids
+        if request.POST.get(f"description_{pk}", "").strip()
+    }
+    result = bank_import.transactions_confirm(
+        actor=request.user, ids=ids, descriptions=descriptions
+    )
+    return _("%(n)s件を記帳しました。") % {"n": result["confirmed"]}
+
+
+_BANK_ACTIONS = {
+    "import": _bank_import,
+    "suggest": _bank_suggest,
+    "rule": _bank_rule,
+    "confirm": _bank_confirm,
+}
+
+
 @login_required
 def bank_list(request: HttpRequest) -> HttpResponse:
     """銀行・カード明細: import a CSV, refresh suggestions, confirm in bulk."""
     require(request.user, "ledger.bank_import")
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
+        handler = _BANK_ACTIONS.get(action)
         try:
-            if action == "import" and request.FILES.get("file"):
-                upload = request.FILES["file"]
-                assert not isinstance(upload, list)
-                result = bank_import.statement_import(
-                    actor=request.user,
-                    feed_name=request.POST.get("feed", ""),
-                    preset=request.POST.get("preset", ""),
-                    data=upload.read(),
-                )
-                messages.success(
-                    request,
-                    _("%(imported)s件を取り込みました(重複 %(duplicates)s件)。")
-                    % {"imported": result["imported"], "duplicates": result["duplicates"]},
-                )
-            elif action == "suggest":
-                result = bank_import.suggestions_refresh(actor=request.user)
-                messages.success(
-                    request,
-                    _("ルール %(rule)s件、学習 %(learned)s件を提案しました。")
-                    % {"rule": result["rule"], "learned": result["learned"]},
-                )
-            elif action == "rule":
-                rule = bank_import.bank_rule_create(
-                    actor=request.user,
-                    data={
-                        "name": request.POST.get("name", ""),
-                        "pattern": request.POST.get("pattern", ""),
-                        "match": request.POST.get("match", "contains"),
-                        "account": request.POST.get("account", ""),
-                        "tax_code": request.POST.get("tax_code") or None,
-                        "amount_min": _signed(request.POST.get("amount_min")),
-                        "amount_max": _signed(request.POST.get("amount_max")),
-                        "priority": request.POST.get("priority") or 100,
-                    },
-                )
-                messages.success(
-                    request, _("ルール「%(name)s」を登録しました。") % {"name": rule.name}
-                )
-            elif action == "confirm":
-                ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
-                # The 摘要 field of each selected line (the statement text, or a suggestion).
-                descriptions = {
-                    pk: request.POST[f"description_{pk}"]
-                    for pk in ids
-                    if request.POST.get(f"description_{pk}", "").strip()
-                }
-                result = bank_import.transactions_confirm(
-                    actor=request.user, ids=ids, descriptions=descriptions
-                )
-                messages.success(
-                    request,
-                    _("%(n)s件を記帳しました。") % {"n": result["confirmed"]},
-                )
+            if handler is not None and (action != "import" or request.FILES.get("file")):
+                messages.success(request, handler(request))
         except DomainError as error:
             flash_error(request, error)
         return redirect("ledger:bank_list")
