@@ -5,16 +5,14 @@
   account, name and fee in the batch.
 - `batch_submit` routes the batch through the workflow engine; someone other than its maker
   approves it (checker). A rejected batch releases its requests.
-- `batch_file` writes the 全銀 総合振込 / 給与 / 賞与 file from the approved batch (stored once).
-- `batch_mark_paid` posts one journal entry (債務 → 普通預金, 振込手数料 borne by the company) and
-  calls the source domains' "payments.settled" hooks, all in one transaction.
+- `settle.batch_file` writes the 全銀 総合振込 / 給与 / 賞与 file of an approved batch (once);
+  `settle.batch_mark_paid` posts the journal and calls the source domains' "payments.settled"
+  hooks, all in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,15 +23,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
-from urakata.core.domains import hook_targets
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
-from urakata.core.files import CheckedUpload, stored_file_save
-from urakata.core.models import StoredFile
-from urakata.core.permissions import SYSTEM, require, same_user
-from urakata.ledger import cache as ledger_cache
-from urakata.ledger import services as ledger_services
-from urakata.ledger.models import JournalEntry
-from urakata.payments import zengin
+from urakata.core.permissions import require, same_user
 from urakata.payments.kana import fits, name_lossy
 from urakata.payments.models import (
     CompanyBankAccount,
@@ -46,8 +37,6 @@ from urakata.payments.selectors import payee_account
 from urakata.workflow import services as workflow_services
 from urakata.workflow.registry import subject_key
 
-BANK_ACCOUNT = "1140"  # 普通預金
-FEE_ACCOUNT = "7380"  # 支払手数料
 _BANK_HOLIDAYS = {(12, 31), (1, 2), (1, 3)}  # 銀行休業日 besides weekends and 国民の祝日
 
 
@@ -139,16 +128,9 @@ def ledger_free_name(name: str, bank_code: str, *, branch: str | None) -> str:
     return fits(found.kana if found else name_lossy(name), 15)
 
 
-def batch_create(
-    *,
-    actor: Any,
-    transfer_date: dt.date,
-    kind: str = Kind.TRANSFER,
-    company_account_id: int | None = None,
-    request_ids: Iterable[int] | None = None,
-) -> tuple[PaymentBatch, list[Skipped]]:
-    """Gather open requests of `kind` due by `transfer_date` (or the listed ones) into a batch."""
-    require(actor, "payments.manage")
+def _create_check(
+    transfer_date: dt.date, kind: str, company_account_id: int | None
+) -> CompanyBankAccount:
     errors: dict[str, list[str]] = {}
     if kind not in Kind.values:
         errors["kind"] = [_("種別は transfer / salary / bonus のいずれかです。")]
@@ -170,6 +152,20 @@ def batch_create(
     if errors:
         raise ValidationFailed(_("振込バッチを作成できません。"), errors=errors)
     assert company is not None
+    return company
+
+
+def batch_create(
+    *,
+    actor: Any,
+    transfer_date: dt.date,
+    kind: str = Kind.TRANSFER,
+    company_account_id: int | None = None,
+    request_ids: Iterable[int] | None = None,
+) -> tuple[PaymentBatch, list[Skipped]]:
+    """Gather open requests of `kind` due by `transfer_date` (or the listed ones) into a batch."""
+    require(actor, "payments.manage")
+    company = _create_check(transfer_date, kind, company_account_id)
     with transaction.atomic():
         due = PaymentRequest.objects.select_for_update().filter(
             status=PaymentRequest.Status.OPEN, kind=kind
@@ -178,22 +174,7 @@ def batch_create(
             due = due.filter(pk__in=list(request_ids))
         else:
             due = due.filter(due_date__lte=transfer_date)
-        items: list[PaymentBatchItem] = []
-        skipped: list[Skipped] = []
-        for request in due.order_by("due_date", "pk"):
-            item, reason = _item_for(request, company)
-            if item is None:
-                skipped.append(Skipped(request, reason))
-            else:
-                items.append(item)
-        if not items:
-            raise ValidationFailed(
-                _("振込できる支払依頼がありません。"),
-                errors={
-                    "requests": [f"#{s.request.pk}: {s.reason}" for s in skipped]
-                    or [_("期日までの未処理の支払依頼がありません。")]
-                },
-            )
+        items, skipped = _gather(due.order_by("due_date", "pk"), company)
         batch = PaymentBatch.objects.create(
             company_account=company,
             kind=kind,
@@ -224,14 +205,37 @@ def batch_create(
     return batch, skipped
 
 
-def _locked(batch_id: int) -> PaymentBatch:
+def _gather(
+    due: Iterable[PaymentRequest], company: CompanyBankAccount
+) -> tuple[list[PaymentBatchItem], list[Skipped]]:
+    """Items for the requests that can be sent; the others with the reason (none: refused)."""
+    items: list[PaymentBatchItem] = []
+    skipped: list[Skipped] = []
+    for request in due:
+        item, reason = _item_for(request, company)
+        if item is None:
+            skipped.append(Skipped(request, reason))
+        else:
+            items.append(item)
+    if not items:
+        reasons = [f"#{s.request.pk}: {s.reason}" for s in skipped]
+        raise ValidationFailed(
+            _("振込できる支払依頼がありません。"),
+            errors={"requests": reasons or [_("期日までの未処理の支払依頼がありません。")]},
+        )
+    return items, skipped
+
+
+def batch_locked(batch_id: int) -> PaymentBatch:
     batch = PaymentBatch.objects.select_for_update().filter(pk=batch_id).first()
     if batch is None:
         raise NotFound(_("振込バッチが見つかりません。"))
     return batch
 
 
-def _set_status(batch: PaymentBatch, status: str, *, actor: Any, action: str, **extra: Any) -> None:
+def batch_status_set(
+    batch: PaymentBatch, status: str, *, actor: Any, action: str, **extra: Any
+) -> None:
     old = batch.status
     batch.status = status
     batch.save(update_fields=["status", *[k for k in extra if hasattr(batch, k)]])
@@ -272,7 +276,7 @@ def batch_submit(*, actor: Any, batch_id: int, comment: str = "") -> PaymentBatc
     require(actor, "payments.manage")
     workflow_services.route_seed(data=batch_route_data())
     with transaction.atomic():
-        batch = _locked(batch_id)
+        batch = batch_locked(batch_id)
         if batch.status != PaymentBatch.Status.DRAFT:
             raise Conflict(
                 _("作成中のバッチだけを申請できます(現在: %(s)s)。")
@@ -280,7 +284,9 @@ def batch_submit(*, actor: Any, batch_id: int, comment: str = "") -> PaymentBatc
             )
         if not batch.items.exists():
             raise Conflict(_("明細のないバッチは申請できません。"))
-        _set_status(batch, PaymentBatch.Status.PENDING, actor=actor, action="payments.batch.submit")
+        batch_status_set(
+            batch, PaymentBatch.Status.PENDING, actor=actor, action="payments.batch.submit"
+        )
         workflow_services.request_submit(
             actor=actor,
             subject=batch,
@@ -307,7 +313,7 @@ def on_approved(subject: PaymentBatch, request: Any) -> None:
     if approver is None:
         raise Conflict(_("振込バッチは作成者以外の経理担当者が承認してください。"))
     subject.approved_by = approver
-    _set_status(
+    batch_status_set(
         subject,
         PaymentBatch.Status.APPROVED,
         actor=approver,
@@ -318,11 +324,13 @@ def on_approved(subject: PaymentBatch, request: Any) -> None:
 
 def on_rejected(subject: PaymentBatch, request: Any) -> None:
     _release(subject)
-    _set_status(subject, PaymentBatch.Status.REJECTED, actor=None, action="payments.batch.reject")
+    batch_status_set(
+        subject, PaymentBatch.Status.REJECTED, actor=None, action="payments.batch.reject"
+    )
 
 
 def on_withdrawn(subject: PaymentBatch, request: Any) -> None:
-    _set_status(
+    batch_status_set(
         subject,
         PaymentBatch.Status.DRAFT,
         actor=subject.created_by,
@@ -334,167 +342,15 @@ def batch_cancel(*, actor: Any, batch_id: int) -> PaymentBatch:
     """Drop a draft or approved batch that was not paid; its requests become open again."""
     require(actor, "payments.manage")
     with transaction.atomic():
-        batch = _locked(batch_id)
+        batch = batch_locked(batch_id)
         if batch.status not in (PaymentBatch.Status.DRAFT, PaymentBatch.Status.APPROVED):
             raise Conflict(
                 _("このバッチは取り消せません(現在: %(s)s)。") % {"s": batch.get_status_display()}
             )
         _release(batch)
-        _set_status(
+        batch_status_set(
             batch, PaymentBatch.Status.CANCELLED, actor=actor, action="payments.batch.cancel"
         )
-    return batch
-
-
-def batch_file_bytes(batch: PaymentBatch) -> bytes:
-    """The 全銀 file of a batch from its frozen items and the company account."""
-    company = batch.company_account
-    header = zengin.Header(
-        kind=batch.kind,
-        consignor_code=company.consignor_code,
-        consignor_name=fits(company.consignor_name_kana, 40),
-        transfer_date=batch.transfer_date,
-        bank_code=company.bank_code,
-        bank_name=ledger_free_name(company.bank_name, company.bank_code, branch=None),
-        branch_code=company.branch_code,
-        branch_name=ledger_free_name(
-            company.branch_name, company.bank_code, branch=company.branch_code
-        ),
-        account_type=company.account_type or "1",
-        account_number=company.account_number.zfill(7),
-    )
-    transfers = [
-        zengin.Transfer(
-            bank_code=i.bank_code,
-            bank_name=i.bank_name_kana,
-            branch_code=i.branch_code,
-            branch_name=i.branch_name_kana,
-            account_type=i.account_type,
-            account_number=i.account_number,
-            payee_name=i.payee_name_kana,
-            amount=i.amount,
-            customer_code=i.customer_code,
-        )
-        for i in batch.items.order_by("pk")
-    ]
-    return zengin.zengin_build(header, transfers, line_ending=company.line_ending)
-
-
-def batch_file(*, actor: Any, batch_id: int) -> StoredFile:
-    """Write (once) and store the batch's 全銀 file; only for an approved or paid batch."""
-    require(actor, "payments.manage")
-    with transaction.atomic():
-        batch = _locked(batch_id)
-        if batch.file_id:
-            return batch.file  # type: ignore[return-value]
-        if batch.status != PaymentBatch.Status.APPROVED:
-            raise Conflict(
-                _("承認済みのバッチだけが全銀ファイルを作れます(現在: %(s)s)。")
-                % {"s": batch.get_status_display()}
-            )
-        content = batch_file_bytes(batch)
-        name = f"zengin_{batch.transfer_date:%Y%m%d}_{batch.kind}_{batch.pk}.txt"
-        checked = CheckedUpload(
-            name=name,
-            content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            content_type="text/plain",
-        )
-        stored = stored_file_save(
-            actor=actor, checked=checked, purpose=StoredFile.Purpose.ATTACHMENT
-        )
-        batch.file = stored
-        batch.save(update_fields=["file"])
-        audit_record(
-            actor=actor,
-            action="payments.batch.file",
-            target=batch,
-            changes={"file": [None, stored.pk], "sha256": stored.sha256, "bytes": len(content)},
-        )
-    return stored
-
-
-def _journal_lines(batch: PaymentBatch) -> list[dict[str, Any]]:
-    debits: dict[tuple[str, int | None], int] = defaultdict(int)
-    bank_out = 0
-    for item in batch.items.select_related("request"):
-        request = item.request
-        debits[(request.liability_account_code, request.payee_counterparty_id)] += request.amount
-        bank_out += request.amount + item.fee
-    lines: list[dict[str, Any]] = [
-        {"account": code, "debit": amount, "counterparty_id": counterparty}
-        for (code, counterparty), amount in sorted(
-            debits.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
-        )
-    ]
-    if batch.total_fee:
-        fee_account = ledger_cache.account_by_code(FEE_ACCOUNT)
-        tax = None
-        if fee_account is not None and fee_account.default_tax_code_id:
-            info = ledger_cache.chart().tax_by_id.get(fee_account.default_tax_code_id)
-            tax = info.code if info else None
-        lines.append(
-            {
-                "account": FEE_ACCOUNT,
-                "debit": batch.total_fee,
-                "tax_code": tax,
-                "memo": "振込手数料",
-            }
-        )
-    bank_line: dict[str, Any] = {"account": BANK_ACCOUNT, "credit": bank_out}
-    if batch.company_account.ledger_sub_account:
-        bank_line["sub_account"] = batch.company_account.ledger_sub_account
-    lines.append(bank_line)
-    return lines
-
-
-def batch_mark_paid(*, actor: Any, batch_id: int, paid_on: dt.date | None = None) -> PaymentBatch:
-    """The bank carried out the transfers: post the journal, mark requests paid, tell the sources."""
-    require(actor, "payments.manage")
-    with transaction.atomic():
-        batch = _locked(batch_id)
-        if batch.status != PaymentBatch.Status.APPROVED:
-            raise Conflict(
-                _("承認済みのバッチだけを支払済みにできます(現在: %(s)s)。")
-                % {"s": batch.get_status_display()}
-            )
-        if not batch.file_id:
-            raise Conflict(_("先に全銀ファイルを作成してください。"))
-        day = paid_on or batch.transfer_date
-        entry = ledger_services.journal_entry_post(
-            actor=SYSTEM,  # the human's capability was checked above; recorded in our event
-            date=day,
-            description=_("振込 %(date)s %(kind)s %(n)s件")
-            % {
-                "date": batch.transfer_date.isoformat(),
-                "kind": batch.get_kind_display(),
-                "n": batch.item_count,
-            },
-            lines=_journal_lines(batch),
-            source=JournalEntry.Source.PAYMENT,
-            source_ref=f"payments.batch:{batch.pk}",
-            tax_entry="inclusive",
-        )
-        batch.paid_on = day
-        batch.journal_entry_id = entry.pk
-        batch.save(update_fields=["paid_on", "journal_entry_id"])
-        _set_status(
-            batch,
-            PaymentBatch.Status.PAID,
-            actor=actor,
-            action="payments.batch.paid",
-            paid_on=day,
-            journal_entry=entry.pk,
-        )
-        requests = list(PaymentRequest.objects.filter(pk__in=batch.items.values("request_id")))
-        PaymentRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
-            status=PaymentRequest.Status.PAID, paid_on=day
-        )
-        hooks = hook_targets("payments.settled")
-        for request in sorted(requests, key=lambda r: r.pk):
-            hook = hooks.get(request.source)
-            if hook is not None:
-                hook(actor=actor, source_id=request.source_id, paid_on=day, batch_id=batch.pk)
     return batch
 
 

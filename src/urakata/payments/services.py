@@ -27,6 +27,7 @@ from urakata.core.permissions import can, require, same_user
 from urakata.ledger import cache as ledger_cache
 from urakata.org.models import BankAccountFields, Counterparty, Employee
 from urakata.payments.banks import bank_branch_check
+from urakata.payments.batches import batch_totals_refresh
 from urakata.payments.kana import name_normalise
 from urakata.payments.models import (
     CompanyBankAccount,
@@ -109,10 +110,8 @@ def payment_request_add(
 ) -> PaymentRequest:
     """Ask payments to transfer `amount` to an employee or a counterparty (支払依頼).
 
-    Idempotent per (source, source_id): the same request comes back; while it is open (in no
-    batch) its amount, date, description, kind and account follow the new values. A cancelled
-    request is reopened. The calling domain has checked its own rules; `actor` (a user or
-    SYSTEM) is recorded in the audit chain.
+    Idempotent per (source, source_id): the same request comes back; while open (in no batch)
+    it follows the new values; a cancelled one is reopened. `actor`: a user or SYSTEM.
     """
     require(actor, "payments.request")
     errors = _request_errors(
@@ -142,42 +141,53 @@ def payment_request_add(
             .first()
         )
         if request is None:
-            request = PaymentRequest.objects.create(
+            return _request_create(
+                actor=actor,
                 source=source,
                 source_id=source_id,
-                payee_employee_id=payee_employee_id,
-                payee_counterparty_id=payee_counterparty_id,
-                **values,
-            )
-            audit_record(
-                actor=actor,
-                action="payments.request.add",
-                target=request,
-                changes={
-                    "source": source,
-                    "source_id": source_id,
+                payee={
                     "payee_employee_id": payee_employee_id,
                     "payee_counterparty_id": payee_counterparty_id,
-                    **{k: [None, v] for k, v in values.items()},
                 },
+                values=values,
             )
-            return request
-        if request.status not in (PaymentRequest.Status.OPEN, PaymentRequest.Status.CANCELLED):
-            return request  # already in a batch or paid: the same request, unchanged
-        changes: dict[str, Any] = {
-            k: [getattr(request, k), v] for k, v in values.items() if getattr(request, k) != v
-        }
-        if request.status == PaymentRequest.Status.CANCELLED:
-            changes["status"] = [request.status, PaymentRequest.Status.OPEN]
-            request.status = PaymentRequest.Status.OPEN
-        if changes:
-            for name, value in values.items():
-                setattr(request, name, value)
-            request.save()
-            audit_record(
-                actor=actor, action="payments.request.update", target=request, changes=changes
-            )
+        if request.status in (PaymentRequest.Status.OPEN, PaymentRequest.Status.CANCELLED):
+            _request_update(actor=actor, request=request, values=values)
+    return request  # in a batch or paid: the same request, unchanged
+
+
+def _request_create(
+    *, actor: Any, source: str, source_id: int, payee: dict[str, Any], values: dict[str, Any]
+) -> PaymentRequest:
+    request = PaymentRequest.objects.create(source=source, source_id=source_id, **payee, **values)
+    audit_record(
+        actor=actor,
+        action="payments.request.add",
+        target=request,
+        changes={
+            "source": source,
+            "source_id": source_id,
+            **payee,
+            **{k: [None, v] for k, v in values.items()},
+        },
+    )
     return request
+
+
+def _request_update(*, actor: Any, request: PaymentRequest, values: dict[str, Any]) -> None:
+    """An open request follows the new values; a cancelled one is reopened with them."""
+    changes: dict[str, Any] = {
+        k: [getattr(request, k), v] for k, v in values.items() if getattr(request, k) != v
+    }
+    if request.status == PaymentRequest.Status.CANCELLED:
+        changes["status"] = [request.status, PaymentRequest.Status.OPEN]
+        request.status = PaymentRequest.Status.OPEN
+    if not changes:
+        return
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.save()
+    audit_record(actor=actor, action="payments.request.update", target=request, changes=changes)
 
 
 def payment_request_cancel(*, actor: Any, source: str, source_id: int) -> PaymentRequest:
@@ -212,8 +222,6 @@ def payment_request_cancel(*, actor: Any, source: str, source_id: int) -> Paymen
                     )
                 removed_from = item.batch
                 item.delete()
-                from urakata.payments.batches import batch_totals_refresh
-
                 batch_totals_refresh(removed_from)
         old = request.status
         request.status = PaymentRequest.Status.CANCELLED
@@ -337,11 +345,7 @@ def _masked(key: str, value: Any) -> Any:
     return value
 
 
-def company_account_save(
-    *, actor: Any, account_id: int | None = None, data: dict[str, Any]
-) -> CompanyBankAccount:
-    """Add or change one of the company's paying accounts (with its 委託者コード and fees)."""
-    require(actor, "payments.manage")
+def _company_fields_check(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     values, errors = account_fields_check(data)
     label = str(data.get("label") or "").strip()
     if not label or len(label) > 60:
@@ -356,27 +360,34 @@ def company_account_save(
         errors["consignor_name_kana"] = list(requester.problems)
     elif len(requester.value) > 40:
         errors["consignor_name_kana"] = [_("振込依頼人名は40文字までです。")]
-    fees = {}
     for key in ("fee_same_bank", "fee_other_bank"):
         try:
-            fees[key] = int(data.get(key) or 0)
+            values[key] = int(data.get(key) or 0)
         except (TypeError, ValueError):
-            fees[key] = -1
-        if not 0 <= fees[key] <= 100_000:
+            values[key] = -1
+        if not 0 <= values[key] <= 100_000:
             errors[key] = [_("手数料は0〜100,000円の整数です。")]
     line_ending = str(data.get("line_ending") or CompanyBankAccount.LineEnding.CRLF)
     if line_ending not in CompanyBankAccount.LineEnding.values:
         errors["line_ending"] = [_("改行は crlf か none です。")]
-    if errors:
-        raise ValidationFailed(_("自社口座を保存できません。"), errors=errors)
     values.update(
         label=label,
         consignor_code=consignor,
         consignor_name_kana=requester.value,
         line_ending=line_ending,
         ledger_sub_account=str(data.get("ledger_sub_account") or "").strip()[:20],
-        **fees,
     )
+    return values, errors
+
+
+def company_account_save(
+    *, actor: Any, account_id: int | None = None, data: dict[str, Any]
+) -> CompanyBankAccount:
+    """Add or change one of the company's paying accounts (with its 委託者コード and fees)."""
+    require(actor, "payments.manage")
+    values, errors = _company_fields_check(data)
+    if errors:
+        raise ValidationFailed(_("自社口座を保存できません。"), errors=errors)
     with transaction.atomic():
         if account_id is None:
             account = CompanyBankAccount()

@@ -182,67 +182,78 @@ def _split(data: bytes) -> list[bytes]:
     return [data[i : i + RECORD] for i in range(0, len(data), RECORD)]
 
 
+def _parse_record(number: int, raw: bytes, problems: list[str]) -> dict[str, Any] | None:
+    if len(raw) != RECORD:
+        problems.append(
+            _("%(n)s行目: %(len)sバイトです(120バイト固定)。") % {"n": number, "len": len(raw)}
+        )
+        return None
+    try:
+        text = raw.decode(ENCODING)
+    except UnicodeDecodeError:
+        problems.append(_("%(n)s行目: Shift_JIS として読めません。") % {"n": number})
+        return None
+    layout = LAYOUTS.get(text[0])
+    if layout is None or len(text) != RECORD:
+        problems.append(
+            _("%(n)s行目: データ区分「%(kind)s」は不明です。") % {"n": number, "kind": text[0]}
+        )
+        return None
+    values: dict[str, Any] = {}
+    position = 0
+    for name, kind, length in layout:
+        chunk = text[position : position + length]
+        position += length
+        if kind == "N" and not chunk.isdigit():
+            problems.append(
+                _("%(n)s行目: %(field)s「%(value)s」が数字ではありません。")
+                % {"n": number, "field": name, "value": chunk}
+            )
+        values[name] = chunk if kind == "N" else chunk.rstrip(" ")
+    for name in ("amount", "count", "total"):
+        if name in values and str(values[name]).isdigit():
+            values[name] = int(values[name])
+    return values
+
+
+def _totals_check(
+    transfers: list[dict[str, Any]], trailer: dict[str, Any], problems: list[str]
+) -> None:
+    if trailer["count"] != len(transfers):
+        problems.append(
+            _("トレーラーの合計件数 %(t)s がデータレコード数 %(n)s と一致しません。")
+            % {"t": trailer["count"], "n": len(transfers)}
+        )
+    total = sum(int(r["amount"]) for r in transfers)
+    if trailer["total"] != total:
+        problems.append(
+            _("トレーラーの合計金額 %(t)s がデータレコードの合計 %(n)s と一致しません。")
+            % {"t": trailer["total"], "n": total}
+        )
+
+
 def zengin_parse(data: bytes) -> dict[str, Any]:
     """Read a file back field by field; raise ValidationFailed naming each broken record.
 
     Returns {"records": [{"data_kind": …, field: value, …}, …], "header": …, "transfers": [...],
-    "trailer": …}; N fields as int where they are amounts or counts, else as text.
+    "trailer": …}; amounts and counts as int, other N fields as their digits.
     """
     problems: list[str] = []
-    parsed: list[dict[str, Any]] = []
-    for number, raw in enumerate(_split(data), start=1):
-        if len(raw) != RECORD:
-            problems.append(
-                _("%(n)s行目: %(len)sバイトです(120バイト固定)。") % {"n": number, "len": len(raw)}
-            )
-            continue
-        try:
-            text = raw.decode(ENCODING)
-        except UnicodeDecodeError:
-            problems.append(_("%(n)s行目: Shift_JIS として読めません。") % {"n": number})
-            continue
-        layout = LAYOUTS.get(text[0])
-        if layout is None or len(text) != RECORD:
-            problems.append(
-                _("%(n)s行目: データ区分「%(kind)s」は不明です。") % {"n": number, "kind": text[0]}
-            )
-            continue
-        values: dict[str, Any] = {}
-        position = 0
-        for name, kind, length in layout:
-            chunk = text[position : position + length]
-            position += length
-            if kind == "N" and not chunk.isdigit():
-                problems.append(
-                    _("%(n)s行目: %(field)s「%(value)s」が数字ではありません。")
-                    % {"n": number, "field": name, "value": chunk}
-                )
-            values[name] = chunk if kind == "N" else chunk.rstrip(" ")
-        for name in ("amount", "count", "total"):
-            if name in values and str(values[name]).isdigit():
-                values[name] = int(values[name])
-        parsed.append(values)
+    parsed = [
+        values
+        for number, raw in enumerate(_split(data), start=1)
+        if (values := _parse_record(number, raw, problems)) is not None
+    ]
     kinds = "".join(r["data_kind"] for r in parsed)
-    if not problems and not (
-        kinds.startswith("1") and kinds.endswith("89") and set(kinds[1:-2]) <= {"2"}
-    ):
+    in_order = kinds.startswith("1") and kinds.endswith("89") and set(kinds[1:-2]) <= {"2"}
+    if not problems and not in_order:
         problems.append(
             _("レコードの順序が ヘッダー → データ → トレーラー → エンド ではありません。")
         )
     transfers = [r for r in parsed if r["data_kind"] == "2"]
     trailer = next((r for r in parsed if r["data_kind"] == "8"), None)
     if not problems and trailer is not None:
-        if trailer["count"] != len(transfers):
-            problems.append(
-                _("トレーラーの合計件数 %(t)s がデータレコード数 %(n)s と一致しません。")
-                % {"t": trailer["count"], "n": len(transfers)}
-            )
-        total = sum(int(r["amount"]) for r in transfers)
-        if trailer["total"] != total:
-            problems.append(
-                _("トレーラーの合計金額 %(t)s がデータレコードの合計 %(n)s と一致しません。")
-                % {"t": trailer["total"], "n": total}
-            )
+        _totals_check(transfers, trailer, problems)
     if problems:
         raise ValidationFailed(_("全銀ファイルとして読めません。"), errors={"file": problems})
     return {"records": parsed, "header": parsed[0], "transfers": transfers, "trailer": trailer}
