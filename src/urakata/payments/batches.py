@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.permissions import require, same_user
-from urakata.payments.kana import fits, name_lossy
+from urakata.payments.banks import bank_branch_check
+from urakata.payments.kana import fits, name_lossy, name_normalise
 from urakata.payments.models import (
     CompanyBankAccount,
     Kind,
@@ -89,6 +90,11 @@ def _item_for(
     )
     if account is None:
         return None, _("振込先口座が登録されていません。")
+    _bank, _branch, problems = bank_branch_check(account.bank_code, account.branch_code)
+    holder = name_normalise(account.account_holder_kana)
+    if problems or not holder.ok:
+        reasons = [*(m for ms in problems.values() for m in ms), *holder.problems]
+        return None, _("振込先口座が正しくありません: %(why)s") % {"why": " ".join(reasons)}
     fee = (
         company.fee_same_bank if account.bank_code == company.bank_code else company.fee_other_bank
     )
@@ -111,7 +117,7 @@ def _item_for(
             branch_name_kana=branch,
             account_type=account.account_type,
             account_number=account.account_number.zfill(7),
-            payee_name_kana=fits(account.account_holder_kana, 30),
+            payee_name_kana=fits(holder.value, 30),
             amount=amount,
             fee=company_fee,
             customer_code=f"{request.pk:010d}"[-10:],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from urakata.core.domains import DomainManifest
+from django.utils.translation import gettext_lazy as _
+
+from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
 from urakata.payments.subjects import BATCH_SUBJECT
+
+SECTION = _("振込")
 
 MANIFEST = DomainManifest(
     label="payments",
@@ -22,5 +26,21 @@ MANIFEST = DomainManifest(
         # Other domains' services ask for transfers with their own actor (or SYSTEM).
         "payments.request": tuple(Role),
     },
+    navigation=(
+        NavEntry(SECTION, _("振込バッチ"), "payments:batch_list", "payments.view", "🏦", 500),
+        NavEntry(SECTION, _("支払依頼"), "payments:request_list", "payments.view", "📤", 505),
+        NavEntry(
+            SECTION, _("振込先口座"), "payments:payee_list", "payments.manage_payees", "👛", 510
+        ),
+        NavEntry(SECTION, _("自社口座"), "payments:company_list", "payments.view", "🏢", 515),
+        NavEntry(
+            SECTION, _("自分の振込口座"), "payments:my_account", "payments.own_account", "💳", 520
+        ),
+    ),
     workflow_subjects=(BATCH_SUBJECT,),
+    demo_seeder="urakata.payments.demo.seed",
+    api_router="urakata.payments.api.router",
+    api_prefix="/payments",
+    urls="urakata.payments.urls",
+    url_prefix="payments/",
 )
