@@ -42,7 +42,9 @@ class BatchOut(Schema):
     journal_entry_id: int | None
 
     @staticmethod
-    def resolve_has_file(obj: PaymentBatch) -> bool:
+    def resolve_has_file(obj: PaymentBatch | dict[str, Any]) -> bool:
+        if isinstance(obj, dict):  # the detail's dict (already resolved)
+            return bool(obj["has_file"])
         return obj.file_id is not None
 
 
