@@ -170,7 +170,9 @@ ENDPOINTS: list[Endpoint] = [
         form=True,
         redirects=True,
     ),
-    Endpoint("page-payments-batch-file", "GET", _b("/payments/batches/{filed}/file/"), ACCOUNTING),
+    Endpoint(
+        "page-payments-batch-file", "GET", _b("/payments/batches/{filed}/zengin/"), ACCOUNTING
+    ),
     Endpoint("page-payments-requests", "GET", "/payments/requests/", READERS),
     Endpoint("page-payments-company-accounts", "GET", "/payments/company-accounts/", READERS),
     Endpoint(
