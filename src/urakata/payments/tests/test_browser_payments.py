@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,7 +97,7 @@ def test_batch_made_checked_filed_and_paid(chromium: Any, live_server: Any) -> N
     maker.wait_for_load_state()
     with maker.expect_download() as download:
         maker.click("text=全銀ファイルをダウンロード")
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     assert len(data) == 6 * 122 and data[1:3] == b"21"
     maker.click("text=支払済みにする")
     maker.wait_for_load_state()
