@@ -75,7 +75,7 @@ def test_batch_made_checked_filed_and_paid(chromium: Any, live_server: Any) -> N
     maker.fill("#transfer_date", DAY.isoformat())
     maker.click("form.card button.primary")
     maker.wait_for_url(f"{base}/payments/batches/*/")
-    assert maker.locator("table.table tbody tr").count() == 3
+    assert maker.locator("#items tbody tr").count() == 3
     shoot(maker, "payments-batch-draft")
     maker.click("text=承認を申請")
     maker.wait_for_load_state()
