@@ -34,7 +34,7 @@ from urakata.payments.models import (
     PaymentBatchItem,
     PaymentRequest,
 )
-from urakata.payments.selectors import payee_account
+from urakata.payments.selectors import PayeeAccount, payee_accounts_for_requests
 from urakata.workflow import services as workflow_services
 from urakata.workflow.registry import subject_key
 
@@ -83,11 +83,8 @@ def batch_totals_refresh(batch: PaymentBatch) -> None:
 
 
 def _item_for(
-    request: PaymentRequest, company: CompanyBankAccount
+    request: PaymentRequest, company: CompanyBankAccount, account: PayeeAccount | None
 ) -> tuple[PaymentBatchItem | None, str]:
-    account = payee_account(
-        employee_id=request.payee_employee_id, counterparty_id=request.payee_counterparty_id
-    )
     if account is None:
         return None, _("振込先口座が登録されていません。")
     _bank, _branch, problems = bank_branch_check(account.bank_code, account.branch_code)
@@ -217,8 +214,11 @@ def _gather(
     """Items for the requests that can be sent; the others with the reason (none: refused)."""
     items: list[PaymentBatchItem] = []
     skipped: list[Skipped] = []
+    due = list(due)
+    accounts = payee_accounts_for_requests(due)
     for request in due:
-        item, reason = _item_for(request, company)
+        key = (request.payee_employee_id, request.payee_counterparty_id)
+        item, reason = _item_for(request, company, accounts.get(key))
         if item is None:
             skipped.append(Skipped(request, reason))
         else:

@@ -68,6 +68,23 @@ def payee_account(
     return None
 
 
+def payee_accounts_for_requests(
+    requests: list[PaymentRequest],
+) -> dict[tuple[int | None, int | None], PayeeAccount | None]:
+    """`payee_account` for many requests in three queries, keyed (employee_id, counterparty_id)."""
+    employee_ids = {r.payee_employee_id for r in requests if r.payee_employee_id}
+    counterparty_ids = {r.payee_counterparty_id for r in requests if r.payee_counterparty_id}
+    found: dict[tuple[int | None, int | None], PayeeAccount | None] = {}
+    for row in PayeeBankAccount.objects.filter(employee_id__in=employee_ids):
+        found[(row.employee_id, None)] = _as_account(row)
+    for row in PayeeBankAccount.objects.filter(counterparty_id__in=counterparty_ids):
+        found[(None, row.counterparty_id)] = _as_account(row)
+    missing = counterparty_ids - {key[1] for key in found if key[1]}
+    for master in Counterparty.objects.filter(pk__in=missing):
+        found[(None, master.pk)] = _as_account(master)
+    return found
+
+
 def account_number_visible(user: Any, *, owner_user: Any = None) -> bool:
     """Account numbers are shown to accounting and to the account's owner only."""
     return can(user, "payments.view_account_numbers") or (
