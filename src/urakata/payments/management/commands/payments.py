@@ -1,6 +1,7 @@
 """`urakata payments …`: write a batch's 全銀 file, read a 全銀 file back.
 
-    urakata payments batch --date 2026-12-10 --out zengin.txt [--kind transfer|salary|bonus] --as USER
+    urakata payments batch --date 2026-12-10 --out zengin.txt [--kind transfer|salary|bonus]
+        [--account ID] --as USER
     urakata payments parse zengin.txt --json
 
 `batch` writes the file of the approved batch of that date and kind. When there is none, it
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         batch.add_argument("--date", required=True, help="振込指定日 YYYY-MM-DD")
         batch.add_argument("--out", required=True, help="file to write")
         batch.add_argument("--kind", choices=sorted(_KINDS), default="transfer")
+        batch.add_argument("--account", type=int, help="自社口座 id (default: the default account)")
         batch.add_argument("--as", dest="as_user", help="the accountant (maker) to record")
         parse = sub.add_parser("parse", help="全銀ファイルを読み戻す (record by record)")
         parse.add_argument("file")
@@ -106,7 +108,12 @@ class Command(BaseCommand):
                     f"振込バッチ #{pending.pk} は承認待ちです。承認後に再実行してください。"
                 )
             actor = _actor(options.get("as_user"))
-            batch, skipped = batches.batch_create(actor=actor, transfer_date=day, kind=kind)
+            batch, skipped = batches.batch_create(
+                actor=actor,
+                transfer_date=day,
+                kind=kind,
+                company_account_id=options.get("account"),
+            )
             for item in skipped:
                 self.stderr.write(
                     f"除外: 支払依頼 #{item.request.pk} {item.request.payee}: {item.reason}"
