@@ -25,6 +25,7 @@ from urakata.payments.kana import name_normalise
 from urakata.payments.models import PayeeBankAccount, PaymentBatch
 from urakata.workflow import services as workflow_services
 from urakata.workflow.models import ApprovalRequest
+from urakata.workflow.notifications import email_muted
 
 # (bank code, bank name, branch code, branch name): real codes from the zengin-code master.
 PAYEE_BRANCHES = [
@@ -128,7 +129,7 @@ def _accountants() -> list[Any]:
 
 def _month_batch(
     rng: random.Random, day: dt.date, employees: list[Employee], makers: list[Any], today: dt.date
-) -> PaymentBatch | None:
+) -> PaymentBatch:
     """One month's 立替経費 refunds: requests, the batch, approval, file, paid."""
     maker, checker = makers
     for employee in rng.sample(employees, k=min(len(employees), rng.randint(4, 8))):
@@ -163,17 +164,26 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     employees = list(
         Employee.objects.filter(status=Employee.Status.ACTIVE, payee_account__isnull=False)
     )
-    made = []
+    made: list[PaymentBatch] = []
     if len(makers) == 2 and employees:
-        month = today.replace(day=1)
-        for _ in range(MONTHS):
-            month = (month - dt.timedelta(days=1)).replace(day=1)
-            payday = batches.previous_business_day(month.replace(day=25))
-            if ledger_services.period_is_closed(payday.year * 100 + payday.month):
-                break
-            made.append(_month_batch(rng, payday, employees, makers, today))
-        # This month's refunds: approved with their file, to be paid on the 25th.
-        payday = batches.previous_business_day(today.replace(day=25))
-        if payday > today:
-            made.append(_month_batch(rng, payday, employees, makers, today))
+        with email_muted():  # approval notices stay in the app, no mail from the demo
+            made = _batches(rng, employees, makers, today)
     return {"payee_accounts": accounts, "batches": len(made)}
+
+
+def _batches(
+    rng: random.Random, employees: list[Employee], makers: list[Any], today: dt.date
+) -> list[PaymentBatch]:
+    """The open months' batches, oldest last; this month's stays approved for the 25th."""
+    made = []
+    month = today.replace(day=1)
+    for _ in range(MONTHS):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        payday = batches.previous_business_day(month.replace(day=25))
+        if ledger_services.period_is_closed(payday.year * 100 + payday.month):
+            break
+        made.append(_month_batch(rng, payday, employees, makers, today))
+    payday = batches.previous_business_day(today.replace(day=25))
+    if payday > today:
+        made.append(_month_batch(rng, payday, employees, makers, today))
+    return made
