@@ -214,3 +214,22 @@ def test_salary_batch_uses_kind_code_11(accountant: Any, checker: Any, company: 
     _approve(batch, accountant, checker)
     data = settle.batch_file(actor=accountant, batch_id=batch.pk).blob.open("rb").read()
     assert data[1:3] == b"11"
+
+
+def test_counterparty_master_account_with_a_wrong_branch_is_left_out(
+    accountant: Any, company: Any
+) -> None:
+    from urakata.org.tests.factories import CounterpartyFactory
+
+    supplier = CounterpartyFactory(
+        bank_code="0009",
+        branch_code="998",  # no such branch at 三井住友
+        account_type="1",
+        account_number="1234567",
+        account_holder_kana="ｶ)ﾃｽﾄ",
+    )
+    good = _request(1)
+    bad = _request(2, payee_counterparty_id=supplier.pk)
+    batch, skipped = batches.batch_create(actor=accountant, transfer_date=DAY)
+    assert [i.request_id for i in batch.items.all()] == [good.pk]
+    assert skipped[0].request.pk == bad.pk and "998" in skipped[0].reason
