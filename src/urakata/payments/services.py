@@ -370,12 +370,20 @@ def _company_fields_check(data: dict[str, Any]) -> tuple[dict[str, Any], dict[st
     line_ending = str(data.get("line_ending") or CompanyBankAccount.LineEnding.CRLF)
     if line_ending not in CompanyBankAccount.LineEnding.values:
         errors["line_ending"] = [_("改行は crlf か none です。")]
+    sub_account = str(data.get("ledger_sub_account") or "").strip()[:20]
+    bank_account = ledger_cache.account_by_code("1140")  # 普通預金
+    if sub_account and (
+        bank_account is None or ledger_cache.sub_account_id(bank_account.pk, sub_account) is None
+    ):
+        errors["ledger_sub_account"] = [
+            _("普通預金に補助科目「%(code)s」がありません。") % {"code": sub_account}
+        ]
     values.update(
         label=label,
         consignor_code=consignor,
         consignor_name_kana=requester.value,
         line_ending=line_ending,
-        ledger_sub_account=str(data.get("ledger_sub_account") or "").strip()[:20],
+        ledger_sub_account=sub_account,
     )
     return values, errors
 

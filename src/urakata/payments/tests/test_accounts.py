@@ -104,3 +104,17 @@ def test_company_accounts_one_default(make_user: Any) -> None:
             actor=accountant, data={**data, "consignor_code": "123", "fee_other_bank": "x"}
         )
     assert set(error.value.errors) == {"consignor_code", "fee_other_bank"}
+
+
+def test_company_account_sub_account_must_exist(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    data = {
+        **GOOD,
+        "label": "A",
+        "consignor_code": "0012345678",
+        "consignor_name_kana": "カ)ウラカタ",
+        "ledger_sub_account": "ZZ",
+    }
+    with pytest.raises(ValidationFailed) as error:
+        company_account_save(actor=accountant, data=data)
+    assert "ZZ" in error.value.errors["ledger_sub_account"][0]
