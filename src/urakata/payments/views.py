@@ -37,6 +37,11 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _row_id(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 else None
+
+
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
     """振込バッチ: the list, and a form gathering the due requests into a new batch."""
@@ -45,11 +50,17 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
+            transfer_date = _date(request.POST.get("transfer_date"))
+            if transfer_date is None:
+                raise ValidationFailed(
+                    _("振込バッチを作成できません。"),
+                    errors={"transfer_date": [_("振込指定日を入力してください。")]},
+                )
             batch, skipped = batches.batch_create(
                 actor=request.user,
-                transfer_date=_date(request.POST.get("transfer_date")) or dt.date(1900, 1, 1),
+                transfer_date=transfer_date,
                 kind=request.POST.get("kind", Kind.TRANSFER),
-                company_account_id=int(request.POST.get("company_account") or 0) or None,
+                company_account_id=_row_id(request.POST.get("company_account")),
             )
         except ValidationFailed as error:
             errors = error.errors

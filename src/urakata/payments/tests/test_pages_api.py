@@ -136,3 +136,15 @@ def test_file_download_for_accounting_only(client_for: Any, company: Any) -> Non
     data = b"".join(response.streaming_content)
     assert data[:3] == b"121" and len(data) == 4 * 122
     assert client_for(Role.AUDITOR).get(f"/payments/batches/{batch.pk}/zengin/").status_code == 403
+
+
+def test_page_form_with_a_broken_account_value_is_no_500(client_for: Any, company: Any) -> None:
+    client = client_for(Role.ACCOUNTING)
+    response = client.post(
+        "/payments/batches/",
+        {"transfer_date": "x", "kind": "cash", "company_account": "abc"},
+    )
+    assert (
+        response.status_code == 200 and "振込指定日を入力してください" in response.content.decode()
+    )
+    assert PaymentBatch.objects.count() == 0
