@@ -187,18 +187,18 @@ def payee_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.payee_accounts(actor=request.user)[:500]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        owner = request.POST.get("owner", "")
-        kind, _sep, pk = owner.partition(":")
+        kind, _sep, pk = request.POST.get("owner", "").partition(":")
+        owner_id = _row_id(pk)
         try:
-            if not pk.isdigit() or kind not in ("employee", "counterparty"):
+            if owner_id is None or kind not in ("employee", "counterparty"):
                 raise ValidationFailed(
                     _("口座を保存できません。"),
                     errors={"owner": [_("社員か取引先を選んでください。")]},
                 )
             services.payee_account_save(
                 actor=request.user,
-                employee_id=int(pk) if kind == "employee" else None,
-                counterparty_id=int(pk) if kind == "counterparty" else None,
+                employee_id=owner_id if kind == "employee" else None,
+                counterparty_id=owner_id if kind == "counterparty" else None,
                 data={k: request.POST.get(k, "") for k in ACCOUNT_FIELDS},
             )
         except (ValidationFailed, NotFound) as error:
