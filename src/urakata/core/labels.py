@@ -96,6 +96,10 @@ FIELD_LABELS: dict[str, Promise] = {
     "entries": gettext_lazy("仕訳数"),
     "filters": gettext_lazy("絞り込み条件"),
     "query": gettext_lazy("絞り込み条件"),
+    "payee": gettext_lazy("受取人"),
+    "requests": gettext_lazy("支払依頼"),
+    "owner": gettext_lazy("口座の持ち主"),
+    "company_account_id": gettext_lazy("振込元口座"),
 }
 
 # How the n-th item of a list reads: "lines.1" → 「2行目」, "steps.0" → 「1番目のステップ」.
