@@ -26,6 +26,21 @@ def _month(text: str) -> dt.date:
         raise CommandError(f"月は YYYY-MM で指定してください: {text}") from exc
 
 
+def _actor(options: dict[str, Any]) -> Any:
+    """The user named by --as (active), else SYSTEM (the operator at the console)."""
+    from django.contrib.auth import get_user_model
+
+    from urakata.core.permissions import SYSTEM
+
+    username = options.get("as_user")
+    if not username:
+        return SYSTEM
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"ユーザー「{username}」が見つからないか無効です。")
+    return user
+
+
 class Command(BaseCommand):
     help = "Payroll (給与計算): withholding, social-insurance, run, payslip."
 
@@ -46,6 +61,17 @@ class Command(BaseCommand):
         si.add_argument("--prefecture", type=int, required=True, help="JIS code 01-47")
         si.add_argument("--month", default=None, help="〇月分 YYYY-MM (default: this month)")
         si.add_argument("--json", action="store_true")
+
+        run = sub.add_parser("run", help="給与計算 (monthly pay run)")
+        run.add_argument("month", help="YYYY-MM (the attendance month)")
+        run.add_argument("--approve", action="store_true", help="check, approve and fix the run")
+        run.add_argument("--reason", default="", help="reason for re-running a fixed month")
+        run.add_argument("--as", dest="as_user", default=None)
+        slip = sub.add_parser("payslip", help="給与明細 PDF")
+        slip.add_argument("employee_code")
+        slip.add_argument("month", help="YYYY-MM")
+        slip.add_argument("--out", required=True)
+        slip.add_argument("--as", dest="as_user", default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -81,3 +107,13 @@ class Command(BaseCommand):
         else:
             for key, value in result.items():
                 self.stdout.write(f"{key}: {value:,}")
+
+    def _run(self, options: dict[str, Any]) -> None:
+        from urakata.payroll import cli_runs
+
+        cli_runs.run(self, options, actor=_actor(options), month=_month(options["month"]))
+
+    def _payslip(self, options: dict[str, Any]) -> None:
+        from urakata.payroll import cli_runs
+
+        cli_runs.payslip(self, options, actor=_actor(options), month=_month(options["month"]))
