@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_cli_run_approve_and_payslip(tmp_path: Path, make_user: Any) -> None:
-    profile = PayProfileFactory(employee__code="E0100")
+    PayProfileFactory(employee__code="E0100")
     PayProfileFactory()
     out = StringIO()
     call_command("payroll", "run", "2026-05", "--approve", stdout=out)
