@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from urakata.core.domains import DomainManifest
+from django.utils.translation import gettext_lazy as _
+
+from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
+
+SECTION = _("給与")
 
 MANIFEST = DomainManifest(
     label="payroll",
@@ -18,4 +22,13 @@ MANIFEST = DomainManifest(
         # Anyone may use the tax / premium calculators (no personal data involved).
         "payroll.calculate": tuple(Role),
     },
+    navigation=(
+        NavEntry(SECTION, _("給与明細"), "payroll:my_payslips", "payroll.calculate", "💴", 700),
+        NavEntry(SECTION, _("給与計算"), "payroll:run_list", "payroll.view_totals", "🧮", 710),
+    ),
+    demo_seeder="urakata.payroll.demo.seed",
+    api_router="urakata.payroll.api.router",
+    api_prefix="/payroll",
+    urls="urakata.payroll.urls",
+    url_prefix="payroll/",
 )
