@@ -14,9 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from urakata.core.audit import audit_record_many
+from urakata.core.permissions import SYSTEM
 from urakata.ledger import services as ledger_services
 from urakata.org.models import Employee
-from urakata.payroll import runs, services, social_insurance
+from urakata.payroll import bonus, runs, services, social_insurance
 from urakata.payroll.attendance_inputs import MonthFigures
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 from urakata.payroll.tables import withholding_tables
@@ -111,7 +112,8 @@ def _months(today: dt.date) -> list[dt.date]:
 
 
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
-    """Pay masters and pay runs for the demo company."""
+    """Pay masters, pay runs and two bonuses for the demo company."""
+    actor = SYSTEM if actor is None else actor  # the demo command runs as the system
     profiles = _profiles(actor, rng)
     overtime = {p.employee_id: rng.randrange(0, 40) for p in profiles}
 
@@ -137,4 +139,29 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             fixed += 1
         else:
             drafts += 1
-    return {"profiles": len(profiles), "runs_fixed": fixed, "runs_draft": drafts}
+    bonuses = 0
+    for day in (dt.date(today.year, 7, 10), dt.date(today.year, 12, 10)):
+        if not _bonus_day_ok(day):
+            continue
+        amounts = {
+            p.employee_id: (p.base_pay * rng.choice([15, 20, 25]) // 10) // 1000 * 1000
+            for p in runs.active_profiles(runs.month_start(day))
+            if p.pay_type == PayProfile.PayType.MONTHLY
+        }
+        run = bonus.bonus_run_calculate(actor=actor, pay_date=day, amounts=amounts)
+        if day <= today:
+            services.pay_run_check(actor=actor, run=run)
+            services.pay_run_approve(actor=actor, run=run)
+        bonuses += 1
+    return {
+        "profiles": len(profiles),
+        "runs_fixed": fixed,
+        "runs_draft": drafts,
+        "bonuses": bonuses,
+    }
+
+
+def _bonus_day_ok(day: dt.date) -> bool:
+    tables = withholding_tables()
+    in_table = tables.valid_from <= day.isoformat() <= tables.valid_to
+    return in_table and not ledger_services.period_is_closed(day.year * 100 + day.month)

@@ -25,6 +25,7 @@ FiguresFor = Callable[[int, int], MonthFigures]  # (employee_id, scheduled_minut
 BIG_CHANGE = 0.2  # the check step flags a net pay that moved by more than 20% from last month
 
 SALARY_ACCOUNT = "7120"  # 給料手当
+BONUS_ACCOUNT = "7130"  # 賞与
 WELFARE_ACCOUNT = "7160"  # 法定福利費
 WITHHELD_ACCOUNT = "3210"  # 預り金 (補助: 01 源泉所得税, 02 住民税, 03 社会保険料)
 ACCRUED_ACCOUNT = "3160"  # 未払費用 (net pay to transfer, employer's premiums to pay)
@@ -232,7 +233,7 @@ def journal_lines(run: PayRun) -> list[dict[str, Any]]:
     for dept in sorted(gross_by_dept, key=lambda d: d or 0):
         lines.append(
             {
-                "account": SALARY_ACCOUNT,
+                "account": BONUS_ACCOUNT if run.kind == PayRun.Kind.BONUS else SALARY_ACCOUNT,
                 "debit": gross_by_dept[dept],
                 "tax_code": "NT",
                 "department_id": dept,
@@ -274,7 +275,11 @@ def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
         run = _lock(run)
         if run.status != PayRun.Status.CHECKED:
             raise Conflict(_("確認済みの給与だけを承認できます。"))
-        description = _("給与 %(month)s分") % {"month": f"{run.month:%Y-%m}"}
+        description = (
+            _("賞与 %(day)s支給") % {"day": f"{run.pay_date:%Y-%m-%d}"}
+            if run.kind == PayRun.Kind.BONUS
+            else _("給与 %(month)s分") % {"month": f"{run.month:%Y-%m}"}
+        )
         lines = journal_lines(run)
         previous = (
             PayRun.objects.select_for_update()
