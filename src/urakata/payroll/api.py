@@ -20,6 +20,7 @@ from urakata.core.schema_types import (
     RowId,
 )
 from urakata.payroll import outputs, selectors, services, social_insurance, withholding
+from urakata.payroll.api_master import router as master_router
 
 router = Router(tags=["payroll"])
 ERRORS = API_ERRORS
@@ -226,3 +227,6 @@ def payslip_pdf(request: HttpRequest, payslip_id: RowId) -> Any:
     response = HttpResponse(outputs.payslip_pdf(slip), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payslip-{slip.pk}.pdf"'
     return response
+
+
+router.add_router("", master_router)

@@ -227,6 +227,10 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
                 "paid_leave_days": str(figures.paid_leave_days),
             },
             "hourly_wage": str(hourly.quantize(Decimal("0.01"))),
+            # 固定的賃金 (for 随時改定): base, fixed allowances and commuting
+            "fixed_pay": inp.base_pay
+            + sum(a.amount for a in inp.allowances)
+            + inp.commute_allowance,
             "tax": {
                 "column": column,
                 "dependants": inp.dependants,

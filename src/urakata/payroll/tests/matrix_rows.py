@@ -11,7 +11,7 @@ from urakata.core.roles import Role
 from urakata.core.testing import ALL_ROLES, NO_ROLE, Endpoint, MatrixWorld, expect
 from urakata.ledger.cache import chart_cache_clear
 from urakata.ledger.chart import chart_ensure_seeded
-from urakata.payroll import services
+from urakata.payroll import crypto, services
 from urakata.payroll.models import Payslip
 from urakata.payroll.tests.factories import PayProfileFactory
 
@@ -28,13 +28,18 @@ def _u(template: str) -> Callable[[Any], str]:
         draft=ctx["payroll_draft"].pk,
         checked=ctx["payroll_checked"].pk,
         slip=ctx["payroll_slip"].pk,
+        employee=ctx["payroll_slip"].employee_id,
     )
 
 
 def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
     chart_ensure_seeded()
     chart_cache_clear()
-    PayProfileFactory(employee=world.users[Role.EMPLOYEE.value].employee)
+    PayProfileFactory(
+        employee=world.users[Role.EMPLOYEE.value].employee,
+        my_number_encrypted=crypto.encrypt("123456789018"),
+        my_number_last4="9018",
+    )
     PayProfileFactory()
     fixed = services.pay_run_calculate(actor=SYSTEM, month=dt.date(2026, 4, 1))
     services.pay_run_check(actor=SYSTEM, run=fixed)
@@ -78,6 +83,30 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("api-payroll-my-payslips", "GET", f"{API}/my/payslips", expect(NO_ROLE)),
     Endpoint("api-payroll-payslip", "GET", _u(API + "/payslips/{slip}"), OWN),
     Endpoint("api-payroll-payslip-pdf", "GET", _u(API + "/payslips/{slip}/pdf"), OWN),
+    # ------------------------------------------------------------ API: pay master
+    Endpoint("api-payroll-profile", "GET", _u(API + "/profiles/{employee}"), OWN),
+    Endpoint(
+        "api-payroll-profile-put",
+        "PUT",
+        _u(API + "/profiles/{employee}"),
+        HR,
+        payload={
+            "pay_type": "monthly",
+            "base_pay": 310000,
+            "scheduled_hours": "160",
+            "scheduled_days": "20",
+            "declaration_submitted": True,
+            "birth_date": "1990-01-15",
+        },
+    ),
+    Endpoint(
+        "api-payroll-my-number",
+        "POST",
+        _u(API + "/profiles/{employee}/my-number"),
+        HR,
+        payload={"purpose": "源泉徴収票の作成"},
+    ),
+    Endpoint("api-payroll-insurance-events", "GET", f"{API}/insurance-events?year=2026", HR),
     # ------------------------------------------------------------ pages
     Endpoint("page-payroll-runs", "GET", "/payroll/", TOTALS),
     Endpoint(
