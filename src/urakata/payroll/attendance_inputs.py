@@ -58,6 +58,14 @@ def attendance_source() -> FiguresSource | None:
     return None
 
 
+def month_is_closed(*, year: int, month: int) -> bool:
+    """Has HR closed the attendance month? (Always, when attendance is not installed.)"""
+    if apps.is_installed("urakata.attendance"):
+        closed = import_string("urakata.attendance.selectors.month_is_closed")
+        return bool(closed(year=year, month=month))
+    return True
+
+
 def month_figures(
     *, employee_id: int, year: int, month: int, scheduled_minutes: int
 ) -> MonthFigures:

@@ -78,6 +78,18 @@ def _compute_all(
     profiles = runs.active_profiles(month)
     inputs = runs.inputs_for(profiles, pay_date)
     errors: dict[str, list[str]] = defaultdict(list)
+    if not attendance_inputs.month_is_closed(year=month.year, month=month.month):
+        raise ValidationFailed(
+            _("勤怠が締められていません。"),
+            errors={
+                "attendance": [
+                    _(
+                        "%(month)s の勤怠の月次締めが終わっていません。人事が締めてから給与計算してください。"
+                    )
+                    % {"month": f"{month:%Y-%m}"}
+                ]
+            },
+        )
     results: list[PayResult] = []
     previous = _previous_net(month)
     for profile, inp in zip(profiles, inputs, strict=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -165,3 +166,47 @@ def test_refused_without_the_capability_and_outside_the_tables(
     with pytest.raises(ValidationFailed) as exc:
         services.pay_run_calculate(actor=hr, month=dt.date(2026, 12, 1))  # paid in 2027
     assert "date" in exc.value.errors
+
+
+def test_attendance_domain_is_wired_through_one_function(
+    hr: Any, staff: dict[str, PayProfile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the attendance app installed, its closed months and figures feed the run."""
+    from urakata.payroll import attendance_inputs
+
+    @dataclass(frozen=True)
+    class AttendanceShape:  # the attendance domain's MonthFigures (extra keys are ignored)
+        worked_minutes: int
+        scheduled_minutes: int
+        within_statutory_overtime_minutes: int
+        legal_overtime_minutes: int
+        overtime_over_60h_minutes: int
+        late_night_minutes: int
+        legal_holiday_minutes: int
+        scheduled_holiday_minutes: int
+        absence_days: int
+        paid_leave_days: Decimal
+        closed: bool = False
+        worked_days: int = 0
+
+    closed = {"value": False}
+    monkeypatch.setattr(attendance_inputs, "month_is_closed", lambda **kw: closed["value"])
+    monkeypatch.setattr(
+        attendance_inputs,
+        "attendance_source",
+        lambda: (
+            lambda **kw: AttendanceShape(
+                9_600, 9_600, 0, 4_200, 600, 0, 0, 0, 0, Decimal("1.5"), True, 20
+            )
+        ),
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.pay_run_calculate(actor=hr, month=APRIL)
+    assert "月次締め" in exc.value.errors["attendance"][0]
+    closed["value"] = True
+    run = services.pay_run_calculate(actor=hr, month=APRIL)
+    slip = Payslip.objects.get(run=run, employee=staff["monthly"].employee)
+    pay = dict(slip.lines["pay"])
+    # 70 h 法定外: 60 h × 1.25 and 10 h × 1.50 on 2,000 yen an hour
+    assert (pay["時間外労働手当"], pay["時間外労働手当(60時間超)"]) == (150_000, 30_000)
+    assert slip.lines["attendance"]["paid_leave_days"] == "1.5"
