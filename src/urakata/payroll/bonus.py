@@ -17,7 +17,7 @@ from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.payroll import runs, social_insurance, withholding
-from urakata.payroll.compute import insured_in
+from urakata.payroll.compute import EmployeeInput, Insurance, deduction_rows, insured_in
 from urakata.payroll.models import PayRun, Payslip
 from urakata.payroll.rounding import deduct_round
 
@@ -52,6 +52,21 @@ def _previous_pay(pay_date: dt.date) -> dict[int, int]:
     return {e: int(lines.get("tax", {}).get("base", 0)) for e, lines in rows}
 
 
+def _fixed_bonus(month: dt.date, reason: str) -> PayRun | None:
+    """The fixed bonus run of the month, which only a reasoned re-run may correct."""
+    fixed = (
+        PayRun.objects.filter(kind=PayRun.Kind.BONUS, month=month, status=PayRun.Status.FIXED)
+        .order_by("-revision")
+        .first()
+    )
+    if fixed and not reason.strip():
+        raise ValidationFailed(
+            _("確定済みの賞与を再計算するには理由が必要です。"),
+            errors={"reason": [_("再計算の理由を入力してください。")]},
+        )
+    return fixed
+
+
 def bonus_run_calculate(
     *, actor: Any, pay_date: dt.date, amounts: dict[int, int], reason: str = ""
 ) -> PayRun:
@@ -65,16 +80,7 @@ def bonus_run_calculate(
         PayRun.objects.filter(kind=PayRun.Kind.BONUS, pay_date=pay_date).exclude(
             status__in=[PayRun.Status.FIXED, PayRun.Status.SUPERSEDED]
         ).delete()
-        fixed = (
-            PayRun.objects.filter(kind=PayRun.Kind.BONUS, month=month, status=PayRun.Status.FIXED)
-            .order_by("-revision")
-            .first()
-        )
-        if fixed and not reason.strip():
-            raise ValidationFailed(
-                _("確定済みの賞与を再計算するには理由が必要です。"),
-                errors={"reason": [_("再計算の理由を入力してください。")]},
-            )
+        fixed = _fixed_bonus(month, reason)
         profiles = {p.employee_id: p for p in runs.active_profiles(month)}
         so_far = _health_bonus_so_far(pay_date)
         previous = _previous_pay(pay_date)
@@ -116,18 +122,11 @@ def bonus_run_calculate(
     return run
 
 
-def _bonus_slip(
-    profile: Any,
-    amount: int,
-    pay_date: dt.date,
-    settings: Any,
-    so_far: dict[int, int],
-    previous: dict[int, int],
-) -> Payslip:
-    from urakata.payroll.compute import EmployeeInput
-
+def _bonus_insurance(
+    profile: Any, amount: int, month: dt.date, prefecture: int, so_far: dict[int, int]
+) -> Insurance:
+    """Premiums on the 標準賞与額 (caps applied) for the month the bonus is paid."""
     employee = profile.employee
-    month = runs.month_start(pay_date)  # bonus premiums are for the month it is paid
     health_std, pension_std = social_insurance.bonus_standards(
         amount, health_fiscal_year_so_far=so_far.get(employee.pk, 0)
     )
@@ -155,28 +154,38 @@ def _bonus_slip(
     premiums = social_insurance.premiums_for(
         health_standard=health_std,
         pension_standard=pension_std,
-        prefecture=settings.prefecture,
+        prefecture=prefecture,
         month=month,
         care=care,
         health_insured=insured and profile.health_insured,
         pension_insured=insured and profile.pension_insured,
     )
     employer = social_insurance.employer_premiums(
-        employee=premiums, prefecture=settings.prefecture, month=month, care=care
+        employee=premiums, prefecture=prefecture, month=month, care=care
     )
     employment = employer_employment = 0
     if profile.employment_insurance != "none":
         worker, company = social_insurance.employment_rate(profile.employment_insurance, month)
         employment = deduct_round(amount * worker / 1000)
         employer_employment = deduct_round(amount * company / 1000)
-    after = max(amount - premiums.total - employment, 0)
+    return Insurance(premiums, care, employment, {**employer, "employment": employer_employment})
+
+
+def _bonus_slip(
+    profile: Any,
+    amount: int,
+    pay_date: dt.date,
+    settings: Any,
+    so_far: dict[int, int],
+    previous: dict[int, int],
+) -> Payslip:
+    employee = profile.employee
+    month = runs.month_start(pay_date)  # bonus premiums are for the month it is paid
+    ins = _bonus_insurance(profile, amount, month, settings.prefecture, so_far)
+    after = max(amount - ins.premiums.total - ins.employment, 0)
     prev = previous.get(employee.pk, 0)
-    tax = withholding.bonus_tax(
-        after,
-        previous_pay=prev,
-        dependents=profile.dependant_count,
-        column=profile.tax_column,
-    )
+    n, column = profile.dependant_count, profile.tax_column
+    tax = withholding.bonus_tax(after, previous_pay=prev, dependents=n, column=column)
     flags = (
         []
         if profile.declaration_submitted
@@ -184,47 +193,31 @@ def _bonus_slip(
     )
     if prev == 0:
         flags.append(_("前月の給与がないため月額表で計算しました。"))
-    net = amount - premiums.total - employment - tax
+    rate = withholding.bonus_rate(prev, dependents=n, column=column)
     return Payslip(
         employee=employee,
         department_id=employee.department_id,
         gross=amount,
         taxable=amount,
-        social_insurance=premiums.total,
-        employment_insurance=employment,
+        social_insurance=ins.premiums.total,
+        employment_insurance=ins.employment,
         income_tax=tax,
         resident_tax=0,
         other_deductions=0,
-        net=net,
-        employer_cost=sum(employer.values()) + employer_employment,
+        net=amount - ins.premiums.total - ins.employment - tax,
+        employer_cost=sum(ins.employer.values()),
         lines={
             "pay": [["賞与", amount]],
-            "deductions": [
-                ["健康保険料", premiums.health],
-                ["介護保険料", premiums.care],
-                ["子ども・子育て支援金", premiums.child_support],
-                ["厚生年金保険料", premiums.pension],
-                ["雇用保険料", employment],
-                ["源泉所得税", tax],
-            ],
+            "deductions": deduction_rows(ins.premiums, ins.employment, tax),
             "tax": {
-                "column": profile.tax_column,
-                "dependants": profile.dependant_count,
+                "column": column,
+                "dependants": n,
                 "base": after,
                 "previous_pay": prev,
-                "rate": str(
-                    withholding.bonus_rate(
-                        prev, dependents=profile.dependant_count, column=profile.tax_column
-                    )
-                ),
+                "rate": str(rate),
             },
-            "insurance": {
-                "premium_month": f"{month:%Y-%m}",
-                "health_standard": health_std,
-                "pension_standard": pension_std,
-                "care": care,
-            },
-            "employer": {**employer, "employment": employer_employment},
+            "insurance": ins.summary(month),
+            "employer": ins.employer,
         },
         flags=flags,
     )

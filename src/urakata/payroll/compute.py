@@ -130,9 +130,8 @@ def _base_pay(inp: EmployeeInput, figures: MonthFigures) -> tuple[list[list[Any]
     return lines, hourly
 
 
-def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> PayResult:
-    """Compute one employee's payslip for the run."""
-    flags: list[str] = []
+def _pay_lines(inp: EmployeeInput, figures: MonthFigures) -> tuple[list[list[Any]], Decimal]:
+    """Base pay, 割増賃金 per kind (rounded once per month and kind), allowances, commuting."""
     pay_lines, hourly = _base_pay(inp, figures)
     minutes = {
         "within_statutory_overtime_minutes": figures.within_statutory_overtime_minutes
@@ -149,101 +148,133 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
     pay_lines += [[a.name, a.amount] for a in inp.allowances]
     if inp.commute_allowance:
         pay_lines.append(["通勤手当", inp.commute_allowance])
-    gross = sum(amount for _, amount in pay_lines)
-    nontaxable = min(inp.commute_nontaxable, inp.commute_allowance) + sum(
-        a.amount for a in inp.allowances if not a.taxable
-    )
-    taxable = gross - nontaxable
+    return pay_lines, hourly
 
-    # 社会保険: the premium month's 標準報酬月額 (翌月徴収 by default).
-    premium_month = rules.premium_month
-    insured = insured_in(inp, premium_month)
+
+@dataclass(frozen=True)
+class Insurance:
+    """The month's premiums: employee shares, 雇用保険, the employer's shares."""
+
+    premiums: si.Premiums
+    care: bool
+    employment: int
+    employer: dict[str, int]
+
+    def summary(self, month: dt.date) -> dict[str, Any]:
+        """What the payslip keeps: the premium month, the 標準報酬 and 介護."""
+        return {
+            "premium_month": month.strftime("%Y-%m"),
+            "health_standard": self.premiums.standard_remuneration_health,
+            "pension_standard": self.premiums.standard_remuneration_pension,
+            "care": self.care,
+        }
+
+
+def _insurance(inp: EmployeeInput, gross: int, rules: RunRules) -> Insurance:
+    """社会保険 on the premium month's 標準報酬月額 (翌月徴収 by default); 雇用保険 on the wages."""
+    month = rules.premium_month
+    insured = insured_in(inp, month)
     health_std, pension_std = si.standard_for_grade(inp.health_grade)
-    care = si.is_care_insured(inp.birth_date, premium_month)
+    care = si.is_care_insured(inp.birth_date, month)
     premiums = si.premiums_for(
         health_standard=health_std,
         pension_standard=pension_std,
         prefecture=rules.prefecture,
-        month=premium_month,
+        month=month,
         care=care,
         health_insured=insured and inp.health_insured,
         pension_insured=insured and inp.pension_insured,
     )
     employer = si.employer_premiums(
-        employee=premiums, prefecture=rules.prefecture, month=premium_month, care=care
+        employee=premiums, prefecture=rules.prefecture, month=month, care=care
     )
-    employment = 0
-    employer_employment = 0
+    employment = employer_employment = 0
     if inp.employment_insurance != "none":
         worker_rate, employer_rate = si.employment_rate(inp.employment_insurance, rules.month)
         employment = deduct_round(gross * worker_rate / 1000)
         employer_employment = deduct_round(gross * employer_rate / 1000)
-    social_total = premiums.total
-    after_insurance = max(taxable - social_total - employment, 0)
+    return Insurance(premiums, care, employment, {**employer, "employment": employer_employment})
 
-    column = inp.tax_column
-    if not inp.declaration_submitted:
-        flags.append("扶養控除等申告書が未提出のため乙欄で計算しました。")
-    method = rules.tax_method if column == "kou" else "table"
-    income_tax = withholding.monthly_tax(
-        after_insurance,
-        dependents=inp.dependants,
-        column=column,  # type: ignore[arg-type]
-        method=method,  # type: ignore[arg-type]
-        on=rules.pay_date,
-    )
-    deduction_lines: list[list[Any]] = [
+
+def _attendance_lines(figures: MonthFigures) -> dict[str, str]:
+    return {
+        "worked_hours": str(Decimal(figures.worked_minutes) / SIXTY),
+        "overtime_hours": str(Decimal(figures.legal_overtime_minutes) / SIXTY),
+        "late_night_hours": str(Decimal(figures.late_night_minutes) / SIXTY),
+        "holiday_hours": str(Decimal(figures.legal_holiday_minutes) / SIXTY),
+        "absence_days": str(figures.absence_days),
+        "paid_leave_days": str(figures.paid_leave_days),
+    }
+
+
+def deduction_rows(premiums: si.Premiums, employment: int, income_tax: int) -> list[list[Any]]:
+    """The statutory deductions as payslip lines."""
+    return [
         ["健康保険料", premiums.health],
         ["介護保険料", premiums.care],
         ["子ども・子育て支援金", premiums.child_support],
         ["厚生年金保険料", premiums.pension],
         ["雇用保険料", employment],
         ["源泉所得税", income_tax],
-        ["住民税", inp.resident_tax],
     ]
-    deduction_lines += [[d.name, d.amount] for d in inp.deductions]
+
+
+def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> PayResult:
+    """Compute one employee's payslip for the run."""
+    flags: list[str] = []
+    pay_lines, hourly = _pay_lines(inp, figures)
+    gross = sum(amount for _, amount in pay_lines)
+    nontaxable = min(inp.commute_nontaxable, inp.commute_allowance) + sum(
+        a.amount for a in inp.allowances if not a.taxable
+    )
+    taxable = gross - nontaxable
+    ins = _insurance(inp, gross, rules)
+    premiums = ins.premiums  # employee shares
+    after_insurance = max(taxable - premiums.total - ins.employment, 0)
+    if not inp.declaration_submitted:
+        flags.append("扶養控除等申告書が未提出のため乙欄で計算しました。")
+    method = rules.tax_method if inp.tax_column == "kou" else "table"
+    income_tax = withholding.monthly_tax(
+        after_insurance,
+        dependents=inp.dependants,
+        column=inp.tax_column,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        on=rules.pay_date,
+    )
+    deduction_lines = [
+        *deduction_rows(premiums, ins.employment, income_tax),
+        ["住民税", inp.resident_tax],
+        *[[d.name, d.amount] for d in inp.deductions],
+    ]
     other = sum(d.amount for d in inp.deductions)
-    net = gross - social_total - employment - income_tax - inp.resident_tax - other
-    employer_cost = sum(employer.values()) + employer_employment
+    net = gross - premiums.total - ins.employment - income_tax - inp.resident_tax - other
     return PayResult(
         gross=gross,
         taxable=taxable,
-        social_insurance=social_total,
-        employment_insurance=employment,
+        social_insurance=premiums.total,
+        employment_insurance=ins.employment,
         income_tax=income_tax,
         resident_tax=inp.resident_tax,
         other_deductions=other,
         net=net,
-        employer_cost=employer_cost,
+        employer_cost=sum(ins.employer.values()),
         lines={
             "pay": pay_lines,
             "deductions": deduction_lines,
-            "attendance": {
-                "worked_hours": str(Decimal(figures.worked_minutes) / SIXTY),
-                "overtime_hours": str(Decimal(figures.legal_overtime_minutes) / SIXTY),
-                "late_night_hours": str(Decimal(figures.late_night_minutes) / SIXTY),
-                "holiday_hours": str(Decimal(figures.legal_holiday_minutes) / SIXTY),
-                "absence_days": str(figures.absence_days),
-                "paid_leave_days": str(figures.paid_leave_days),
-            },
+            "attendance": _attendance_lines(figures),
             "hourly_wage": str(hourly.quantize(Decimal("0.01"))),
             # 固定的賃金 (for 随時改定): base, fixed allowances and commuting
             "fixed_pay": inp.base_pay
             + sum(a.amount for a in inp.allowances)
             + inp.commute_allowance,
             "tax": {
-                "column": column,
+                "column": inp.tax_column,
                 "dependants": inp.dependants,
                 "base": after_insurance,
                 "method": method,
             },
-            "insurance": {
-                "premium_month": premium_month.strftime("%Y-%m"),
-                "health_standard": premiums.standard_remuneration_health,
-                "pension_standard": premiums.standard_remuneration_pension,
-                "care": care,
-            },
-            "employer": {**employer, "employment": employer_employment},
+            "insurance": ins.summary(rules.premium_month),
+            "employer": ins.employer,
         },
         flags=flags,
     )

@@ -23,6 +23,41 @@ from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 from urakata.payroll.tables import withholding_tables
 
 
+def _items_and_taxes(profiles: list[PayProfile], rng: random.Random) -> None:
+    """役職手当 and 家族手当 for some, 住民税 for everyone (two notices: 2025 and 2026)."""
+    items = []
+    taxes = []
+    for p in profiles:
+        if p.pay_type == PayProfile.PayType.MONTHLY:
+            if p.employee.position_id and rng.random() < 0.4:
+                items.append(
+                    PayItem(
+                        profile=p,
+                        kind="allowance",
+                        name="役職手当",
+                        amount=rng.choice([20_000, 30_000, 50_000]),
+                        in_overtime_base=True,
+                    )
+                )
+            if p.dependents:
+                items.append(
+                    PayItem(
+                        profile=p, kind="allowance", name="家族手当", amount=10_000 * p.dependents
+                    )
+                )
+        for year in (2025, 2026):
+            monthly = (
+                (p.base_pay if p.pay_type == "monthly" else p.base_pay * 96) * 4 // 100 // 100 * 100
+            )
+            taxes.append(
+                ResidentTax(
+                    profile=p, fiscal_year=year, june_amount=monthly + 300, monthly_amount=monthly
+                )
+            )
+    PayItem.objects.bulk_create(items, batch_size=500)
+    ResidentTax.objects.bulk_create(taxes, batch_size=500)
+
+
 def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
     employees = list(Employee.objects.filter(pay_profile__isnull=True).order_by("code"))
     profiles = []
@@ -55,37 +90,7 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
         )
     PayProfile.objects.bulk_create(profiles, batch_size=500)
     profiles = list(PayProfile.objects.filter(employee__in=employees).select_related("employee"))
-    items = []
-    taxes = []
-    for p in profiles:
-        if p.pay_type == PayProfile.PayType.MONTHLY:
-            if p.employee.position_id and rng.random() < 0.4:
-                items.append(
-                    PayItem(
-                        profile=p,
-                        kind="allowance",
-                        name="役職手当",
-                        amount=rng.choice([20_000, 30_000, 50_000]),
-                        in_overtime_base=True,
-                    )
-                )
-            if p.dependents:
-                items.append(
-                    PayItem(
-                        profile=p, kind="allowance", name="家族手当", amount=10_000 * p.dependents
-                    )
-                )
-        for year in (2025, 2026):
-            monthly = (
-                (p.base_pay if p.pay_type == "monthly" else p.base_pay * 96) * 4 // 100 // 100 * 100
-            )
-            taxes.append(
-                ResidentTax(
-                    profile=p, fiscal_year=year, june_amount=monthly + 300, monthly_amount=monthly
-                )
-            )
-    PayItem.objects.bulk_create(items, batch_size=500)
-    ResidentTax.objects.bulk_create(taxes, batch_size=500)
+    _items_and_taxes(profiles, rng)
     audit_record_many(
         actor=actor,
         entries=[("payroll.profile.save", p, {"base_pay": [None, p.base_pay]}) for p in profiles],

@@ -124,6 +124,44 @@ def _compute_all(
     return profiles, results
 
 
+def _revision_for(month: dt.date, reason: str) -> int:
+    """Drop an open run of the month (same revision); a fixed one needs a reason (next revision)."""
+    current = _current_runs(month, PayRun.Kind.SALARY)
+    revision = 1
+    fixed = [r for r in current if r.status == PayRun.Status.FIXED]
+    if fixed:
+        if not reason:
+            raise ValidationFailed(
+                _("確定済みの給与を再計算するには理由が必要です。"),
+                errors={"reason": [_("再計算の理由を入力してください。")]},
+            )
+        revision = fixed[-1].revision + 1
+    for run in current:
+        if run.status != PayRun.Status.FIXED:
+            revision = run.revision
+            run.delete()
+    return revision
+
+
+def _payslip(run: PayRun, profile: Any, r: PayResult) -> Payslip:
+    return Payslip(
+        run=run,
+        employee_id=profile.employee_id,
+        department_id=profile.employee.department_id,
+        gross=r.gross,
+        taxable=r.taxable,
+        social_insurance=r.social_insurance,
+        employment_insurance=r.employment_insurance,
+        income_tax=r.income_tax,
+        resident_tax=r.resident_tax,
+        other_deductions=r.other_deductions,
+        net=r.net,
+        employer_cost=r.employer_cost,
+        lines=r.lines,
+        flags=r.flags,
+    )
+
+
 def pay_run_calculate(
     *,
     actor: Any,
@@ -143,20 +181,7 @@ def pay_run_calculate(
     withholding.check_tax_date(pay_date)
     reason = (reason or "").strip()
     with transaction.atomic():
-        current = _current_runs(month, PayRun.Kind.SALARY)
-        revision = 1
-        fixed = [r for r in current if r.status == PayRun.Status.FIXED]
-        open_runs = [r for r in current if r.status != PayRun.Status.FIXED]
-        if fixed:
-            if not reason:
-                raise ValidationFailed(
-                    _("確定済みの給与を再計算するには理由が必要です。"),
-                    errors={"reason": [_("再計算の理由を入力してください。")]},
-                )
-            revision = fixed[-1].revision + 1
-        for run in open_runs:
-            revision = run.revision
-            run.delete()
+        revision = _revision_for(month, reason)
         profiles, results = _compute_all(month, pay_date, figures_for or _default_figures(month))
         run = PayRun.objects.create(
             kind=PayRun.Kind.SALARY,
@@ -166,25 +191,7 @@ def pay_run_calculate(
             reason=reason,
             tax_method=settings.tax_method,
         )
-        slips = [
-            Payslip(
-                run=run,
-                employee_id=p.employee_id,
-                department_id=p.employee.department_id,
-                gross=r.gross,
-                taxable=r.taxable,
-                social_insurance=r.social_insurance,
-                employment_insurance=r.employment_insurance,
-                income_tax=r.income_tax,
-                resident_tax=r.resident_tax,
-                other_deductions=r.other_deductions,
-                net=r.net,
-                employer_cost=r.employer_cost,
-                lines=r.lines,
-                flags=r.flags,
-            )
-            for p, r in zip(profiles, results, strict=True)
-        ]
+        slips = [_payslip(run, p, r) for p, r in zip(profiles, results, strict=True)]
         Payslip.objects.bulk_create(slips, batch_size=1000)
         run.totals = runs.totals_of(slips)
         run.save(update_fields=["totals"])
@@ -276,6 +283,31 @@ def journal_lines(run: PayRun) -> list[dict[str, Any]]:
     return [line for line in lines if line.get("debit", 1)]
 
 
+def _post_journal(run: PayRun, previous: PayRun | None, description: str) -> Any:
+    """Post the run's journal as SYSTEM; a new revision corrects (reverses) the previous one's."""
+    lines = journal_lines(run)
+    if previous is not None and previous.journal_entry_id:
+        entry = ledger_selectors.entry_get(actor=SYSTEM, entry_id=previous.journal_entry_id)
+        _reversal, posted = ledger_services.journal_entry_correct(
+            actor=SYSTEM,
+            entry=entry,
+            reason=run.reason or description,
+            lines=lines,
+            date=run.pay_date,
+            description=description,
+        )
+        assert posted is not None
+        return posted
+    return ledger_services.journal_entry_post(
+        actor=SYSTEM,
+        date=run.pay_date,
+        description=description,
+        lines=lines,
+        source="payroll",
+        source_ref=f"payroll:{run.pk}",
+    )
+
+
 def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
     """Approve and fix a checked run: lock it, post the payroll journal, request the transfers.
 
@@ -292,33 +324,13 @@ def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
             if run.kind == PayRun.Kind.BONUS
             else _("給与 %(month)s分") % {"month": f"{run.month:%Y-%m}"}
         )
-        lines = journal_lines(run)
         previous = (
             PayRun.objects.select_for_update()
             .filter(kind=run.kind, month=run.month, status=PayRun.Status.FIXED)
             .exclude(pk=run.pk)
             .first()
         )
-        if previous is not None and previous.journal_entry_id:
-            entry = ledger_selectors.entry_get(actor=SYSTEM, entry_id=previous.journal_entry_id)
-            _reversal, posted = ledger_services.journal_entry_correct(
-                actor=SYSTEM,
-                entry=entry,
-                reason=run.reason or description,
-                lines=lines,
-                date=run.pay_date,
-                description=description,
-            )
-            assert posted is not None
-        else:
-            posted = ledger_services.journal_entry_post(
-                actor=SYSTEM,
-                date=run.pay_date,
-                description=description,
-                lines=lines,
-                source="payroll",
-                source_ref=f"payroll:{run.pk}",
-            )
+        posted = _post_journal(run, previous, description)
         if previous is not None:
             previous.status = PayRun.Status.SUPERSEDED
             previous.save(update_fields=["status"])
