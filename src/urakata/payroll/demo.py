@@ -21,6 +21,7 @@ from urakata.payroll import bonus, runs, services, social_insurance
 from urakata.payroll.attendance_inputs import MonthFigures
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 from urakata.payroll.tables import withholding_tables
+from urakata.workflow.notifications import email_muted
 
 
 def _items_and_taxes(profiles: list[PayProfile], rng: random.Random) -> None:
@@ -119,6 +120,11 @@ def _months(today: dt.date) -> list[dt.date]:
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     """Pay masters, pay runs and two bonuses for the demo company."""
     actor = SYSTEM if actor is None else actor  # the demo command runs as the system
+    with email_muted():  # history: in-app notices only, no e-mail to the fictional staff
+        return _seed(actor, today, rng)
+
+
+def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     profiles = _profiles(actor, rng)
     overtime = {p.employee_id: rng.randrange(0, 40) for p in profiles}
 

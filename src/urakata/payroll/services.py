@@ -308,6 +308,21 @@ def _post_journal(run: PayRun, previous: PayRun | None, description: str) -> Any
     )
 
 
+def _notify_employees(run: PayRun) -> None:
+    """In-app notice and e-mail (after commit) that the payslip is ready — never the amounts."""
+    from django.contrib.auth import get_user_model
+
+    from urakata.workflow.notifications import notify
+
+    users = get_user_model().objects.filter(employee__payslips__run=run, is_active=True)
+    what = _("賞与明細") if run.kind == PayRun.Kind.BONUS else _("給与明細")
+    message = _("%(month)s分の%(what)sが確定しました。裏方の「給与明細」で確認できます。") % {
+        "month": f"{run.month:%Y年%m月}",
+        "what": what,
+    }
+    notify(users=users, request=None, kind="payroll", message=message)
+
+
 def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
     """Approve and fix a checked run: lock it, post the payroll journal, request the transfers.
 
@@ -339,6 +354,7 @@ def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
         run.journal_entry_id = posted.pk
         run.save(update_fields=["status", "fixed_at", "journal_entry_id"])
         requested = transfers.request_salary_transfers(run=run)
+        _notify_employees(run)
         audit_record(
             actor=actor,
             action="payroll.pay_run.approve",

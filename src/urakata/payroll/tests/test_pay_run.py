@@ -116,6 +116,26 @@ def test_journal_balances_and_equals_the_totals(hr: Any, staff: dict[str, PayPro
     assert sum(c for a, _, c in posted if a == "3160") == t["net"] + t["employer_cost"]
 
 
+def test_employees_get_a_notice_without_amounts(make_user: Any, hr: Any) -> None:
+    from django.core import mail
+
+    from urakata.workflow.models import Notification
+
+    user = make_user(Role.EMPLOYEE)
+    user.email = "staff@example.jp"
+    user.save()
+    PayProfileFactory(employee=user.employee)
+    run = services.pay_run_calculate(actor=hr, month=APRIL, figures_for=figures({}))
+    services.pay_run_check(actor=hr, run=run)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: fn())
+        services.pay_run_approve(actor=hr, run=run)
+    notice = Notification.objects.get(user=user, kind="payroll")
+    assert "給与明細が確定しました" in notice.message
+    assert not any(ch.isdigit() for ch in notice.message.split("分")[1])  # no amounts
+    assert mail.outbox and "300" not in mail.outbox[-1].body
+
+
 def test_states_and_corrections(hr: Any, staff: dict[str, PayProfile]) -> None:
     run = services.pay_run_calculate(actor=hr, month=APRIL, figures_for=figures({}))
     with pytest.raises(Conflict):
