@@ -127,6 +127,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "payroll.my_number.view": gettext_lazy("個人番号を閲覧"),
     "payroll.payslip.export": gettext_lazy("給与明細を出力"),
     "payroll.wage_ledger.export": gettext_lazy("賃金台帳を出力"),
+    "payroll.settings.update": gettext_lazy("給与設定を変更"),
 }
 
 # Last word of an action → verb, for actions nobody labelled (admin.<model>.<verb>, new domains).

@@ -113,3 +113,39 @@ def insurance_events_list(request: HttpRequest, year: Year) -> Any:
         "regular": insurance_events.regular_determination(actor=request.user, year=year),
         "revision": insurance_events.occasional_revision(actor=request.user),
     }
+
+
+class SettingsOut(Schema):
+    pay_day: int
+    pay_month_offset: int
+    collection: str
+    tax_method: str
+    prefecture: int
+    employment_kind: str
+
+
+class SettingsPatch(Schema):
+    pay_day: Annotated[int, Field(ge=1, le=31)] | None = None
+    pay_month_offset: Annotated[int, Field(ge=0, le=1)] | None = None
+    collection: Literal["next", "same"] | None = None
+    tax_method: Literal["table", "formula"] | None = None
+    prefecture: Annotated[int, Field(ge=1, le=47)] | None = None
+    employment_kind: Literal["general", "agriculture", "construction"] | None = None
+
+
+@router.get("/settings", response={200: SettingsOut, **ERRORS})
+def settings_get(request: HttpRequest) -> Any:
+    """The company's payroll rules (HR)."""
+    from urakata.core.permissions import require
+    from urakata.payroll.runs import settings_get as current
+
+    require(request.user, "payroll.manage")
+    return current()
+
+
+@router.patch("/settings", response={200: SettingsOut, **ERRORS})
+def settings_patch(request: HttpRequest, payload: SettingsPatch) -> Any:
+    """Change the payroll rules (HR; audited)."""
+    from urakata.payroll.services_profiles import payroll_settings_update
+
+    return payroll_settings_update(actor=request.user, **payload.model_dump(exclude_none=True))

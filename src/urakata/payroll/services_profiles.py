@@ -191,3 +191,44 @@ def resident_tax_save(
             changes={"june_amount": [None, june_amount], "monthly_amount": [None, monthly_amount]},
         )
     return row
+
+
+SETTINGS_FIELDS = (
+    "pay_day",
+    "pay_month_offset",
+    "collection",
+    "tax_method",
+    "prefecture",
+    "employment_kind",
+)
+
+
+def payroll_settings_update(*, actor: Any, **values: Any) -> Any:
+    """Change the company's payroll rules (支給日, 翌月/当月徴収, 月額表/電算機特例, 都道府県)."""
+    from urakata.payroll.models import PayrollSettings
+    from urakata.payroll.runs import settings_get
+
+    require(actor, "payroll.manage")
+    errors: dict[str, list[str]] = {}
+    if set(values) - set(SETTINGS_FIELDS):
+        errors["fields"] = [_("不明な項目があります。")]
+    if "pay_day" in values and not 1 <= int(values["pay_day"]) <= 31:
+        errors["pay_day"] = [_("支給日は1〜31日です。")]
+    if "pay_month_offset" in values and not 0 <= int(values["pay_month_offset"]) <= 1:
+        errors["pay_month_offset"] = [_("当月払い(0)か翌月払い(1)です。")]
+    if "collection" in values and values["collection"] not in PayrollSettings.Collection.values:
+        errors["collection"] = [_("翌月徴収か当月徴収を選んでください。")]
+    if "tax_method" in values and values["tax_method"] not in PayrollSettings.TaxMethod.values:
+        errors["tax_method"] = [_("月額表か電算機計算の特例を選んでください。")]
+    if "prefecture" in values and not 1 <= int(values["prefecture"]) <= 47:
+        errors["prefecture"] = [_("都道府県コードは01〜47です。")]
+    if errors:
+        raise ValidationFailed(_("給与設定を保存できません。"), errors=errors)
+    with transaction.atomic():
+        row = settings_get()
+        changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.save()
+        audit_record(actor=actor, action="payroll.settings.update", target=row, changes=changes)
+    return row

@@ -106,6 +106,14 @@ ENDPOINTS: list[Endpoint] = [
         HR,
         payload={"purpose": "源泉徴収票の作成"},
     ),
+    Endpoint("api-payroll-settings", "GET", f"{API}/settings", HR),
+    Endpoint(
+        "api-payroll-settings-patch",
+        "PATCH",
+        f"{API}/settings",
+        HR,
+        payload={"tax_method": "formula"},
+    ),
     Endpoint("api-payroll-insurance-events", "GET", f"{API}/insurance-events?year=2026", HR),
     # ------------------------------------------------------------ pages
     Endpoint("page-payroll-runs", "GET", "/payroll/", TOTALS),

@@ -230,3 +230,19 @@ def test_attendance_domain_is_wired_through_one_function(
     # 70 h 法定外: 60 h × 1.25 and 10 h × 1.50 on 2,000 yen an hour
     assert (pay["時間外労働手当"], pay["時間外労働手当(60時間超)"]) == (150_000, 30_000)
     assert slip.lines["attendance"]["paid_leave_days"] == "1.5"
+
+
+def test_same_month_collection_and_the_formula_method(
+    hr: Any, staff: dict[str, PayProfile]
+) -> None:
+    from urakata.payroll.services_profiles import payroll_settings_update
+
+    payroll_settings_update(actor=hr, collection="same", tax_method="formula")
+    run = services.pay_run_calculate(actor=hr, month=dt.date(2026, 2, 1), figures_for=figures({}))
+    slip = Payslip.objects.get(run=run, employee=staff["monthly"].employee)
+    # paid 2026-03-25: 当月徴収 deducts the March premium (new 東京 rate 9.85%, no 支援金 yet)
+    assert slip.lines["insurance"]["premium_month"] == "2026-03"
+    assert dict(slip.lines["deductions"])["子ども・子育て支援金"] == 0
+    assert slip.lines["tax"]["method"] == "formula"
+    with pytest.raises(ValidationFailed):
+        payroll_settings_update(actor=hr, prefecture=48)
