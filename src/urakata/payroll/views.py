@@ -112,7 +112,14 @@ def payslip_detail(request: HttpRequest, payslip_id: int) -> HttpResponse:
     return render(
         request,
         "payroll/payslip_detail.html",
-        {"slip": slip, "deductions": deductions, "deduction_total": slip.gross - slip.net},
+        {
+            "slip": slip,
+            "deductions": deductions,
+            "deduction_total": slip.gross - slip.net,
+            "show_flags": can(
+                request.user, "payroll.manage"
+            ),  # HR's check notes, not the employee's
+        },
     )
 
 
