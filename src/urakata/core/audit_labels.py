@@ -128,6 +128,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "payroll.payslip.export": gettext_lazy("給与明細を出力"),
     "payroll.wage_ledger.export": gettext_lazy("賃金台帳を出力"),
     "payroll.settings.update": gettext_lazy("給与設定を変更"),
+    "payroll.pay_run.submit": gettext_lazy("給与の承認を申請"),
+    "payroll.pay_run.return": gettext_lazy("給与の承認申請を差し戻し"),
 }
 
 # Last word of an action → verb, for actions nobody labelled (admin.<model>.<verb>, new domains).

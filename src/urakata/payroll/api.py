@@ -139,6 +139,15 @@ def run_approve(request: HttpRequest, run_id: RowId) -> Any:
     return services.pay_run_approve(actor=request.user, run=run)
 
 
+@router.post("/runs/{run_id}/submit", response={200: RunOut, **ERRORS})
+def run_submit(request: HttpRequest, run_id: RowId) -> Any:
+    """Submit a checked run for approval by another HR member (workflow)."""
+    from urakata.payroll.approval import pay_run_submit
+
+    run = selectors.pay_run_get(actor=request.user, run_id=run_id)
+    return pay_run_submit(actor=request.user, run=run)
+
+
 class DepartmentTotalOut(Schema):
     department__code: str | None
     department__name: str | None

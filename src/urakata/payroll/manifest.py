@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.payroll.approval import PAY_RUN_SUBJECT
 
 SECTION = _("給与")
 
@@ -26,6 +27,8 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("給与明細"), "payroll:my_payslips", "payroll.calculate", "💴", 700),
         NavEntry(SECTION, _("給与計算"), "payroll:run_list", "payroll.view_totals", "🧮", 710),
     ),
+    # A checked run may go through the workflow: another HR member approves, which fixes it.
+    workflow_subjects=(PAY_RUN_SUBJECT,),
     demo_seeder="urakata.payroll.demo.seed",
     api_router="urakata.payroll.api.router",
     api_prefix="/payroll",

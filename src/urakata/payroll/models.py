@@ -182,6 +182,7 @@ class PayRun(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("計算済み")
         CHECKED = "checked", _("確認済み")
+        SUBMITTED = "submitted", _("承認待ち")
         FIXED = "fixed", _("確定")
         SUPERSEDED = "superseded", _("再計算により取消")
 

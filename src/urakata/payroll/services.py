@@ -209,7 +209,7 @@ def pay_run_calculate(
     return run
 
 
-def _lock(run: PayRun) -> PayRun:
+def lock_run(run: PayRun) -> PayRun:
     locked = PayRun.objects.select_for_update().filter(pk=run.pk).first()
     if locked is None:
         from urakata.core.errors import NotFound
@@ -222,7 +222,7 @@ def pay_run_check(*, actor: Any, run: PayRun) -> PayRun:
     """Mark a calculated run as checked (the diff against last month has been reviewed)."""
     require(actor, "payroll.manage")
     with transaction.atomic():
-        run = _lock(run)
+        run = lock_run(run)
         if run.status != PayRun.Status.DRAFT:
             raise Conflict(_("計算済みの給与だけを確認済みにできます。"))
         run.status = PayRun.Status.CHECKED
@@ -331,9 +331,19 @@ def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
     """
     require(actor, "payroll.approve")
     with transaction.atomic():
-        run = _lock(run)
+        run = lock_run(run)
         if run.status != PayRun.Status.CHECKED:
             raise Conflict(_("確認済みの給与だけを承認できます。"))
+        return pay_run_fix(actor=actor, run=run)
+
+
+def pay_run_fix(*, actor: Any, run: PayRun) -> PayRun:
+    """Fix an approved run (directly, or from the workflow's approval hook)."""
+    with transaction.atomic():
+        run = lock_run(run)
+        if run.status not in (PayRun.Status.CHECKED, PayRun.Status.SUBMITTED):
+            raise Conflict(_("確認済みの給与だけを承認できます。"))
+        before = run.status
         description = (
             _("賞与 %(day)s支給") % {"day": f"{run.pay_date:%Y-%m-%d}"}
             if run.kind == PayRun.Kind.BONUS
@@ -360,7 +370,7 @@ def pay_run_approve(*, actor: Any, run: PayRun) -> PayRun:
             action="payroll.pay_run.approve",
             target=run,
             changes={
-                "status": [PayRun.Status.CHECKED, PayRun.Status.FIXED],
+                "status": [before, PayRun.Status.FIXED],
                 "journal_entry": [None, posted.pk],
                 "transfers": [None, requested],
                 **({"superseded": [None, previous.pk]} if previous else {}),

@@ -74,6 +74,11 @@ def _transition(request: HttpRequest, run_id: int, step: str) -> HttpResponse:
         if step == "check":
             services.pay_run_check(actor=request.user, run=run)
             messages.success(request, _("確認済みにしました。"))
+        elif step == "submit":
+            from urakata.payroll.approval import pay_run_submit
+
+            pay_run_submit(actor=request.user, run=run)
+            messages.success(request, _("承認を申請しました。"))
         else:
             services.pay_run_approve(actor=request.user, run=run)
             messages.success(request, _("承認し確定しました。仕訳を記帳しました。"))
@@ -87,6 +92,13 @@ def _transition(request: HttpRequest, run_id: int, step: str) -> HttpResponse:
 def run_check(request: HttpRequest, run_id: int) -> HttpResponse:
     """計算済み → 確認済み."""
     return _transition(request, run_id, "check")
+
+
+@login_required
+@require_POST
+def run_submit(request: HttpRequest, run_id: int) -> HttpResponse:
+    """確認済み → 承認待ち (workflow: another HR member approves)."""
+    return _transition(request, run_id, "submit")
 
 
 @login_required

@@ -47,6 +47,8 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
     checked = services.pay_run_calculate(actor=SYSTEM, month=dt.date(2026, 5, 1))
     services.pay_run_check(actor=SYSTEM, run=checked)
     draft = services.pay_run_calculate(actor=SYSTEM, month=dt.date(2026, 6, 1))
+    # Workflow approval needs a second HR member (the applicant never approves their own run).
+    make_user(Role.HR, username="matrix_second_hr")
     chart_cache_clear()
     return {
         "payroll_fixed": fixed,
@@ -77,6 +79,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("api-payroll-run-create", "POST", f"{API}/runs", HR, payload={"month": "2026-07"}),
     Endpoint("api-payroll-run", "GET", _u(API + "/runs/{fixed}"), TOTALS),
     Endpoint("api-payroll-run-check", "POST", _u(API + "/runs/{draft}/check"), HR),
+    Endpoint("api-payroll-run-submit", "POST", _u(API + "/runs/{checked}/submit"), HR),
     Endpoint("api-payroll-run-approve", "POST", _u(API + "/runs/{checked}/approve"), HR),
     Endpoint("api-payroll-run-departments", "GET", _u(API + "/runs/{fixed}/departments"), TOTALS),
     Endpoint("api-payroll-run-payslips", "GET", _u(API + "/runs/{fixed}/payslips"), HR),
@@ -131,6 +134,15 @@ ENDPOINTS: list[Endpoint] = [
         "page-payroll-run-check",
         "POST",
         _u("/payroll/runs/{draft}/check/"),
+        HR,
+        payload={},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-payroll-run-submit",
+        "POST",
+        _u("/payroll/runs/{checked}/submit/"),
         HR,
         payload={},
         form=True,

@@ -246,3 +246,23 @@ def test_same_month_collection_and_the_formula_method(
     assert slip.lines["tax"]["method"] == "formula"
     with pytest.raises(ValidationFailed):
         payroll_settings_update(actor=hr, prefecture=48)
+
+
+def test_workflow_approval_by_another_hr_member(make_user: Any, staff: Any) -> None:
+    from urakata.payroll import approval
+    from urakata.workflow import services as workflow_services
+    from urakata.workflow.models import ApprovalRequest
+
+    applicant = make_user(Role.HR)
+    approver = make_user(Role.HR)
+    run = services.pay_run_calculate(actor=applicant, month=APRIL, figures_for=figures({}))
+    services.pay_run_check(actor=applicant, run=run)
+    approval.pay_run_submit(actor=applicant, run=run)
+    run.refresh_from_db()
+    assert run.status == PayRun.Status.SUBMITTED
+    request = ApprovalRequest.objects.get()
+    with pytest.raises(Exception):  # noqa: B017 — 職務分掌: not the applicant
+        workflow_services.request_approve(actor=applicant, request_id=request.pk)
+    workflow_services.request_approve(actor=approver, request_id=request.pk)
+    run.refresh_from_db()
+    assert run.status == PayRun.Status.FIXED and run.journal_entry_id
