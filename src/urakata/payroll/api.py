@@ -233,7 +233,11 @@ def payslip_get(request: HttpRequest, payslip_id: RowId) -> Any:
 def payslip_pdf(request: HttpRequest, payslip_id: RowId) -> Any:
     """The payslip as a PDF."""
     slip = selectors.payslip_get(actor=request.user, payslip_id=payslip_id)
-    response = HttpResponse(outputs.payslip_pdf(slip), content_type="application/pdf")
+    data = outputs.payslip_pdf(slip)
+    services.export_log(
+        actor=request.user, action="payroll.payslip.export", target=slip, details={"format": "pdf"}
+    )
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payslip-{slip.pk}.pdf"'
     return response
 

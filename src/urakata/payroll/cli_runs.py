@@ -35,4 +35,10 @@ def payslip(command: Any, options: dict[str, Any], *, actor: Any, month: dt.date
     company = org_selectors.company_get()
     data = outputs.payslip_pdf(slip, company=company.name if company else "")
     Path(options["out"]).write_bytes(data)
+    services.export_log(
+        actor=actor,
+        action="payroll.payslip.export",
+        target=slip,
+        details={"format": "pdf", "file": options["out"]},
+    )
     command.stdout.write(f"{options['out']}: {len(data):,} bytes")

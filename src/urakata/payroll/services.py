@@ -377,3 +377,15 @@ def pay_run_fix(*, actor: Any, run: PayRun) -> PayRun:
             },
         )
     return run
+
+
+def export_log(*, actor: Any, action: str, target: Any = None, details: dict[str, Any]) -> None:
+    """Record that pay data left the system (payslip PDF, 賃金台帳): exports are audit events."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=action,
+            target=target,
+            target_type=None if target is not None else "payroll",
+            changes={k: [None, v] for k, v in details.items()},
+        )

@@ -141,6 +141,9 @@ def payslip_pdf(request: HttpRequest, payslip_id: int) -> HttpResponse:
     slip = selectors.payslip_get(actor=request.user, payslip_id=payslip_id)
     company = org_selectors.company_get()
     data = outputs.payslip_pdf(slip, company=company.name if company else "")
+    services.export_log(
+        actor=request.user, action="payroll.payslip.export", target=slip, details={"format": "pdf"}
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="payslip-{slip.run.month:%Y-%m}-{slip.employee.code}.pdf"'
@@ -155,6 +158,11 @@ def wage_ledger(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
         raise NotFound(_("形式が正しくありません。"))
     rows = selectors.wage_ledger_rows(actor=request.user, year=year)
     content, content_type, name = outputs.wage_ledger_file(rows, year=year, fmt=fmt)
+    services.export_log(
+        actor=request.user,
+        action="payroll.wage_ledger.export",
+        details={"year": year, "format": fmt, "rows": len(rows)},
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

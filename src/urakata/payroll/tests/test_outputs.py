@@ -30,6 +30,9 @@ def test_cli_run_approve_and_payslip(tmp_path: Path, make_user: Any) -> None:
     call_command("payroll", "payslip", "E0100", "2026-05", "--out", str(target), stdout=out)
     data = target.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
+    from urakata.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="payroll.payslip.export").count() == 1
 
     hr = make_user(Role.HR)
     rows = selectors.wage_ledger_rows(actor=hr, year=2026)
