@@ -91,6 +91,7 @@ def matrix_domains() -> tuple[Any, ...]:
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
     from urakata.payments.tests import matrix_rows as payments_rows
+    from urakata.payroll.tests import matrix_rows as payroll_rows
     from urakata.web.tests import matrix_rows as web_rows
     from urakata.workflow.tests import matrix_rows as workflow_rows
 
@@ -101,6 +102,7 @@ def matrix_domains() -> tuple[Any, ...]:
         workflow_rows,
         assistant_rows,
         payments_rows,
+        payroll_rows,
     )
 
 

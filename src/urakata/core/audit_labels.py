@@ -130,6 +130,20 @@ ACTION_LABELS: dict[str, Promise] = {
     "payments.batch.cancel": gettext_lazy("振込バッチを取消"),
     "payments.batch.file": gettext_lazy("全銀ファイルを作成"),
     "payments.batch.paid": gettext_lazy("振込バッチを支払済に"),
+    # payroll
+    "payroll.pay_run.calculate": gettext_lazy("給与を計算"),
+    "payroll.pay_run.check": gettext_lazy("給与計算を確認"),
+    "payroll.pay_run.approve": gettext_lazy("給与を承認・確定"),
+    "payroll.bonus_run.calculate": gettext_lazy("賞与を計算"),
+    "payroll.profile.save": gettext_lazy("給与マスタを保存"),
+    "payroll.item.save": gettext_lazy("手当・控除を保存"),
+    "payroll.resident_tax.save": gettext_lazy("住民税を保存"),
+    "payroll.my_number.view": gettext_lazy("個人番号を閲覧"),
+    "payroll.payslip.export": gettext_lazy("給与明細を出力"),
+    "payroll.wage_ledger.export": gettext_lazy("賃金台帳を出力"),
+    "payroll.settings.update": gettext_lazy("給与設定を変更"),
+    "payroll.pay_run.submit": gettext_lazy("給与の承認を申請"),
+    "payroll.pay_run.return": gettext_lazy("給与の承認申請を差し戻し"),
 }
 
 # Last word of an action → verb, for actions nobody labelled (admin.<model>.<verb>, new domains).

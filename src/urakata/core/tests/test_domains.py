@@ -33,6 +33,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "assistant",
         "ledger",
         "payments",
+        "payroll",
         "web",
     ]
     # The demo seeders share one random stream: their order is the demo company's data.
@@ -42,6 +43,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.assistant.demo.seed",
         "urakata.ledger.demo.seed",
         "urakata.payments.demo.seed",
+        "urakata.payroll.demo.seed",
     ]
 
 

@@ -1,0 +1,151 @@
+"""Payroll API: the pay master (HR; the employee reads their own), 個人番号, insurance events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from urakata.core.api import API_ERRORS
+from urakata.core.schema_types import BusinessDate, NonNegativeYen, RowId, Year
+from urakata.org import selectors as org_selectors
+from urakata.payroll import crypto, insurance_events, selectors
+from urakata.payroll.services_profiles import my_number_reveal, pay_profile_save
+
+router = Router(tags=["payroll"])
+ERRORS = API_ERRORS
+Hours = Annotated[Decimal, Field(gt=0, le=744, max_digits=6, decimal_places=2)]
+Days = Annotated[Decimal, Field(gt=0, le=31, max_digits=5, decimal_places=2)]
+Count = Annotated[int, Field(ge=0, le=99)]
+
+
+class ProfileIn(Schema):
+    pay_type: Literal["monthly", "daily_monthly", "hourly"]
+    base_pay: NonNegativeYen
+    scheduled_hours: Hours
+    scheduled_days: Days
+    commute_allowance: NonNegativeYen = 0
+    commute_nontaxable: NonNegativeYen = 0
+    declaration_submitted: bool = False
+    has_tax_spouse: bool = False
+    dependents: Count = 0
+    extra_dependents: Count = 0
+    health_insured: bool = True
+    pension_insured: bool = True
+    health_grade: Annotated[int, Field(ge=1, le=50)] = 22
+    employment_insurance: Literal["general", "agriculture", "construction", "none"] = "general"
+    birth_date: BusinessDate
+    municipality: Annotated[str, Field(max_length=60)] = ""
+    address: Annotated[str, Field(max_length=300)] = ""
+    my_number: Annotated[str | None, Field(max_length=20)] = None
+
+
+class ProfileOut(Schema):
+    employee_id: int
+    pay_type: str
+    base_pay: int
+    scheduled_hours: Decimal
+    scheduled_days: Decimal
+    commute_allowance: int
+    commute_nontaxable: int
+    declaration_submitted: bool
+    tax_column: str
+    dependant_count: int
+    health_insured: bool
+    pension_insured: bool
+    health_grade: int
+    employment_insurance: str
+    birth_date: dt.date
+    municipality: str
+    my_number_masked: str
+
+    @staticmethod
+    def resolve_my_number_masked(obj: Any) -> str:
+        return crypto.mask(obj.my_number_last4)
+
+
+@router.get("/profiles/{employee_id}", response={200: ProfileOut, **ERRORS})
+def profile_get(request: HttpRequest, employee_id: RowId) -> Any:
+    """A pay master: HR any, an employee their own (個人番号 masked)."""
+    return selectors.profile_for(actor=request.user, employee_id=employee_id)
+
+
+@router.put("/profiles/{employee_id}", response={200: ProfileOut, **ERRORS})
+def profile_put(request: HttpRequest, employee_id: RowId, payload: ProfileIn) -> Any:
+    """Create or change a pay master (HR); every change is audited."""
+    from urakata.core.permissions import require
+
+    require(request.user, "payroll.manage")
+    employee = org_selectors.employee_get(actor=request.user, employee_id=employee_id)
+    data = payload.model_dump()
+    my_number = data.pop("my_number")
+    return pay_profile_save(actor=request.user, employee=employee, my_number=my_number, **data)
+
+
+class RevealIn(Schema):
+    purpose: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class RevealOut(Schema):
+    my_number: str
+
+
+@router.post("/profiles/{employee_id}/my-number", response={200: RevealOut, **ERRORS})
+def my_number_view(request: HttpRequest, employee_id: RowId, payload: RevealIn) -> Any:
+    """The 個人番号 in clear for a lawful purpose (HR); the view is logged."""
+    from urakata.core.permissions import require
+
+    require(request.user, "payroll.manage")
+    profile = selectors.profile_for(actor=request.user, employee_id=employee_id)
+    return {
+        "my_number": my_number_reveal(actor=request.user, profile=profile, purpose=payload.purpose)
+    }
+
+
+@router.get("/insurance-events", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
+def insurance_events_list(request: HttpRequest, year: Year) -> Any:
+    """算定基礎 (new grades from September of `year`) and 随時改定 candidates, for HR to confirm."""
+    return {
+        "regular": insurance_events.regular_determination(actor=request.user, year=year),
+        "revision": insurance_events.occasional_revision(actor=request.user),
+    }
+
+
+class SettingsOut(Schema):
+    pay_day: int
+    pay_month_offset: int
+    collection: str
+    tax_method: str
+    prefecture: int
+    employment_kind: str
+
+
+class SettingsPatch(Schema):
+    pay_day: Annotated[int, Field(ge=1, le=31)] | None = None
+    pay_month_offset: Annotated[int, Field(ge=0, le=1)] | None = None
+    collection: Literal["next", "same"] | None = None
+    tax_method: Literal["table", "formula"] | None = None
+    prefecture: Annotated[int, Field(ge=1, le=47)] | None = None
+    employment_kind: Literal["general", "agriculture", "construction"] | None = None
+
+
+@router.get("/settings", response={200: SettingsOut, **ERRORS})
+def settings_get(request: HttpRequest) -> Any:
+    """The company's payroll rules (HR)."""
+    from urakata.core.permissions import require
+    from urakata.payroll.runs import settings_get as current
+
+    require(request.user, "payroll.manage")
+    return current()
+
+
+@router.patch("/settings", response={200: SettingsOut, **ERRORS})
+def settings_patch(request: HttpRequest, payload: SettingsPatch) -> Any:
+    """Change the payroll rules (HR; audited)."""
+    from urakata.payroll.services_profiles import payroll_settings_update
+
+    return payroll_settings_update(actor=request.user, **payload.model_dump(exclude_none=True))

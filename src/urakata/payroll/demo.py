@@ -1,0 +1,178 @@
+"""Demo payroll: a pay master for every demo employee and a year of monthly pay runs.
+
+Runs cover the attendance months whose pay day falls in the shipped 令和8年分 tables and in an
+open ledger month, the twelve most recent at most; those paid by `today` are fixed (journal
+posted), the next one stays a draft to show the check step. Overtime comes from a seeded random
+stream until the attendance domain supplies closed months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from urakata.core.audit import audit_record_many
+from urakata.core.permissions import SYSTEM
+from urakata.ledger import services as ledger_services
+from urakata.org.models import Employee
+from urakata.payroll import bonus, runs, services, social_insurance
+from urakata.payroll.attendance_inputs import MonthFigures
+from urakata.payroll.models import PayItem, PayProfile, ResidentTax
+from urakata.payroll.tables import withholding_tables
+from urakata.workflow.notifications import email_muted
+
+
+def _items_and_taxes(profiles: list[PayProfile], rng: random.Random) -> None:
+    """役職手当 and 家族手当 for some, 住民税 for everyone (two notices: 2025 and 2026)."""
+    items = []
+    taxes = []
+    for p in profiles:
+        if p.pay_type == PayProfile.PayType.MONTHLY:
+            if p.employee.position_id and rng.random() < 0.4:
+                items.append(
+                    PayItem(
+                        profile=p,
+                        kind="allowance",
+                        name="役職手当",
+                        amount=rng.choice([20_000, 30_000, 50_000]),
+                        in_overtime_base=True,
+                    )
+                )
+            if p.dependents:
+                items.append(
+                    PayItem(
+                        profile=p, kind="allowance", name="家族手当", amount=10_000 * p.dependents
+                    )
+                )
+        for year in (2025, 2026):
+            monthly = (
+                (p.base_pay if p.pay_type == "monthly" else p.base_pay * 96) * 4 // 100 // 100 * 100
+            )
+            taxes.append(
+                ResidentTax(
+                    profile=p, fiscal_year=year, june_amount=monthly + 300, monthly_amount=monthly
+                )
+            )
+    PayItem.objects.bulk_create(items, batch_size=500)
+    ResidentTax.objects.bulk_create(taxes, batch_size=500)
+
+
+def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
+    employees = list(Employee.objects.filter(pay_profile__isnull=True).order_by("code"))
+    profiles = []
+    for e in employees:
+        part = e.employment_type == Employee.EmploymentType.PART_TIME
+        base = rng.randrange(1_150, 1_500, 10) if part else rng.randrange(210, 520) * 1000
+        hours = Decimal(96 if part else 160)
+        commute = rng.choice([0, 6_400, 9_800, 12_300, 15_600])
+        estimate = (base * 96 if part else base) + commute + 20_000
+        profiles.append(
+            PayProfile(
+                employee=e,
+                pay_type=PayProfile.PayType.HOURLY if part else PayProfile.PayType.MONTHLY,
+                base_pay=base,
+                scheduled_hours=hours,
+                scheduled_days=Decimal(12 if part else 20),
+                commute_allowance=commute,
+                commute_nontaxable=commute,
+                declaration_submitted=rng.random() > 0.05,
+                has_tax_spouse=rng.random() < 0.3,
+                dependents=rng.choice([0, 0, 0, 1, 1, 2]),
+                health_insured=not part,
+                pension_insured=not part,
+                health_grade=social_insurance.health_grade(estimate)[0],
+                birth_date=dt.date(
+                    rng.randrange(1964, 2003), rng.randrange(1, 13), rng.randrange(1, 29)
+                ),
+                municipality=rng.choice(["東京都渋谷区", "東京都世田谷区", "神奈川県横浜市"]),
+            )
+        )
+    PayProfile.objects.bulk_create(profiles, batch_size=500)
+    profiles = list(PayProfile.objects.filter(employee__in=employees).select_related("employee"))
+    _items_and_taxes(profiles, rng)
+    audit_record_many(
+        actor=actor,
+        entries=[("payroll.profile.save", p, {"base_pay": [None, p.base_pay]}) for p in profiles],
+    )
+    return profiles
+
+
+def _months(today: dt.date) -> list[dt.date]:
+    settings = runs.settings_get()
+    tables = withholding_tables()
+    months = []
+    month = runs.add_months(today, -14)
+    while month <= runs.month_start(today):
+        pay = runs.pay_date_for(month, settings)
+        in_table = tables.valid_from <= pay.isoformat() <= tables.valid_to
+        if (
+            in_table
+            and pay <= today + dt.timedelta(days=31)
+            and not ledger_services.period_is_closed(pay.year * 100 + pay.month)
+        ):
+            months.append(month)
+        month = runs.add_months(month, 1)
+    return months[-12:]
+
+
+def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
+    """Pay masters, pay runs and two bonuses for the demo company."""
+    actor = SYSTEM if actor is None else actor  # the demo command runs as the system
+    with email_muted():  # history: in-app notices only, no e-mail to the fictional staff
+        return _seed(actor, today, rng)
+
+
+def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
+    profiles = _profiles(actor, rng)
+    overtime = {p.employee_id: rng.randrange(0, 40) for p in profiles}
+
+    def figures_for(month: dt.date) -> services.FiguresFor:
+        def figures(employee_id: int, scheduled: int) -> MonthFigures:
+            ot = max(overtime.get(employee_id, 0) + rng.randrange(-8, 9), 0) * 60
+            return MonthFigures(
+                worked_minutes=scheduled + ot,
+                scheduled_minutes=scheduled,
+                legal_overtime_minutes=ot,
+                late_night_minutes=ot // 6,
+                paid_leave_days=Decimal(rng.choice([0, 0, 1, 2])),
+            )
+
+        return figures
+
+    fixed = drafts = 0
+    for month in _months(today):
+        run = services.pay_run_calculate(actor=actor, month=month, figures_for=figures_for(month))
+        if run.pay_date <= today:
+            services.pay_run_check(actor=actor, run=run)
+            services.pay_run_approve(actor=actor, run=run)
+            fixed += 1
+        else:
+            drafts += 1
+    bonuses = 0
+    for day in (dt.date(today.year, 7, 10), dt.date(today.year, 12, 10)):
+        if not _bonus_day_ok(day):
+            continue
+        amounts = {
+            p.employee_id: (p.base_pay * rng.choice([15, 20, 25]) // 10) // 1000 * 1000
+            for p in runs.active_profiles(runs.month_start(day))
+            if p.pay_type == PayProfile.PayType.MONTHLY
+        }
+        run = bonus.bonus_run_calculate(actor=actor, pay_date=day, amounts=amounts)
+        if day <= today:
+            services.pay_run_check(actor=actor, run=run)
+            services.pay_run_approve(actor=actor, run=run)
+        bonuses += 1
+    return {
+        "profiles": len(profiles),
+        "runs_fixed": fixed,
+        "runs_draft": drafts,
+        "bonuses": bonuses,
+    }
+
+
+def _bonus_day_ok(day: dt.date) -> bool:
+    tables = withholding_tables()
+    in_table = tables.valid_from <= day.isoformat() <= tables.valid_to
+    return in_table and not ledger_services.period_is_closed(day.year * 100 + day.month)
