@@ -78,3 +78,14 @@ def depreciation_register(*, actor: Any, fiscal_year: int) -> list[RegisterRow]:
             )
         )
     return rows
+
+
+def booked_by_year(*, actor: Any, asset: FixedAsset) -> QuerySet[Any]:
+    """What the ledger holds for the asset, per fiscal year (rows with .fiscal_year, .total)."""
+    require(actor, "facilities.view_assets")
+    return (
+        DepreciationLine.objects.filter(asset=asset)
+        .values("fiscal_year")
+        .annotate(total=Sum("amount"))
+        .order_by("fiscal_year")
+    )

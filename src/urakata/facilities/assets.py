@@ -83,7 +83,7 @@ def asset_schedule_rows(asset: FixedAsset, *, disposed: dt.date | None = None) -
     )
 
 
-def _month_amount(asset: FixedAsset, rows: list[YearRow], year: int, month: int) -> int:
+def month_amount(asset: FixedAsset, rows: list[YearRow], year: int, month: int) -> int:
     """The part of the year's depreciation that falls in one month (see dep.monthly_amounts)."""
     start = fiscal_start()
     day = dt.date(year, month, 1)
@@ -245,7 +245,7 @@ def _month_end(year: int, month: int) -> dt.date:
 def _due(assets: QuerySet[FixedAsset], year: int, month: int) -> list[tuple[FixedAsset, int]]:
     booked = []
     for asset in assets.order_by("pk"):
-        amount = _month_amount(asset, asset_schedule_rows(asset), year, month)
+        amount = month_amount(asset, asset_schedule_rows(asset), year, month)
         if amount > 0:
             booked.append((asset, amount))
     return booked

@@ -151,6 +151,9 @@ def validate(
     errors: dict[str, list[str]] = {}
     if cost <= 0:
         errors.setdefault("cost", []).append(_("取得価額は1円以上にしてください。"))
+    if category is not None and category not in Category.__members__.values():
+        errors.setdefault("category", []).append(_("資産の種類が正しくありません。"))
+        category = None
     if method not in Method.__members__.values():
         errors.setdefault("method", []).append(_("償却方法が正しくありません。"))
     elif method in (Method.STRAIGHT, Method.DECLINING):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from urakata.core.domains import DomainManifest
+from urakata.core.domains import DefaultJob, DomainManifest, NavEntry
 from urakata.core.roles import Role
 
 SECTION = _("総務")
@@ -26,4 +26,43 @@ MANIFEST = DomainManifest(
         "facilities.manage_assets": (Role.ACCOUNTING, Role.GENERAL_AFFAIRS),
         "facilities.post_depreciation": (Role.ACCOUNTING,),
     },
+    navigation=(
+        NavEntry(
+            SECTION, _("来客予定"), "facilities:visit_mine", "facilities.host_visitors", "🛎", 750
+        ),
+        NavEntry(SECTION, _("受付"), "facilities:reception", "facilities.reception", "📷", 752),
+        NavEntry(
+            SECTION, _("来客記録"), "facilities:visit_log", "facilities.manage_visitors", "📖", 754
+        ),
+        NavEntry(
+            SECTION,
+            _("備品・消耗品"),
+            "facilities:item_list",
+            "facilities.view_supplies",
+            "📦",
+            756,
+        ),
+        NavEntry(
+            SECTION, _("発注"), "facilities:order_list", "facilities.manage_supplies", "🧾", 758
+        ),
+        NavEntry(
+            SECTION, _("貸与品"), "facilities:loan_list", "facilities.manage_supplies", "💻", 759
+        ),
+        NavEntry(
+            SECTION, _("固定資産台帳"), "facilities:asset_list", "facilities.view_assets", "🏢", 760
+        ),
+    ),
+    # 個人情報の保存期間: visitors' personal fields are erased daily once past the retention.
+    periodic_jobs=(
+        DefaultJob(
+            "facilities.visitor_retention",
+            "urakata.facilities.tasks.visitor_retention_task",
+            "30 2 * * *",
+        ),
+    ),
+    demo_seeder="urakata.facilities.demo.seed",
+    api_router="urakata.facilities.api.router",
+    api_prefix="/facilities",
+    urls="urakata.facilities.urls",
+    url_prefix="facilities/",
 )
