@@ -30,14 +30,18 @@
     fileInput.addEventListener("change", function () {
       var file = fileInput.files && fileInput.files[0];
       if (!file) { return; }
-      var image = new Image();
-      image.onload = function () {
-        var result = decode(image, image.naturalWidth, image.naturalHeight);
-        URL.revokeObjectURL(image.src);
-        if (result && result.data) { found(result.data); }
-        else { status.textContent = status.dataset.none || "QR code not found"; }
+      // A data: URL, not a blob: one: the Content-Security-Policy allows `img-src 'self' data:`.
+      var reader = new FileReader();
+      reader.onload = function () {
+        var image = new Image();
+        image.onload = function () {
+          var result = decode(image, image.naturalWidth, image.naturalHeight);
+          if (result && result.data) { found(result.data); }
+          else { status.textContent = status.dataset.none || "QR code not found"; }
+        };
+        image.src = String(reader.result);
       };
-      image.src = URL.createObjectURL(file);
+      reader.readAsDataURL(file);
     });
   }
 
