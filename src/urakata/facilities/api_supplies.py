@@ -12,7 +12,7 @@ from pydantic import Field
 
 from urakata.core.api import API_ERRORS
 from urakata.core.schema_types import BusinessDate, NonNegativeYen, RowId
-from urakata.facilities import supplies
+from urakata.facilities import supplies, supply_requests
 
 router = Router(tags=["facilities"])
 ERRORS = API_ERRORS
@@ -172,3 +172,29 @@ def create_loan(request: HttpRequest, payload: LoanIn) -> Any:
 @router.post("/loans/{loan_id}/return", response={200: LoanOut, **ERRORS})
 def return_loan(request: HttpRequest, loan_id: RowId) -> Any:
     return supplies.loan_return(actor=request.user, loan_id=loan_id)
+
+
+class RequestIn(Schema):
+    item_id: RowId
+    quantity: Quantity
+    reason: Annotated[str, Field(max_length=300)] = ""
+
+
+class RequestOut(Schema):
+    id: int
+    item_id: int
+    quantity: Decimal
+    amount: int
+    reason: str
+    status: str
+    order_id: int | None
+
+
+@router.get("/requests", response={200: list[RequestOut], **ERRORS})
+def list_requests(request: HttpRequest) -> Any:
+    return list(supply_requests.supply_request_list(actor=request.user)[:200])
+
+
+@router.post("/requests", response={201: RequestOut, **ERRORS})
+def submit_request(request: HttpRequest, payload: RequestIn) -> Any:
+    return 201, supply_requests.supply_request_submit(actor=request.user, **payload.dict())

@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from urakata.core.audit import audit_record_many
+from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import SYSTEM
-from urakata.facilities import assets, supplies, visitors
+from urakata.facilities import assets, supplies, supply_requests, visitors
 from urakata.facilities import depreciation as dep
 from urakata.facilities.models import DepreciationLine, FixedAsset, Visit
 from urakata.ledger.models import JournalEntry
@@ -249,6 +250,27 @@ def _visits(actor: Any, today: dt.date, rng: random.Random) -> int:
     return len(created) + upcoming
 
 
+def _requests(items: list[Any]) -> None:
+    """Two 購買申請 waiting in the workflow inboxes (one large enough for 経営層)."""
+    applicants = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, employee__department__manager__isnull=False, groups__name="employee"
+        )
+        .exclude(employee__department__manager__user_id=models.F("pk"))
+    )
+    applicant = applicants.order_by("pk").first()
+    if applicant is None:
+        return
+    for item, quantity in ((items[1], "2"), (items[6], "4")):
+        try:
+            supply_requests.supply_request_submit(
+                actor=applicant, item_id=item.pk, quantity=quantity, reason="補充"
+            )
+        except ValidationFailed:  # no route or approver in a trimmed-down demo company
+            return
+
+
 def _supplies(actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
     vendor = Counterparty.objects.filter(is_supplier=True, is_active=True).order_by("pk").first()
     items = [
@@ -291,6 +313,7 @@ def _supplies(actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
                     actor=actor, order_id=order.pk, quantities={lines[0].pk: lines[0].quantity / 2}
                 )
             orders += 1
+    _requests(items)
     employees = list(Employee.objects.order_by("code")[:12])
     for number, employee in enumerate(employees, start=1):
         supplies.loan_create(

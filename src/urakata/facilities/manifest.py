@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DefaultJob, DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.facilities.supply_requests import REQUEST_SUBJECT
 
 SECTION = _("総務")
 
@@ -52,6 +53,8 @@ MANIFEST = DomainManifest(
             SECTION, _("固定資産台帳"), "facilities:asset_list", "facilities.view_assets", "🏢", 760
         ),
     ),
+    # 購買申請 are approved through the workflow engine (routes by amount and category).
+    workflow_subjects=(REQUEST_SUBJECT,),
     # 個人情報の保存期間: visitors' personal fields are erased daily once past the retention.
     periodic_jobs=(
         DefaultJob(

@@ -334,3 +334,59 @@ class Loan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.serial_number}"
+
+
+class SupplyRequestQuerySet(models.QuerySet["SupplyRequest"]):
+    def visible_to(self, user: Any) -> SupplyRequestQuerySet:
+        """総務 sees every request; everyone else their own."""
+        if can(user, "facilities.manage_supplies"):
+            return self
+        if getattr(user, "pk", None) is None:
+            return self.none()
+        return self.filter(requested_by_id=user.pk)
+
+
+class SupplyRequest(models.Model):
+    """A request for supplies or equipment (購買申請), approved through the workflow engine."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認済み")
+        REJECTED = "rejected", _("却下")
+        WITHDRAWN = "withdrawn", _("取り下げ")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申請者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        SupplyItem, verbose_name=_("品目"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("分類"), max_length=50, blank=True)
+    quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=2)
+    amount = models.BigIntegerField(_("金額"))
+    reason = models.CharField(_("理由"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    order = models.ForeignKey(
+        PurchaseOrder,
+        verbose_name=_("発注"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("申請日時"), auto_now_add=True)
+
+    objects = SupplyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("購買申請")
+        verbose_name_plural = _("購買申請")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} × {self.quantity}"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reception/check-in/", views.reception_check_in, name="reception_check_in"),
     path("reception/walk-in/", views.reception_walk_in, name="reception_walk_in"),
     path("items/", views_supplies.item_list, name="item_list"),
+    path("requests/", views_supplies.request_list, name="request_list"),
     path("orders/", views_supplies.order_list, name="order_list"),
     path("orders/<int:order_id>/", views_supplies.order_detail, name="order_detail"),
     path("loans/", views_supplies.loan_list, name="loan_list"),

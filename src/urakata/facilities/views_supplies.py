@@ -161,3 +161,40 @@ def loan_return(request: HttpRequest, loan_id: int) -> HttpResponse:
     except Conflict as error:
         flash_error(request, error)
     return redirect("facilities:loan_list")
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    """購買申請: my requests (総務: all) and the form for a new one."""
+    from urakata.facilities import supply_requests as requests
+
+    require(request.user, "facilities.view_supplies")
+    if request.method == "POST":
+        fields = Fields(request.POST)
+        try:
+            item = fields.integer("item_id", 0, limit=2**62) or 0
+            fields.check()
+            requests.supply_request_submit(
+                actor=request.user,
+                item_id=item,
+                quantity=fields.text("quantity", 20),
+                reason=fields.text("reason", 300),
+            )
+            messages.success(request, _("購買申請を提出しました。承認されると発注されます。"))
+        except ValidationFailed as error:
+            flash_error(request, error)
+        return redirect("facilities:request_list")
+    return render(
+        request,
+        "facilities/request_list.html",
+        {
+            "requests": requests_list(request.user),
+            "items": supplies.item_list(actor=request.user)[:500],
+        },
+    )
+
+
+def requests_list(user: Any) -> Any:
+    from urakata.facilities import supply_requests as requests
+
+    return requests.supply_request_list(actor=user)[:200]
