@@ -29,6 +29,8 @@ class ItemIn(Schema):
     consumable: bool = True
     stock: Quantity = Decimal(0)
     reorder_point: Quantity = Decimal(0)
+    asset_category: Annotated[str, Field(max_length=20)] = ""
+    asset_life: Annotated[int, Field(ge=0, le=100)] = 0
 
 
 class ItemOut(Schema):
@@ -42,6 +44,8 @@ class ItemOut(Schema):
     consumable: bool
     stock: Decimal
     reorder_point: Decimal
+    asset_category: str
+    asset_life: int
 
 
 class OrderLineIn(Schema):

@@ -179,6 +179,8 @@ class Visit(models.Model):
 class SupplyItem(models.Model):
     """A catalogue item (備品・消耗品) with its stock and reorder point."""
 
+    CATEGORY_CHOICES_FOR_ASSETS = FixedAsset.CATEGORY_CHOICES
+
     code = models.CharField(_("品目コード"), max_length=20, unique=True)
     name = models.CharField(_("品名"), max_length=200)
     category = models.CharField(_("分類"), max_length=50, blank=True)
@@ -196,6 +198,11 @@ class SupplyItem(models.Model):
     stock = models.DecimalField(_("在庫数"), max_digits=12, decimal_places=2, default=0)
     reorder_point = models.DecimalField(_("発注点"), max_digits=12, decimal_places=2, default=0)
     is_active = models.BooleanField(_("有効"), default=True)
+    # Capitalised equipment: each unit received becomes a fixed asset of this category and life.
+    asset_category = models.CharField(
+        _("資産計上する種類"), max_length=20, blank=True, choices=FixedAsset.CATEGORY_CHOICES
+    )
+    asset_life = models.PositiveSmallIntegerField(_("資産計上する耐用年数"), default=0)
 
     class Meta:
         verbose_name = _("備品・消耗品")

@@ -42,6 +42,19 @@ def _quantity(
     return number
 
 
+def _asset_terms(category: str, life: int) -> dict[str, list[str]]:
+    from urakata.facilities.depreciation import Category
+    from urakata.facilities.rates import MAX_LIFE, MIN_LIFE
+
+    if not category:
+        return {}
+    if category not in Category.__members__.values():
+        return {"asset_category": [_("資産の種類が正しくありません。")]}
+    if not MIN_LIFE <= life <= MAX_LIFE:
+        return {"asset_life": [_("耐用年数は2〜50年で入力してください。")]}
+    return {}
+
+
 def item_create(
     *,
     actor: Any,
@@ -54,10 +67,12 @@ def item_create(
     consumable: bool = True,
     stock: Decimal | int = 0,
     reorder_point: Decimal | int = 0,
+    asset_category: str = "",
+    asset_life: int = 0,
 ) -> SupplyItem:
-    """Add an item to the catalogue."""
+    """Add an item to the catalogue (with `asset_category`, received units become assets)."""
     require(actor, "facilities.manage_supplies")
-    errors: dict[str, list[str]] = {}
+    errors = _asset_terms(asset_category, asset_life)
     if not code.strip() or len(code) > 20:
         errors["code"] = [_("品目コードを20文字以内で入力してください。")]
     elif SupplyItem.objects.filter(code=code.strip()).exists():
@@ -80,9 +95,11 @@ def item_create(
             unit=(unit.strip() or "個")[:10],
             unit_price=unit_price,
             vendor_id=vendor_id,
-            consumable=consumable,
+            consumable=consumable and not asset_category,
             stock=stock_value,
             reorder_point=reorder_value,
+            asset_category=asset_category,
+            asset_life=asset_life if asset_category else 0,
         )
         audit_record(
             actor=actor,
@@ -209,6 +226,43 @@ def _receipt_lines(
     return receipts
 
 
+def _capitalise(
+    actor: Any,
+    order: PurchaseOrder,
+    receipts: list[tuple[PurchaseOrderLine, Decimal]],
+    received_on: dt.date,
+) -> list[str]:
+    """Each unit received of a capitalised item becomes a fixed asset (statutory method: 定率法
+    where the category allows it, else 定額法); its cost is the order's unit price."""
+    from urakata.facilities import assets
+    from urakata.facilities import depreciation as dep
+
+    numbers = []
+    for line, quantity in receipts:
+        item = line.item
+        if not item.asset_category:
+            continue
+        if quantity != quantity.to_integral_value():
+            raise ValidationFailed(
+                _("資産計上する品目は整数で入荷してください。"),
+                errors={f"lines.{line.pk}.quantity": [_("整数で入力してください。")]},
+            )
+        method = dep.allowed_methods(item.asset_category, received_on)[-1]
+        for _unit in range(int(quantity)):
+            asset = assets.asset_register(
+                actor=actor,
+                name=item.name,
+                category=item.asset_category,
+                life=item.asset_life,
+                method=method,
+                acquired_on=received_on,
+                cost=line.unit_price,
+                location=order.delivery_address[:200],
+            )
+            numbers.append(asset.number)
+    return numbers
+
+
 def order_receive(
     *, actor: Any, order_id: int, quantities: dict[int, Any], received_on: dt.date | None = None
 ) -> PurchaseOrder:
@@ -224,6 +278,7 @@ def order_receive(
             raise Conflict(_("この発注は入荷完了または取消済みです。"))
         lines = {line.pk: line for line in order.lines.select_for_update().select_related("item")}
         receipts = _receipt_lines(lines, quantities)
+        assets = _capitalise(actor, order, receipts, received_on)
         for line, quantity in receipts:
             PurchaseOrderLine.objects.filter(pk=line.pk).update(
                 received_quantity=F("received_quantity") + quantity
@@ -256,6 +311,7 @@ def order_receive(
             changes={
                 "status": [old, order.status],
                 "received": {str(line.pk): str(q) for line, q in receipts},
+                "assets": assets,
             },
         )
     return order

@@ -16,7 +16,7 @@ from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.permissions import can, require
 from urakata.facilities import supplies
 from urakata.facilities.forms import Fields
-from urakata.facilities.models import Loan
+from urakata.facilities.models import Loan, SupplyItem
 from urakata.org.models import Counterparty, Employee
 
 
@@ -37,6 +37,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
                 "stock": fields.text("stock", 20) or "0",
                 "reorder_point": fields.text("reorder_point", 20) or "0",
                 "consumable": fields.flag("consumable"),
+                "asset_category": fields.text("asset_category", 20),
+                "asset_life": fields.integer("asset_life", 0, limit=1000) or 0,
             }
             fields.check()
             supplies.item_create(actor=request.user, **values)
@@ -56,6 +58,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "low_count": supplies.item_list(actor=request.user, low_stock=True).count(),
             "vendors": Counterparty.objects.filter(is_supplier=True, is_active=True)[:500],
             "can_manage": can(request.user, "facilities.manage_supplies"),
+            "categories": SupplyItem.CATEGORY_CHOICES_FOR_ASSETS,
         },
     )
 

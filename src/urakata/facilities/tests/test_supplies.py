@@ -86,3 +86,40 @@ def test_loans_listed_for_leavers_until_returned(make_user: Any) -> None:
     assert [x.pk for x in supplies.loans_open(actor=staff, leaving_only=True)] == [loan.pk]
     supplies.loan_return(actor=staff, loan_id=loan.pk)
     assert not supplies.loans_open(actor=staff, leaving_only=True).exists()
+
+
+def test_capitalised_items_become_assets_on_receipt(make_user: Any, vendor: Counterparty) -> None:
+    from urakata.facilities.models import FixedAsset
+
+    staff = make_user(Role.GENERAL_AFFAIRS)
+    laptop = factories.item(
+        actor=staff,
+        code="PC-15",
+        name="ノートPC",
+        unit_price=240_000,
+        vendor_id=vendor.pk,
+        stock=Decimal(0),
+        reorder_point=Decimal(0),
+        asset_category="equipment",
+        asset_life=4,
+    )
+    assert not laptop.consumable
+    order = supplies.purchase_order_create(
+        actor=staff, vendor_id=vendor.pk, lines=[{"item_id": laptop.pk, "quantity": "3"}]
+    )
+    line = order.lines.get()
+    with pytest.raises(ValidationFailed):
+        supplies.order_receive(actor=staff, order_id=order.pk, quantities={line.pk: "1.5"})
+    assert not FixedAsset.objects.exists()
+    supplies.order_receive(
+        actor=staff,
+        order_id=order.pk,
+        quantities={line.pk: "2"},
+        received_on=dt.date(2026, 11, 5),
+    )
+    registered = list(FixedAsset.objects.order_by("number"))
+    assert [(a.name, a.cost, a.life, a.method) for a in registered] == [
+        ("ノートPC", 240_000, 4, "declining")
+    ] * 2
+    laptop.refresh_from_db()
+    assert laptop.stock == Decimal(0)  # equipment is not stock
