@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "urakata.assistant",
     "urakata.payments",
     "urakata.payroll",
+    "urakata.facilities",
 ]
 
 MIDDLEWARE = [
@@ -264,4 +265,10 @@ URAKATA_AI_EMBEDDING_MODEL = env.str("URAKATA_AI_EMBEDDING_MODEL", default="")
 URAKATA_AI_TIMEOUT = env.float("URAKATA_AI_TIMEOUT", default=20.0)
 # Below this retrieval confidence (0-100) the assistant says "not found" and offers escalation.
 URAKATA_AI_MIN_CONFIDENCE = env.int("URAKATA_AI_MIN_CONFIDENCE", default=50)
+
+# Facilities (総務): visitors' personal fields are erased after this many days (個人情報の保存期間);
+# arrivals are also posted to a Slack or Teams incoming webhook when a URL is configured.
+URAKATA_VISITOR_RETENTION_DAYS = env.int("URAKATA_VISITOR_RETENTION_DAYS", default=365)
+URAKATA_VISITOR_WEBHOOK_URL = env.str("URAKATA_VISITOR_WEBHOOK_URL", default="")
+URAKATA_VISITOR_WEBHOOK_KIND = env.str("URAKATA_VISITOR_WEBHOOK_KIND", default="slack")
 URAKATA_OCR = env.str("URAKATA_OCR", default="tesseract")

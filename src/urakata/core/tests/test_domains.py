@@ -34,6 +34,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "ledger",
         "payments",
         "payroll",
+        "facilities",
         "web",
     ]
     # The demo seeders share one random stream: their order is the demo company's data.
@@ -44,6 +45,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.ledger.demo.seed",
         "urakata.payments.demo.seed",
         "urakata.payroll.demo.seed",
+        "urakata.facilities.demo.seed",
     ]
 
 

@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2]
 # An action is a dotted string that reaches `audit_record`/`audit_many`: `action="a.b.c"`,
 # `action = "a.b.c"` (then passed on) or the action argument of the import helpers.
 ACTION_LITERAL = re.compile(
-    r"""(?:\b\w*(?:action|ACTION)\s*=\s*|audit_import\([^,]+,\s*)"((?:core|org|workflow|ledger|assistant)"""
+    r"""(?:\b\w*(?:action|ACTION)\s*=\s*|audit_import\([^,]+,\s*)"((?:core|org|workflow|ledger|assistant|facilities)"""
     r"""(?:\.[a-z_]+)+)\""""
 )
 

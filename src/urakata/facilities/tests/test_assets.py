@@ -1,0 +1,171 @@
+"""The register, its monthly depreciation journal and disposal, through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db.models import Sum
+
+from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
+from urakata.core.models import AuditEvent
+from urakata.core.roles import Role
+from urakata.facilities import asset_selectors, assets
+from urakata.facilities.models import DepreciationLine, FixedAsset
+from urakata.facilities.tests import factories
+from urakata.ledger.models import JournalEntry, JournalLine
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_months(actor: Any, first: tuple[int, int], count: int) -> None:
+    year, month = first
+    for _ in range(count):
+        assets.depreciation_post(actor=actor, year=year, month=month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _expense(fiscal_year: int) -> int:
+    lines = JournalLine.objects.filter(
+        entry__fiscal_year=fiscal_year, entry__source="asset", account__code="7410"
+    )
+    total = lines.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (total["debit"] or 0) - (total["credit"] or 0)
+
+
+def test_register_posts_the_acquisition_and_is_audited(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    asset = factories.asset(actor=accountant, paid_from="3150")
+    assert asset.number.startswith("FA-")
+    entry = JournalEntry.objects.get(pk=asset.acquisition_entry_id)
+    assert entry.source == "asset"
+    assert {(line.account.code, line.debit, line.credit) for line in entry.lines.all()} == {
+        ("2160", 1_200_000, 0),
+        ("3150", 0, 1_200_000),
+    }
+    event = AuditEvent.objects.filter(action="facilities.asset.register").get()
+    assert event.actor_id == accountant.pk
+
+
+def test_ledger_depreciation_equals_the_register(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    factories.asset(actor=accountant)  # 定額法 5年, 1,200,000: 240,000 a year
+    factories.asset(
+        actor=accountant,
+        name="社用車",
+        category="vehicle",
+        life=6,
+        method="declining",
+        acquired_on=dt.date(2025, 7, 10),
+        cost=3_000_000,
+    )
+    factories.asset(
+        actor=accountant,
+        name="会計ソフト",
+        category="software",
+        life=5,
+        acquired_on=dt.date(2025, 10, 1),
+        cost=600_000,
+    )
+    factories.asset(
+        actor=accountant,
+        name="タブレット",
+        method="lump_sum",
+        life=0,
+        acquired_on=dt.date(2025, 6, 1),
+        cost=150_000,
+    )
+    _post_months(accountant, (2025, 4), 12)
+    register = asset_selectors.depreciation_register(actor=accountant, fiscal_year=2025)
+    by_name = {row.asset.name: row for row in register}
+    # 3,000,000 × 0.333 × 9/12 = 749,250; software 600,000 × 0.200 × 6/12 = 60,000
+    assert by_name["複合機"].depreciation == 240_000
+    assert by_name["社用車"].depreciation == 749_250
+    assert by_name["会計ソフト"].depreciation == 60_000
+    assert by_name["タブレット"].depreciation == 50_000
+    assert all(row.booked == row.depreciation for row in register)
+    assert _expense(2025) == sum(row.depreciation for row in register) == 1_099_250
+    credits = JournalLine.objects.filter(entry__source="asset", credit__gt=0)
+    assert set(credits.values_list("account__code", flat=True)) == {"2190", "2210", "2370"}
+
+
+def test_posting_a_month_twice_books_nothing_more(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    factories.asset(actor=accountant)
+    first = assets.depreciation_post(actor=accountant, year=2025, month=5)
+    again = assets.depreciation_post(actor=accountant, year=2025, month=5)
+    assert first.total == 20_000 and first.entry_id is not None
+    assert again.entry_id is None and again.total == 0
+    assert DepreciationLine.objects.count() == 1
+
+
+def test_only_accounting_posts_depreciation(make_user: Any) -> None:
+    factories.asset()
+    with pytest.raises(PermissionDenied):
+        assets.depreciation_post(actor=make_user(Role.GENERAL_AFFAIRS), year=2025, month=5)
+    assert not DepreciationLine.objects.exists()
+
+
+def test_sale_mid_year_books_catch_up_and_gain(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    asset = factories.asset(actor=accountant, paid_from="3150")
+    _post_months(accountant, (2025, 4), 6)  # 6 × 20,000 = 120,000 booked
+    assets.asset_dispose(
+        actor=accountant, asset_id=asset.pk, disposed_on=dt.date(2025, 12, 15), proceeds=1_100_000
+    )
+    asset.refresh_from_db()
+    assert asset.status == FixedAsset.Status.DISPOSED
+    # 9 months: 1,200,000 × 0.200 × 9/12 = 180,000 → book value 1,020,000; gain 80,000
+    entry = JournalEntry.objects.get(pk=asset.disposal_entry_id)
+    lines = {(line.account.code, line.debit, line.credit) for line in entry.lines.all()}
+    assert lines == {
+        ("7410", 60_000, 0),
+        ("2190", 120_000, 0),
+        ("1530", 1_100_000, 0),
+        ("2160", 0, 1_200_000),
+        ("9110", 0, 80_000),
+    }
+    assert _expense(2025) == 180_000
+    # a disposed asset is no longer depreciated
+    assert assets.depreciation_post(actor=accountant, year=2026, month=1).total == 0
+    with pytest.raises(Conflict):
+        assets.asset_dispose(actor=accountant, asset_id=asset.pk, disposed_on=dt.date(2026, 1, 5))
+
+
+def test_retirement_without_proceeds_is_a_loss(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    asset = factories.asset(actor=accountant)
+    asset = assets.asset_dispose(
+        actor=accountant, asset_id=asset.pk, disposed_on=dt.date(2026, 4, 30)
+    )
+    entry = JournalEntry.objects.get(pk=asset.disposal_entry_id)
+    lines = {(line.account.code, line.debit, line.credit) for line in entry.lines.all()}
+    # 240,000 (FY2025) + 20,000 (April 2026) depreciated; 940,000 retired as 除却損
+    assert lines == {
+        ("7410", 260_000, 0),
+        ("2160", 0, 1_200_000),
+        ("9220", 940_000, 0),
+    }
+
+
+def test_bad_assets_are_refused_with_every_problem_and_nothing_saved() -> None:
+    with pytest.raises(ValidationFailed) as failed:
+        factories.asset(name="", life=60, category="spaceship")
+    assert {"name", "life", "category"} <= set(failed.value.errors)
+    with pytest.raises(ValidationFailed) as failed:
+        factories.asset(category="building", method="declining", life=22)
+    assert "method" in failed.value.errors
+    assert not FixedAsset.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="facilities.").exists()
+
+
+def test_disposal_before_booked_months_is_refused(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    asset = factories.asset(actor=accountant)
+    _post_months(accountant, (2025, 4), 3)
+    with pytest.raises(ValidationFailed) as failed:
+        assets.asset_dispose(actor=accountant, asset_id=asset.pk, disposed_on=dt.date(2025, 5, 1))
+    assert "disposed_on" in failed.value.errors
+    asset.refresh_from_db()
+    assert asset.status == FixedAsset.Status.ACTIVE
