@@ -1,0 +1,24 @@
+"""Attendance and leave (勤怠・休暇) in one place: capabilities, pages, API, workflow, demo."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from urakata.core.domains import DomainManifest
+from urakata.core.roles import Role
+
+SECTION = _("勤怠")
+
+MANIFEST = DomainManifest(
+    label="attendance",
+    order=550,
+    depends_on=("core", "org", "workflow"),
+    # Everyone clocks and sees their own; managers their team; HR all and the rules.
+    capabilities={
+        "attendance.clock": tuple(Role),
+        "attendance.view_team": (Role.MANAGER, Role.HR),
+        "attendance.confirm": (Role.MANAGER, Role.HR),
+        "attendance.view_all": (Role.HR,),
+        "attendance.manage": (Role.HR,),
+    },
+)
