@@ -54,6 +54,11 @@ class Command(BaseCommand):
         reopen.add_argument("month", help="YYYY-MM")
         reopen.add_argument("--reason", required=True)
 
+        alerts = sub.add_parser("alerts", help="36協定 alerts of a month")
+        alerts.add_argument("month", help="YYYY-MM")
+        alerts.add_argument("--json", action="store_true")
+        alerts.add_argument("--notify", action="store_true", help="send the in-app notices")
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['action']}")(options)
@@ -105,3 +110,21 @@ class Command(BaseCommand):
             actor=_actor(options), year=year, month=month, reason=options["reason"]
         )
         self.stdout.write(f"{year}-{month:02d} reopened")
+
+    def _alerts(self, options: dict[str, Any]) -> None:
+        from urakata.attendance import agreement
+
+        year, month = selectors.parse_year_month(options["month"])
+        actor = _actor(options)
+        if options["notify"]:
+            rows = agreement.alerts_notify(actor=actor, year=year, month=month)
+        else:
+            rows = agreement.alert_list(actor=actor, year=year, month=month)
+        data = [row.as_json() for row in rows]
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        for row in data:
+            self.stdout.write(
+                f"{row['employee_code']} {row['kind']} {row['value']} / {row['limit']}"
+            )
