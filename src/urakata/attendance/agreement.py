@@ -110,6 +110,28 @@ def _forecast_factor(year: int, month: int, today: dt.date) -> tuple[int, int]:
     return total, max(1, min(elapsed, total))
 
 
+def _yearly(months: list[int], agreement: Agreement36) -> list[tuple[str, int, int]]:
+    """Annual 時間外 against 360 h (720 h with 特別条項) and the months over 45 h (at most 6)."""
+    found: list[tuple[str, int, int]] = []
+    annual = sum(months)
+    monthly = agreement.monthly_limit_minutes
+    warn = agreement.warn_percent
+    annual_limit = (
+        agreement.special_annual_limit_minutes
+        if agreement.special_clause
+        else agreement.annual_limit_minutes
+    )
+    if annual > annual_limit:
+        found.append(("annual_limit", annual, annual_limit))
+    elif annual * 100 >= annual_limit * warn:
+        found.append(("annual_forecast", annual, annual_limit))
+    over_45 = sum(1 for minutes in months if minutes > monthly)
+    allowed = agreement.special_months_allowed if agreement.special_clause else 0
+    if over_45 > allowed and agreement.special_clause:
+        found.append(("months_over_45h", over_45, allowed))
+    return found
+
+
 def employee_alerts(
     *,
     employee: Employee,
@@ -152,26 +174,8 @@ def employee_alerts(
     )
     if worst > AVERAGE_CAP:
         found.append(("average_80h", worst, AVERAGE_CAP))
-    annual = sum(
-        history.get(m, {}).get(employee.pk, zero).legal_overtime_minutes for m in year_months
-    )
-    annual_limit = (
-        agreement.special_annual_limit_minutes
-        if agreement.special_clause
-        else agreement.annual_limit_minutes
-    )
-    if annual > annual_limit:
-        found.append(("annual_limit", annual, annual_limit))
-    elif annual * 100 >= annual_limit * warn:
-        found.append(("annual_forecast", annual, annual_limit))
-    over_45 = sum(
-        1
-        for m in year_months
-        if history.get(m, {}).get(employee.pk, zero).legal_overtime_minutes > monthly
-    )
-    allowed = agreement.special_months_allowed if agreement.special_clause else 0
-    if over_45 > allowed and agreement.special_clause:
-        found.append(("months_over_45h", over_45, allowed))
+    annual = [history.get(m, {}).get(employee.pk, zero).legal_overtime_minutes for m in year_months]
+    found.extend(_yearly(annual, agreement))
     return [
         Alert(employee.code, kind, value, limit, employee.pk, employee.full_name)
         for kind, value, limit in found
