@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from urakata.attendance.requests import CORRECTION_SUBJECT, LEAVE_SUBJECT
 from urakata.core.domains import DomainManifest
 from urakata.core.roles import Role
 
@@ -21,4 +22,5 @@ MANIFEST = DomainManifest(
         "attendance.view_all": (Role.HR,),
         "attendance.manage": (Role.HR,),
     },
+    workflow_subjects=(LEAVE_SUBJECT, CORRECTION_SUBJECT),
 )

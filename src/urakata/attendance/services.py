@@ -51,6 +51,7 @@ def record_problems(
     end: int,
     break_minutes: int,
     ignore: ClockRecord | None = None,
+    check_closed: bool = True,
 ) -> dict[str, list[str]]:
     """Every problem with a day's record: order, length, break, overlap, closed month."""
     errors: dict[str, list[str]] = {}
@@ -62,7 +63,7 @@ def record_problems(
         errors.setdefault("end", []).append(_("勤務が24時間を超えています。"))
     if break_minutes < 0 or (end > start and break_minutes >= end - start):
         errors.setdefault("break_minutes", []).append(_("休憩が勤務時間以上です。"))
-    if month_is_closed(year=work_date.year, month=work_date.month):
+    if check_closed and month_is_closed(year=work_date.year, month=work_date.month):
         errors.setdefault("work_date", []).append(_("締め済みの月です。"))
     if not errors:
         neighbours = ClockRecord.objects.filter(
