@@ -59,7 +59,7 @@ def test_base_dates_and_expiry_follow_the_hire_date() -> None:
 @pytest.mark.django_db
 def test_grant_run_for_hire_dates_and_part_time() -> None:
     part = WorkRuleFactory(code="P4", workdays="0123", end_time=dt.time(16, 0))  # 4 × 6 h
-    full = EmployeeFactory(code="F1", hire_date=D(2023, 10, 1))
+    EmployeeFactory(code="F1", hire_date=D(2023, 10, 1))
     parttimer = EmployeeFactory(code="P1", hire_date=D(2022, 10, 1))
     WorkRuleAssignment.objects.create(employee=parttimer, rule=part)
     EmployeeFactory(code="N1", hire_date=D(2026, 1, 5))  # under 6 months: nothing
