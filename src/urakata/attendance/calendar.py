@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 import jpholiday
 
@@ -27,6 +28,12 @@ def rule_spec(rule: WorkRule) -> RuleSpec:
     )
 
 
+@cache
+def national_holidays(year: int) -> frozenset[dt.date]:
+    """国民の祝日・休日 of a year (jpholiday), cached per process."""
+    return frozenset(day for day, _name in jpholiday.year_holidays(year))
+
+
 def company_days(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
     """Company calendar exceptions in a range: date → is a day off."""
     return dict(
@@ -48,7 +55,7 @@ def day_kinds(
             kind = LEGAL_HOLIDAY
         elif day in exceptions:
             kind = SCHEDULED_HOLIDAY if exceptions[day] else WORKDAY
-        elif rule.national_holidays_off and jpholiday.is_holiday(day):
+        elif rule.national_holidays_off and day in national_holidays(day.year):
             kind = SCHEDULED_HOLIDAY
         elif day.weekday() in workdays:
             kind = WORKDAY

@@ -117,3 +117,24 @@ def record_history(*, actor: Any, employee: Employee, work_date: dt.date) -> lis
 def month_list(*, actor: Any) -> QuerySet[AttendanceMonth]:
     require(actor, "attendance.clock")
     return AttendanceMonth.objects.all()
+
+
+def leave_request_list(*, actor: Any) -> QuerySet[Any]:
+    """The actor's own leave requests, newest first."""
+    from urakata.attendance.models import LeaveRequest
+
+    require(actor, "attendance.clock")
+    return LeaveRequest.objects.filter(employee=own_employee(actor)).order_by("-date", "-pk")
+
+
+def correction_list(*, actor: Any, employee_ids: Any) -> QuerySet[Any]:
+    """Pending clock corrections of the given employees (in the actor's scope)."""
+    from urakata.attendance.models import ClockCorrection
+
+    require(actor, "attendance.clock")
+    return (
+        ClockCorrection.objects.filter(employee_id__in=employee_ids, status="pending")
+        .filter(employee__in=visible_employee_ids(actor))
+        .select_related("employee")
+        .order_by("work_date")
+    )

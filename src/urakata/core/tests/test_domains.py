@@ -33,6 +33,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.workflow.demo.seed",
         "urakata.assistant.demo.seed",
         "urakata.ledger.demo.seed",
+        "urakata.attendance.demo.seed",
     ]
 
 
