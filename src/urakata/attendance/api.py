@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from urakata.attendance import agreement, leave, requests, selectors, services
@@ -150,7 +150,7 @@ def create_correction(request: HttpRequest, payload: CorrectionIn) -> Any:
         break_minutes=payload.break_minutes,
         reason=payload.reason,
     )
-    return 201, {"id": row.pk, "work_date": row.work_date, "status": row.status}
+    return Status(201, {"id": row.pk, "work_date": row.work_date, "status": row.status})
 
 
 class AlertOut(Schema):
@@ -251,7 +251,7 @@ def create_leave_request(request: HttpRequest, payload: LeaveIn) -> Any:
         kind=payload.kind,
         reason=payload.reason,
     )
-    return 201, _leave_out(row)
+    return Status(201, _leave_out(row))
 
 
 class LeavePage(Schema):

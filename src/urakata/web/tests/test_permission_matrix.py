@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Router
 
 from urakata.api import api
 from urakata.assistant.tests import matrix_rows as assistant_rows
+from urakata.attendance.tests import matrix_rows as attendance_rows
 from urakata.core.testing import (
     ANONYMOUS,
     NO_ROLE,
@@ -33,7 +34,7 @@ from urakata.org.tests import matrix_rows as org_rows
 from urakata.web.tests import matrix_rows as web_rows
 from urakata.workflow.tests import matrix_rows as workflow_rows
 
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
+DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, attendance_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share
