@@ -255,6 +255,29 @@ LEAVE_SUBJECT = subject_type(
 # ---------------------------------------------------------------- corrections
 
 
+def _correction_problems(
+    employee: Employee,
+    work_date: dt.date,
+    times: tuple[int, int, int],
+    original: ClockRecord | None,
+) -> dict[str, list[str]]:
+    start, end, break_minutes = times
+    errors = record_problems(
+        employee=employee,
+        work_date=work_date,
+        start=start,
+        end=end,
+        break_minutes=break_minutes,
+        ignore=original,
+        check_closed=False,
+    )
+    if ClockCorrection.objects.filter(
+        employee=employee, work_date=work_date, status=RequestStatus.PENDING
+    ).exists():
+        errors["work_date"] = [_("この日の修正は既に申請中です。")]
+    return errors
+
+
 def correction_submit(
     *,
     actor: Any,
@@ -271,21 +294,9 @@ def correction_submit(
     original = ClockRecord.objects.filter(
         employee=employee, work_date=work_date, is_current=True
     ).first()
-    errors = record_problems(
-        employee=employee,
-        work_date=work_date,
-        start=start,
-        end=end,
-        break_minutes=break_minutes,
-        ignore=original,
-        check_closed=False,
-    )
+    errors = _correction_problems(employee, work_date, (start, end, break_minutes), original)
     if not reason:
         errors["reason"] = [_("修正の理由を入力してください。")]
-    if ClockCorrection.objects.filter(
-        employee=employee, work_date=work_date, status=RequestStatus.PENDING
-    ).exists():
-        errors["work_date"] = [_("この日の修正は既に申請中です。")]
     if errors:
         raise ValidationFailed(_("修正を申請できません。"), errors=errors)
     workflow_services.route_seed(data=_route(ClockCorrection, "打刻修正の承認"))
