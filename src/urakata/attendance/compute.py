@@ -115,12 +115,16 @@ def night_minutes(intervals: list[Interval]) -> int:
     """Minutes between 22:00 and 5:00 (深夜)."""
     total = 0
     for a, b in intervals:
+        if a // DAY == (b - 1) // DAY and a % DAY >= NIGHT_END and (b - 1) % DAY < NIGHT_START:
+            continue  # inside 5:00–22:00 of one day
         for day in range(a // DAY - 1, b // DAY + 1):
             total += max(0, min(b, day * DAY + DAY + NIGHT_END) - max(a, day * DAY + NIGHT_START))
     return total
 
 
 def _split_by_day(a: int, b: int) -> list[Interval]:
+    if a // DAY == (b - 1) // DAY:
+        return [(a, b)]
     out = []
     while a < b:
         cut = min(b, (a // DAY + 1) * DAY)
@@ -173,6 +177,11 @@ def compute_period(
     return totals
 
 
+def _legal_days(day_kinds: Mapping[dt.date, str]) -> frozenset[int]:
+    """Ordinals of the 法定休日 calendar days (compared with `minute // DAY`)."""
+    return frozenset(d.toordinal() for d, k in day_kinds.items() if k == LEGAL_HOLIDAY)
+
+
 def _fixed(
     totals: Totals,
     rule: RuleSpec,
@@ -181,29 +190,31 @@ def _fixed(
     first: dt.date,
     last: dt.date,
 ) -> None:
-    day = week_start_of(first, rule.week_start)
+    # Only days with shifts matter; the weekly counter restarts with each week (起算日).
+    legal = frozenset() if rule.supervisor else _legal_days(day_kinds)
+    begin = week_start_of(first, rule.week_start)
+    week = None
     weekly = 0
-    while day <= last:
-        if day.weekday() == rule.week_start:
-            weekly = 0
+    for day in sorted(d for d in by_day if begin <= d <= last):
+        this_week = week_start_of(day, rule.week_start)
+        if this_week != week:
+            week, weekly = this_week, 0
         inside = day >= first
         kind = day_kinds.get(day, WORKDAY)
         windows = _scheduled_window(day, rule) if kind == WORKDAY else []
         daily = 0
-        for shift in sorted(by_day.get(day, []), key=lambda s: s.start):
+        for shift in sorted(by_day[day], key=lambda s: s.start):
             intervals = worked_intervals(shift, rule)
-            minutes = sum(b - a for a, b in intervals)
             if inside:
-                totals.worked_minutes += minutes
+                totals.worked_minutes += sum(b - a for a, b in intervals)
                 totals.late_night_minutes += night_minutes(intervals)
             for a0, b0 in intervals:
                 for a, b in _split_by_day(a0, b0):
-                    cal = dt.date.fromordinal(a // DAY)
-                    if day_kinds.get(cal, WORKDAY) == LEGAL_HOLIDAY and not rule.supervisor:
-                        if inside:
-                            totals.legal_holiday_minutes += b - a
-                        continue
                     length = b - a
+                    if a // DAY in legal:
+                        if inside:
+                            totals.legal_holiday_minutes += length
+                        continue
                     if inside and kind == SCHEDULED_HOLIDAY:
                         totals.scheduled_holiday_minutes += length
                     if rule.supervisor:
@@ -216,7 +227,9 @@ def _fixed(
                     weekly += within
                     if not inside:
                         continue
-                    scheduled = overlap([(a, a + within)], windows)
+                    scheduled = 0
+                    for wa, wb in windows:
+                        scheduled += max(0, min(a + within, wb) - max(a, wa))
                     totals.scheduled_minutes += scheduled
                     totals.within_statutory_overtime_minutes += within - scheduled
                     over = length - within
@@ -225,7 +238,6 @@ def _fixed(
                         totals.daily_legal_overtime[day] = (
                             totals.daily_legal_overtime.get(day, 0) + over
                         )
-        day += dt.timedelta(days=1)
     totals.overtime_over_60h_minutes = max(0, totals.legal_overtime_minutes - SIXTY_HOURS)
 
 
