@@ -20,8 +20,13 @@ from django.utils.translation import gettext as _
 
 from urakata.attendance.calendar import day_kinds
 from urakata.attendance.compute import WORKDAY
-from urakata.attendance.figures import MonthFigures, compute_months, default_rule, month_bounds
-from urakata.attendance.models import Agreement36, AlertNotice, MonthSummary
+from urakata.attendance.figures import (
+    MonthFigures,
+    default_rule,
+    month_bounds,
+    month_figures_many,
+)
+from urakata.attendance.models import Agreement36, AlertNotice
 from urakata.attendance.selectors import employees_in_scope, local_today
 from urakata.core.audit import audit_record
 from urakata.core.permissions import require
@@ -88,17 +93,10 @@ def _history(
     employees: dict[int, Any], months: list[tuple[int, int]], today: dt.date
 ) -> dict[tuple[int, int], dict[int, MonthFigures]]:
     """Figures per month: closed snapshots where the month is closed, else computed."""
-    from urakata.attendance.figures import summary_figures
-    from urakata.attendance.selectors import month_is_closed
-
-    out: dict[tuple[int, int], dict[int, MonthFigures]] = {}
-    for year, month in months:
-        if month_is_closed(year=year, month=month):
-            rows = MonthSummary.objects.filter(year=year, month=month, employee_id__in=employees)
-            out[(year, month)] = {row.employee_id: summary_figures(row) for row in rows}
-        else:
-            out[(year, month)] = compute_months(employees, year, month, today=today)
-    return out
+    return {
+        (year, month): month_figures_many(employees, year, month, today=today)
+        for year, month in months
+    }
 
 
 def _forecast_factor(year: int, month: int, today: dt.date) -> tuple[int, int]:

@@ -300,25 +300,24 @@ def _days(
     """Worked days, scheduled days, absence, paid leave, late arrival and early leave."""
     first, last = period
     since, until = employed
-    day = first
-    while day <= last:
-        shifts = by_day.get(day, [])
-        paid = leave_days.get(day, Decimal("0"))
-        totals.paid_leave_days += paid
-        leave = bool(paid) or day in excused
-        if shifts:
-            totals.worked_days += 1
-        if day_kinds.get(day, WORKDAY) == WORKDAY:
-            totals.scheduled_days += 1
-            if not shifts and not leave and _within(day, since, until):
+    lo = max(first, since) if since else first
+    hi = min(last, until) if until else last
+    totals.paid_leave_days += sum(
+        (v for d, v in leave_days.items() if first <= d <= last), Decimal("0")
+    )
+    totals.worked_days = sum(1 for d in by_day if first <= d <= last)
+    timed = rule.kind == "fixed" and not rule.supervisor
+    for day, kind in day_kinds.items():
+        if kind != WORKDAY or not first <= day <= last:
+            continue
+        totals.scheduled_days += 1
+        shifts = by_day.get(day)
+        leave = day in leave_days or day in excused
+        if not shifts:
+            if not leave and lo <= day <= hi:
                 totals.absence_days += 1
-            if shifts and not leave and rule.kind == "fixed" and not rule.supervisor:
-                start = min(s.start for s in shifts)
-                end = max(s.end for s in shifts)
-                totals.late_minutes += max(0, min(start, rule.end) - rule.start)
-                totals.early_leave_minutes += max(0, rule.end - max(end, rule.start))
-        day += dt.timedelta(days=1)
-
-
-def _within(day: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
+        elif timed and not leave:
+            start = min(s.start for s in shifts)
+            end = max(s.end for s in shifts)
+            totals.late_minutes += max(0, min(start, rule.end) - rule.start)
+            totals.early_leave_minutes += max(0, rule.end - max(end, rule.start))

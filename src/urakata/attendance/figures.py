@@ -173,3 +173,23 @@ def summary_rows(figures: dict[int, MonthFigures], year: int, month: int) -> lis
         )
         for emp, f in figures.items()
     ]
+
+
+def month_figures_many(
+    employees: dict[int, tuple[dt.date | None, dt.date | None]],
+    year: int,
+    month: int,
+    *,
+    today: dt.date | None = None,
+) -> dict[int, MonthFigures]:
+    """Figures of many employees: the snapshots of a closed month, else (or where missing) live."""
+    from urakata.attendance.models import AttendanceMonth
+
+    out: dict[int, MonthFigures] = {}
+    if AttendanceMonth.objects.filter(year=year, month=month, is_closed=True).exists():
+        rows = MonthSummary.objects.filter(year=year, month=month, employee_id__in=list(employees))
+        out = {row.employee_id: summary_figures(row) for row in rows}
+    missing = {pk: span for pk, span in employees.items() if pk not in out}
+    if missing:
+        out.update(compute_months(missing, year, month, today=today))
+    return out

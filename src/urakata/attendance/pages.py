@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from urakata.attendance import agreement, leave, selectors
 from urakata.attendance.calendar import day_kinds
 from urakata.attendance.compute import LEGAL_HOLIDAY, SCHEDULED_HOLIDAY
-from urakata.attendance.figures import compute_months, month_bounds, rules_for
+from urakata.attendance.figures import month_bounds, month_figures_many, rules_for
 from urakata.attendance.models import (
     AttendanceMonth,
     ClockRecord,
@@ -134,7 +134,7 @@ def _members(user: Any, year: int, month: int) -> tuple[list[Any], dict[int, Any
         e.pk: (e.hire_date, e.retire_date) for e in members
     }
     today = selectors.local_today()
-    return members, compute_months(spans, year, month, today=min(today, last))
+    return members, month_figures_many(spans, year, month, today=min(today, last))
 
 
 def team_context(user: Any, year: int, month: int) -> dict[str, Any]:
