@@ -59,9 +59,18 @@ class Command(BaseCommand):
         alerts.add_argument("--json", action="store_true")
         alerts.add_argument("--notify", action="store_true", help="send the in-app notices")
 
+        assign = sub.add_parser("rule-assign", help="apply a work rule to employees")
+        assign.add_argument("rule_code")
+        assign.add_argument("employee_codes", nargs="+")
+        day = sub.add_parser("calendar", help="会社カレンダー: a company day off or working day")
+        day.add_argument("date", help="YYYY-MM-DD")
+        day.add_argument("--off", action="store_true", help="a company day off")
+        day.add_argument("--work", action="store_true", help="a working day (e.g. on a holiday)")
+        day.add_argument("--name", default="")
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, f"_{options['action']}")(options)
+            getattr(self, "_" + options["action"].replace("-", "_"))(options)
         except DomainError as exc:
             raise CommandError(_error_text(exc)) from exc
 
@@ -128,3 +137,25 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row['employee_code']} {row['kind']} {row['value']} / {row['limit']}"
             )
+
+    def _rule_assign(self, options: dict[str, Any]) -> None:
+        from urakata.attendance.setup import work_rule_assign
+
+        actor = _actor(options)
+        for code in options["employee_codes"]:
+            employee = selectors.employee_get(actor=actor, code=code)
+            work_rule_assign(actor=actor, employee=employee, rule_code=options["rule_code"])
+        self.stdout.write(f"{len(options['employee_codes'])} assigned")
+
+    def _calendar(self, options: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from urakata.attendance.setup import company_day_set
+
+        try:
+            date = dt.date.fromisoformat(options["date"])
+        except ValueError:
+            raise CommandError("日付は YYYY-MM-DD で指定してください。") from None
+        off = True if options["off"] else (False if options["work"] else None)
+        company_day_set(actor=_actor(options), date=date, is_day_off=off, name=options["name"])
+        self.stdout.write(f"{date} {'off' if off else ('work' if off is False else 'default')}")
