@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from urakata.attendance.calendar import day_kinds, rule_spec
 from urakata.attendance.compute import WORKDAY
@@ -303,3 +304,56 @@ def obligation_risks(*, actor: Any, on: dt.date, within_days: int = 92) -> list[
         if taken < OBLIGATION_DAYS:
             risks.append(ObligationRisk(grant.employee, period_end, taken, OBLIGATION_DAYS - taken))
     return risks
+
+
+def obligation_remind(*, actor: Any, on: dt.date) -> list[ObligationRisk]:
+    """Remind, once a month, who may miss the 5 days: the employee, the manager and HR."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from urakata.attendance.models import AlertNotice
+    from urakata.core.roles import Role
+    from urakata.workflow.notifications import notify
+
+    require(actor, "attendance.manage")
+    risks = obligation_risks(actor=actor, on=on)
+    sent = set(
+        AlertNotice.objects.filter(
+            year=on.year, month=on.month, kind="leave_obligation"
+        ).values_list("employee_id", flat=True)
+    )
+    fresh = [r for r in risks if r.employee.pk not in sent]
+    hr = list(get_user_model().objects.filter(groups__name=Role.HR.value, is_active=True))
+    with transaction.atomic():
+        for risk in fresh:
+            employee = risk.employee
+            AlertNotice.objects.create(
+                employee=employee,
+                year=on.year,
+                month=on.month,
+                kind="leave_obligation",
+                value=int(risk.taken_days * 2),
+                limit=OBLIGATION_DAYS * 2,
+                sent_at=timezone.now(),
+            )
+            users = [employee.user, *hr]
+            if employee.manager is not None:
+                users.append(employee.manager.user)
+            notify(
+                users=users,
+                request=None,
+                kind="attendance.leave",
+                message=_("年5日の取得義務: %(name)s %(taken)s/5日(%(end)s まで)")
+                % {
+                    "name": employee.full_name,
+                    "taken": risk.taken_days,
+                    "end": risk.period_end.isoformat(),
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="attendance.leave.obligation_remind",
+            target_type="attendance.leavegrant",
+            changes={"on": on, "reminded": len(fresh)},
+        )
+    return fresh

@@ -158,3 +158,25 @@ def test_five_day_obligation_for_a_proportional_worker() -> None:
     assert {"granted_on": "2025-04-01", "days": 10, "expires_on": "2027-03-31", "used": 0} in data[
         "grants"
     ]
+
+
+@pytest.mark.django_db
+def test_planned_leave_counts_and_reminders_go_once(make_user: Any) -> None:
+    from urakata.attendance.leave import obligation_remind
+    from urakata.attendance.planned import leave_planned_assign
+    from urakata.workflow.models import Notification
+
+    hr = make_user(Role.HR)
+    worker = make_user(Role.EMPLOYEE)
+    LeaveGrantFactory(employee=worker.employee, granted_on=D(2025, 4, 1), days=10)
+    nobody = EmployeeFactory(code="Z0")  # no grant: skipped
+    booked = leave_planned_assign(
+        actor=hr, date=D(2025, 8, 13), employees=[worker.employee, nobody]
+    )
+    assert [r.employee_id for r in booked] == [worker.employee.pk]
+    assert booked[0].planned and LeaveUse.objects.get(request=booked[0]).days == 1
+    assert leave.obligation_of(worker.employee, D(2026, 1, 15))["taken_days"] == 1
+    reminded = obligation_remind(actor=hr, on=D(2026, 1, 15))
+    assert [r.employee.pk for r in reminded] == [worker.employee.pk]
+    assert Notification.objects.filter(user=worker, kind="attendance.leave").exists()
+    assert obligation_remind(actor=hr, on=D(2026, 1, 20)) == []  # once a month

@@ -34,11 +34,16 @@ class Command(BaseCommand):
         balance.add_argument("--json", action="store_true")
         grant = sub.add_parser("grant", help="付与: every 基準日 up to --on not granted yet")
         grant.add_argument("--on", default=None, help="YYYY-MM-DD (default: today)")
+        planned = sub.add_parser("planned", help="計画的付与: book DATE for the employees")
+        planned.add_argument("date", help="YYYY-MM-DD")
+        planned.add_argument("employee_codes", nargs="*", help="default: every employee")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "balance":
                 self._balance(options)
+            elif options["action"] == "planned":
+                self._planned(options)
             else:
                 granted = leave.leave_grants_run(actor=_actor(options), on=_date(options["on"]))
                 self.stdout.write(json.dumps({"granted": len(granted)}))
@@ -58,3 +63,15 @@ class Command(BaseCommand):
                 f"  {grant['granted_on']} {grant['days']}日 (使用 {grant['used']}) "
                 f"〜{grant['expires_on']}"
             )
+
+    def _planned(self, options: dict[str, Any]) -> None:
+        from urakata.attendance.planned import leave_planned_assign
+
+        actor = _actor(options)
+        scope = selectors.employees_in_scope(actor=actor).filter(retire_date__isnull=True)
+        if options["employee_codes"]:
+            scope = scope.filter(code__in=options["employee_codes"])
+        booked = leave_planned_assign(
+            actor=actor, date=_date(options["date"]), employees=list(scope)
+        )
+        self.stdout.write(json.dumps({"booked": [r.employee.code for r in booked]}))
