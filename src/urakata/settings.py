@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "urakata.web",
     "urakata.assistant",
     "urakata.payments",
+    "urakata.attendance",
     "urakata.payroll",
     "urakata.facilities",
 ]

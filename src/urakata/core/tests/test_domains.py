@@ -33,6 +33,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "assistant",
         "ledger",
         "payments",
+        "attendance",
         "payroll",
         "facilities",
         "web",
@@ -44,6 +45,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.assistant.demo.seed",
         "urakata.ledger.demo.seed",
         "urakata.payments.demo.seed",
+        "urakata.attendance.demo.seed",
         "urakata.payroll.demo.seed",
         "urakata.facilities.demo.seed",
     ]

@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Router
 
 from urakata.api import api
 from urakata.assistant.tests import matrix_rows as assistant_rows
+from urakata.attendance.tests import matrix_rows as attendance_rows
 from urakata.core.testing import (
     ANONYMOUS,
     NO_ROLE,
@@ -40,6 +41,7 @@ DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payme
 
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payroll_rows)
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, facilities_rows)
+DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, attendance_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share

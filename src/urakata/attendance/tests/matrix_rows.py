@@ -1,0 +1,113 @@
+"""Permission-matrix rows for attendance: own records for everyone with a role; managers their
+team; HR everything (close, dashboard, 管理簿)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from urakata.core.roles import Role
+from urakata.core.testing import ALL_ROLES, Endpoint, MatrixWorld, expect
+from urakata.org.tests.factories import DepartmentFactory
+
+API = "/api/v1/attendance"
+EVERYONE = expect(*ALL_ROLES)
+TEAM = expect(Role.MANAGER, Role.HR)
+HR = expect(Role.HR)
+MONTH = "2026-03"
+PAST = "2025-01"  # an ended month nobody closed
+WEEKDAY = "2025-06-02"  # a Monday without records
+
+
+def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The manager heads a department (to confirm its month)."""
+    department = DepartmentFactory(code="ATT1", manager=world.users["manager"].employee)
+    return {"attendance_department": department}
+
+
+ENDPOINTS: list[Endpoint] = [
+    # ------------------------------------------------------------ API
+    Endpoint("api-attendance-clock", "POST", f"{API}/clock", EVERYONE, payload={"action": "in"}),
+    Endpoint("api-attendance-records", "GET", f"{API}/records?month={MONTH}", EVERYONE),
+    Endpoint("api-attendance-summary", "GET", f"{API}/summary?month={MONTH}", EVERYONE),
+    Endpoint(
+        "api-attendance-correction",
+        "POST",
+        f"{API}/corrections",
+        EVERYONE,
+        payload={
+            "work_date": WEEKDAY,
+            "start_minute": 540,
+            "end_minute": 1080,
+            "break_minutes": 60,
+            "reason": "打刻漏れ",
+        },
+    ),
+    Endpoint("api-attendance-alerts", "GET", f"{API}/alerts?month={MONTH}", TEAM),
+    Endpoint("api-attendance-close", "POST", f"{API}/months/{PAST}/close", HR),
+    Endpoint("api-attendance-leave-balance", "GET", f"{API}/leave/balance", EVERYONE),
+    Endpoint(
+        "api-attendance-leave-request",
+        "POST",
+        f"{API}/leave/requests",
+        EVERYONE,
+        payload={"date": WEEKDAY, "kind": "special", "reason": "慶弔"},
+    ),
+    Endpoint("api-attendance-leave-requests", "GET", f"{API}/leave/requests", EVERYONE),
+    # ------------------------------------------------------------ pages
+    Endpoint("page-attendance-timecard", "GET", "/attendance/", EVERYONE),
+    Endpoint(
+        "page-attendance-clock",
+        "POST",
+        "/attendance/clock/",
+        EVERYONE,
+        payload={"action": "in"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-attendance-correction",
+        "POST",
+        "/attendance/corrections/new/",
+        EVERYONE,
+        payload={
+            "work_date": WEEKDAY,
+            "start": "09:00",
+            "end": "18:00",
+            "break_minutes": "60",
+            "reason": "打刻漏れ",
+        },
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-attendance-leave",
+        "POST",
+        "/attendance/leave/new/",
+        EVERYONE,
+        payload={"date": WEEKDAY, "unit": "full", "kind": "special"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-attendance-team", "GET", f"/attendance/team/?month={MONTH}", TEAM),
+    Endpoint(
+        "page-attendance-confirm",
+        "POST",
+        "/attendance/team/confirm/",
+        TEAM,
+        payload={"month": PAST, "department": "ATT1"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-attendance-hr", "GET", f"/attendance/hr/?month={MONTH}", HR),
+    Endpoint(
+        "page-attendance-close",
+        "POST",
+        "/attendance/hr/close/",
+        HR,
+        payload={"month": PAST},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-attendance-leave-register", "GET", "/attendance/hr/leave-register.csv", HR),
+]
