@@ -17,7 +17,7 @@ from urakata.core.audit import audit_record_many
 from urakata.core.permissions import SYSTEM
 from urakata.ledger import services as ledger_services
 from urakata.org.models import Employee
-from urakata.payroll import bonus, runs, services, social_insurance
+from urakata.payroll import attendance_inputs, bonus, runs, services, social_insurance
 from urakata.payroll.attendance_inputs import MonthFigures
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 from urakata.payroll.tables import withholding_tables
@@ -111,6 +111,7 @@ def _months(today: dt.date) -> list[dt.date]:
             in_table
             and pay <= today + dt.timedelta(days=31)
             and not ledger_services.period_is_closed(pay.year * 100 + pay.month)
+            and attendance_inputs.month_is_closed(year=month.year, month=month.month)
         ):
             months.append(month)
         month = runs.add_months(month, 1)
@@ -143,7 +144,9 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
 
     fixed = drafts = 0
     for month in _months(today):
-        run = services.pay_run_calculate(actor=actor, month=month, figures_for=figures_for(month))
+        # With the attendance domain installed its closed months are the figures.
+        given = None if attendance_inputs.attendance_source() else figures_for(month)
+        run = services.pay_run_calculate(actor=actor, month=month, figures_for=given)
         if run.pay_date <= today:
             services.pay_run_check(actor=actor, run=run)
             services.pay_run_approve(actor=actor, run=run)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from urakata.attendance import services as attendance_services
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.core.testing import ALL_ROLES, NO_ROLE, Endpoint, MatrixWorld, expect
@@ -41,6 +42,9 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
         my_number_last4="9018",
     )
     PayProfileFactory()
+    # A pay run takes a closed attendance month (the attendance domain's monthly close).
+    for month in (4, 5, 6):
+        attendance_services.month_close(actor=SYSTEM, year=2026, month=month)
     fixed = services.pay_run_calculate(actor=SYSTEM, month=dt.date(2026, 4, 1))
     services.pay_run_check(actor=SYSTEM, run=fixed)
     fixed = services.pay_run_approve(actor=SYSTEM, run=fixed)
