@@ -156,38 +156,30 @@ def search(
     }
 
 
+class DocumentIn(Schema):
+    title: Title
+    doc_type: Short
+    capture: Short = "electronic"
+    transaction_date: BusinessDate | None = None
+    amount: NonNegativeYen | None = None
+    counterparty_id: RowId | None = None
+    registration_number: Registration = ""
+    department_id: RowId | None = None
+    confidential: bool = False
+    tags: Annotated[str, Field(max_length=400)] = ""  # comma-separated
+    description: LongText = ""
+
+
 @router.post("", response={201: DocumentDetailOut, **ERRORS})
 def create(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    title: Form[Title],
-    doc_type: Form[Short],
-    capture: Form[Short] = "electronic",
-    transaction_date: Form[BusinessDate | None] = None,
-    amount: Form[NonNegativeYen | None] = None,
-    counterparty_id: Form[RowId | None] = None,
-    registration_number: Form[Registration] = "",
-    department_id: Form[RowId | None] = None,
-    confidential: Form[bool] = False,
-    tags: Form[Annotated[str, Field(max_length=400)]] = "",
-    description: Form[LongText] = "",
+    request: HttpRequest, file: File[UploadedFile], payload: Form[DocumentIn]
 ) -> Status[Document]:
     """File a new document (first version)."""
     require(request.user, "documents.upload")
     upload_size_check(file, refusal="ファイルを保存できません。")
-    keys = services.DocumentKeys(
-        title=title,
-        doc_type=doc_type,
-        capture=capture,
-        transaction_date=transaction_date,
-        amount=amount,
-        counterparty_id=counterparty_id,
-        registration_number=registration_number,
-        department_id=department_id,
-        confidential=confidential,
-        tags=tuple(t for t in tags.replace("、", ",").split(",")),
-        description=description,
-    )
+    data = payload.model_dump()
+    data["tags"] = tuple(data["tags"].replace("、", ",").split(","))
+    keys = services.DocumentKeys(**data)
     document = services.document_upload(actor=request.user, upload=file, keys=keys)
     return Status(201, selectors.document_get(actor=request.user, document_id=document.pk))
 

@@ -108,6 +108,43 @@ def document_list(request: HttpRequest) -> HttpResponseBase:
     return render(request, template, context)
 
 
+FORM_FIELDS = (
+    "title",
+    "doc_type",
+    "capture",
+    "transaction_date",
+    "amount",
+    "counterparty_id",
+    "registration_number",
+    "department_id",
+    "confidential",
+    "tags",
+    "description",
+)
+
+
+def _values_from_post(request: HttpRequest) -> dict[str, str]:
+    return {name: request.POST.get(name, "") for name in FORM_FIELDS}
+
+
+def _values_from_document(document: Any) -> dict[str, str]:
+    return {
+        "title": document.title,
+        "doc_type": document.doc_type,
+        "capture": document.capture,
+        "transaction_date": document.transaction_date.isoformat()
+        if document.transaction_date
+        else "",
+        "amount": "" if document.amount is None else str(document.amount),
+        "counterparty_id": str(document.counterparty_id or ""),
+        "registration_number": document.registration_number,
+        "department_id": str(document.department_id or ""),
+        "confidential": "1" if document.confidential else "",
+        "tags": ", ".join(t.name for t in document.tags.all()),
+        "description": document.description,
+    }
+
+
 def _keys_from_post(request: HttpRequest) -> services.DocumentKeys:
     post = request.POST
     return services.DocumentKeys(
@@ -143,7 +180,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("文書を登録しました。"))
                 return redirect("documents:document_detail", document_id=document.pk)
-    context = {"errors": errors, "values": request.POST, **_choices()}
+    context = {"errors": errors, "values": _values_from_post(request), **_choices()}
     return render(request, "documents/form.html", context, status=422 if errors else 200)
 
 
@@ -156,6 +193,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         "document": document,
         "versions": list(document.versions.all()),
         "history": history,
+        "values": _values_from_document(document),
         "can_edit": services._may_edit(request.user, document),
         "can_manage": can(request.user, "documents.manage"),
         **_choices(),
