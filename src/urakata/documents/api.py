@@ -143,15 +143,12 @@ def search(
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    items = []
     for document in result.documents:
-        item = HitOut.from_orm(document).model_dump()
-        item["score"] = result.scores.get(document.pk)
-        item["snippet"] = str(result.snippets.get(document.pk, ""))
-        items.append(item)
+        document.score = result.scores.get(document.pk)  # type: ignore[attr-defined]
+        document.snippet = str(result.snippets.get(document.pk, ""))  # type: ignore[attr-defined]
     pages = max(1, -(-result.count // page_size))
     return {
-        "items": items,
+        "items": result.documents,
         "meta": PageMeta(count=result.count, page=page, page_size=page_size, pages=pages),
     }
 

@@ -37,7 +37,7 @@ def image_bytes(*, dpi: int = 300, mode: str = "RGB", fmt: str = "PNG") -> bytes
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new(mode, (40, 30), color=200 if mode == "L" else (200, 180, 160)).save(
+    Image.new(mode, (40, 30), color=200 if mode in ("L", "1") else (200, 180, 160)).save(
         buffer, format=fmt, dpi=(dpi, dpi)
     )
     return buffer.getvalue()
