@@ -7,8 +7,8 @@ import random
 from typing import Any
 
 
-def seed(*, actor: Any, today: dt.date, rng: random.Random) -> None:
+def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
     """Several hundred documents across types and departments, with versions."""
     from urakata.documents.demo_data import seed_documents
 
-    seed_documents(actor=actor, today=today, rng=rng)
+    return seed_documents(actor=actor, today=today, rng=rng)
