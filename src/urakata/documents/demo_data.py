@@ -91,7 +91,7 @@ def _store(actor: Any, name: str, content: bytes, purpose: str) -> StoredFile:
 
 def _templates(actor: Any) -> dict[str, tuple[StoredFile, str, StoredFile, str]]:
     """Per type: (first file, its text, second-version file, its text)."""
-    result = {}
+    result: dict[str, tuple[StoredFile, str, StoredFile, str]] = {}
     for doc_type, (label, text) in TEXTS.items():
         first = _pdf(text)
         second_text = text + "\n(改訂版)"
@@ -133,7 +133,7 @@ def seed_documents(*, actor: Any, today: dt.date, rng: random.Random) -> dict[st
     templates = _templates(actor)
     scan_file = _store(actor, "領収書スキャン.jpg", _scan(), StoredFile.Purpose.EVIDENCE)
     parties = list(Counterparty.objects.order_by("code")[:40])
-    departments = list(Department.objects.order_by("code")) or [None]
+    departments: list[Any] = list(Department.objects.order_by("code")) or [None]
     creators = _creators()
     tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
     plans: list[dict[str, Any]] = []
@@ -175,15 +175,13 @@ def seed_documents(*, actor: Any, today: dt.date, rng: random.Random) -> dict[st
     return _insert(actor, plans, templates, scan_file, creators, tags, rng)
 
 
-def _insert(
-    actor: Any,
+def _build(
     plans: list[dict[str, Any]],
     templates: dict[str, tuple[StoredFile, str, StoredFile, str]],
-    scan_file: StoredFile,
     creators: dict[int | None, list[Any]],
-    tags: list[Tag],
     rng: random.Random,
-) -> dict[str, int]:
+) -> list[Document]:
+    """Unsaved documents with their text and index terms (terms cached per distinct text)."""
     term_cache: dict[str, Counter[str]] = {}
 
     def terms(text: str) -> Counter[str]:
@@ -197,16 +195,17 @@ def _insert(
         people = creators.get(department.pk if department else None) or [None]
         first_text = "" if plan["capture"] == Capture.SCAN else templates[plan["doc_type"]][1]
         last_text = first_text if plan["versions"] == 1 else templates[plan["doc_type"]][3]
-        party_name = plan["party"].name if plan["party"] else ""
+        party = plan["party"]
+        party_name = party.name if party else ""
         document = Document(
             title=plan["title"][:200],
             doc_type=plan["doc_type"],
             capture=plan["capture"],
             transaction_date=plan["day"],
             amount=plan["amount"],
-            counterparty=plan["party"],
-            registration_number=f"T{plan['party'].corporate_number}"
-            if plan["party"] and plan["party"].corporate_number
+            counterparty=party,
+            registration_number=f"T{party.corporate_number}"
+            if party and party.corporate_number
             else "",
             department=department,
             confidential=plan["confidential"],
@@ -222,31 +221,25 @@ def _insert(
         document._demo_terms = counts  # type: ignore[attr-defined]
         document._demo_texts = (first_text, last_text)  # type: ignore[attr-defined]
         documents.append(document)
+    return documents
+
+
+def _insert(
+    actor: Any,
+    plans: list[dict[str, Any]],
+    templates: dict[str, tuple[StoredFile, str, StoredFile, str]],
+    scan_file: StoredFile,
+    creators: dict[int | None, list[Any]],
+    tags: list[Tag],
+    rng: random.Random,
+) -> dict[str, int]:
+    documents = _build(plans, templates, creators, rng)
     Document.objects.bulk_create(documents, batch_size=500)
     versions: list[DocumentVersion] = []
     term_rows: list[DocumentTerm] = []
     links = []
     for document in documents:
-        first, _t1, second, _t2 = templates[document.doc_type]
-        if document.capture == Capture.SCAN:
-            first = scan_file
-        texts = document._demo_texts  # type: ignore[attr-defined]
-        for number in range(1, document.version_count + 1):
-            stored = first if number == 1 else second
-            versions.append(
-                DocumentVersion(
-                    document=document,
-                    number=number,
-                    stored_file=stored,
-                    sha256=stored.sha256,
-                    reason="新規登録" if number == 1 else rng.choice(REASONS),
-                    created_by=document.created_by,
-                    text=texts[number - 1] if number == 1 else texts[1],
-                    text_source="pdf" if stored.content_type == extract.PDF else "",
-                    scan_dpi=300 if document.capture == Capture.SCAN else None,
-                    scan_colour="colour" if document.capture == Capture.SCAN else "",
-                )
-            )
+        versions.extend(_versions(document, templates, scan_file, rng))
         term_rows.extend(
             DocumentTerm(document=document, term=term, tf=tf)
             for term, tf in document._demo_terms.items()  # type: ignore[attr-defined]
@@ -258,6 +251,37 @@ def _insert(
     Document.tags.through.objects.bulk_create(links, batch_size=500)
     audit_record_many(actor=actor, entries=_events(documents, versions))
     return {"documents": len(documents), "versions": len(versions)}
+
+
+def _versions(
+    document: Document,
+    templates: dict[str, tuple[StoredFile, str, StoredFile, str]],
+    scan_file: StoredFile,
+    rng: random.Random,
+) -> list[DocumentVersion]:
+    first, _t1, second, _t2 = templates[document.doc_type]
+    if document.capture == Capture.SCAN:
+        first = scan_file
+    texts = document._demo_texts  # type: ignore[attr-defined]
+    scan = document.capture == Capture.SCAN
+    versions = []
+    for number in range(1, document.version_count + 1):
+        stored = first if number == 1 else second
+        versions.append(
+            DocumentVersion(
+                document=document,
+                number=number,
+                stored_file=stored,
+                sha256=stored.sha256,
+                reason="新規登録" if number == 1 else rng.choice(REASONS),
+                created_by=document.created_by,
+                text=texts[0] if number == 1 else texts[1],
+                text_source="pdf" if stored.content_type == extract.PDF else "",
+                scan_dpi=300 if scan else None,
+                scan_colour="colour" if scan else "",
+            )
+        )
+    return versions
 
 
 def _events(documents: list[Document], versions: list[DocumentVersion]) -> Any:
