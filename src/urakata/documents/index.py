@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, ExpressionWrapper, FloatField, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -55,11 +56,14 @@ class Hit:
     score: float
 
 
-def rank(query: str, candidates: QuerySet[Document], *, limit: int = 1000) -> list[Hit]:
-    """BM25 over the candidates (already filtered and scoped) for the query's terms."""
+def rank(
+    query: str, candidates: QuerySet[Document], *, offset: int = 0, limit: int = 50
+) -> tuple[list[Hit], int]:
+    """BM25 over the candidates (already filtered and scoped) for the query's terms: one page of
+    hits, best first, and how many documents match. Scores are summed in the database."""
     terms = list(dict.fromkeys(t[:MAX_TERM] for t in tokens(query)))
     if not terms:
-        return []
+        return [], 0
     total = Document.objects.filter(disposed_at__isnull=True).count() or 1
     frequencies = dict(
         DocumentTerm.objects.filter(term__in=terms)
@@ -69,17 +73,36 @@ def rank(query: str, candidates: QuerySet[Document], *, limit: int = 1000) -> li
     )
     stats = Document.objects.filter(disposed_at__isnull=True).values_list("term_count", flat=True)
     average = _average(stats, total)
-    rows = DocumentTerm.objects.filter(
-        term__in=terms, document__in=candidates.order_by().values("pk")
-    ).values_list("document_id", "term", "tf", "document__term_count")
-    scores: dict[int, float] = {}
-    for document_id, term, tf, length in rows:
-        df = frequencies.get(term, 0)
-        idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-        norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * (length or 0) / average))
-        scores[document_id] = scores.get(document_id, 0.0) + idf * norm
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
-    return [Hit(document_id, round(score, 4)) for document_id, score in ranked]
+    weights = {
+        term: math.log(1 + (total - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()
+    }
+    if not weights:
+        return [], 0
+    weight = Case(
+        *[When(term=term, then=Value(idf)) for term, idf in weights.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    tf = Cast("tf", FloatField())
+    length = Cast("document__term_count", FloatField())
+    norm = ExpressionWrapper(
+        tf * Value(K1 + 1) / (tf + Value(K1) * (Value(1 - B) + Value(B) * length / Value(average))),
+        output_field=FloatField(),
+    )
+    scored = (
+        DocumentTerm.objects.filter(
+            term__in=list(weights), document__in=candidates.order_by().values("pk")
+        )
+        .values("document_id")
+        .annotate(score=Sum(ExpressionWrapper(weight * norm, output_field=FloatField())))
+        .order_by("-score", "-document_id")
+    )
+    page = [
+        Hit(row["document_id"], round(float(row["score"]), 4))
+        for row in scored[offset : offset + limit]
+    ]
+    count = len(page) + offset if len(page) < limit else scored.count()
+    return page, count
 
 
 _average_cache: dict[str, Any] = {}

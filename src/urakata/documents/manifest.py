@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.documents.contracts import CONTRACT_SUBJECT
 from urakata.documents.integrity import documents_verify
 
 SECTION = _("文書")
@@ -29,11 +30,25 @@ MANIFEST = DomainManifest(
         "documents.view_confidential": (Role.AUDITOR,),
         "documents.manage": (Role.GENERAL_AFFAIRS, Role.ACCOUNTING),
         "documents.export": (Role.ACCOUNTING, Role.AUDITOR),
+        # E-contracts: 総務 drafts and routes them; the executive signs for the company.
+        "documents.contract_view": (
+            Role.GENERAL_AFFAIRS,
+            Role.ACCOUNTING,
+            Role.EXECUTIVE,
+            Role.AUDITOR,
+        ),
+        "documents.contract_manage": (Role.GENERAL_AFFAIRS,),
+        "documents.contract_sign": (Role.EXECUTIVE,),
     },
     navigation=(
         NavEntry(SECTION, _("文書"), "documents:document_list", "documents.view", "📁", 450),
         NavEntry(SECTION, _("文書の登録"), "documents:document_new", "documents.upload", "📤", 452),
+        NavEntry(
+            SECTION, _("電子契約"), "documents:contract_list", "documents.contract_view", "✍", 454
+        ),
+        NavEntry(SECTION, _("署名の検証"), "documents:contract_verify", None, "🔏", 456),
     ),
+    workflow_subjects=(CONTRACT_SUBJECT,),
     # Each version's file against the hash recorded when it was filed.
     audit_verifiers={"documents": documents_verify},
     demo_seeder="urakata.documents.demo.seed",

@@ -241,3 +241,19 @@ class LossYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.fiscal_year)
+
+
+from urakata.documents.contract_models import Contract, SigningKey, SigningLink  # noqa: E402
+
+__all__ = [
+    "Capture",
+    "Contract",
+    "DocType",
+    "Document",
+    "DocumentTerm",
+    "DocumentVersion",
+    "LossYear",
+    "SigningKey",
+    "SigningLink",
+    "Tag",
+]

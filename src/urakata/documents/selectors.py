@@ -154,15 +154,14 @@ def document_search(
         count = queryset.count()
         documents = list(_with_relations(queryset)[offset : offset + limit])
         return SearchResult(documents, count, {}, {})
-    hits = index.rank(filters.q, queryset)
-    page = hits[offset : offset + limit]
+    page, count = index.rank(filters.q, queryset, offset=offset, limit=limit)
     by_id = {
         d.pk: d
         for d in _with_relations(Document.objects.filter(pk__in=[h.document_id for h in page]))
     }
     documents = [by_id[h.document_id] for h in page if h.document_id in by_id]
     snippets = {d.pk: index.snippet(d.body_text, filters.q) for d in documents}
-    return SearchResult(documents, len(hits), snippets, {h.document_id: h.score for h in page})
+    return SearchResult(documents, count, snippets, {h.document_id: h.score for h in page})
 
 
 def document_list(*, actor: Any, filters: DocumentFilters) -> QuerySet[Document]:
@@ -172,7 +171,8 @@ def document_list(*, actor: Any, filters: DocumentFilters) -> QuerySet[Document]
         raise ValidationFailed(_("検索条件に誤りがあります。"), errors=filters.errors)
     queryset = apply_filters(Document.objects.visible_to(actor), filters).distinct()
     if filters.q:
-        ids = [h.document_id for h in index.rank(filters.q, queryset, limit=100_000)]
+        hits, _count = index.rank(filters.q, queryset, limit=100_000)
+        ids = [h.document_id for h in hits]
         queryset = Document.objects.filter(pk__in=ids)
     return _with_relations(queryset).order_by("transaction_date", "pk")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.documents import views
+from urakata.documents import contract_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("<int:document_id>/edit/", views.document_update, name="document_update"),
     path("<int:document_id>/hold/", views.document_hold, name="document_hold"),
     path("<int:document_id>/dispose/", views.document_dispose, name="document_dispose"),
+    path("contracts/", contract_views.contract_list, name="contract_list"),
+    path("contracts/new/", contract_views.contract_new, name="contract_new"),
+    path("contracts/verify/", contract_views.contract_verify, name="contract_verify"),
+    path("contracts/<int:contract_id>/", contract_views.contract_detail, name="contract_detail"),
+    path(
+        "contracts/<int:contract_id>/submit/",
+        contract_views.contract_submit,
+        name="contract_submit",
+    ),
+    path("contracts/<int:contract_id>/sign/", contract_views.contract_sign, name="contract_sign"),
+    path("sign/<str:token>/", contract_views.sign_page, name="sign_page"),
+    path("sign/<str:token>/pdf/", contract_views.sign_pdf, name="sign_pdf"),
 ]
