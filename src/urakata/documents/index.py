@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 import re
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, Count, ExpressionWrapper, FloatField, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
@@ -64,15 +64,13 @@ def rank(
     terms = list(dict.fromkeys(t[:MAX_TERM] for t in tokens(query)))
     if not terms:
         return [], 0
-    total = Document.objects.filter(disposed_at__isnull=True).count() or 1
+    total, average = _stats()
     frequencies = dict(
         DocumentTerm.objects.filter(term__in=terms)
         .values_list("term")
         .annotate(n=Count("id"))
         .values_list("term", "n")
     )
-    stats = Document.objects.filter(disposed_at__isnull=True).values_list("term_count", flat=True)
-    average = _average(stats, total)
     weights = {
         term: math.log(1 + (total - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()
     }
@@ -95,34 +93,51 @@ def rank(
         )
         .values("document_id")
         .annotate(score=Sum(ExpressionWrapper(weight * norm, output_field=FloatField())))
-        .order_by("-score", "-document_id")
+        .order_by()
     )
+    rows = sorted(scored.values_list("document_id", "score"), key=lambda r: (-r[1], -r[0]))
     page = [
-        Hit(row["document_id"], round(float(row["score"]), 4))
-        for row in scored[offset : offset + limit]
+        Hit(document_id, round(float(score), 4))
+        for document_id, score in rows[offset : offset + limit]
     ]
-    count = len(page) + offset if len(page) < limit else scored.count()
-    return page, count
+    return page, len(rows)
 
 
-_average_cache: dict[str, Any] = {}
+STATS_SECONDS = 30.0
+_stats_cache: dict[str, float] = {}
 
 
-def _average(stats: Any, total: int) -> float:
-    """The mean document length (terms); recomputed when the number of documents changes."""
-    if _average_cache.get("total") != total:
-        lengths = list(stats)
-        _average_cache["total"] = total
-        _average_cache["value"] = (sum(lengths) / len(lengths)) if lengths else 1.0
-    return max(1.0, float(_average_cache["value"]))
+def _stats() -> tuple[int, float]:
+    """(documents, mean length in terms) for BM25, re-read at most every 30 seconds: they move
+    slowly, and reading them costs a scan of the documents."""
+    now = time.monotonic()
+    if now - _stats_cache.get("at", -STATS_SECONDS) >= STATS_SECONDS:
+        row = Document.objects.filter(disposed_at__isnull=True).aggregate(
+            n=Count("id"), length=Sum("term_count")
+        )
+        total = int(row["n"] or 0)
+        _stats_cache.update(
+            at=now, total=max(1, total), average=max(1.0, (row["length"] or 0) / max(1, total))
+        )
+    return int(_stats_cache["total"]), float(_stats_cache["average"])
 
 
-def snippet(text: str, query: str) -> SafeString:
+def stats_clear() -> None:
+    """Forget the cached statistics (tests that fill the index and search at once)."""
+    _stats_cache.clear()
+
+
+def snippet_words(query: str) -> list[str]:
+    """The words a snippet looks for: the query's own words, then its SudachiPy terms."""
+    words = [w for w in re.split(r"\s+", normalise(query)) if w]
+    return words + [t for t in tokens(query) if t not in words]
+
+
+def snippet(text: str, query: str, words: list[str] | None = None) -> SafeString:
     """A piece of the text around the first query word, the words marked (HTML-escaped)."""
     if not text:
         return mark_safe("")
-    words = [w for w in re.split(r"\s+", normalise(query)) if w]
-    words += [t for t in tokens(query) if t not in words]
+    words = snippet_words(query) if words is None else words
     display = unicodedata.normalize("NFKC", text)
     folded = display.lower()
     if len(folded) != len(display):  # pragma: no cover - exotic case mappings

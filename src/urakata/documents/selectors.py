@@ -160,7 +160,8 @@ def document_search(
         for d in _with_relations(Document.objects.filter(pk__in=[h.document_id for h in page]))
     }
     documents = [by_id[h.document_id] for h in page if h.document_id in by_id]
-    snippets = {d.pk: index.snippet(d.body_text, filters.q) for d in documents}
+    words = index.snippet_words(filters.q)
+    snippets = {d.pk: index.snippet(d.body_text, filters.q, words) for d in documents}
     return SearchResult(documents, count, snippets, {h.document_id: h.score for h in page})
 
 

@@ -10,8 +10,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
-from urakata.core.testing import ALL_ROLES, Endpoint, MatrixWorld, expect
+from urakata.core.testing import (
+    ALL_ROLES,
+    NO_ROLE,
+    SUBJECTS,
+    Endpoint,
+    MatrixWorld,
+    exactly,
+    expect,
+)
+from urakata.documents import contracts
+from urakata.documents.contract_models import Contract
 from urakata.documents.tests.factories import file_document, pdf_bytes
+from urakata.org.tests.factories import CounterpartyFactory
 
 API = "/api/v1/documents"
 EVERYONE = expect(*ALL_ROLES)
@@ -21,10 +32,26 @@ READERS = expect(Role.ACCOUNTING, Role.GENERAL_AFFAIRS, Role.AUDITOR, Role.EXECU
 MANAGERS = expect(Role.ACCOUNTING, Role.GENERAL_AFFAIRS)  # documents.manage (and may edit)
 EXPORTERS = expect(Role.ACCOUNTING, Role.AUDITOR)
 PDF = pdf_bytes("matrix")
+CONTRACT_READERS = expect(Role.GENERAL_AFFAIRS, Role.ACCOUNTING, Role.EXECUTIVE, Role.AUDITOR)
+CONTRACT_DATA = {
+    "title": "保守業務委託契約書",
+    "amount": "300000",
+    "start_date": "2026-04-01",
+    "end_date": "2027-03-31",
+    "body": "第1条 保守",
+    "signer_name": "山田 花子",
+    "signer_email": "hanako@example.jp",
+}
 
 
 def _u(template: str) -> Callable[[Any], str]:
-    return lambda ctx: template.format(doc=ctx["document"].pk, old=ctx["old_document"].pk)
+    return lambda ctx: template.format(
+        doc=ctx["document"].pk,
+        old=ctx["old_document"].pk,
+        draft=ctx["draft"].pk,
+        approved=ctx["approved"].pk,
+        token=ctx["token"],
+    )
 
 
 def _file(ctx: Any) -> dict[str, Any]:
@@ -44,7 +71,37 @@ def _new(ctx: Any) -> dict[str, Any]:
 def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
     document = file_document(actor=SYSTEM, title="matrix", content=PDF)
     old = file_document(actor=SYSTEM, title="old", day=dt.date(2010, 5, 1), content=PDF)
-    return {"document": document, "old_document": old}
+    make_user(Role.GENERAL_AFFAIRS, username="matrix_second_general_affairs")  # approves 稟議
+    party = CounterpartyFactory()
+    data = {
+        **CONTRACT_DATA,
+        "counterparty_id": party.pk,
+        "amount": 300000,
+        "start_date": dt.date(2026, 4, 1),
+        "end_date": dt.date(2027, 3, 31),
+    }
+    draft = contracts.contract_create(actor=SYSTEM, data=data)
+    approved = contracts.contract_create(actor=SYSTEM, data=data)
+    Contract.objects.filter(pk=approved.pk).update(status=Contract.Status.APPROVED)
+    awaiting = contracts.contract_create(actor=SYSTEM, data=data)
+    Contract.objects.filter(pk=awaiting.pk).update(status=Contract.Status.AWAITING)
+    token, _code = contracts.link_issue(actor=SYSTEM, contract=awaiting)
+    return {
+        "document": document,
+        "old_document": old,
+        "draft": draft,
+        "approved": approved,
+        "token": token,
+        "counterparty": party,
+    }
+
+
+def _contract_form(ctx: Any) -> dict[str, Any]:
+    return {**CONTRACT_DATA, "counterparty_id": str(ctx["counterparty"].pk)}
+
+
+def _signed_pdf(ctx: Any) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("contract.pdf", PDF, "application/pdf")}
 
 
 ENDPOINTS: list[Endpoint] = [
@@ -135,4 +192,47 @@ ENDPOINTS: list[Endpoint] = [
         form=True,
         redirects=True,
     ),
+    # ------------------------------------------------------------ e-contracts
+    Endpoint("page-contracts", "GET", "/documents/contracts/", CONTRACT_READERS),
+    Endpoint(
+        "page-contracts-new", "GET", "/documents/contracts/new/", expect(Role.GENERAL_AFFAIRS)
+    ),
+    Endpoint(
+        "page-contracts-new-post",
+        "POST",
+        "/documents/contracts/new/",
+        expect(Role.GENERAL_AFFAIRS),
+        payload=_contract_form,
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-contract", "GET", _u("/documents/contracts/{draft}/"), CONTRACT_READERS),
+    Endpoint(
+        "page-contract-submit",
+        "POST",
+        _u("/documents/contracts/{draft}/submit/"),
+        expect(Role.GENERAL_AFFAIRS),
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-contract-sign",
+        "POST",
+        _u("/documents/contracts/{approved}/sign/"),
+        expect(Role.EXECUTIVE),
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-contracts-verify", "GET", "/documents/contracts/verify/", expect(NO_ROLE)),
+    Endpoint(
+        "page-contracts-verify-post",
+        "POST",
+        "/documents/contracts/verify/",
+        expect(NO_ROLE),
+        payload=_signed_pdf,
+        multipart=True,
+    ),
+    # The counterparty's page: public, the one-time token is the credential.
+    Endpoint("page-sign", "GET", _u("/documents/sign/{token}/"), exactly(*SUBJECTS)),
+    Endpoint("page-sign-pdf", "GET", _u("/documents/sign/{token}/pdf/"), exactly(*SUBJECTS)),
 ]
