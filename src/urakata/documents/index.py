@@ -72,7 +72,8 @@ def rank(
         .values_list("term", "n")
     )
     weights = {
-        term: math.log(1 + (total - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()
+        term: math.log(1 + (max(total, df) - df + 0.5) / (df + 0.5))
+        for term, df in frequencies.items()
     }
     if not weights:
         return [], 0
