@@ -143,7 +143,16 @@ def _ocr_pdf(content: bytes) -> str:
 
 
 def scan_measure(content: bytes, content_type: str) -> ScanInfo:
-    """The resolution and colour of a scanned image or of the images in a scanned PDF."""
+    """The resolution and colour of a scanned image or of the images in a scanned PDF; an
+    unreadable file measures as unknown (and is refused with a message)."""
+    try:
+        return _scan_measure(content, content_type)
+    except Exception as error:  # a truncated image or PDF is a message, never a 500
+        logger.info("scan not measurable: %s", error)
+        return ScanInfo(None, "")
+
+
+def _scan_measure(content: bytes, content_type: str) -> ScanInfo:
     from PIL import Image
 
     if content_type in IMAGES:

@@ -47,6 +47,7 @@ MANIFEST = DomainManifest(
             SECTION, _("電子契約"), "documents:contract_list", "documents.contract_view", "✍", 454
         ),
         NavEntry(SECTION, _("署名の検証"), "documents:contract_verify", None, "🔏", 456),
+        NavEntry(SECTION, _("事務処理規程"), "documents:regulation", "documents.manage", "📜", 458),
     ),
     workflow_subjects=(CONTRACT_SUBJECT,),
     # Each version's file against the hash recorded when it was filed.

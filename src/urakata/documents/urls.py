@@ -1,12 +1,13 @@
 from django.urls import path
 
-from urakata.documents import contract_views, views
+from urakata.documents import contract_views, regulation, views
 
 app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_new, name="document_new"),
     path("export/", views.document_export, name="document_export"),
+    path("regulation/", regulation.regulation_page, name="regulation"),
     path("<int:document_id>/", views.document_detail, name="document_detail"),
     path("<int:document_id>/versions/", views.version_add, name="version_add"),
     path(

@@ -154,6 +154,7 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint("page-documents-export", "GET", "/documents/export/", EXPORTERS),
+    Endpoint("page-documents-regulation", "GET", "/documents/regulation/", MANAGERS),
     Endpoint("page-document", "GET", _u("/documents/{doc}/"), READERS),
     Endpoint(
         "page-document-version-add",

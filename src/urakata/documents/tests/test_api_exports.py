@@ -163,3 +163,14 @@ def test_pages_file_and_show_history(client_for: Any) -> None:
     assert response.status_code == 302
     detail = client.get(response["Location"])
     assert detail.status_code == 200 and "訂正削除履歴" in detail.content.decode()
+
+
+def test_regulation_template(client_for: Any) -> None:
+    from urakata.org.tests.factories import CompanyFactory
+
+    CompanyFactory(name="株式会社みどり精工")
+    response = client_for(Role.GENERAL_AFFAIRS).get("/documents/regulation/?format=txt")
+    text = response.content.decode()
+    assert response.status_code == 200 and "株式会社みどり精工" in text
+    assert "取引伝票番号" in text and "訂正削除日" in text
+    assert client_for(Role.EMPLOYEE).get("/documents/regulation/").status_code == 403
