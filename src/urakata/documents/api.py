@@ -22,6 +22,7 @@ from urakata.core.schema_types import (
     RowId,
 )
 from urakata.documents import exports, lifecycle, selectors, services
+from urakata.documents.contract_api import router as contract_router
 from urakata.documents.models import Document, DocumentVersion
 
 router = Router(tags=["documents"])
@@ -203,7 +204,7 @@ def export_zip(request: HttpRequest, query: Query[SearchQuery]) -> HttpResponse:
     return response
 
 
-@router.get("/{document_id}", response={200: DocumentDetailOut, **ERRORS})
+@router.get("/{int:document_id}", response={200: DocumentDetailOut, **ERRORS})
 def detail(request: HttpRequest, document_id: RowId) -> Document:
     return selectors.document_get(actor=request.user, document_id=document_id)
 
@@ -222,7 +223,7 @@ class DocumentPatch(Schema):
     reason: Reason
 
 
-@router.patch("/{document_id}", response={200: DocumentDetailOut, **ERRORS})
+@router.patch("/{int:document_id}", response={200: DocumentDetailOut, **ERRORS})
 def update(request: HttpRequest, document_id: RowId, payload: DocumentPatch) -> Document:
     """Change a document's keys (訂正: old and new values and the reason are kept)."""
     document = selectors.document_get(actor=request.user, document_id=document_id)
@@ -232,7 +233,7 @@ def update(request: HttpRequest, document_id: RowId, payload: DocumentPatch) -> 
     return selectors.document_get(actor=request.user, document_id=document_id)
 
 
-@router.post("/{document_id}/versions", response={201: VersionOut, **ERRORS})
+@router.post("/{int:document_id}/versions", response={201: VersionOut, **ERRORS})
 def add_version(
     request: HttpRequest, document_id: RowId, file: File[UploadedFile], reason: Form[Reason]
 ) -> Status[DocumentVersion]:
@@ -245,7 +246,7 @@ def add_version(
     return Status(201, version)
 
 
-@router.get("/{document_id}/versions/{number}/file", response={200: None, **ERRORS})
+@router.get("/{int:document_id}/versions/{number}/file", response={200: None, **ERRORS})
 def version_file(request: HttpRequest, document_id: RowId, number: RowId) -> HttpResponse:
     version = selectors.version_get(actor=request.user, document_id=document_id, number=number)
     return stored_file_response(version.stored_file, download=True)  # type: ignore[return-value]
@@ -256,7 +257,7 @@ class HoldIn(Schema):
     reason: Reason
 
 
-@router.post("/{document_id}/hold", response={200: DocumentOut, **ERRORS})
+@router.post("/{int:document_id}/hold", response={200: DocumentOut, **ERRORS})
 def hold(request: HttpRequest, document_id: RowId, payload: HoldIn) -> Document:
     """Set or lift a legal hold."""
     document = selectors.document_get(actor=request.user, document_id=document_id)
@@ -269,8 +270,11 @@ class DisposeIn(Schema):
     reason: Reason
 
 
-@router.post("/{document_id}/dispose", response={200: DocumentOut, **ERRORS})
+@router.post("/{int:document_id}/dispose", response={200: DocumentOut, **ERRORS})
 def dispose(request: HttpRequest, document_id: RowId, payload: DisposeIn) -> Document:
     """廃棄 after the retention period (409 before `retain_until` or under legal hold)."""
     document = selectors.document_get(actor=request.user, document_id=document_id)
     return lifecycle.document_dispose(actor=request.user, document=document, reason=payload.reason)
+
+
+router.add_router("", contract_router)

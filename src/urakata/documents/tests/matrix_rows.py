@@ -85,13 +85,14 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
     Contract.objects.filter(pk=approved.pk).update(status=Contract.Status.APPROVED)
     awaiting = contracts.contract_create(actor=SYSTEM, data=data)
     Contract.objects.filter(pk=awaiting.pk).update(status=Contract.Status.AWAITING)
-    token, _code = contracts.link_issue(actor=SYSTEM, contract=awaiting)
+    token, code = contracts.link_issue(actor=SYSTEM, contract=awaiting)
     return {
         "document": document,
         "old_document": old,
         "draft": draft,
         "approved": approved,
         "token": token,
+        "code": code,
         "counterparty": party,
     }
 
@@ -236,4 +237,43 @@ ENDPOINTS: list[Endpoint] = [
     # The counterparty's page: public, the one-time token is the credential.
     Endpoint("page-sign", "GET", _u("/documents/sign/{token}/"), exactly(*SUBJECTS)),
     Endpoint("page-sign-pdf", "GET", _u("/documents/sign/{token}/pdf/"), exactly(*SUBJECTS)),
+    # ------------------------------------------------------------ API: e-contracts
+    Endpoint("api-contracts", "GET", f"{API}/contracts", CONTRACT_READERS),
+    Endpoint(
+        "api-contracts-create",
+        "POST",
+        f"{API}/contracts",
+        expect(Role.GENERAL_AFFAIRS),
+        payload=lambda ctx: {
+            **CONTRACT_DATA,
+            "amount": 300000,
+            "counterparty_id": ctx["counterparty"].pk,
+        },
+    ),
+    Endpoint("api-contract", "GET", _u(API + "/contracts/{draft}"), CONTRACT_READERS),
+    Endpoint(
+        "api-contract-submit",
+        "POST",
+        _u(API + "/contracts/{draft}/submit"),
+        expect(Role.GENERAL_AFFAIRS),
+    ),
+    Endpoint(
+        "api-contract-sign", "POST", _u(API + "/contracts/{approved}/sign"), expect(Role.EXECUTIVE)
+    ),
+    # Public: the one-time token and the e-mailed code are the credentials.
+    Endpoint(
+        "api-contracts-counterparty-sign",
+        "POST",
+        f"{API}/contracts/counterparty-sign",
+        exactly(*SUBJECTS),
+        payload=lambda ctx: {"token": ctx["token"], "code": ctx["code"]},
+    ),
+    Endpoint(
+        "api-contracts-verify",
+        "POST",
+        f"{API}/contracts/verify",
+        expect(NO_ROLE),
+        payload=_signed_pdf,
+        multipart=True,
+    ),
 ]
