@@ -45,6 +45,8 @@ class Contract(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     company_signed_at = models.DateTimeField(_("当社署名日時"), null=True, blank=True)
     counterparty_signed_at = models.DateTimeField(_("相手方署名日時"), null=True, blank=True)
+    # The last reminder sent ("notice:<date>" or "expiry:<date>"): one per deadline.
+    reminded = models.CharField(max_length=40, blank=True)
     # The PDF as it stands (draft → company-signed → both signed), kept in the document store.
     document = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -18,4 +18,5 @@ ACTION_LABELS = {
     "documents.contract.reject": _("契約の稟議が差戻し・却下"),
     "documents.contract.company_sign": _("契約に当社が電子署名"),
     "documents.contract.counterparty_sign": _("契約に相手方が電子署名"),
+    "documents.contract.remind": _("契約の期限をリマインド"),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from urakata.core.domains import DomainManifest, NavEntry
+from urakata.core.domains import DefaultJob, DomainManifest, NavEntry
 from urakata.core.roles import Role
 from urakata.documents.contracts import CONTRACT_SUBJECT
 from urakata.documents.integrity import documents_verify
@@ -50,6 +50,11 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("事務処理規程"), "documents:regulation", "documents.manage", "📜", 458),
     ),
     workflow_subjects=(CONTRACT_SUBJECT,),
+    periodic_jobs=(
+        DefaultJob(
+            "documents.remind", "urakata.documents.reminders.contracts_remind_task", "0 8 * * *"
+        ),
+    ),
     # Each version's file against the hash recorded when it was filed.
     audit_verifiers={"documents": documents_verify},
     demo_seeder="urakata.documents.demo.seed",

@@ -184,3 +184,38 @@ def test_company_sign_needs_approval(make_user: Any) -> None:
     )
     with pytest.raises(Conflict):
         contracts.contract_company_sign(actor=executive, contract=draft)
+
+
+def test_reminders_before_notice_deadline_and_expiry(make_user: Any) -> None:
+    from urakata.documents.reminders import contracts_remind
+    from urakata.workflow.models import Notification
+
+    staff = make_user(Role.GENERAL_AFFAIRS)
+    base = {
+        "counterparty_id": CounterpartyFactory().pk,
+        "amount": 0,
+        "start_date": dt.date(2026, 1, 1),
+        "body": "x",
+        "signer_name": "a",
+        "signer_email": "a@example.jp",
+    }
+    renewing = contracts.contract_create(
+        actor=staff,
+        data={
+            **base,
+            "title": "自動更新",
+            "end_date": dt.date(2026, 12, 31),
+            "auto_renew": True,
+            "notice_days": 30,
+        },
+    )
+    ending = contracts.contract_create(
+        actor=staff, data={**base, "title": "満了", "end_date": dt.date(2026, 12, 20)}
+    )
+    Contract.objects.filter(pk__in=[renewing.pk, ending.pk]).update(status=Contract.Status.SIGNED)
+    assert contracts_remind(today=dt.date(2026, 11, 10)) == {"reminded": 0}
+    assert contracts_remind(today=dt.date(2026, 11, 25)) == {"reminded": 2}
+    assert contracts_remind(today=dt.date(2026, 11, 26)) == {"reminded": 0}  # once per deadline
+    messages = set(Notification.objects.filter(user=staff).values_list("message", flat=True))
+    assert any("解約予告の期限は 2026-12-01" in m for m in messages)
+    assert any("2026-12-20 に満了" in m for m in messages)
