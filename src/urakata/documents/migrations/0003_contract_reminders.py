@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_contracts_and_signing_keys'),
+        ("documents", "0002_contracts_and_signing_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contract',
-            name='reminded',
+            model_name="contract",
+            name="reminded",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]
