@@ -89,6 +89,7 @@ def matrix_domains() -> tuple[Any, ...]:
     """Every domain's matrix rows (`<app>/tests/matrix_rows.py`)."""
     from urakata.assistant.tests import matrix_rows as assistant_rows
     from urakata.attendance.tests import matrix_rows as attendance_rows
+    from urakata.documents.tests import matrix_rows as documents_rows
     from urakata.facilities.tests import matrix_rows as facilities_rows
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
@@ -103,6 +104,7 @@ def matrix_domains() -> tuple[Any, ...]:
         ledger_rows,
         workflow_rows,
         assistant_rows,
+        documents_rows,
         payments_rows,
         attendance_rows,
         payroll_rows,
