@@ -101,6 +101,16 @@ ACTION_LABELS: dict[str, Promise] = {
     "ledger.settings.update": gettext_lazy("会計設定を変更"),
     "ledger.sub_account.create": gettext_lazy("補助科目を登録"),
     "ledger.sub_account.update": gettext_lazy("補助科目を変更"),
+    # invoicing
+    "invoicing.invoice.create": gettext_lazy("請求書を作成"),
+    "invoicing.invoice.update": gettext_lazy("請求書を変更"),
+    "invoicing.invoice.issue": gettext_lazy("請求書を発行"),
+    "invoicing.invoice.send": gettext_lazy("請求書を送付"),
+    "invoicing.payment.apply": gettext_lazy("入金を消込"),
+    "invoicing.received.create": gettext_lazy("受領請求書を登録"),
+    "invoicing.received.approve": gettext_lazy("受領請求書を承認"),
+    "invoicing.received.reject": gettext_lazy("受領請求書を差戻し"),
+    "invoicing.received.paid": gettext_lazy("受領請求書の支払を記録"),
     # assistant
     "assistant.monthly_report.generate": gettext_lazy("月次報告を作成"),
     "assistant.knowledge.reindex": gettext_lazy("ナレッジを再索引"),
