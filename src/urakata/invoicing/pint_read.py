@@ -315,9 +315,7 @@ def _currency(node: Element | None) -> str:
 
 def _read_tax(root: Element, doc: PintInvoice, check: _Checker) -> None:
     totals = root.findall(CAC + "TaxTotal")
-    in_document = [
-        t for t in totals if _currency(t.find(CBC + "TaxAmount")) == doc.currency
-    ]
+    in_document = [t for t in totals if _currency(t.find(CBC + "TaxAmount")) == doc.currency]
     if len(in_document) != 1:
         check.error(
             "aligned-ibrp-053-jp",
