@@ -99,11 +99,9 @@ def _quantity(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def invoice_xml(invoice: Invoice, company: Any) -> bytes:
-    """The invoice (as stored: lines and per-rate totals) as JP PINT UBL 2.1 XML bytes."""
-    credit = invoice.kind == Invoice.Kind.CREDIT_NOTE
-    root_ns = CREDIT_NS if credit else NS[""]
-    root = ET.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}")
+def _header(root: ET.Element, invoice: Invoice, credit: bool) -> None:
+    """ibt-024/023 ids, number, dates, type code, currency, invoice period (ibg-14), and the
+    preceding invoice (ibg-03) of a credit note."""
     _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
     _cbc(root, "ProfileID", PROFILE_ID)
     _cbc(root, "ID", invoice.number or f"DRAFT-{invoice.pk}")
@@ -118,40 +116,48 @@ def invoice_xml(invoice: Invoice, company: Any) -> bytes:
     _cbc(period, "StartDate", (invoice.period_start or invoice.transaction_date).isoformat())
     _cbc(period, "EndDate", invoice.transaction_date.isoformat())
     if credit and invoice.original is not None:
-        billing = _cac(root, "BillingReference")
-        ref = _cac(billing, "InvoiceDocumentReference")
+        ref = _cac(_cac(root, "BillingReference"), "InvoiceDocumentReference")
         _cbc(ref, "ID", invoice.original.number)
         _cbc(ref, "IssueDate", invoice.original.issue_date.isoformat())
-    supplier = _cac(root, "AccountingSupplierParty")
+
+
+def _parties(root: ET.Element, invoice: Invoice, company: Any) -> None:
     _party(
-        supplier,
+        _cac(root, "AccountingSupplierParty"),
         name=getattr(company, "name", ""),
         corporate_number=getattr(company, "corporate_number", ""),
         tax_id=getattr(company, "registration_number", ""),
         postal_code=getattr(company, "postal_code", ""),
         address=getattr(company, "address", ""),
     )
-    customer = _cac(root, "AccountingCustomerParty")
     cp = invoice.counterparty
     _party(
-        customer,
+        _cac(root, "AccountingCustomerParty"),
         name=invoice.recipient_name or (cp.name if cp else "") or "-",
         corporate_number=cp.corporate_number if cp else "",
         tax_id="",
         postal_code=cp.postal_code if cp else "",
         address=cp.address if cp else "",
     )
-    account_number = getattr(company, "account_number", None)
-    if not credit and account_number:
-        means = _cac(root, "PaymentMeans")
-        _cbc(means, "PaymentMeansCode", "30", name="Credit transfer")
-        account = _cac(means, "PayeeFinancialAccount")
-        _cbc(account, "ID", company.account_number)
-        if company.account_holder_kana:
-            _cbc(account, "Name", company.account_holder_kana)
-        if company.bank_code or company.branch_code:
-            branch = _cac(account, "FinancialInstitutionBranch")
-            _cbc(branch, "ID", f"{company.bank_code}{company.branch_code}")
+
+
+def _payment_means(root: ET.Element, company: Any) -> None:
+    """ibg-16/17: credit transfer to the company's account."""
+    if not getattr(company, "account_number", None):
+        return
+    means = _cac(root, "PaymentMeans")
+    _cbc(means, "PaymentMeansCode", "30", name="Credit transfer")
+    account = _cac(means, "PayeeFinancialAccount")
+    _cbc(account, "ID", company.account_number)
+    if company.account_holder_kana:
+        _cbc(account, "Name", company.account_holder_kana)
+    if company.bank_code or company.branch_code:
+        branch = _cac(account, "FinancialInstitutionBranch")
+        _cbc(branch, "ID", f"{company.bank_code}{company.branch_code}")
+
+
+def _totals(root: ET.Element, invoice: Invoice) -> None:
+    """ibg-23 one subtotal per category and rate (tax rounded once), ibg-22 document totals."""
     tax_total = _cac(root, "TaxTotal")
     _amount(tax_total, "TaxAmount", invoice.tax_total)
     for block in invoice.tax_totals.all():
@@ -160,30 +166,46 @@ def invoice_xml(invoice: Invoice, company: Any) -> bytes:
         _amount(sub, "TaxAmount", block.tax)
         _tax_category(sub, "TaxCategory", block.tax_category)
     totals = _cac(root, "LegalMonetaryTotal")
-    _amount(totals, "LineExtensionAmount", invoice.subtotal)
-    _amount(totals, "TaxExclusiveAmount", invoice.subtotal)
-    _amount(totals, "TaxInclusiveAmount", invoice.total)
-    _amount(totals, "AllowanceTotalAmount", 0)
-    _amount(totals, "ChargeTotalAmount", 0)
-    _amount(totals, "PrepaidAmount", 0)
-    _amount(totals, "PayableRoundingAmount", 0)
-    _amount(totals, "PayableAmount", invoice.total)
+    for name, value in (
+        ("LineExtensionAmount", invoice.subtotal),
+        ("TaxExclusiveAmount", invoice.subtotal),
+        ("TaxInclusiveAmount", invoice.total),
+        ("AllowanceTotalAmount", 0),
+        ("ChargeTotalAmount", 0),
+        ("PrepaidAmount", 0),
+        ("PayableRoundingAmount", 0),
+        ("PayableAmount", invoice.total),
+    ):
+        _amount(totals, name, value)
+
+
+def _lines(root: ET.Element, invoice: Invoice, credit: bool) -> None:
     for line in invoice.lines.all():
         node = _cac(root, "CreditNoteLine" if credit else "InvoiceLine")
         _cbc(node, "ID", line.position)
-        _cbc(
-            node,
-            "CreditedQuantity" if credit else "InvoicedQuantity",
-            _quantity(line.quantity),
-            unitCode=UNIT_CODES.get(line.unit, "H87"),
-        )
+        unit = UNIT_CODES.get(line.unit, "H87")
+        quantity_tag = "CreditedQuantity" if credit else "InvoicedQuantity"
+        _cbc(node, quantity_tag, _quantity(line.quantity), unitCode=unit)
         _amount(node, "LineExtensionAmount", line.amount)
         item = _cac(node, "Item")
         _cbc(item, "Name", line.description)
         _tax_category(item, "ClassifiedTaxCategory", line.tax_category)
         price = _cac(node, "Price")
         _amount(price, "PriceAmount", line.unit_price)
-        _cbc(price, "BaseQuantity", "1", unitCode=UNIT_CODES.get(line.unit, "H87"))
+        _cbc(price, "BaseQuantity", "1", unitCode=unit)
+
+
+def invoice_xml(invoice: Invoice, company: Any) -> bytes:
+    """The invoice (as stored: lines and per-rate totals) as JP PINT UBL 2.1 XML bytes."""
+    credit = invoice.kind == Invoice.Kind.CREDIT_NOTE
+    root_ns = CREDIT_NS if credit else NS[""]
+    root = ET.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}")
+    _header(root, invoice, credit)
+    _parties(root, invoice, company)
+    if not credit:
+        _payment_means(root, company)
+    _totals(root, invoice)
+    _lines(root, invoice, credit)
     ET.register_namespace("", root_ns)
     ET.register_namespace("cac", NS["cac"])
     ET.register_namespace("cbc", NS["cbc"])

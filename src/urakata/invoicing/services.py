@@ -321,6 +321,90 @@ def invoice_mark_sent(*, actor: Any, invoice: Invoice, to: str, channel: str = "
     return locked
 
 
+def _check_allocations(allocations: Sequence[tuple[Invoice, int, int]]) -> None:
+    errors: Errors = {}
+    if not allocations:
+        add(errors, "allocations", _("消し込む請求書を選んでください。"))
+    for index, (_invoice, amount, fee) in enumerate(allocations):
+        if amount < 0 or fee < 0 or amount + fee <= 0:
+            add(errors, f"allocations.{index}", _("入金額・手数料は0以上で入力してください。"))
+    if errors:
+        raise ValidationFailed(_("入金を消し込めません。"), errors=errors)
+
+
+def _clearing_lines(
+    locked: dict[int, Invoice],
+    allocations: Sequence[tuple[Invoice, int, int]],
+    bank_account: str,
+    bank_sub_account: str | None,
+) -> list[dict[str, Any]]:
+    """普通預金 (received) + 支払手数料 (fee, tax-inclusive) / 売掛金 per invoice (applied)."""
+    received = sum(a for _i, a, _f in allocations)
+    fees = sum(f for _i, _a, f in allocations)
+    lines: list[dict[str, Any]] = []
+    if received:
+        bank_line: dict[str, Any] = {"account": bank_account, "debit": received}
+        if bank_sub_account:
+            bank_line["sub_account"] = bank_sub_account
+        lines.append(bank_line)
+    if fees:
+        lines.append({"account": FEE, "debit": fees, "tax_code": "P10", "memo": _("振込手数料")})
+    for index, (invoice, amount, fee) in enumerate(allocations):
+        current = locked.get(invoice.pk)
+        if current is None or current.status not in OPEN_STATES:
+            raise Conflict(_("請求書 %(n)s は入金待ちではありません。") % {"n": invoice.number})
+        if amount + fee > current.open_amount:
+            message = _("%(n)s の未入金額 %(open)s 円を超えています。") % {
+                "n": current.number,
+                "open": f"{current.open_amount:,}",
+            }
+            raise ValidationFailed(
+                _("入金を消し込めません。"), errors={f"allocations.{index}": [message]}
+            )
+        lines.append(
+            {
+                "account": RECEIVABLE,
+                "credit": amount + fee,
+                "counterparty_id": current.counterparty_id,
+                "memo": current.number,
+            }
+        )
+    return lines
+
+
+def _record_payments(
+    locked: dict[int, Invoice],
+    allocations: Sequence[tuple[Invoice, int, int]],
+    date: dt.date,
+    entry: JournalEntry,
+    bank_transaction: Any,
+) -> list[InvoicePayment]:
+    """The payment rows, the invoices' paid amounts and states, the statement line confirmed."""
+    payments = []
+    for invoice, amount, fee in allocations:
+        current = locked[invoice.pk]
+        payments.append(
+            InvoicePayment.objects.create(
+                invoice=current,
+                date=date,
+                amount=amount,
+                fee=fee,
+                bank_transaction=bank_transaction,
+                journal_entry=entry,
+            )
+        )
+        current.paid_amount += amount + fee
+        current.save(update_fields=["paid_amount"])
+        _refresh_status(current)
+    if bank_transaction is not None:
+        from urakata.ledger.models import BankTransaction
+
+        BankTransaction.objects.filter(pk=bank_transaction.pk).update(
+            status=BankTransaction.Status.CONFIRMED, entry=entry
+        )
+    return payments
+
+
 def payment_apply(
     *,
     actor: Any,
@@ -335,92 +419,35 @@ def payment_apply(
     Posts 普通預金 (received) + 支払手数料 (fee, tax-inclusive) / 売掛金 (applied) in one entry.
     """
     require(actor, "invoicing.manage")
-    errors: Errors = {}
-    if not allocations:
-        add(errors, "allocations", _("消し込む請求書を選んでください。"))
-    for index, (_invoice, amount, fee) in enumerate(allocations):
-        if amount < 0 or fee < 0 or amount + fee <= 0:
-            add(errors, f"allocations.{index}", _("入金額・手数料は0以上で入力してください。"))
-    if errors:
-        raise ValidationFailed(_("入金を消し込めません。"), errors=errors)
+    _check_allocations(allocations)
     with transaction.atomic():
         ids = [inv.pk for inv, _a, _f in allocations]
         locked = {i.pk: i for i in Invoice.objects.select_for_update().filter(pk__in=ids)}
-        received = sum(a for _i, a, _f in allocations)
-        fees = sum(f for _i, _a, f in allocations)
-        lines: list[dict[str, Any]] = []
-        if received:
-            bank_line: dict[str, Any] = {"account": bank_account, "debit": received}
-            if bank_sub_account:
-                bank_line["sub_account"] = bank_sub_account
-            lines.append(bank_line)
-        if fees:
-            lines.append(
-                {"account": FEE, "debit": fees, "tax_code": "P10", "memo": _("振込手数料")}
-            )
-        for index, (invoice, amount, fee) in enumerate(allocations):
-            current = locked.get(invoice.pk)
-            if current is None or current.status not in OPEN_STATES:
-                raise Conflict(_("請求書 %(n)s は入金待ちではありません。") % {"n": invoice.number})
-            if amount + fee > current.open_amount:
-                raise ValidationFailed(
-                    _("入金を消し込めません。"),
-                    errors={
-                        f"allocations.{index}": [
-                            _("%(n)s の未入金額 %(open)s 円を超えています。")
-                            % {"n": current.number, "open": f"{current.open_amount:,}"}
-                        ]
-                    },
-                )
-            lines.append(
-                {
-                    "account": RECEIVABLE,
-                    "credit": amount + fee,
-                    "counterparty_id": current.counterparty_id,
-                    "memo": current.number,
-                }
-            )
+        lines = _clearing_lines(locked, allocations, bank_account, bank_sub_account)
+        numbers = [locked[i].number for i in ids]
+        source = (
+            JournalEntry.Source.BANK
+            if bank_transaction is not None
+            else JournalEntry.Source.INVOICE
+        )
         entry = journal_entry_post(
             actor=SYSTEM,
             date=date,
-            description=_("入金消込 %(n)s") % {"n": ", ".join(locked[i].number for i in ids)[:150]},
+            description=_("入金消込 %(n)s") % {"n": ", ".join(numbers)[:150]},
             lines=lines,
-            source=JournalEntry.Source.BANK
-            if bank_transaction is not None
-            else JournalEntry.Source.INVOICE,
-            source_ref=",".join(locked[i].number for i in ids)[:100],
+            source=source,
+            source_ref=",".join(numbers)[:100],
             tax_entry="inclusive",
         )
-        payments = []
-        for invoice, amount, fee in allocations:
-            current = locked[invoice.pk]
-            payments.append(
-                InvoicePayment.objects.create(
-                    invoice=current,
-                    date=date,
-                    amount=amount,
-                    fee=fee,
-                    bank_transaction=bank_transaction,
-                    journal_entry=entry,
-                )
-            )
-            current.paid_amount += amount + fee
-            current.save(update_fields=["paid_amount"])
-            _refresh_status(current)
-        if bank_transaction is not None:
-            from urakata.ledger.models import BankTransaction
-
-            BankTransaction.objects.filter(pk=bank_transaction.pk).update(
-                status=BankTransaction.Status.CONFIRMED, entry=entry
-            )
+        payments = _record_payments(locked, allocations, date, entry, bank_transaction)
         audit_record(
             actor=actor,
             action="invoicing.payment.apply",
             target=entry,
             changes={
-                "invoices": [locked[i].number for i in ids],
-                "received": received,
-                "fees": fees,
+                "invoices": numbers,
+                "received": sum(a for _i, a, _f in allocations),
+                "fees": sum(f for _i, _a, f in allocations),
                 "bank_transaction": getattr(bank_transaction, "pk", None),
             },
         )
