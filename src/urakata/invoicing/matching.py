@@ -25,6 +25,8 @@ import jaconv
 
 # Fees banks charge for a transfer (他行宛 up to 3 万円 / over): a shortfall up to this is a fee.
 MAX_FEE = 990
+# Below this similarity the payer is not taken for the customer.
+NAME_MATCH = 0.6
 COMMON_FEES = frozenset(
     {110, 132, 143, 145, 154, 165, 220, 275, 330, 385, 440, 550, 605, 660, 770, 880, 990}
 )
@@ -192,8 +194,12 @@ def _best_for(deposit: Deposit, index: _Index) -> Proposal | None:
 
     def consider(items: list[OpenItem], kind: str, fee: int) -> None:
         nonlocal best
-        names = items[0].names
-        score = round(0.55 * name_score(deposit.payer, names) + 0.45 * _amount_score(kind, fee), 4)
+        similarity = name_score(deposit.payer, items[0].names)
+        if similarity < NAME_MATCH:
+            if kind != "exact":
+                return  # a shortfall, a combination or a part needs the payer's name
+            similarity = 0.0
+        score = round(0.55 * similarity + 0.45 * _amount_score(kind, fee), 4)
         if best is not None and score <= best.score:
             return
         if kind == "partial":
