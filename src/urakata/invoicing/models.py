@@ -168,7 +168,7 @@ class InvoiceTaxTotal(models.Model):
     tax = models.BigIntegerField(_("消費税額等"))
 
     class Meta:
-        ordering = ["invoice", "tax_category"]
+        ordering = ["invoice", "pk"]  # written 10%, 8%, 0%, 非課税
         constraints = [
             models.UniqueConstraint(
                 fields=["invoice", "tax_category"], name="invoicing_taxtotal_unique"
@@ -296,7 +296,7 @@ class ReceivedTaxTotal(models.Model):
     tax = models.BigIntegerField()
 
     class Meta:
-        ordering = ["received", "tax_category"]
+        ordering = ["received", "pk"]
 
     def __str__(self) -> str:
         return f"{self.tax_category}: {self.taxable} / {self.tax}"
