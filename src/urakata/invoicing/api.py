@@ -24,8 +24,8 @@ from urakata.core.schema_types import (
     RowId,
     Yen,
 )
-from urakata.invoicing import delivery, received, reconcile, selectors, services
-from urakata.invoicing.models import Invoice, ReceivedInvoice
+from urakata.invoicing import delivery, received, reconcile, recurring, selectors, services
+from urakata.invoicing.models import Invoice, ReceivedInvoice, RecurringInvoice
 from urakata.invoicing.pint_read import pint_validate
 
 router = Router(tags=["invoicing"])
@@ -367,3 +367,45 @@ def reject_received(request: HttpRequest, received_id: RowId, payload: RejectIn)
     item = selectors.received_get(actor=request.user, received_id=received_id)
     received.received_reject(actor=request.user, received=item, reason=payload.reason)
     return selectors.received_get(actor=request.user, received_id=received_id)
+
+
+class RecurringIn(Schema):
+    counterparty_id: RowId
+    subject: Short = ""
+    next_date: BusinessDate
+    due_days: Annotated[int, Field(ge=0, le=365)] = 30
+    rounding: Annotated[str, Field(pattern="^(floor|half_up|ceiling)$")] = "floor"
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=200)]
+
+
+class RecurringOut(Schema):
+    id: int
+    counterparty_id: int
+    subject: str
+    next_date: dt.date
+    due_days: int
+    is_active: bool
+    last_invoice_id: int | None
+
+
+@router.get("/recurring", response={200: list[RecurringOut], **ERRORS})
+def list_recurring(request: HttpRequest) -> Any:
+    require(request.user, "invoicing.view")
+    return list(RecurringInvoice.objects.all()[:500])
+
+
+@router.post("/recurring", response={201: RecurringOut, **ERRORS})
+def create_recurring(request: HttpRequest, payload: RecurringIn) -> Any:
+    """A monthly invoice issued on its day each month (the daily job `invoicing.recurring`)."""
+    data = payload.dict()
+    data["lines"] = _lines(payload)
+    return 201, recurring.recurring_create(actor=request.user, data=data)
+
+
+@router.post("/recurring/run", response={200: list[InvoiceOut], **ERRORS})
+def run_recurring(request: HttpRequest, today: BusinessDate | None = None) -> Any:
+    """Issue the recurring invoices due by `today` now (what the daily job does)."""
+    from django.utils import timezone
+
+    invoices = recurring.recurring_run(actor=request.user, today=today or timezone.localdate())
+    return [selectors.invoice_get(actor=request.user, invoice_id=i.pk) for i in invoices]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from urakata.core.domains import DomainManifest, NavEntry
+from urakata.core.domains import DefaultJob, DomainManifest, NavEntry
 from urakata.core.roles import Role
 
 SECTION = _("請求")
@@ -24,6 +24,10 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("売掛金年齢表"), "invoicing:aging", "invoicing.view", "⏳", 652),
         NavEntry(SECTION, _("入金消込"), "invoicing:matching", "invoicing.manage", "🔗", 654),
         NavEntry(SECTION, _("受領請求書"), "invoicing:received_list", "invoicing.view", "📥", 656),
+    ),
+    periodic_jobs=(
+        DefaultJob("invoicing.recurring", "urakata.invoicing.tasks.recurring_task", "0 6 * * *"),
+        DefaultJob("invoicing.dunning", "urakata.invoicing.tasks.dunning_task", "0 9 * * 1-5"),
     ),
     demo_seeder="urakata.invoicing.demo.seed",
     api_router="urakata.invoicing.api.router",

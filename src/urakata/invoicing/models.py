@@ -93,6 +93,7 @@ class Invoice(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_to = models.CharField(_("送付先"), max_length=254, blank=True)
+    reminded_at = models.DateTimeField(_("督促日時"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -132,6 +133,34 @@ class Invoice(models.Model):
             s=models.Sum("total")
         )["s"]
         return int(found or 0)
+
+
+class RecurringInvoice(models.Model):
+    """A monthly invoice (月額の保守料など) generated and issued on its day each month."""
+
+    counterparty = models.ForeignKey(
+        "org.Counterparty", verbose_name=_("取引先"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("件名"), max_length=200, blank=True)
+    lines = models.JSONField(_("明細"), default=list)
+    rounding = models.CharField(
+        _("端数処理"), max_length=10, choices=Rounding.choices, default=Rounding.FLOOR
+    )
+    next_date = models.DateField(_("次回発行日"))
+    due_days = models.PositiveSmallIntegerField(_("支払期限(発行日から日数)"), default=30)
+    is_active = models.BooleanField(_("有効"), default=True)
+    last_invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["next_date", "pk"]
+        verbose_name = _("定期請求")
+        verbose_name_plural = _("定期請求")
+
+    def __str__(self) -> str:
+        return f"{self.counterparty_id} {self.subject} {self.next_date}"
 
 
 class InvoiceLine(models.Model):

@@ -42,7 +42,7 @@ def invoice_list(
         )
     if counterparty_id:
         queryset = queryset.filter(counterparty_id=counterparty_id)
-    return _with_credits(queryset)
+    return _with_credits(queryset).order_by("-issue_date", "-pk")
 
 
 def invoice_get(*, actor: Any, invoice_id: int | None = None, number: str = "") -> Invoice:

@@ -138,6 +138,21 @@ ENDPOINTS: list[Endpoint] = [
         payload=_xml,
         multipart=True,
     ),
+    Endpoint("api-invoicing-recurring", "GET", f"{API}/recurring", READERS),
+    Endpoint(
+        "api-invoicing-recurring-create",
+        "POST",
+        f"{API}/recurring",
+        MANAGERS,
+        payload=lambda ctx: {
+            "counterparty_id": ctx["invoice_issued"].counterparty_id,
+            "next_date": "2026-06-25",
+            "lines": [{"description": "保守 月額", "unit_price": 50000}],
+        },
+    ),
+    Endpoint(
+        "api-invoicing-recurring-run", "POST", f"{API}/recurring/run?today=2026-06-01", MANAGERS
+    ),
     # ------------------------------------------------------------ API: received invoices
     Endpoint("api-invoicing-received", "GET", f"{API}/received", READERS),
     Endpoint(
