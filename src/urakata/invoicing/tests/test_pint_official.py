@@ -34,7 +34,9 @@ RULES = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_official_rules_are_run_when_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_official_rules_are_run_when_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert pint_validate(EXAMPLE)["valid"]
     (tmp_path / "rules.xslt").write_text(RULES, encoding="utf-8")
     monkeypatch.setenv("URAKATA_PINT_RULES_DIR", str(tmp_path))
