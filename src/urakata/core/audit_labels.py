@@ -112,6 +112,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "invoicing.received.create": gettext_lazy("受領請求書を登録"),
     "invoicing.received.approve": gettext_lazy("受領請求書を承認"),
     "invoicing.received.reject": gettext_lazy("受領請求書を差戻し"),
+    "invoicing.received.submit": gettext_lazy("受領請求書の承認を申請"),
+    "invoicing.received.decided": gettext_lazy("受領請求書の申請を終了"),
     "invoicing.received.paid": gettext_lazy("受領請求書の支払を記録"),
     # assistant
     "assistant.monthly_report.generate": gettext_lazy("月次報告を作成"),

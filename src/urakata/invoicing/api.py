@@ -361,6 +361,17 @@ def approve_received(request: HttpRequest, received_id: RowId) -> Any:
     return selectors.received_get(actor=request.user, received_id=received_id)
 
 
+@router.post("/received/{received_id}/submit", response={200: ReceivedOut, **ERRORS})
+def submit_received(request: HttpRequest, received_id: RowId) -> Any:
+    """Route the received invoice for approval (workflow); the approver's decision posts it."""
+    from urakata.invoicing.received_workflow import received_submit
+
+    require(request.user, "invoicing.manage")
+    item = selectors.received_get(actor=request.user, received_id=received_id)
+    received_submit(actor=request.user, received=item)
+    return selectors.received_get(actor=request.user, received_id=received_id)
+
+
 @router.post("/received/{received_id}/reject", response={200: ReceivedOut, **ERRORS})
 def reject_received(request: HttpRequest, received_id: RowId, payload: RejectIn) -> Any:
     require(request.user, "invoicing.approve")

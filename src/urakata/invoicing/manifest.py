@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urakata.core.domains import DefaultJob, DomainManifest, NavEntry
 from urakata.core.roles import Role
+from urakata.invoicing.received_workflow import RECEIVED_SUBJECT
 
 SECTION = _("請求")
 
@@ -25,6 +26,8 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("入金消込"), "invoicing:matching", "invoicing.manage", "🔗", 654),
         NavEntry(SECTION, _("受領請求書"), "invoicing:received_list", "invoicing.view", "📥", 656),
     ),
+    # Received invoices may be routed for approval (受領請求書の承認申請).
+    workflow_subjects=(RECEIVED_SUBJECT,),
     periodic_jobs=(
         DefaultJob("invoicing.recurring", "urakata.invoicing.tasks.recurring_task", "0 6 * * *"),
         DefaultJob("invoicing.dunning", "urakata.invoicing.tasks.dunning_task", "0 9 * * 1-5"),

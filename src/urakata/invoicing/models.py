@@ -258,6 +258,7 @@ class ReceivedInvoice(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("受領")
+        SUBMITTED = "submitted", _("承認待ち")
         APPROVED = "approved", _("承認済")
         SCHEDULED = "scheduled", _("支払予定")
         PAID = "paid", _("支払済")

@@ -223,12 +223,22 @@ def purchase_lines(received: ReceivedInvoice) -> list[dict[str, Any]]:
     return [x for x in lines if x.get("debit", 0) or x.get("credit", 0)]
 
 
+DECIDABLE = (ReceivedInvoice.Status.RECEIVED, ReceivedInvoice.Status.SUBMITTED)
+
+
 def received_approve(*, actor: Any, received: ReceivedInvoice) -> ReceivedInvoice:
     """Approve: post the purchase entry and schedule the payment by its due date."""
     require(actor, "invoicing.approve")
+    if received.status != ReceivedInvoice.Status.RECEIVED:  # routed ones are decided there
+        raise Conflict(_("この受領請求書は承認済みか差戻し済みです。"))
+    return approve_now(actor=actor, received=received)
+
+
+def approve_now(*, actor: Any, received: ReceivedInvoice) -> ReceivedInvoice:
+    """The approval itself (the caller checked who may approve: capability or workflow step)."""
     with transaction.atomic():
         locked = ReceivedInvoice.objects.select_for_update().get(pk=received.pk)
-        if locked.status != ReceivedInvoice.Status.RECEIVED:
+        if locked.status not in DECIDABLE:
             raise Conflict(_("この受領請求書は承認済みか差戻し済みです。"))
         entry = journal_entry_post(
             actor=SYSTEM,

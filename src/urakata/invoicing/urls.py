@@ -16,4 +16,5 @@ urlpatterns = [
     path("matching/", views.matching, name="matching"),
     path("received/", views.received_list, name="received_list"),
     path("received/<int:received_id>/approve/", views.received_approve, name="received_approve"),
+    path("received/<int:received_id>/submit/", views.received_submit, name="received_submit"),
 ]

@@ -280,3 +280,19 @@ def received_approve(request: HttpRequest, received_id: int) -> HttpResponse:
     else:
         messages.success(request, _("受領請求書を承認し、仕訳を記帳しました。"))
     return redirect("invoicing:received_list")
+
+
+@login_required
+@require_POST
+def received_submit(request: HttpRequest, received_id: int) -> HttpResponse:
+    from urakata.invoicing.received_workflow import received_submit as submit
+
+    require(request.user, "invoicing.manage")
+    item = selectors.received_get(actor=request.user, received_id=received_id)
+    try:
+        submit(actor=request.user, received=item)
+    except DomainError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("承認を申請しました。"))
+    return redirect("invoicing:received_list")

@@ -183,6 +183,12 @@ ENDPOINTS: list[Endpoint] = [
         APPROVERS,
     ),
     Endpoint(
+        "api-invoicing-received-submit",
+        "POST",
+        _u(API + "/received/{received}/submit"),
+        MANAGERS,
+    ),
+    Endpoint(
         "api-invoicing-received-reject",
         "POST",
         _u(API + "/received/{received}/reject"),
@@ -259,6 +265,15 @@ ENDPOINTS: list[Endpoint] = [
         MANAGERS,
         payload=_xml,
         multipart=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-invoicing-received-submit",
+        "POST",
+        _u("/invoicing/received/{received}/submit/"),
+        MANAGERS,
+        payload={},
+        form=True,
         redirects=True,
     ),
     Endpoint(
