@@ -296,3 +296,30 @@ def received_submit(request: HttpRequest, received_id: int) -> HttpResponse:
     else:
         messages.success(request, _("承認を申請しました。"))
     return redirect("invoicing:received_list")
+
+
+@login_required
+@require_POST
+def received_new(request: HttpRequest) -> HttpResponse:
+    """A received invoice typed in, with its PDF / image stored as evidence (電帳法)."""
+    require(request.user, "invoicing.manage")
+    data: dict[str, Any] = {
+        key: request.POST.get(key, "").strip()
+        for key in ("issuer_name", "registration_number", "number", "description")
+    }
+    data["issue_date"] = _date(request.POST.get("issue_date"))
+    data["due_date"] = _date(request.POST.get("due_date"))
+    for key in ("taxable_10", "tax_10", "taxable_8", "tax_8", "taxable_exempt"):
+        text = request.POST.get(key, "").replace(",", "").strip()
+        data[key] = int(text) if text.isdigit() else 0
+    try:
+        item = received.received_create(
+            actor=request.user, data=data, upload=request.FILES.get("file")
+        )
+    except DomainError as error:
+        flash_error(request, error)
+    else:
+        messages.success(
+            request, _("受領請求書(%(name)s)を登録しました。") % {"name": item.issuer_name}
+        )
+    return redirect("invoicing:received_list")

@@ -20,6 +20,7 @@ READERS = expect(Role.ACCOUNTING, Role.AUDITOR, Role.EXECUTIVE)
 MANAGERS = expect(Role.ACCOUNTING)
 APPROVERS = expect(Role.ACCOUNTING, Role.EXECUTIVE)
 API = "/api/v1/invoicing"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXAMPLE = (Path(__file__).parent / "pint_examples" / "Example1-minimum.xml").read_bytes()
 DEPOSIT = "日付,摘要,入金,出金,残高\n2026/06/01,ﾌﾘｺﾐ ｶ)ﾏﾄﾘｸｽｼｮｳｼﾞ,6838,,1006838\n"
 INVOICE_IN = {
@@ -264,6 +265,21 @@ ENDPOINTS: list[Endpoint] = [
         "/invoicing/received/",
         MANAGERS,
         payload=_xml,
+        multipart=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-invoicing-received-new",
+        "POST",
+        "/invoicing/received/new/",
+        MANAGERS,
+        payload=lambda ctx: {
+            "issuer_name": "検証商店",
+            "issue_date": "2026-05-01",
+            "taxable_10": "1000",
+            "tax_10": "100",
+            "file": SimpleUploadedFile("invoice.pdf", PDF, "application/pdf"),
+        },
         multipart=True,
         redirects=True,
     ),

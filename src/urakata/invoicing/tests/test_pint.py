@@ -153,3 +153,29 @@ def test_validate_pint_command(tmp_path: Path) -> None:
     report = json.loads(out.getvalue())
     assert report["valid"] is False and report["errors"][0]["id"] == "ibr-co-16"
     assert set(report["errors"][0]) == {"id", "message", "location"}
+
+
+@pytest.mark.django_db
+def test_credit_note_exports_as_ubl_credit_note() -> None:
+    import datetime as dt
+
+    from urakata.invoicing import services
+
+    invoice = issued()
+    note = services.credit_note_create(
+        actor=SYSTEM,
+        original=invoice,
+        data={
+            "issue_date": dt.date(2026, 5, 20),
+            "lines": [{"description": "値引", "unit_price": 1000}],
+        },
+    )
+    note = services.invoice_issue(actor=SYSTEM, invoice=note)
+    data = delivery.pint_bytes(note)
+    assert b"<CreditNote" in data and b"<cbc:CreditNoteTypeCode>381" in data
+    assert invoice.number.encode() in data  # the preceding invoice (ibg-03)
+    result = pint_validate(data)
+    assert result["valid"], result["errors"]
+    doc, _errors, _warnings = pint_read(data)
+    assert doc is not None and doc.kind == "credit_note"
+    assert [(s.category, int(s.taxable), int(s.tax)) for s in doc.subtotals] == [("S", 1000, 100)]

@@ -75,3 +75,26 @@ def test_routed_through_the_workflow(make_user: Any) -> None:
     request_reject(actor=boss, request_id=request.pk, comment="金額相違")
     rejected.refresh_from_db()
     assert rejected.status == ReceivedInvoice.Status.REJECTED and rejected.journal_entry_id is None
+
+
+def test_typed_in_with_its_pdf(client_for: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(Role.ACCOUNTING)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    response = client.post(
+        "/invoicing/received/new/",
+        {
+            "issuer_name": "山本商店",
+            "registration_number": "T7123456789012",
+            "issue_date": "2026-11-01",
+            "taxable_10": "2,000",
+            "tax_10": "200",
+            "file": SimpleUploadedFile("bill.pdf", pdf, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    item = ReceivedInvoice.objects.get()
+    assert item.source == ReceivedInvoice.Source.PDF and item.stored_file is not None
+    assert (item.total, item.registration_ok) == (2200, True)
