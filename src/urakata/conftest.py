@@ -91,6 +91,7 @@ def matrix_domains() -> tuple[Any, ...]:
     from urakata.attendance.tests import matrix_rows as attendance_rows
     from urakata.documents.tests import matrix_rows as documents_rows
     from urakata.facilities.tests import matrix_rows as facilities_rows
+    from urakata.invoicing.tests import matrix_rows as invoicing_rows
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
     from urakata.payments.tests import matrix_rows as payments_rows
@@ -107,6 +108,7 @@ def matrix_domains() -> tuple[Any, ...]:
         documents_rows,
         payments_rows,
         attendance_rows,
+        invoicing_rows,
         payroll_rows,
         facilities_rows,
     )

@@ -35,6 +35,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "documents",
         "payments",
         "attendance",
+        "invoicing",
         "payroll",
         "facilities",
         "web",
@@ -48,6 +49,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.documents.demo.seed",
         "urakata.payments.demo.seed",
         "urakata.attendance.demo.seed",
+        "urakata.invoicing.demo.seed",
         "urakata.payroll.demo.seed",
         "urakata.facilities.demo.seed",
     ]

@@ -31,6 +31,7 @@ from urakata.core.testing import (
 )
 from urakata.documents.tests import matrix_rows as documents_rows
 from urakata.facilities.tests import matrix_rows as facilities_rows
+from urakata.invoicing.tests import matrix_rows as invoicing_rows
 from urakata.ledger.tests import matrix_rows as ledger_rows
 from urakata.org.tests import matrix_rows as org_rows
 from urakata.payments.tests import matrix_rows as payments_rows
@@ -44,6 +45,7 @@ DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payro
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, facilities_rows)
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, attendance_rows)
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, documents_rows)
+DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, invoicing_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share

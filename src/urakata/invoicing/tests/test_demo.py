@@ -1,0 +1,34 @@
+"""The demo invoices: a year of them with every kind of payment, verifiable books."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from urakata.core.audit import audit_verify
+from urakata.core.permissions import SYSTEM
+from urakata.invoicing import demo, reconcile, selectors
+from urakata.invoicing.models import Invoice, InvoicePayment, ReceivedInvoice
+from urakata.ledger.integrity import ledger_verify
+from urakata.org import demo as org_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_invoices_cover_the_cases() -> None:
+    today = dt.date(2026, 11, 24)
+    org_demo.seed(actor=None, today=today, rng=random.Random(1))
+    demo.seed(actor=None, today=today, rng=random.Random(2))
+    statuses = set(Invoice.objects.values_list("status", flat=True))
+    assert {"paid", "partly_paid", "issued"} <= statuses
+    assert Invoice.objects.filter(kind="credit_note", status="issued").count() == 1
+    assert Invoice.objects.filter(kind="invoice").count() == 12 * 5
+    assert InvoicePayment.objects.filter(fee__gt=0).exists()
+    assert selectors.aging(actor=SYSTEM, today=today)["overdue"]
+    assert reconcile.match_proposals(actor=SYSTEM)
+    assert ReceivedInvoice.objects.filter(registration_ok=False).exists()
+    assert ReceivedInvoice.objects.filter(status="approved").count() == 2
+    assert ledger_verify() == []
+    assert audit_verify().ok
