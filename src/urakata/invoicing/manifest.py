@@ -33,6 +33,8 @@ MANIFEST = DomainManifest(
         DefaultJob("invoicing.dunning", "urakata.invoicing.tasks.dunning_task", "0 9 * * 1-5"),
     ),
     demo_seeder="urakata.invoicing.demo.seed",
+    # A supplier paid through a payment batch: the received invoice becomes paid.
+    hooks={"payments.settled": "urakata.invoicing.received.payment_settled"},
     api_router="urakata.invoicing.api.router",
     api_prefix="/invoicing",
     urls="urakata.invoicing.urls",

@@ -286,6 +286,8 @@ def _schedule_payment(actor: Any, received: ReceivedInvoice) -> bool:
     """Into a payment batch through the payments contract, when that domain is installed."""
     if not apps.is_installed("urakata.payments") or received.due_date is None:
         return False
+    if received.counterparty_id is None:
+        return False  # an issuer outside the 取引先 master has no payee account: paid by hand
     from urakata.payments.services import payment_request_add
 
     payment_request_add(

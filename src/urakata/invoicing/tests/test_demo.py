@@ -29,6 +29,7 @@ def test_demo_invoices_cover_the_cases() -> None:
     assert selectors.aging(actor=SYSTEM, today=today)["overdue"]
     assert reconcile.match_proposals(actor=SYSTEM)
     assert ReceivedInvoice.objects.filter(registration_ok=False).exists()
-    assert ReceivedInvoice.objects.filter(status="approved").count() == 2
+    # Approved; "scheduled" once payments took them into its payment requests.
+    assert ReceivedInvoice.objects.filter(status__in=["approved", "scheduled"]).count() == 2
     assert ledger_verify() == []
     assert audit_verify().ok
