@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -60,9 +61,10 @@ class Command(BaseCommand):
         started = timezone.now()
         for path in demo_seeders():
             self.stdout.write(f"  seeding {path} …")
+            began = time.perf_counter()
             with transaction.atomic():
                 result = import_string(path)(actor=None, today=today, rng=rng)
-            self.stdout.write(f"    {result}")
+            self.stdout.write(f"    {result} ({time.perf_counter() - began:.1f} s)")
         jobs = scheduled_jobs_ensure_defaults()
         self.stdout.write(f"  periodic jobs registered: {', '.join(job.name for job in jobs)}")
         elapsed = (timezone.now() - started).total_seconds()
