@@ -48,12 +48,25 @@ HELDOUT_PAYEES = (
     "旅館しらかば",
 )
 DEV_ITEMS = (
-    ("コーヒー", 10), ("ランチセット", 10), ("ボールペン", 10), ("コピー用紙", 10),
-    ("弁当", 8), ("お茶", 8), ("サンドイッチ", 8), ("書籍", 10), ("乗車料金", 10),
+    ("コーヒー", 10),
+    ("ランチセット", 10),
+    ("ボールペン", 10),
+    ("コピー用紙", 10),
+    ("弁当", 8),
+    ("お茶", 8),
+    ("サンドイッチ", 8),
+    ("書籍", 10),
+    ("乗車料金", 10),
 )
 HELDOUT_ITEMS = (
-    ("日替わり定食", 10), ("ケーキ", 8), ("電池", 10), ("名刺印刷", 10),
-    ("おにぎり", 8), ("ミネラルウォーター", 8), ("宿泊料", 10), ("文具セット", 10),
+    ("日替わり定食", 10),
+    ("ケーキ", 8),
+    ("電池", 10),
+    ("名刺印刷", 10),
+    ("おにぎり", 8),
+    ("ミネラルウォーター", 8),
+    ("宿泊料", 10),
+    ("文具セット", 10),
 )
 _ERAS = (("令和", "R", dt.date(2019, 5, 1)),)
 
@@ -129,10 +142,15 @@ def _date_text(day: dt.date, style: str) -> str:
 def _items(rng: random.Random, pool: tuple[tuple[str, int], ...]) -> list[tuple[str, int, int]]:
     count = rng.randint(1, 4)
     chosen = [rng.choice(pool) for _ in range(count)]
-    return [(name, rate, rng.randrange(100, 4000, 10) + rng.choice((0, 0, 8, 50))) for name, rate in chosen]
+    return [
+        (name, rate, rng.randrange(100, 4000, 10) + rng.choice((0, 0, 8, 50)))
+        for name, rate in chosen
+    ]
 
 
-def _spec(rng: random.Random, *, payees: tuple[str, ...], items: tuple[tuple[str, int], ...]) -> dict[str, Any]:
+def _spec(
+    rng: random.Random, *, payees: tuple[str, ...], items: tuple[tuple[str, int], ...]
+) -> dict[str, Any]:
     day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 700))
     bought = _items(rng, items)
     sums = {10: sum(p for _, r, p in bought if r == 10), 8: sum(p for _, r, p in bought if r == 8)}
@@ -151,71 +169,127 @@ def _spec(rng: random.Random, *, payees: tuple[str, ...], items: tuple[tuple[str
     }
 
 
-def _layout_lines(layout: str, s: dict[str, Any], rng: random.Random) -> list[tuple[str, str, str]]:
-    """(text, align, font) lines; align in left/center/right, or 'lr' with a tab between."""
+def _layout_a(s: dict[str, Any], rng: random.Random) -> list[tuple[str, str, str]]:
+    """shop receipt (レシート), 西暦 date or slash."""
     out: list[tuple[str, str, str]] = []
     reg = s["reg"]
-    if layout == "A":  # shop receipt (レシート), 西暦 date or slash
-        out += [(s["payee"], "center", "sans_bold"), (f"TEL {s['tel']}", "center", "sans")]
-        if reg:
-            out.append((f"登録番号 {reg}", "center", "sans"))
-        style = rng.choice(("seireki", "slash"))
-        out += [(f"{_date_text(s['day'], style)} {s['time']}", "left", "sans"), ("領収書", "center", "sans_bold")]
-        for name, rate, price in s["items"]:
-            mark = "※" if rate == 8 else ""
-            out.append((f"{name}{mark}\t{_yen(price)}", "lr", "sans"))
-        out.append((f"小計\t{_yen(s['total'])}", "lr", "sans"))
-        for rate in (10, 8):
-            if s["sums"][rate]:
-                out.append((f"({rate}%対象\t{_yen(s['sums'][rate])})", "lr", "sans"))
-                out.append((f"(内消費税\t{_yen(s['tax'][str(rate)])})", "lr", "sans"))
-        out.append((f"合計\t{_yen(s['total'])}", "lr", "sans_bold"))
-        paid = (s["total"] // 1000 + 1) * 1000
-        out += [(f"お預り\t{_yen(paid)}", "lr", "sans"), (f"お釣り\t{_yen(paid - s['total'])}", "lr", "sans")]
-        if any(r == 8 for _, r, _ in s["items"]):
-            out.append(("※印は軽減税率8%対象", "left", "sans"))
-    elif layout == "B":  # 領収書 form, 和暦 or R-dot date
-        style = rng.choice(("wareki", "r_dot"))
-        out += [("領収書", "center", "sans_bold"), (f"発行日 {_date_text(s['day'], style)}", "right", "sans"),
-                ("上様", "left", "sans"), (f"金額 {_yen(s['total'])}-", "center", "sans_bold"),
-                ("但し お品代として", "left", "sans"), ("上記正に領収いたしました", "left", "sans")]
-        for rate in (10, 8):
-            if s["sums"][rate]:
-                out.append((f"{rate}%対象 {_yen(s['sums'][rate])} 消費税 {_yen(s['tax'][str(rate)])}", "left", "sans"))
-        out.append((f"合計\t{_yen(s['total'])}", "lr", "sans"))
-        out.append((s["payee"], "right", "sans_bold"))
-        if reg:
-            out.append((f"登録番号 {reg}", "right", "sans"))
-        out.append((f"TEL {s['tel']}", "right", "sans"))
-    elif layout == "C":  # restaurant bill: yy date first, tax as 消費税等(10%), hyphenated T-number
-        style = "yy"
-        out += [(f"{_date_text(s['day'], style)} {s['time']}  No.{rng.randint(100, 999)}", "left", "sans"),
-                (s["payee"], "center", "sans_bold"), (f"電話 {s['tel']}", "center", "sans")]
-        for name, rate, price in s["items"]:
-            out.append((f"{name}{' 軽' if rate == 8 else ''}\t{price:,}円", "lr", "sans"))
-        for rate in (10, 8):
-            if s["sums"][rate]:
-                out.append((f"{rate}%対象計\t{s['sums'][rate]:,}円", "lr", "sans"))
-                out.append((f"消費税等({rate}%)\t{s['tax'][str(rate)]:,}円", "lr", "sans"))
-        out.append((f"合 計\t{s['total']:,}円", "lr", "sans_bold"))
-        if reg:
-            out.append((f"登録番号:{reg[:5]}-{reg[5:9]}-{reg[9:]}", "left", "sans"))
-        out.append(("またのお越しをお待ちしております", "center", "serif"))
-    elif layout == "D":  # serif 領収証, 和暦 date, tax in one bracket
-        style = rng.choice(("wareki", "seireki", "r_dot"))
-        out += [("領 収 証", "center", "serif"), (s["payee"], "center", "serif"),
-                (_date_text(s["day"], style), "right", "serif")]
-        if reg:
-            out.append((f"適格請求書発行事業者登録番号 {reg}", "left", "serif"))
-        for name, _rate, price in s["items"]:
-            out.append((f"{name}\t{_yen(price)}", "lr", "serif"))
-        out.append((f"お支払合計\t{_yen(s['total'])}", "lr", "serif"))
-        for rate in (10, 8):
-            if s["sums"][rate]:
-                out.append((f"(税率{rate}%対象 {_yen(s['sums'][rate])} うち消費税 {_yen(s['tax'][str(rate)])})", "left", "serif"))
-    else:
-        raise ValueError(layout)
+    out += [(s["payee"], "center", "sans_bold"), (f"TEL {s['tel']}", "center", "sans")]
+    if reg:
+        out.append((f"登録番号 {reg}", "center", "sans"))
+    style = rng.choice(("seireki", "slash"))
+    out += [
+        (f"{_date_text(s['day'], style)} {s['time']}", "left", "sans"),
+        ("領収書", "center", "sans_bold"),
+    ]
+    for name, rate, price in s["items"]:
+        mark = "※" if rate == 8 else ""
+        out.append((f"{name}{mark}\t{_yen(price)}", "lr", "sans"))
+    out.append((f"小計\t{_yen(s['total'])}", "lr", "sans"))
+    for rate in (10, 8):
+        if s["sums"][rate]:
+            out.append((f"({rate}%対象\t{_yen(s['sums'][rate])})", "lr", "sans"))
+            out.append((f"(内消費税\t{_yen(s['tax'][str(rate)])})", "lr", "sans"))
+    out.append((f"合計\t{_yen(s['total'])}", "lr", "sans_bold"))
+    paid = (s["total"] // 1000 + 1) * 1000
+    out += [
+        (f"お預り\t{_yen(paid)}", "lr", "sans"),
+        (f"お釣り\t{_yen(paid - s['total'])}", "lr", "sans"),
+    ]
+    if any(r == 8 for _, r, _ in s["items"]):
+        out.append(("※印は軽減税率8%対象", "left", "sans"))
     return out
+
+
+def _layout_b(s: dict[str, Any], rng: random.Random) -> list[tuple[str, str, str]]:
+    """領収書 form, 和暦 or R-dot date."""
+    out: list[tuple[str, str, str]] = []
+    reg = s["reg"]
+    style = rng.choice(("wareki", "r_dot"))
+    out += [
+        ("領収書", "center", "sans_bold"),
+        (f"発行日 {_date_text(s['day'], style)}", "right", "sans"),
+        ("上様", "left", "sans"),
+        (f"金額 {_yen(s['total'])}-", "center", "sans_bold"),
+        ("但し お品代として", "left", "sans"),
+        ("上記正に領収いたしました", "left", "sans"),
+    ]
+    for rate in (10, 8):
+        if s["sums"][rate]:
+            out.append(
+                (
+                    f"{rate}%対象 {_yen(s['sums'][rate])} 消費税 {_yen(s['tax'][str(rate)])}",
+                    "left",
+                    "sans",
+                )
+            )
+    out.append((f"合計\t{_yen(s['total'])}", "lr", "sans"))
+    out.append((s["payee"], "right", "sans_bold"))
+    if reg:
+        out.append((f"登録番号 {reg}", "right", "sans"))
+    out.append((f"TEL {s['tel']}", "right", "sans"))
+    return out
+
+
+def _layout_c(s: dict[str, Any], rng: random.Random) -> list[tuple[str, str, str]]:
+    """restaurant bill: yy date first, tax as 消費税等(10%), hyphenated T-number."""
+    out: list[tuple[str, str, str]] = []
+    reg = s["reg"]
+    style = "yy"
+    out += [
+        (
+            f"{_date_text(s['day'], style)} {s['time']}  No.{rng.randint(100, 999)}",
+            "left",
+            "sans",
+        ),
+        (s["payee"], "center", "sans_bold"),
+        (f"電話 {s['tel']}", "center", "sans"),
+    ]
+    for name, rate, price in s["items"]:
+        out.append((f"{name}{' 軽' if rate == 8 else ''}\t{price:,}円", "lr", "sans"))
+    for rate in (10, 8):
+        if s["sums"][rate]:
+            out.append((f"{rate}%対象計\t{s['sums'][rate]:,}円", "lr", "sans"))
+            out.append((f"消費税等({rate}%)\t{s['tax'][str(rate)]:,}円", "lr", "sans"))
+    out.append((f"合 計\t{s['total']:,}円", "lr", "sans_bold"))
+    if reg:
+        out.append((f"登録番号:{reg[:5]}-{reg[5:9]}-{reg[9:]}", "left", "sans"))
+    out.append(("またのお越しをお待ちしております", "center", "serif"))
+    return out
+
+
+def _layout_d(s: dict[str, Any], rng: random.Random) -> list[tuple[str, str, str]]:
+    """serif 領収証, 和暦 date, tax in one bracket."""
+    out: list[tuple[str, str, str]] = []
+    reg = s["reg"]
+    style = rng.choice(("wareki", "seireki", "r_dot"))
+    out += [
+        ("領 収 証", "center", "serif"),
+        (s["payee"], "center", "serif"),
+        (_date_text(s["day"], style), "right", "serif"),
+    ]
+    if reg:
+        out.append((f"適格請求書発行事業者登録番号 {reg}", "left", "serif"))
+    for name, _rate, price in s["items"]:
+        out.append((f"{name}\t{_yen(price)}", "lr", "serif"))
+    out.append((f"お支払合計\t{_yen(s['total'])}", "lr", "serif"))
+    for rate in (10, 8):
+        if s["sums"][rate]:
+            out.append(
+                (
+                    f"(税率{rate}%対象 {_yen(s['sums'][rate])} うち消費税 {_yen(s['tax'][str(rate)])})",
+                    "left",
+                    "serif",
+                )
+            )
+    return out
+
+
+_LAYOUTS = {"A": _layout_a, "B": _layout_b, "C": _layout_c, "D": _layout_d}
+
+
+def _layout_lines(layout: str, s: dict[str, Any], rng: random.Random) -> list[tuple[str, str, str]]:
+    """(text, align, font) lines; align in left/center/right, or 'lr' with a tab between."""
+    return _LAYOUTS[layout](s, rng)
 
 
 def _render(lines: list[tuple[str, str, str]], *, size: int, width: int) -> Image.Image:
@@ -244,7 +318,9 @@ def degrade(image: Image.Image, kind: str, rng: random.Random) -> Image.Image:
     import numpy as np
 
     if kind == "rotate":
-        return image.rotate(rng.uniform(-4, 4) or 2, expand=True, fillcolor=255, resample=Image.BICUBIC)
+        return image.rotate(
+            rng.uniform(-4, 4) or 2, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC
+        )
     if kind == "blur":
         return image.filter(ImageFilter.GaussianBlur(rng.uniform(1.0, 1.6)))
     if kind == "noise":
@@ -258,19 +334,44 @@ def degrade(image: Image.Image, kind: str, rng: random.Random) -> Image.Image:
     if kind == "photo":
         w, h = image.size
         d = int(w * 0.03)
-        quad = (rng.randint(0, d), rng.randint(0, d), rng.randint(0, d), h - rng.randint(0, d),
-                w - rng.randint(0, d), h - rng.randint(0, d), w - rng.randint(0, d), rng.randint(0, d))
-        warped = image.transform((w, h), Image.QUAD, quad, resample=Image.BICUBIC, fillcolor=235)
-        arr = np.asarray(warped, dtype=np.float32)
-        shade = np.linspace(1.0, rng.uniform(0.6, 0.75), w)[None, :] * np.linspace(1.0, 0.85, h)[:, None]
-        arr = arr * shade + np.random.default_rng(rng.randint(0, 2**31)).normal(0, 8, arr.shape)
-        out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.7))
-        return out.rotate(rng.uniform(-2.5, 2.5), expand=True, fillcolor=200, resample=Image.BICUBIC)
+        quad = (
+            rng.randint(0, d),
+            rng.randint(0, d),
+            rng.randint(0, d),
+            h - rng.randint(0, d),
+            w - rng.randint(0, d),
+            h - rng.randint(0, d),
+            w - rng.randint(0, d),
+            rng.randint(0, d),
+        )
+        warped = image.transform(
+            (w, h), Image.Transform.QUAD, quad, resample=Image.Resampling.BICUBIC, fillcolor=235
+        )
+        pixels = np.asarray(warped, dtype=np.float64)
+        shade = (
+            np.linspace(1.0, rng.uniform(0.6, 0.75), w)[None, :]
+            * np.linspace(1.0, 0.85, h)[:, None]
+        )
+        pixels = pixels * shade + np.random.default_rng(rng.randint(0, 2**31)).normal(
+            0, 8, arr.shape
+        )
+        out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(
+            ImageFilter.GaussianBlur(0.7)
+        )
+        return out.rotate(
+            rng.uniform(-2.5, 2.5), expand=True, fillcolor=200, resample=Image.Resampling.BICUBIC
+        )
     raise ValueError(kind)
 
 
-def receipt(rng: random.Random, *, split: str = "dev", layout: str | None = None,
-            degradation: str | None = None, jpeg: bool = False) -> Receipt:
+def receipt(
+    rng: random.Random,
+    *,
+    split: str = "dev",
+    layout: str | None = None,
+    degradation: str | None = None,
+    jpeg: bool = False,
+) -> Receipt:
     """One receipt of the split ("dev" or "heldout"), optionally degraded."""
     payees, items, layouts = (
         (DEV_PAYEES, DEV_ITEMS, "AB") if split == "dev" else (HELDOUT_PAYEES, HELDOUT_ITEMS, "CD")
@@ -296,14 +397,18 @@ def receipt(rng: random.Random, *, split: str = "dev", layout: str | None = None
         registration_number=spec["reg"],
         payee=spec["payee"],
     )
-    return Receipt(buffer.getvalue(), content_type, truth, layout, degradation, [t for t, _, _ in lines])
+    return Receipt(
+        buffer.getvalue(), content_type, truth, layout, degradation, [t for t, _, _ in lines]
+    )
 
 
 def receipt_set(split: str, count: int, *, seed: int, degraded: bool = False) -> list[Receipt]:
     """`count` receipts of a split; degraded sets cycle through every degradation."""
     rng = random.Random(f"{split}-{seed}")
     return [
-        receipt(rng, split=split, degradation=DEGRADATIONS[i % len(DEGRADATIONS)] if degraded else None)
+        receipt(
+            rng, split=split, degradation=DEGRADATIONS[i % len(DEGRADATIONS)] if degraded else None
+        )
         for i in range(count)
     ]
 
