@@ -104,7 +104,10 @@ def amounts(text: str) -> list[int]:
     found = []
     for match in _AMOUNT.finditer(text):
         end = match.end(2)
-        rate_like = text[end : end + 1] == "%" or text[match.start(2) - 1 : match.start(2)] in "(%"
+        rate_like = text[end : end + 1] == "%" or text[match.start(2) - 1 : match.start(2)] in (
+            "(",
+            "%",
+        )
         if rate_like and not match.group(1):
             continue
         digits = re.sub(r"[,.\s]", "", match.group(2))
