@@ -353,7 +353,7 @@ def degrade(image: Image.Image, kind: str, rng: random.Random) -> Image.Image:
             * np.linspace(1.0, 0.85, h)[:, None]
         )
         pixels = pixels * shade + np.random.default_rng(rng.randint(0, 2**31)).normal(
-            0, 8, arr.shape
+            0, 8, pixels.shape
         )
         out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(
             ImageFilter.GaussianBlur(0.7)
