@@ -90,10 +90,11 @@ def matrix_domains() -> tuple[Any, ...]:
     from urakata.assistant.tests import matrix_rows as assistant_rows
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
+    from urakata.payments.tests import matrix_rows as payments_rows
     from urakata.web.tests import matrix_rows as web_rows
     from urakata.workflow.tests import matrix_rows as workflow_rows
 
-    return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
+    return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payments_rows)
 
 
 @pytest.fixture(scope="module")

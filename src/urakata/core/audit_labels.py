@@ -116,6 +116,20 @@ ACTION_LABELS: dict[str, Promise] = {
     "assistant.review.reject": gettext_lazy("AIの提案を却下"),
     "assistant.task.complete": gettext_lazy("タスクを完了"),
     "assistant.task.create": gettext_lazy("タスクを登録"),
+    # payments
+    "payments.request.add": gettext_lazy("支払依頼を登録"),
+    "payments.request.update": gettext_lazy("支払依頼を変更"),
+    "payments.request.cancel": gettext_lazy("支払依頼を取消"),
+    "payments.payee_account.save": gettext_lazy("振込先口座を保存"),
+    "payments.company_account.save": gettext_lazy("自社口座を保存"),
+    "payments.batch.create": gettext_lazy("振込バッチを作成"),
+    "payments.batch.submit": gettext_lazy("振込バッチを申請"),
+    "payments.batch.approve": gettext_lazy("振込バッチを承認"),
+    "payments.batch.reject": gettext_lazy("振込バッチを差戻し"),
+    "payments.batch.withdraw": gettext_lazy("振込バッチの申請を取下げ"),
+    "payments.batch.cancel": gettext_lazy("振込バッチを取消"),
+    "payments.batch.file": gettext_lazy("全銀ファイルを作成"),
+    "payments.batch.paid": gettext_lazy("振込バッチを支払済に"),
 }
 
 # Last word of an action → verb, for actions nobody labelled (admin.<model>.<verb>, new domains).
