@@ -88,13 +88,22 @@ def client_for(make_user: Callable[..., Any]) -> Callable[..., Client]:
 def matrix_domains() -> tuple[Any, ...]:
     """Every domain's matrix rows (`<app>/tests/matrix_rows.py`)."""
     from urakata.assistant.tests import matrix_rows as assistant_rows
+    from urakata.documents.tests import matrix_rows as documents_rows
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
     from urakata.payments.tests import matrix_rows as payments_rows
     from urakata.web.tests import matrix_rows as web_rows
     from urakata.workflow.tests import matrix_rows as workflow_rows
 
-    return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payments_rows)
+    return (
+        org_rows,
+        web_rows,
+        ledger_rows,
+        workflow_rows,
+        assistant_rows,
+        documents_rows,
+        payments_rows,
+    )
 
 
 @pytest.fixture(scope="module")

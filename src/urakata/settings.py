@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "urakata.org",
     "urakata.workflow",
     "urakata.ledger",
+    "urakata.documents",
     "urakata.web",
     "urakata.assistant",
     "urakata.payments",
