@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "urakata.web",
     "urakata.assistant",
     "urakata.payments",
+    "urakata.expenses",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,17 @@ from urakata.core.roles import Role
 
 def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
     labels = [m.label for m in manifests()]
-    assert labels == ["core", "org", "workflow", "assistant", "ledger", "documents", "payments", "web"]
+    assert labels == [
+        "core",
+        "org",
+        "workflow",
+        "assistant",
+        "ledger",
+        "documents",
+        "payments",
+        "expenses",
+        "web",
+    ]
     # The demo seeders share one random stream: their order is the demo company's data.
     assert demo_seeders() == [
         "urakata.org.demo.seed",
@@ -35,6 +45,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.ledger.demo.seed",
         "urakata.documents.demo.seed",
         "urakata.payments.demo.seed",
+        "urakata.expenses.demo.seed",
     ]
 
 
