@@ -108,10 +108,17 @@ def _transport_line(user: Any, claim: ExpenseClaim, day: dt.date, rng: random.Ra
     )
 
 
+def _manager(employee: Employee) -> Any:
+    assert employee.department and employee.department.manager  # _claimants() has them
+    return employee.department.manager.user
+
+
 def _approve(claim: ExpenseClaim, accountant: Any, *, steps: int) -> None:
-    manager = claim.employee.department.manager.user
+    assert claim.request_id
     if steps >= 1:
-        workflow_services.request_approve(actor=manager, request_id=claim.request_id)
+        workflow_services.request_approve(
+            actor=_manager(claim.employee), request_id=claim.request_id
+        )
     if steps >= 2:
         workflow_services.request_approve(actor=accountant, request_id=claim.request_id)
 
@@ -170,8 +177,8 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             claim = services.claim_submit(actor=user, claim_id=claim.pk)
             if state == "rejected":
                 workflow_services.request_reject(
-                    actor=employee.department.manager.user,
-                    request_id=claim.request_id,
+                    actor=_manager(employee),
+                    request_id=claim.request_id or 0,
                     comment="領収書の内容と金額を確認してください。",
                 )
             elif state in ("approved", "paid", "manager_approved"):

@@ -95,8 +95,17 @@ def _normal_payee(value: str) -> str:
 
 def line_findings(line: Any, *, position: int) -> list[dict[str, Any]]:
     """The checks that need only the line itself."""
-    out: list[dict[str, Any]] = []
     label = _("%(n)s行目") % {"n": position}
+    return (
+        _limit_findings(line, label)
+        + _attendee_findings(line, label)
+        + _evidence_findings(line, label)
+        + _ocr_findings(line, label)
+    )
+
+
+def _limit_findings(line: Any, label: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     category = CATEGORIES.get(line.category)
     if category and category.limit and line.amount > category.limit:
         out.append(
@@ -113,6 +122,12 @@ def line_findings(line: Any, *, position: int) -> list[dict[str, Any]]:
                 },
             )
         )
+    return out
+
+
+def _attendee_findings(line: Any, label: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    category = CATEGORIES.get(line.category)
     if category and category.attendees:
         if not line.attendees.strip() or line.attendee_count < 1:
             out.append(
@@ -153,6 +168,12 @@ def line_findings(line: Any, *, position: int) -> list[dict[str, Any]]:
                         % {"label": label, "per": f"{per_person:,}", "threshold": f"{threshold:,}"},
                     )
                 )
+    return out
+
+
+def _evidence_findings(line: Any, label: str) -> list[dict[str, Any]]:
+    """Receipt, 登録番号 and the date (weekend or holiday)."""
+    out: list[dict[str, Any]] = []
     if line.kind == "expense" and not line.receipt_id:
         out.append(
             _finding(
@@ -188,7 +209,6 @@ def line_findings(line: Any, *, position: int) -> list[dict[str, Any]]:
                 % {"label": label, "date": line.date.isoformat(), "name": name},
             )
         )
-    out += _ocr_findings(line, label)
     return out
 
 
