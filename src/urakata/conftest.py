@@ -89,6 +89,7 @@ def matrix_domains() -> tuple[Any, ...]:
     """Every domain's matrix rows (`<app>/tests/matrix_rows.py`)."""
     from urakata.assistant.tests import matrix_rows as assistant_rows
     from urakata.documents.tests import matrix_rows as documents_rows
+    from urakata.expenses.tests import matrix_rows as expenses_rows
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
     from urakata.payments.tests import matrix_rows as payments_rows
@@ -103,6 +104,7 @@ def matrix_domains() -> tuple[Any, ...]:
         assistant_rows,
         documents_rows,
         payments_rows,
+        expenses_rows,
     )
 
 

@@ -312,9 +312,9 @@ def claim_submit(*, actor: Any, claim_id: int, comment: str = "") -> ExpenseClai
     """Run the policy checks; errors refuse the submit, warnings go with it to the approvers."""
     from urakata.expenses.approval import route_data
 
-    workflow_services.route_seed(data=route_data())
     with transaction.atomic():
         claim = claim_for_update(actor=actor, claim_id=claim_id)
+        workflow_services.route_seed(data=route_data())  # after the checks: a refusal writes nothing
         findings = claim_check(actor=actor, claim=claim)
         errors = [f for f in findings if f["severity"] == "error"]
         if errors:

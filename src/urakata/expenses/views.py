@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from urakata.core.error_pages import flash_error
-from urakata.core.errors import Conflict, ValidationFailed
+from urakata.core.errors import Conflict, PermissionDenied, ValidationFailed
 from urakata.core.files import stored_file_response
 from urakata.core.http import querystring_without_page
 from urakata.core.labels import error_lines
@@ -99,6 +99,8 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 def receipt_scan(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Store the photographed receipt, read it, and show the line form filled in to confirm."""
     claim = selectors.claim_get(actor=request.user, claim_id=claim_id)
+    if claim.employee.user_id != request.user.pk:
+        raise PermissionDenied(_("本人の経費精算だけを編集できます。"))
     upload = request.FILES.get("receipt")
     if upload is None:
         messages.error(request, _("領収書の画像を選んでください。"))

@@ -29,6 +29,7 @@ from urakata.core.testing import (
     uncovered,
 )
 from urakata.documents.tests import matrix_rows as documents_rows
+from urakata.expenses.tests import matrix_rows as expenses_rows
 from urakata.ledger.tests import matrix_rows as ledger_rows
 from urakata.org.tests import matrix_rows as org_rows
 from urakata.payments.tests import matrix_rows as payments_rows
@@ -43,6 +44,7 @@ DOMAINS = (
     assistant_rows,
     documents_rows,
     payments_rows,
+    expenses_rows,
 )
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
