@@ -314,7 +314,9 @@ def claim_submit(*, actor: Any, claim_id: int, comment: str = "") -> ExpenseClai
 
     with transaction.atomic():
         claim = claim_for_update(actor=actor, claim_id=claim_id)
-        workflow_services.route_seed(data=route_data())  # after the checks: a refusal writes nothing
+        workflow_services.route_seed(
+            data=route_data()
+        )  # after the checks: a refusal writes nothing
         findings = claim_check(actor=actor, claim=claim)
         errors = [f for f in findings if f["severity"] == "error"]
         if errors:
