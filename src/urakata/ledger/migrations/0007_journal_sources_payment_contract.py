@@ -4,31 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ledger", "0006_yearend_close_tax_return_chart_additions"),
+        ('ledger', '0006_yearend_close_tax_return_chart_additions'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="journalentry",
-            name="source",
-            field=models.CharField(
-                choices=[
-                    ("manual", "手入力"),
-                    ("bank", "銀行明細"),
-                    ("expense", "経費精算"),
-                    ("invoice", "請求書"),
-                    ("payroll", "給与"),
-                    ("asset", "固定資産"),
-                    ("payment", "振込"),
-                    ("contract", "契約"),
-                    ("import", "インポート"),
-                    ("generated", "生成データ"),
-                    ("correction", "訂正"),
-                    ("adjustment", "決算整理"),
-                ],
-                max_length=20,
-                verbose_name="発生源",
-            ),
+            model_name='journalentry',
+            name='source',
+            field=models.CharField(choices=[('manual', '手入力'), ('bank', '銀行明細'), ('expense', '経費精算'), ('invoice', '請求書'), ('payroll', '給与'), ('asset', '固定資産'), ('payment', '振込'), ('contract', '契約'), ('import', 'インポート'), ('generated', '生成データ'), ('correction', '訂正'), ('adjustment', '決算整理')], max_length=20, verbose_name='発生源'),
         ),
     ]
