@@ -16,8 +16,9 @@ from urakata.core.japanese import normalise_digits
 from urakata.core.models import StoredFile
 from urakata.core.ocr import ReceiptReading, receipt_read
 from urakata.core.permissions import can, require
-from urakata.expenses import contracts, policy
+from urakata.expenses import policy
 from urakata.expenses.models import ClaimLine, ExpenseClaim, ReceiptScan
+from urakata.expenses.tasks import file_receipts_task
 from urakata.org.models import Employee
 from urakata.workflow import services as workflow_services
 from urakata.workflow.models import ApprovalRequest
@@ -330,8 +331,8 @@ def claim_submit(*, actor: Any, claim_id: int, comment: str = "") -> ExpenseClai
         claim.findings = findings
         claim.submitted_at = timezone.now()
         claim.save(update_fields=["status", "findings", "submitted_at"])
-        for line in claim.lines.select_related("receipt", "claim"):
-            contracts.file_receipt(line=line)
+        # Filing reads the receipts' text (OCR): a task committed with the submit does it.
+        file_receipts_task.enqueue(claim_id=claim.pk)
         audit_record(
             actor=actor,
             action="expenses.claim.submit",

@@ -17,6 +17,7 @@ from urakata.documents.models import Document
 from urakata.expenses import services
 from urakata.expenses.approval import claim_settled
 from urakata.expenses.models import ExpenseClaim
+from urakata.expenses.tasks import file_receipts_task
 from urakata.expenses.tests.factories import WEEKDAY, claim_with_line, team
 from urakata.payments.models import PaymentRequest
 from urakata.workflow import services as workflow_services
@@ -103,7 +104,14 @@ def test_full_cycle_posts_pays_and_files(people: dict[str, Any]) -> None:
     )  # fmt: skip
     submitted = services.claim_submit(actor=member, claim_id=claim.pk)
     assert submitted.status == ExpenseClaim.Status.SUBMITTED
-    assert Document.objects.filter(doc_type="receipt").count() == 1
+    # the receipts are filed by a task committed with the submit (filing reads them: OCR)
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path__endswith="file_receipts_task").count() == 1
+    assert file_receipts_task.call(claim_id=claim.pk) == 1
+    assert file_receipts_task.call(claim_id=claim.pk) == 1  # again: still one document
+    document = Document.objects.get(doc_type="receipt")
+    assert document.amount == 3_300
     with pytest.raises(Conflict):
         services.line_save(actor=member, claim_id=claim.pk, values=_line())
     workflow_services.request_approve(actor=boss, request_id=submitted.request_id)
