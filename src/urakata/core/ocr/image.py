@@ -16,8 +16,18 @@ class ImageUnreadable(ValueError):
     """The bytes are not an image Pillow can open."""
 
 
+def _heif_support() -> None:
+    """Let Pillow open HEIC/HEIF (iPhone photos) when pillow-heif is installed."""
+    try:
+        import pillow_heif
+    except ImportError:  # optional: without it a HEIC upload reads as "not an image"
+        return
+    pillow_heif.register_heif_opener()
+
+
 def decode(data: bytes) -> np.ndarray:
     """Grey-scale pixels of a JPEG/PNG/HEIC (when pillow-heif is installed) upright by EXIF."""
+    _heif_support()
     try:
         with Image.open(io.BytesIO(data)) as opened:
             upright = ImageOps.exif_transpose(opened) or opened

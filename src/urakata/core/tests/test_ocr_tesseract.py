@@ -42,6 +42,19 @@ def test_degraded_receipts_are_read() -> None:
     assert right / total >= 0.75, (right, total)
 
 
+def test_heic_photo_is_read() -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    receipt = receipt_set("dev", 1, seed=5)[0]
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(receipt.data)).convert("RGB").save(buffer, "HEIF", quality=90)
+    reading = receipt_read(buffer.getvalue(), content_type="image/heic")
+    assert not reading.error
+    assert reading.total == receipt.truth.total
+
+
 def test_not_an_image_gives_a_message() -> None:
     reading = receipt_read(b"hello, this is text", content_type="image/png")
     assert reading.error and reading.total is None
