@@ -141,6 +141,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "expenses.line.change": gettext_lazy("精算明細を変更"),
     "expenses.line.delete": gettext_lazy("精算明細を削除"),
     "expenses.receipt.read": gettext_lazy("領収書を読み取り"),
+    "expenses.commuter_pass.save": gettext_lazy("通勤定期を保存"),
 }
 
 # Last word of an action → verb, for actions nobody labelled (admin.<model>.<verb>, new domains).

@@ -208,3 +208,26 @@ def ocr_receipt(request: HttpRequest, file: File[UploadedFile]) -> Any:
         "error": reading.error,
         "seconds": reading.seconds,
     }
+
+
+class CommuterPassIn(Schema):
+    stations: Annotated[str, Field(max_length=2000)]
+    valid_from: BusinessDate
+    valid_until: BusinessDate
+
+
+class CommuterPassOut(Schema):
+    stations: str
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+@router.put("/commuter-pass", response={200: CommuterPassOut, **API_ERRORS})
+def commuter_pass_save(request: HttpRequest, payload: CommuterPassIn) -> Any:
+    """Set one's own commuter pass (通勤定期); transport lines inside it are flagged on submit."""
+    return services.commuter_pass_save(
+        actor=request.user,
+        stations=payload.stations,
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+    )

@@ -94,7 +94,11 @@ def _approver(request: Any) -> Any:
 
 def _on_approved(subject: ExpenseClaim, request: Any) -> None:
     """Final approval: post the journal (as SYSTEM), ask payments to pay, record the approver."""
-    claim = ExpenseClaim.objects.select_for_update().select_related("employee").get(pk=subject.pk)
+    claim = (
+        ExpenseClaim.objects.select_for_update(of=("self",))
+        .select_related("employee")
+        .get(pk=subject.pk)
+    )
     approver = _approver(request)
     today = timezone.localdate()
     entry = ledger_services.journal_entry_post(
@@ -132,7 +136,7 @@ def _on_withdrawn(subject: ExpenseClaim, request: Any) -> None:
 
 
 def _back(subject: ExpenseClaim, status: str, action: str, actor: Any) -> None:
-    claim = ExpenseClaim.objects.select_for_update().get(pk=subject.pk)
+    claim = ExpenseClaim.objects.select_for_update(of=("self",)).get(pk=subject.pk)
     before = claim.status
     claim.status = status
     claim.save(update_fields=["status"])
@@ -142,7 +146,7 @@ def _back(subject: ExpenseClaim, status: str, action: str, actor: Any) -> None:
 def claim_settled(*, actor: Any, source_id: int, paid_on: dt.date, batch_id: int) -> None:
     """Hook "payments.settled": the batch holding this claim's payment was paid."""
     with transaction.atomic():
-        claim = ExpenseClaim.objects.select_for_update().filter(pk=source_id).first()
+        claim = ExpenseClaim.objects.select_for_update(of=("self",)).filter(pk=source_id).first()
         if claim is None:
             raise NotFound(_("経費精算が見つかりません。"))
         if claim.status == ExpenseClaim.Status.PAID:

@@ -155,3 +155,29 @@ class ReceiptScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stored_file_id} {self.reading.get('total')}"
+
+
+class CommuterPass(models.Model):
+    """An employee's commuter pass (通勤定期): transport lines inside it are not refunded."""
+
+    employee = models.OneToOneField(
+        "org.Employee", verbose_name=_("従業員"), on_delete=models.CASCADE, related_name="+"
+    )
+    stations = models.TextField(_("定期区間の駅(経路順、読点区切り)"))
+    valid_from = models.DateField(_("有効開始日"))
+    valid_until = models.DateField(_("有効終了日"))
+
+    class Meta:
+        verbose_name = _("通勤定期")
+        verbose_name_plural = _("通勤定期")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="commuter_pass_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.stations}"
+
+    def station_set(self) -> set[str]:
+        return {s.strip() for s in self.stations.replace("、", ",").split(",") if s.strip()}

@@ -238,6 +238,44 @@ def _ocr_findings(line: Any, label: str) -> list[dict[str, Any]]:
     return out
 
 
+def commuter_findings(lines: list[Any], commuter_pass: Any | None) -> list[dict[str, Any]]:
+    """Transport lines that run inside the employee's commuter pass (通勤定期) while it is valid."""
+    if commuter_pass is None:
+        return []
+    stations = commuter_pass.station_set()
+    out = []
+    for position, line in enumerate(lines, start=1):
+        if line.kind != "transport":
+            continue
+        if not commuter_pass.valid_from <= line.date <= commuter_pass.valid_until:
+            continue
+        inside = [s for s in (line.route_from, line.route_to) if s.strip() in stations]
+        label = _("%(n)s行目") % {"n": position}
+        if len(inside) == 2:
+            out.append(
+                _finding(
+                    "commuter_pass",
+                    "warning",
+                    line,
+                    _("%(label)s: %(from)s→%(to)s は通勤定期の区間内です。")
+                    % {"label": label, "from": line.route_from, "to": line.route_to},
+                )
+            )
+        elif inside:
+            out.append(
+                _finding(
+                    "commuter_pass",
+                    "info",
+                    line,
+                    _(
+                        "%(label)s: %(station)s は通勤定期の区間内です。区間外の運賃だけを請求してください。"
+                    )
+                    % {"label": label, "station": inside[0]},
+                )
+            )
+    return out
+
+
 def duplicate_findings(lines: list[Any], *, others: list[Any]) -> list[dict[str, Any]]:
     """Same receipt image (SHA-256) or same date + amount + payee as a line of any other claim."""
     out: list[dict[str, Any]] = []

@@ -17,7 +17,7 @@ from urakata.core.models import StoredFile
 from urakata.core.ocr import ReceiptReading, receipt_read
 from urakata.core.permissions import can, require
 from urakata.expenses import policy
-from urakata.expenses.models import ClaimLine, ExpenseClaim, ReceiptScan
+from urakata.expenses.models import ClaimLine, CommuterPass, ExpenseClaim, ReceiptScan
 from urakata.expenses.tasks import file_receipts_task
 from urakata.org.models import Employee
 from urakata.workflow import services as workflow_services
@@ -39,7 +39,12 @@ def _employee(actor: Any) -> Employee:
 def claim_for_update(*, actor: Any, claim_id: int) -> ExpenseClaim:
     """The actor's own claim, locked, still editable (下書き or 差戻し)."""
     require(actor, "expenses.submit")
-    claim = ExpenseClaim.objects.visible_to(actor).select_for_update().filter(pk=claim_id).first()
+    claim = (
+        ExpenseClaim.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=claim_id)
+        .first()
+    )
     if claim is None:
         raise NotFound(_("経費精算が見つかりません。"))
     if claim.employee.user_id != actor.pk:
@@ -298,6 +303,8 @@ def claim_check(*, actor: Any, claim: ExpenseClaim) -> list[dict[str, Any]]:
         .select_related("claim")
     )
     findings += policy.duplicate_findings(lines, others=others)
+    commuter_pass = CommuterPass.objects.filter(employee_id=claim.employee_id).first()
+    findings += policy.commuter_findings(lines, commuter_pass)
     return findings
 
 
@@ -360,3 +367,42 @@ def claim_submit(*, actor: Any, claim_id: int, comment: str = "") -> ExpenseClai
         claim.request_id = request.pk
         claim.save(update_fields=["request_id"])
     return claim
+
+
+def commuter_pass_save(
+    *, actor: Any, stations: str, valid_from: dt.date, valid_until: dt.date
+) -> CommuterPass:
+    """Set the actor's own commuter pass (通勤定期): its stations and validity."""
+    require(actor, "expenses.submit")
+    employee = _employee(actor)
+    names = [s.strip() for s in (stations or "").replace("、", ",").split(",") if s.strip()]
+    errors: dict[str, list[str]] = {}
+    if len(names) < 2 or len(",".join(names)) > 2000:
+        errors["stations"] = [_("定期区間の駅を2つ以上、読点区切りで入力してください。")]
+    if valid_until < valid_from:
+        errors["valid_until"] = [_("有効終了日は開始日以降にしてください。")]
+    if errors:
+        raise ValidationFailed(_("通勤定期を保存できません。"), errors=errors)
+    with transaction.atomic():
+        found = (
+            CommuterPass.objects.select_for_update(of=("self",)).filter(employee=employee).first()
+        )
+        before = (
+            {"stations": found.stations, "valid_from": found.valid_from.isoformat(),
+             "valid_until": found.valid_until.isoformat()}
+            if found else {}
+        )  # fmt: skip
+        row, _created = CommuterPass.objects.update_or_create(
+            employee=employee,
+            defaults={"stations": ",".join(names), "valid_from": valid_from,
+                      "valid_until": valid_until},
+        )  # fmt: skip
+        after = {"stations": row.stations, "valid_from": valid_from.isoformat(),
+                 "valid_until": valid_until.isoformat()}  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="expenses.commuter_pass.save",
+            target=row,
+            changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        )
+    return row

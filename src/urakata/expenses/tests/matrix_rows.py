@@ -115,6 +115,17 @@ ENDPOINTS: list[Endpoint] = [
         payload=_upload("file"),
         multipart=True,
     ),
+    Endpoint(
+        "api-expenses-commuter-pass",
+        "PUT",
+        f"{API}/commuter-pass",
+        ANYONE,
+        payload={
+            "stations": "新宿,代々木,原宿",
+            "valid_from": "2025-04-01",
+            "valid_until": "2025-09-30",
+        },
+    ),
     # ------------------------------------------------------------ pages
     Endpoint("page-expenses-claims", "GET", "/expenses/", ANYONE),
     Endpoint(

@@ -120,3 +120,26 @@ def test_warnings_go_with_the_submitted_claim(member: Any) -> None:
     claim = claim_with_line(member, registration_number="", receipt=stored_receipt(member, seed=10))
     submitted = services.claim_submit(actor=member, claim_id=claim.pk)
     assert [f["code"] for f in submitted.findings] == ["registration"]
+
+
+def test_transport_inside_the_commuter_pass(member: Any) -> None:
+    services.commuter_pass_save(
+        actor=member,
+        stations="新宿、代々木、原宿、渋谷",
+        valid_from=dt.date(2025, 4, 1),
+        valid_until=dt.date(2025, 9, 30),
+    )
+    claim = claim_with_line(
+        member, kind="transport", category="travel", route_from="代々木", route_to="渋谷",
+        payee="", receipt=None, registration_number="", amount=170,
+    )  # fmt: skip
+    assert _check(claim, member) == {"commuter_pass": "warning"}
+    partly = claim_with_line(
+        member, seed=11, kind="transport", category="travel", route_from="渋谷", route_to="品川",
+        payee="", receipt=None, registration_number="", amount=170,
+    )  # fmt: skip
+    assert _check(partly, member) == {"commuter_pass": "info"}
+    with pytest.raises(ValidationFailed):
+        services.commuter_pass_save(
+            actor=member, stations="新宿", valid_from=WEEKDAY, valid_until=WEEKDAY
+        )
