@@ -102,6 +102,29 @@ def _tesseract_lines(pixels: Any) -> list[parse.Line]:
     return lines
 
 
+SCALAR_FIELDS = ("date", "total", "registration_number", "payee")
+DOUBT = 0.5
+
+
+def _doubtful(reading: ReceiptReading) -> bool:
+    """A field missing or read with little confidence: worth a second look."""
+    return any(
+        getattr(reading, name) is None or reading.confidence[name] < DOUBT for name in SCALAR_FIELDS
+    )
+
+
+def _merged(first: ReceiptReading, second: ReceiptReading) -> ReceiptReading:
+    """Per field, the reading with the higher confidence (the first wins ties)."""
+    for name in SCALAR_FIELDS:
+        if second.confidence[name] > first.confidence[name]:
+            setattr(first, name, getattr(second, name))
+            first.confidence[name] = second.confidence[name]
+    if second.confidence["tax"] > first.confidence["tax"]:
+        first.tax, first.confidence["tax"] = second.tax, second.confidence["tax"]
+    first.text = f"{first.text}\n---\n{second.text}"
+    return first
+
+
 def _pdf_lines(data: bytes) -> list[parse.Line]:
     from pypdf import PdfReader
 
@@ -130,9 +153,11 @@ def receipt_read(data: bytes, *, content_type: str) -> ReceiptReading:
 
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         try:
-            pixels = image.clean(image.decode(data))
+            binary, even = image.clean_pair(image.decode(data))
         except image.ImageUnreadable:
             return ReceiptReading(error=_("画像として読み取れないファイルです。"))
-        reading = read_lines(_tesseract_lines(pixels))
+        reading = read_lines(_tesseract_lines(binary))
+        if _doubtful(reading):
+            reading = _merged(reading, read_lines(_tesseract_lines(image.enlarged(even))))
     reading.seconds = round(time.perf_counter() - started, 3)
     return reading

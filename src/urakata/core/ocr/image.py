@@ -92,6 +92,16 @@ def _skew_angle(binary_ink: np.ndarray) -> float:
 
 def clean(grey: np.ndarray) -> np.ndarray:
     """Black text on white, upright, ready for Tesseract."""
+    return clean_pair(grey)[0]
+
+
+def enlarged(even: np.ndarray) -> np.ndarray:
+    """The even-lit grey image at 1.5×: the second look at fields the first pass missed."""
+    return cv2.resize(even, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+
+
+def clean_pair(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(binary, even-lit grey), both upright."""
     grey = _rescale(grey)
     if noise_level(grey) > 6:
         grey = cv2.fastNlMeansDenoising(grey, None, h=25, templateWindowSize=7, searchWindowSize=15)
@@ -105,4 +115,4 @@ def clean(grey: np.ndarray) -> np.ndarray:
             even, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
         )
         _, binary = cv2.threshold(even, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return binary
+    return binary, even
