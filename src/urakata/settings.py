@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "urakata.documents",
     "urakata.payments",
     "urakata.attendance",
+    "urakata.expenses",
     "urakata.invoicing",
     "urakata.payroll",
     "urakata.facilities",

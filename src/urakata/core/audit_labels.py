@@ -208,6 +208,18 @@ ACTION_LABELS: dict[str, Promise] = {
     "attendance.record.import": gettext_lazy("勤怠記録を取り込み"),
     "attendance.rule.assign": gettext_lazy("就業規則を適用"),
     "attendance.rule.save": gettext_lazy("就業規則を保存"),
+    "expenses.claim.create": gettext_lazy("経費精算を作成"),
+    "expenses.claim.delete": gettext_lazy("経費精算を削除"),
+    "expenses.claim.submit": gettext_lazy("経費精算を申請"),
+    "expenses.claim.approve": gettext_lazy("経費精算を承認(仕訳・支払依頼)"),
+    "expenses.claim.reject": gettext_lazy("経費精算を却下"),
+    "expenses.claim.withdraw": gettext_lazy("経費精算の申請を取下げ"),
+    "expenses.claim.paid": gettext_lazy("経費精算を支払済に"),
+    "expenses.line.add": gettext_lazy("精算明細を追加"),
+    "expenses.line.change": gettext_lazy("精算明細を変更"),
+    "expenses.line.delete": gettext_lazy("精算明細を削除"),
+    "expenses.receipt.read": gettext_lazy("領収書を読み取り"),
+    "expenses.commuter_pass.save": gettext_lazy("通勤定期を保存"),
 }
 
 # Last word of an action → verb, for actions nobody labelled (admin.<model>.<verb>, new domains).

@@ -30,6 +30,7 @@ from urakata.core.testing import (
     uncovered,
 )
 from urakata.documents.tests import matrix_rows as documents_rows
+from urakata.expenses.tests import matrix_rows as expenses_rows
 from urakata.facilities.tests import matrix_rows as facilities_rows
 from urakata.invoicing.tests import matrix_rows as invoicing_rows
 from urakata.ledger.tests import matrix_rows as ledger_rows
@@ -46,6 +47,20 @@ DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, facil
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, attendance_rows)
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, documents_rows)
 DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, invoicing_rows)
+DOMAINS = (
+    org_rows,
+    web_rows,
+    ledger_rows,
+    workflow_rows,
+    assistant_rows,
+    documents_rows,
+    payments_rows,
+    attendance_rows,
+    expenses_rows,
+    invoicing_rows,
+    payroll_rows,
+    facilities_rows,
+)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share
