@@ -88,12 +88,13 @@ def client_for(make_user: Callable[..., Any]) -> Callable[..., Client]:
 def matrix_domains() -> tuple[Any, ...]:
     """Every domain's matrix rows (`<app>/tests/matrix_rows.py`)."""
     from urakata.assistant.tests import matrix_rows as assistant_rows
+    from urakata.dx.tests import matrix_rows as dx_rows
     from urakata.ledger.tests import matrix_rows as ledger_rows
     from urakata.org.tests import matrix_rows as org_rows
     from urakata.web.tests import matrix_rows as web_rows
     from urakata.workflow.tests import matrix_rows as workflow_rows
 
-    return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
+    return (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, dx_rows)
 
 
 @pytest.fixture(scope="module")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "urakata.ledger",
     "urakata.web",
     "urakata.assistant",
+    "urakata.dx",
 ]
 
 MIDDLEWARE = [

@@ -26,13 +26,14 @@ from urakata.core.roles import Role
 
 def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
     labels = [m.label for m in manifests()]
-    assert labels == ["core", "org", "workflow", "assistant", "ledger", "web"]
+    assert labels == ["core", "org", "workflow", "assistant", "ledger", "dx", "web"]
     # The demo seeders share one random stream: their order is the demo company's data.
     assert demo_seeders() == [
         "urakata.org.demo.seed",
         "urakata.workflow.demo.seed",
         "urakata.assistant.demo.seed",
         "urakata.ledger.demo.seed",
+        "urakata.dx.demo.seed",
     ]
 
 

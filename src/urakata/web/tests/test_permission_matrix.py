@@ -28,12 +28,13 @@ from urakata.core.testing import (
     route_of,
     uncovered,
 )
+from urakata.dx.tests import matrix_rows as dx_rows
 from urakata.ledger.tests import matrix_rows as ledger_rows
 from urakata.org.tests import matrix_rows as org_rows
 from urakata.web.tests import matrix_rows as web_rows
 from urakata.workflow.tests import matrix_rows as workflow_rows
 
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows)
+DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, dx_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share
