@@ -91,9 +91,12 @@ def _route_change(event: AuditEvent) -> Change | None:
         return Change(summary, processes, [route.name, *names])
     before = _step_names(event.changes.get("before") or {})
     after = _step_names(event.changes.get("after") or {})
-    renames = {}
-    if len(before) == len(after):
-        renames = {old: new for old, new in zip(before, after, strict=True) if old != new}
+    # A step in the same place whose old name is gone and whose new name is new: renamed.
+    renames = {
+        old: new
+        for old, new in zip(before, after, strict=False)
+        if old != new and old not in after and new not in before
+    }
     removed = [n for n in before if n not in after and n not in renames]
     added = [n for n in after if n not in before and n not in renames.values()]
     parts = [_("「%(old)s」を「%(new)s」に変更") % {"old": o, "new": n} for o, n in renames.items()]
