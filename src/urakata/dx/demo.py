@@ -23,6 +23,11 @@ from urakata.workflow.routes import route_update
 from urakata.workflow.services_applicant import request_resubmit
 from urakata.workflow.services_approver import request_approve, request_return
 
+EVALUATION = {
+    "notes_usability": "承認者の操作は変わらず、迷いがない",
+    "notes_burden": "経理部の確認作業がなくなり負担減",
+    "notes_measurability": "イベントログから自動で測定できた",
+}
 PURPOSES = ["備品の購入", "業務委託の発注", "研修への参加", "ソフトウェアの契約更新"]
 
 
@@ -100,8 +105,8 @@ def _ringi(rng: random.Random, people: list[Any], day: dt.date, median: float) -
 
 def _shortened_route(rng: random.Random, today: dt.date, admin: Any) -> None:
     """総務部's 稟議: slow before, the route shortened (経理部確認 dropped below ¥1M), fast after."""
-    people = [e.user for e in Employee.objects.filter(department__code="D200", user__isnull=False)]
-    people = [u for u in people if u.employee.manager_id] or people
+    staff = Employee.objects.filter(department__code="D200", user__isnull=False)
+    people = [e.user for e in staff if e.manager_id] or [e.user for e in staff]
     with email_muted():
         for _ in range(14):
             _ringi(rng, people, today - dt.timedelta(days=rng.randint(190, 330)), 30.0)
@@ -151,15 +156,7 @@ def _pocs(today: dt.date, leader: Any, processes: dict[str, Process]) -> None:
             "measures": ["workflow.submissions"],
         },
     )
-    pocs.poc_evaluate(
-        actor=leader,
-        poc=rolled,
-        data={
-            "notes_usability": "承認者の操作は変わらず、迷いがない",
-            "notes_burden": "経理部の確認作業がなくなり負担減",
-            "notes_measurability": "イベントログから自動で測定できた",
-        },
-    )
+    pocs.poc_evaluate(actor=leader, poc=rolled, data=EVALUATION)
     pocs.poc_decide(
         actor=leader,
         poc=rolled,
