@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, QuerySet
+from django.db.models import Exists, FloatField, Func, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.core.domains import hook_targets
@@ -50,27 +50,55 @@ def _summary(values: list[float]) -> dict[str, float | None]:
     }
 
 
-def requests_in_scope(
-    *, request_type: str, department_code: str | None, date_from: dt.date, date_to: dt.date
-) -> QuerySet[ApprovalRequest]:
+class HoursBetween(Func):
+    """(end − start) in hours, computed by the database (no per-row Python function)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((julianday(%(expressions)s)) * 24.0)"
+        return self.as_sql(
+            compiler, connection, template=template, arg_joiner=") - julianday(", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+
+def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight of the first day and of the day after the last (an index-friendly range)."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+def scope_filter(
+    *,
+    request_type: str,
+    department_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    prefix: str = "",
+) -> Q:
     """The requests of a type (and department) submitted between the dates (inclusive)."""
-    queryset = ApprovalRequest.objects.filter(
-        submitted_at__date__gte=date_from, submitted_at__date__lte=date_to
-    )
+    start, end = _bounds(date_from, date_to)
+    q = Q(**{f"{prefix}submitted_at__gte": start, f"{prefix}submitted_at__lt": end})
     if request_type.startswith(FORM_PREFIX):
         submissions = FormSubmission.objects.filter(form__code=request_type[len(FORM_PREFIX) :])
-        queryset = queryset.filter(
-            subject_type="workflow.formsubmission", subject_id__in=submissions.values("pk")
+        q &= Q(
+            **{
+                f"{prefix}subject_type": "workflow.formsubmission",
+                f"{prefix}subject_id__in": submissions.values("pk"),
+            }
         )
     else:
-        queryset = queryset.filter(subject_type=request_type)
+        q &= Q(**{f"{prefix}subject_type": request_type})
     if department_code:
-        queryset = queryset.filter(department__code=department_code)
-    return queryset.order_by()
-
-
-def _hours(values: Iterable[dt.timedelta | None]) -> list[float]:
-    return [v.total_seconds() / 3600 for v in values if v is not None]
+        q &= Q(**{f"{prefix}department__code": department_code})
+    return q
 
 
 def request_kpis(
@@ -84,26 +112,25 @@ def request_kpis(
     if date_to < date_from:
         message = _("期間の終了日は開始日以降にしてください。")
         raise ValidationFailed(message, errors={"date_to": [message]})
-    scope = requests_in_scope(
-        request_type=request_type,
-        department_code=department_code,
-        date_from=date_from,
-        date_to=date_to,
-    )
+    scope: dict[str, Any] = {
+        "request_type": request_type,
+        "department_code": department_code,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    requests = ApprovalRequest.objects.filter(scope_filter(**scope)).order_by()
     returned = Action.objects.filter(request=OuterRef("pk"), kind=Action.Kind.RETURN)
-    lead = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
     rows = list(
-        scope.annotate(was_returned=Exists(returned), lead=lead).values_list(
-            "status", "was_returned", "lead"
-        )
+        requests.annotate(
+            was_returned=Exists(returned), lead=HoursBetween("decided_at", "submitted_at")
+        ).values_list("status", "was_returned", "lead")
     )
     count = len(rows)
     decided = (ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.REJECTED)
-    lead_hours = _hours(lead for status, _r, lead in rows if status in decided)
-    wait = ExpressionWrapper(F("completed_at") - F("activated_at"), output_field=DurationField())
-    steps = (
+    lead_hours = [lead for status, _r, lead in rows if status in decided and lead is not None]
+    waits = list(
         RequestStep.objects.filter(
-            request__in=scope.values("pk"),
+            scope_filter(**scope, prefix="request__"),
             activated_at__isnull=False,
             completed_at__isnull=False,
             status__in=(
@@ -113,7 +140,7 @@ def request_kpis(
             ),
         )
         .order_by()
-        .annotate(wait=wait)
+        .annotate(wait=HoursBetween("completed_at", "activated_at"))
         .values_list("wait", flat=True)
     )
     returned_count = sum(1 for _s, was_returned, _l in rows if was_returned)
@@ -124,7 +151,7 @@ def request_kpis(
         "lead_time_hours": _summary(lead_hours),
         "return_rate": round(returned_count / count, 4) if count else None,
         "rejection_rate": round(rejected / count, 4) if count else None,
-        "step_wait_hours": {"median": _summary(_hours(steps))["median"]},
+        "step_wait_hours": {"median": _summary(waits)["median"]},
     }
 
 
