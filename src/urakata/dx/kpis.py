@@ -172,7 +172,11 @@ def measure_definitions() -> dict[str, dict[str, Any]]:
         for definition in hook():
             if definition.get("kind") not in MEASURE_KINDS:
                 continue
-            found[str(definition["key"])] = {**definition, "domain": label}
+            found[str(definition["key"])] = {
+                **definition,
+                "label": _(str(definition.get("label", definition["key"]))),
+                "domain": label,
+            }
     return found
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from urakata.core.error_pages import flash_error
@@ -19,11 +20,16 @@ from urakata.dx.models import Frequency, Proposal
 from urakata.dx.rules import can_edit_process, is_leader
 
 SCORE_DEFINITIONS = (
-    (_("影響度"), _("5: 全社・顧客に影響/年500時間以上 … 1: 担当者内で完結/年10時間未満")),
-    (_("頻度"), _("5: 毎日 … 4: 毎週 … 3: 毎月 … 2: 四半期 … 1: 年数回以下")),
     (
-        _("改善余地"),
-        _("5: 紙・転記・二重入力・属人化が重なる … 1: すでにシステム化され改善点が少ない"),
+        gettext_lazy("影響度"),
+        gettext_lazy("5: 全社・顧客に影響/年500時間以上 … 1: 担当者内で完結/年10時間未満"),
+    ),
+    (gettext_lazy("頻度"), gettext_lazy("5: 毎日 … 4: 毎週 … 3: 毎月 … 2: 四半期 … 1: 年数回以下")),
+    (
+        gettext_lazy("改善余地"),
+        gettext_lazy(
+            "5: 紙・転記・二重入力・属人化が重なる … 1: すでにシステム化され改善点が少ない"
+        ),
     ),
 )
 
