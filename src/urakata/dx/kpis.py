@@ -22,6 +22,7 @@ import datetime as dt
 import statistics
 from typing import Any
 
+from django.db import connections
 from django.db.models import Exists, FloatField, Func, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +102,15 @@ def scope_filter(
     return q
 
 
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query straight from the cursor: 100,000 rows of plain numbers
+    and codes need none of the ORM's per-row conversion (it dominates the time otherwise)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def request_kpis(
     *,
     request_type: str,
@@ -120,7 +130,7 @@ def request_kpis(
     }
     requests = ApprovalRequest.objects.filter(scope_filter(**scope)).order_by()
     returned = Action.objects.filter(request=OuterRef("pk"), kind=Action.Kind.RETURN)
-    rows = list(
+    rows = _fetch(
         requests.annotate(
             was_returned=Exists(returned), lead=HoursBetween("decided_at", "submitted_at")
         ).values_list("status", "was_returned", "lead")
@@ -128,7 +138,7 @@ def request_kpis(
     count = len(rows)
     decided = (ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.REJECTED)
     lead_hours = [lead for status, _r, lead in rows if status in decided and lead is not None]
-    waits = list(
+    waits = _fetch(
         RequestStep.objects.filter(
             scope_filter(**scope, prefix="request__"),
             activated_at__isnull=False,
@@ -141,7 +151,7 @@ def request_kpis(
         )
         .order_by()
         .annotate(wait=HoursBetween("completed_at", "activated_at"))
-        .values_list("wait", flat=True)
+        .values_list("wait")
     )
     returned_count = sum(1 for _s, was_returned, _l in rows if was_returned)
     rejected = sum(1 for status, _r, _l in rows if status == ApprovalRequest.Status.REJECTED)
@@ -151,7 +161,7 @@ def request_kpis(
         "lead_time_hours": _summary(lead_hours),
         "return_rate": round(returned_count / count, 4) if count else None,
         "rejection_rate": round(rejected / count, 4) if count else None,
-        "step_wait_hours": {"median": _summary(waits)["median"]},
+        "step_wait_hours": {"median": _summary([w for (w,) in waits if w is not None])["median"]},
     }
 
 
