@@ -64,7 +64,7 @@ class HoursBetween(Func):
         )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)"
+        template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)::double precision"
         return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
 

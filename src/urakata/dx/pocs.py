@@ -163,7 +163,11 @@ def poc_decide(*, actor: Any, poc: Poc, decision: str, reason: str) -> Poc:
         errors["reason"] = [_("判断の理由を入力してください。")]
     if errors:
         raise ValidationFailed(_("判断を記録できません。"), errors=errors)
-    poc = Poc.objects.select_for_update().select_related("process", "department").get(pk=poc.pk)
+    poc = (
+        Poc.objects.select_for_update(of=("self",))
+        .select_related("process", "department")
+        .get(pk=poc.pk)
+    )
     if poc.status != Poc.Status.RUNNING:
         raise Conflict(_("この PoC は判断済みです。"))
     result = poc_results(poc)
