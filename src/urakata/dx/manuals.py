@@ -180,17 +180,16 @@ def manual_drafts_scan(*, actor: Any, limit: int = 5000) -> int:
     made = 0
     with transaction.atomic():
         mark, _created = ScanMark.objects.select_for_update().get_or_create(pk=1)
+        # Read up to the head as it is now; events appended meanwhile wait for the next scan.
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         events = list(
-            AuditEvent.objects.filter(seq__gt=mark.last_seq, action__in=WATCHED).order_by("seq")[
-                :limit
-            ]
+            AuditEvent.objects.filter(
+                seq__gt=mark.last_seq, seq__lte=head, action__in=WATCHED
+            ).order_by("seq")[:limit]
         )
         for event in events:
             made += _draft_for(actor=actor, event=event)
-        last = events[-1].seq if len(events) == limit else None
-        mark.last_seq = (
-            last or AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-        )
+        mark.last_seq = events[-1].seq if len(events) == limit else head
         mark.save()
     return made
 

@@ -106,3 +106,23 @@ def test_a_rejected_draft_publishes_nothing(setup: Any) -> None:
 def test_sections_found_by_retrieval() -> None:
     assert touched_sections(MANUAL, ["保存"]) == ["保管"]
     assert touched_sections(MANUAL, ["経理確認"]) == ["承認の流れ"]
+
+
+def test_an_account_renamed_in_the_chart_drafts_the_manuals_naming_it(db: Any) -> None:
+    from urakata.ledger.accounts import account_update
+    from urakata.ledger.cache import chart_cache_clear
+    from urakata.ledger.chart import chart_ensure_seeded
+    from urakata.ledger.models import Account
+
+    chart_ensure_seeded()
+    chart_cache_clear()
+    process = process_make(actor=SYSTEM, code="P-200", request_type="")
+    body = "## 計上\n文房具は消耗品費で計上する。\n\n## 保管\n領収書を保管する。\n"
+    manual_save(actor=SYSTEM, process=process, title="経費の計上", body=body)
+    manual_drafts_scan(actor=SYSTEM)
+    account_update(
+        actor=SYSTEM, account=Account.objects.get(code="7290"), data={"name": "文具消耗品費"}
+    )
+    assert manual_drafts_scan(actor=SYSTEM) == 1
+    draft = ManualDraft.objects.get()
+    assert draft.sections == ["計上"] and "文具消耗品費で計上する" in draft.proposed_body
