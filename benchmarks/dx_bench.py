@@ -99,10 +99,21 @@ def _write(count: int, other: int) -> None:
                     )
                 )
                 actions.append(Action(request=request, kind="submit", actor=user, at=submitted))
-                if returned:
-                    actions.append(
-                        Action(request=request, kind="return", actor=user, at=first_done)
+                if returned:  # round 1 was sent back at its first step; the steps above are round 2
+                    back = submitted + dt.timedelta(hours=1)
+                    steps[-2].round = steps[-1].round = 2
+                    steps.append(
+                        RequestStep(
+                            request=request,
+                            round=1,
+                            order=1,
+                            name="部署長承認",
+                            status="returned",
+                            activated_at=submitted,
+                            completed_at=back,
+                        )
                     )
+                    actions.append(Action(request=request, kind="return", actor=user, at=back))
                 final = "close_rejected" if rejected else "complete"
                 actions.append(Action(request=request, kind=final, actor=user, at=decided))
             RequestStep.objects.bulk_create(steps, batch_size=2000)

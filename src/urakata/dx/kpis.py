@@ -23,14 +23,14 @@ import statistics
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, FloatField, Func, OuterRef, Q, QuerySet
+from django.db.models import FloatField, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.core.domains import hook_targets
 from urakata.core.errors import ValidationFailed
 from urakata.core.models import AuditEvent
-from urakata.workflow.models import Action, ApprovalRequest, FormSubmission, RequestStep
+from urakata.workflow.models import ApprovalRequest, FormSubmission, RequestStep
 
 FORM_PREFIX = "form:"
 MEASURE_KINDS = ("count", "ratio", "duration")
@@ -129,16 +129,17 @@ def request_kpis(
         "date_to": date_to,
     }
     requests = ApprovalRequest.objects.filter(scope_filter(**scope)).order_by()
-    returned = Action.objects.filter(request=OuterRef("pk"), kind=Action.Kind.RETURN)
     rows = _fetch(
-        requests.annotate(
-            was_returned=Exists(returned), lead=HoursBetween("decided_at", "submitted_at")
-        ).values_list("status", "was_returned", "lead")
+        requests.annotate(lead=HoursBetween("decided_at", "submitted_at")).values_list(
+            "status", "lead"
+        )
     )
     count = len(rows)
     decided = (ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.REJECTED)
-    lead_hours = [lead for status, _r, lead in rows if status in decided and lead is not None]
-    waits = _fetch(
+    lead_hours = [lead for status, lead in rows if status in decided and lead is not None]
+    # A return (差し戻し) always closes its step as `returned` with its time (workflow
+    # services_approver._stop), so the decided steps also tell which requests were sent back.
+    steps = _fetch(
         RequestStep.objects.filter(
             scope_filter(**scope, prefix="request__"),
             activated_at__isnull=False,
@@ -151,17 +152,18 @@ def request_kpis(
         )
         .order_by()
         .annotate(wait=HoursBetween("completed_at", "activated_at"))
-        .values_list("wait")
+        .values_list("request_id", "status", "wait")
     )
-    returned_count = sum(1 for _s, was_returned, _l in rows if was_returned)
-    rejected = sum(1 for status, _r, _l in rows if status == ApprovalRequest.Status.REJECTED)
+    waits = [wait for _r, _s, wait in steps if wait is not None]
+    returned_count = len({request for request, status, _w in steps if status == "returned"})
+    rejected = sum(1 for status, _l in rows if status == ApprovalRequest.Status.REJECTED)
     return {
         "requests": count,
         "decided": len(lead_hours),
         "lead_time_hours": _summary(lead_hours),
         "return_rate": round(returned_count / count, 4) if count else None,
         "rejection_rate": round(rejected / count, 4) if count else None,
-        "step_wait_hours": {"median": _summary([w for (w,) in waits if w is not None])["median"]},
+        "step_wait_hours": {"median": _summary(waits)["median"]},
     }
 
 
