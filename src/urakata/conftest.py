@@ -90,6 +90,7 @@ def matrix_domains() -> tuple[Any, ...]:
     from urakata.assistant.tests import matrix_rows as assistant_rows
     from urakata.attendance.tests import matrix_rows as attendance_rows
     from urakata.documents.tests import matrix_rows as documents_rows
+    from urakata.dx.tests import matrix_rows as dx_rows
     from urakata.expenses.tests import matrix_rows as expenses_rows
     from urakata.facilities.tests import matrix_rows as facilities_rows
     from urakata.invoicing.tests import matrix_rows as invoicing_rows
@@ -113,6 +114,7 @@ def matrix_domains() -> tuple[Any, ...]:
         invoicing_rows,
         payroll_rows,
         facilities_rows,
+        dx_rows,
     )
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "urakata.invoicing",
     "urakata.payroll",
     "urakata.facilities",
+    "urakata.dx",
 ]
 
 MIDDLEWARE = [

@@ -53,6 +53,7 @@ MANIFEST = DomainManifest(
     },
     # Reopening a closed month or year is approved by a second accountant.
     workflow_subjects=(REOPEN_SUBJECT,),
+    hooks={"dx.process_measures": "urakata.ledger.dx_measures.measures"},
     demo_seeder="urakata.ledger.demo.seed",
     api_router="urakata.ledger.api_routes.router",
     api_prefix="/",

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from urakata.core.models import AuditEvent
 from urakata.core.permissions import can
+from urakata.dx import selectors as dx_selectors
 from urakata.org import selectors as org_selectors
 from urakata.workflow import selectors as workflow_selectors
 
@@ -59,6 +60,13 @@ def home_summary(*, actor: Any) -> dict[str, Any]:
     for row in summary["headcount_by_department"]:
         row["percent"] = round(100 * row["count"] / max_count)
     summary["recent_hires"] = list(employees.order_by("-hire_date")[:5])
+    if can(actor, "dx.use"):
+        # 改善行動が評価される組織風土: adopted improvement proposals, newest first.
+        summary["adopted_proposals"] = list(
+            dx_selectors.proposal_list(actor=actor, status="adopted")
+            .select_related("author__employee")
+            .order_by("-decided_at", "-pk")[:5]
+        )
     if can(actor, "core.view_audit"):
         summary["recent_events"] = list(AuditEvent.objects.order_by("-seq")[:8])
     return summary

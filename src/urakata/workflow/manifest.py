@@ -62,6 +62,7 @@ MANIFEST = DomainManifest(
     periodic_jobs=(
         DefaultJob("workflow.remind", "urakata.workflow.tasks.workflow_remind_task", "0 * * * *"),
     ),
+    hooks={"dx.process_measures": "urakata.workflow.dx_measures.measures"},
     demo_seeder="urakata.workflow.demo.seed",
     api_router="urakata.workflow.api.router",
     api_prefix="/workflow",

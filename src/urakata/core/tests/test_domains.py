@@ -39,6 +39,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "invoicing",
         "payroll",
         "facilities",
+        "dx",
         "web",
     ]
     # The demo seeders share one random stream: their order is the demo company's data.
@@ -54,6 +55,7 @@ def test_every_domain_app_declares_a_manifest_in_dependency_order() -> None:
         "urakata.invoicing.demo.seed",
         "urakata.payroll.demo.seed",
         "urakata.facilities.demo.seed",
+        "urakata.dx.demo.seed",
     ]
 
 

@@ -30,6 +30,7 @@ from urakata.core.testing import (
     uncovered,
 )
 from urakata.documents.tests import matrix_rows as documents_rows
+from urakata.dx.tests import matrix_rows as dx_rows
 from urakata.expenses.tests import matrix_rows as expenses_rows
 from urakata.facilities.tests import matrix_rows as facilities_rows
 from urakata.invoicing.tests import matrix_rows as invoicing_rows
@@ -60,7 +61,9 @@ DOMAINS = (
     invoicing_rows,
     payroll_rows,
     facilities_rows,
+    dx_rows,
 )
+DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, dx_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share
