@@ -125,7 +125,7 @@ def month_summary(request: HttpRequest, filters: Query[MonthQuery]) -> Any:
     return {"employee_code": employee.code, "month": filters.month, **figures.as_json()}
 
 
-class CorrectionIn(Schema):
+class ClockCorrectionIn(Schema):
     work_date: BusinessDate
     start_minute: DayMinute
     end_minute: EndMinute
@@ -133,14 +133,14 @@ class CorrectionIn(Schema):
     reason: Note
 
 
-class CorrectionOut(Schema):
+class ClockCorrectionOut(Schema):
     id: int
     work_date: dt.date
     status: str
 
 
-@router.post("/corrections", response={201: CorrectionOut, **API_ERRORS})
-def create_correction(request: HttpRequest, payload: CorrectionIn) -> Any:
+@router.post("/corrections", response={201: ClockCorrectionOut, **API_ERRORS})
+def create_correction(request: HttpRequest, payload: ClockCorrectionIn) -> Any:
     """打刻修正申請 (routed for approval; the original record is kept)."""
     row = requests.correction_submit(
         actor=request.user,

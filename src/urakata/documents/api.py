@@ -266,12 +266,12 @@ def hold(request: HttpRequest, document_id: RowId, payload: HoldIn) -> Document:
     )
 
 
-class DisposeIn(Schema):
+class DocumentDisposeIn(Schema):
     reason: Reason
 
 
 @router.post("/{int:document_id}/dispose", response={200: DocumentOut, **ERRORS})
-def dispose(request: HttpRequest, document_id: RowId, payload: DisposeIn) -> Document:
+def dispose(request: HttpRequest, document_id: RowId, payload: DocumentDisposeIn) -> Document:
     """廃棄 after the retention period (409 before `retain_until` or under legal hold)."""
     document = selectors.document_get(actor=request.user, document_id=document_id)
     return lifecycle.document_dispose(actor=request.user, document=document, reason=payload.reason)

@@ -95,7 +95,7 @@ class IdOut(Schema):
     id: int
 
 
-class KpiOut(Schema):
+class DxKpiOut(Schema):
     requests: int
     decided: int
     lead_time_hours: dict[str, float | None]
@@ -259,7 +259,7 @@ def priority(
     return selectors.priority_chart(rows)
 
 
-@router.get("/kpis", response={200: KpiOut, **API_ERRORS})
+@router.get("/kpis", response={200: DxKpiOut, **API_ERRORS})
 def request_kpis(
     request: HttpRequest,
     request_type: Code,

@@ -29,7 +29,7 @@ router = Router(tags=["expenses"])
 Short = Annotated[str, Field(max_length=200)]
 
 
-class LineOut(Schema):
+class ExpenseLineOut(Schema):
     id: int
     kind: str
     date: dt.date
@@ -68,7 +68,7 @@ class ClaimOut(Schema):
 
 
 class ClaimDetailOut(ClaimOut):
-    lines: list[LineOut]
+    lines: list[ExpenseLineOut]
 
 
 class ClaimPage(Schema):
@@ -80,7 +80,7 @@ class ClaimIn(Schema):
     title: Short
 
 
-class LineIn(Schema):
+class ExpenseLineIn(Schema):
     kind: Annotated[str, Field(max_length=10)] = "expense"
     date: BusinessDate
     category: Annotated[str, Field(max_length=30)] = "supplies"
@@ -112,7 +112,7 @@ class ReceiptOut(Schema):
 
 def _detail(claim: Any) -> dict[str, Any]:
     body = ClaimOut.from_orm(claim).dict()
-    body["lines"] = [LineOut.from_orm(line).dict() for line in selectors.claim_lines(claim)]
+    body["lines"] = [ExpenseLineOut.from_orm(line).dict() for line in selectors.claim_lines(claim)]
     return body
 
 
@@ -145,13 +145,15 @@ def claim_delete(request: HttpRequest, claim_id: RowId) -> Any:
     return 204, None
 
 
-@router.post("/claims/{claim_id}/lines", response={201: LineOut, **API_ERRORS})
-def line_add(request: HttpRequest, claim_id: RowId, payload: LineIn) -> Any:
+@router.post("/claims/{claim_id}/lines", response={201: ExpenseLineOut, **API_ERRORS})
+def line_add(request: HttpRequest, claim_id: RowId, payload: ExpenseLineIn) -> Any:
     return 201, services.line_save(actor=request.user, claim_id=claim_id, values=payload.dict())
 
 
-@router.put("/claims/{claim_id}/lines/{line_id}", response={200: LineOut, **API_ERRORS})
-def line_update(request: HttpRequest, claim_id: RowId, line_id: RowId, payload: LineIn) -> Any:
+@router.put("/claims/{claim_id}/lines/{line_id}", response={200: ExpenseLineOut, **API_ERRORS})
+def line_update(
+    request: HttpRequest, claim_id: RowId, line_id: RowId, payload: ExpenseLineIn
+) -> Any:
     return services.line_save(
         actor=request.user, claim_id=claim_id, line_id=line_id, values=payload.dict()
     )

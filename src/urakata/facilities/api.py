@@ -82,7 +82,7 @@ class AssetPage(Schema):
     meta: PageMeta
 
 
-class DisposeIn(Schema):
+class AssetDisposeIn(Schema):
     disposed_on: BusinessDate
     proceeds: NonNegativeYen = 0
 
@@ -91,7 +91,7 @@ class PostIn(Schema):
     month: Month
 
 
-class RunOut(Schema):
+class DepreciationRunOut(Schema):
     period: int
     entry_id: int | None
     total: int
@@ -160,7 +160,7 @@ def get_asset(request: HttpRequest, asset_id: RowId) -> Any:
 
 
 @router.post("/assets/{asset_id}/dispose", response={200: AssetDetailOut, **ERRORS})
-def dispose_asset(request: HttpRequest, asset_id: RowId, payload: DisposeIn) -> Any:
+def dispose_asset(request: HttpRequest, asset_id: RowId, payload: AssetDisposeIn) -> Any:
     asset_selectors.asset_get(actor=request.user, asset_id=asset_id)
     asset = assets.asset_dispose(
         actor=request.user,
@@ -171,7 +171,7 @@ def dispose_asset(request: HttpRequest, asset_id: RowId, payload: DisposeIn) -> 
     return _detail(asset)
 
 
-@router.post("/depreciation", response={200: RunOut, **ERRORS})
+@router.post("/depreciation", response={200: DepreciationRunOut, **ERRORS})
 def post_depreciation(request: HttpRequest, payload: PostIn) -> Any:
     year, month = (int(part) for part in payload.month.split("-"))
     return assets.depreciation_post(actor=request.user, year=year, month=month)

@@ -33,7 +33,7 @@ class ItemIn(Schema):
     asset_life: Annotated[int, Field(ge=0, le=100)] = 0
 
 
-class ItemOut(Schema):
+class SupplyItemOut(Schema):
     id: int
     code: str
     name: str
@@ -112,14 +112,14 @@ def _order(order: Any) -> dict[str, Any]:
     return data
 
 
-@router.get("/items", response={200: list[ItemOut], **ERRORS})
+@router.get("/items", response={200: list[SupplyItemOut], **ERRORS})
 def list_items(
     request: HttpRequest, q: Annotated[str, Field(max_length=100)] = "", low_stock: bool = False
 ) -> Any:
     return list(supplies.item_list(actor=request.user, q=q, low_stock=low_stock)[:500])
 
 
-@router.post("/items", response={201: ItemOut, **ERRORS})
+@router.post("/items", response={201: SupplyItemOut, **ERRORS})
 def create_item(request: HttpRequest, payload: ItemIn) -> Any:
     return 201, supplies.item_create(actor=request.user, **payload.dict())
 
@@ -184,7 +184,7 @@ class RequestIn(Schema):
     reason: Annotated[str, Field(max_length=300)] = ""
 
 
-class RequestOut(Schema):
+class SupplyRequestOut(Schema):
     id: int
     item_id: int
     quantity: Decimal
@@ -194,11 +194,11 @@ class RequestOut(Schema):
     order_id: int | None
 
 
-@router.get("/requests", response={200: list[RequestOut], **ERRORS})
+@router.get("/requests", response={200: list[SupplyRequestOut], **ERRORS})
 def list_requests(request: HttpRequest) -> Any:
     return list(supply_requests.supply_request_list(actor=request.user)[:200])
 
 
-@router.post("/requests", response={201: RequestOut, **ERRORS})
+@router.post("/requests", response={201: SupplyRequestOut, **ERRORS})
 def submit_request(request: HttpRequest, payload: RequestIn) -> Any:
     return 201, supply_requests.supply_request_submit(actor=request.user, **payload.dict())

@@ -33,7 +33,7 @@ ERRORS = API_ERRORS
 Short = Annotated[str, Field(max_length=200)]
 
 
-class LineIn(Schema):
+class InvoiceLineIn(Schema):
     description: Annotated[str, Field(min_length=1, max_length=200)]
     quantity: Annotated[Decimal, Field(gt=0, lt=10**9, max_digits=12, decimal_places=3)] = Decimal(
         1
@@ -54,16 +54,16 @@ class InvoiceIn(Schema):
     rounding: Annotated[str, Field(pattern="^(floor|half_up|ceiling)$")] = "floor"
     subject: Short = ""
     notes: Annotated[str, Field(max_length=2000)] = ""
-    lines: Annotated[list[LineIn], Field(min_length=1, max_length=200)]
+    lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=200)]
 
 
 class CreditNoteIn(Schema):
     issue_date: BusinessDate
     notes: Annotated[str, Field(max_length=2000)] = ""
-    lines: Annotated[list[LineIn], Field(min_length=1, max_length=200)]
+    lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=200)]
 
 
-class LineOut(Schema):
+class InvoiceLineOut(Schema):
     position: int
     description: str
     quantity: Decimal
@@ -102,7 +102,7 @@ class InvoiceOut(Schema):
 class InvoiceDetail(InvoiceOut):
     subject: str
     notes: str
-    lines: list[LineOut]
+    lines: list[InvoiceLineOut]
     tax_totals: list[TaxTotalOut]
 
     @staticmethod
@@ -147,7 +147,7 @@ class MatchIn(Schema):
     allocations: Annotated[list[AllocationIn], Field(min_length=1, max_length=50)]
 
 
-class ConfirmIn(Schema):
+class MatchConfirmIn(Schema):
     matches: Annotated[list[MatchIn], Field(min_length=1, max_length=1000)]
 
 
@@ -200,7 +200,7 @@ class ReceivedIn(Schema):
     taxable_exempt: NonNegativeYen = 0
 
 
-class RejectIn(Schema):
+class InvoiceRejectIn(Schema):
     reason: LongText = ""
 
 
@@ -309,7 +309,7 @@ def list_matches(request: HttpRequest) -> Any:
 
 
 @router.post("/matches/confirm", response={200: dict[str, Any], **ERRORS})
-def confirm_matches(request: HttpRequest, payload: ConfirmIn) -> Any:
+def confirm_matches(request: HttpRequest, payload: MatchConfirmIn) -> Any:
     """Confirm matches in bulk; each posts its 消込 entry (failures are listed, not fatal)."""
     return reconcile.matches_confirm(
         actor=request.user, selections=[m.dict() for m in payload.matches]
@@ -373,7 +373,7 @@ def submit_received(request: HttpRequest, received_id: RowId) -> Any:
 
 
 @router.post("/received/{received_id}/reject", response={200: ReceivedOut, **ERRORS})
-def reject_received(request: HttpRequest, received_id: RowId, payload: RejectIn) -> Any:
+def reject_received(request: HttpRequest, received_id: RowId, payload: InvoiceRejectIn) -> Any:
     require(request.user, "invoicing.approve")
     item = selectors.received_get(actor=request.user, received_id=received_id)
     received.received_reject(actor=request.user, received=item, reason=payload.reason)
@@ -386,7 +386,7 @@ class RecurringIn(Schema):
     next_date: BusinessDate
     due_days: Annotated[int, Field(ge=0, le=365)] = 30
     rounding: Annotated[str, Field(pattern="^(floor|half_up|ceiling)$")] = "floor"
-    lines: Annotated[list[LineIn], Field(min_length=1, max_length=200)]
+    lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=200)]
 
 
 class RecurringOut(Schema):

@@ -53,7 +53,7 @@ class BatchPage(Schema):
     items: list[BatchOut]
 
 
-class ItemOut(Schema):
+class PaymentItemOut(Schema):
     id: int
     request_id: int
     source: str
@@ -69,7 +69,7 @@ class ItemOut(Schema):
 
 
 class BatchDetailOut(BatchOut):
-    items: list[ItemOut]
+    items: list[PaymentItemOut]
 
 
 class BatchIn(Schema):
@@ -88,7 +88,7 @@ class PaidIn(Schema):
     paid_on: BusinessDate | None = None
 
 
-class RequestOut(Schema):
+class PaymentRequestOut(Schema):
     id: int
     source: str
     source_id: int
@@ -103,12 +103,12 @@ class RequestOut(Schema):
     paid_on: dt.date | None
 
 
-class RequestPage(Schema):
+class PaymentRequestPage(Schema):
     meta: PageMeta
-    items: list[RequestOut]
+    items: list[PaymentRequestOut]
 
 
-class AccountIn(Schema):
+class PayeeAccountIn(Schema):
     bank_code: Annotated[str, Field(max_length=10)]
     branch_code: Annotated[str, Field(max_length=10)]
     account_type: Annotated[str, Field(max_length=2)] = "1"
@@ -116,7 +116,7 @@ class AccountIn(Schema):
     account_holder_kana: Annotated[str, Field(max_length=100)]
 
 
-class AccountOut(Schema):
+class PayeeAccountOut(Schema):
     bank_code: str
     bank_name: str
     branch_code: str
@@ -126,7 +126,7 @@ class AccountOut(Schema):
     account_holder_kana: str
 
 
-class CompanyAccountIn(AccountIn):
+class CompanyAccountIn(PayeeAccountIn):
     label: Annotated[str, Field(max_length=100)]
     consignor_code: Annotated[str, Field(max_length=12)]
     consignor_name_kana: Annotated[str, Field(max_length=100)]
@@ -137,7 +137,7 @@ class CompanyAccountIn(AccountIn):
     is_default: bool = False
 
 
-class CompanyAccountOut(AccountOut):
+class CompanyAccountOut(PayeeAccountOut):
     id: int
     label: str
     consignor_code: str
@@ -156,7 +156,7 @@ class BankOut(Schema):
 
 
 def _account_out(row: Any, *, visible: bool) -> dict[str, Any]:
-    data = {k: getattr(row, k) for k in AccountOut.model_fields}
+    data = {k: getattr(row, k) for k in PayeeAccountOut.model_fields}
     if not visible:
         data["account_number"] = selectors.mask(row.account_number)
     return data
@@ -259,7 +259,7 @@ def batch_paid(request: HttpRequest, batch_id: RowId, payload: PaidIn) -> Any:
     return settle.batch_mark_paid(actor=request.user, batch_id=batch_id, paid_on=payload.paid_on)
 
 
-@router.get("/requests", response={200: RequestPage, **ERRORS})
+@router.get("/requests", response={200: PaymentRequestPage, **ERRORS})
 def request_list(
     request: HttpRequest,
     status: Annotated[str, Field(max_length=20)] = "",
@@ -285,7 +285,7 @@ def company_account_add(request: HttpRequest, payload: CompanyAccountIn) -> Any:
     return Status(201, _company_out(account, request.user))
 
 
-@router.get("/my-account", response={200: AccountOut | None, **ERRORS})
+@router.get("/my-account", response={200: PayeeAccountOut | None, **ERRORS})
 def my_account(request: HttpRequest) -> Any:
     require(request.user, "payments.own_account")
     employee = selectors.own_employee(request.user)
@@ -295,8 +295,8 @@ def my_account(request: HttpRequest) -> Any:
     return _account_out(row, visible=True) if row else None
 
 
-@router.put("/my-account", response={200: AccountOut, **ERRORS})
-def my_account_save(request: HttpRequest, payload: AccountIn) -> Any:
+@router.put("/my-account", response={200: PayeeAccountOut, **ERRORS})
+def my_account_save(request: HttpRequest, payload: PayeeAccountIn) -> Any:
     require(request.user, "payments.own_account")
     employee = selectors.own_employee(request.user)
     if employee is None:
@@ -307,8 +307,8 @@ def my_account_save(request: HttpRequest, payload: AccountIn) -> Any:
     return _account_out(row, visible=True)
 
 
-@router.put("/payee-accounts/employee/{employee_id}", response={200: AccountOut, **ERRORS})
-def employee_account_save(request: HttpRequest, employee_id: RowId, payload: AccountIn) -> Any:
+@router.put("/payee-accounts/employee/{employee_id}", response={200: PayeeAccountOut, **ERRORS})
+def employee_account_save(request: HttpRequest, employee_id: RowId, payload: PayeeAccountIn) -> Any:
     require(request.user, "payments.manage_payees")
     row = services.payee_account_save(
         actor=request.user, employee_id=employee_id, data=payload.dict()
@@ -316,9 +316,11 @@ def employee_account_save(request: HttpRequest, employee_id: RowId, payload: Acc
     return _account_out(row, visible=True)
 
 
-@router.put("/payee-accounts/counterparty/{counterparty_id}", response={200: AccountOut, **ERRORS})
+@router.put(
+    "/payee-accounts/counterparty/{counterparty_id}", response={200: PayeeAccountOut, **ERRORS}
+)
 def counterparty_account_save(
-    request: HttpRequest, counterparty_id: RowId, payload: AccountIn
+    request: HttpRequest, counterparty_id: RowId, payload: PayeeAccountIn
 ) -> Any:
     require(request.user, "payments.manage_payees")
     row = services.payee_account_save(

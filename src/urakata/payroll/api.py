@@ -82,7 +82,7 @@ def social_insurance_calc(request: HttpRequest, q: Query[PremiumQuery]) -> Any:
     ).as_dict()
 
 
-class RunOut(Schema):
+class PayRunOut(Schema):
     id: int
     kind: str
     month: dt.date
@@ -95,7 +95,7 @@ class RunOut(Schema):
 
 
 class RunPage(Schema):
-    items: list[RunOut]
+    items: list[PayRunOut]
     meta: PageMeta
 
 
@@ -113,7 +113,7 @@ def run_list(request: HttpRequest, page: PageNumber = 1, page_size: PageSize = 5
     return {"items": items, "meta": meta}
 
 
-@router.post("/runs", response={201: RunOut, **ERRORS})
+@router.post("/runs", response={201: PayRunOut, **ERRORS})
 def run_calculate(request: HttpRequest, payload: RunIn) -> Any:
     """Calculate (or recalculate) the salary run of an attendance month."""
     run = services.pay_run_calculate(
@@ -122,24 +122,24 @@ def run_calculate(request: HttpRequest, payload: RunIn) -> Any:
     return 201, run
 
 
-@router.get("/runs/{run_id}", response={200: RunOut, **ERRORS})
+@router.get("/runs/{run_id}", response={200: PayRunOut, **ERRORS})
 def run_get(request: HttpRequest, run_id: RowId) -> Any:
     return selectors.pay_run_get(actor=request.user, run_id=run_id)
 
 
-@router.post("/runs/{run_id}/check", response={200: RunOut, **ERRORS})
+@router.post("/runs/{run_id}/check", response={200: PayRunOut, **ERRORS})
 def run_check(request: HttpRequest, run_id: RowId) -> Any:
     run = selectors.pay_run_get(actor=request.user, run_id=run_id)
     return services.pay_run_check(actor=request.user, run=run)
 
 
-@router.post("/runs/{run_id}/approve", response={200: RunOut, **ERRORS})
+@router.post("/runs/{run_id}/approve", response={200: PayRunOut, **ERRORS})
 def run_approve(request: HttpRequest, run_id: RowId) -> Any:
     run = selectors.pay_run_get(actor=request.user, run_id=run_id)
     return services.pay_run_approve(actor=request.user, run=run)
 
 
-@router.post("/runs/{run_id}/submit", response={200: RunOut, **ERRORS})
+@router.post("/runs/{run_id}/submit", response={200: PayRunOut, **ERRORS})
 def run_submit(request: HttpRequest, run_id: RowId) -> Any:
     """Submit a checked run for approval by another HR member (workflow)."""
     from urakata.payroll.approval import pay_run_submit

@@ -115,7 +115,7 @@ def insurance_events_list(request: HttpRequest, year: Year) -> Any:
     }
 
 
-class SettingsOut(Schema):
+class PayrollSettingsOut(Schema):
     pay_day: int
     pay_month_offset: int
     collection: str
@@ -124,7 +124,7 @@ class SettingsOut(Schema):
     employment_kind: str
 
 
-class SettingsPatch(Schema):
+class PayrollSettingsPatch(Schema):
     pay_day: Annotated[int, Field(ge=1, le=31)] | None = None
     pay_month_offset: Annotated[int, Field(ge=0, le=1)] | None = None
     collection: Literal["next", "same"] | None = None
@@ -133,7 +133,7 @@ class SettingsPatch(Schema):
     employment_kind: Literal["general", "agriculture", "construction"] | None = None
 
 
-@router.get("/settings", response={200: SettingsOut, **ERRORS})
+@router.get("/settings", response={200: PayrollSettingsOut, **ERRORS})
 def settings_get(request: HttpRequest) -> Any:
     """The company's payroll rules (HR)."""
     from urakata.core.permissions import require
@@ -143,8 +143,8 @@ def settings_get(request: HttpRequest) -> Any:
     return current()
 
 
-@router.patch("/settings", response={200: SettingsOut, **ERRORS})
-def settings_patch(request: HttpRequest, payload: SettingsPatch) -> Any:
+@router.patch("/settings", response={200: PayrollSettingsOut, **ERRORS})
+def settings_patch(request: HttpRequest, payload: PayrollSettingsPatch) -> Any:
     """Change the payroll rules (HR; audited)."""
     from urakata.payroll.services_profiles import payroll_settings_update
 

@@ -25,7 +25,6 @@ from urakata.workflow.notifications import notification_mark_read
 from urakata.workflow.routes import route_create, route_update
 from urakata.workflow.schemas import (
     ActionOut,
-    AttachmentOut,
     BulkIn,
     BulkOut,
     CommentIn,
@@ -38,6 +37,7 @@ from urakata.workflow.schemas import (
     IdsIn,
     KpiOut,
     NotificationPage,
+    RequestAttachmentOut,
     RequestDetailOut,
     RequestFields,
     RequestPage,
@@ -187,7 +187,9 @@ for _name in ("approve", "reject", "return", "resubmit", "withdraw", "proxy-appr
     )
 
 
-@router.post("/requests/{request_id}/attachments", response={201: list[AttachmentOut], **ERRORS})
+@router.post(
+    "/requests/{request_id}/attachments", response={201: list[RequestAttachmentOut], **ERRORS}
+)
 def attach_files(
     request: HttpRequest, request_id: int, files: File[list[UploadedFile]]
 ) -> Status[list[dict[str, Any]]]:

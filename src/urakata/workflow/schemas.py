@@ -91,7 +91,7 @@ class FieldOut(Schema):
     value: str
 
 
-class AttachmentOut(Schema):
+class RequestAttachmentOut(Schema):
     id: int
     name: str
     size: int
@@ -101,7 +101,7 @@ class AttachmentOut(Schema):
 
 class RequestDetailOut(RequestFields):
     subject: list[FieldOut]
-    attachments: list[AttachmentOut]
+    attachments: list[RequestAttachmentOut]
     steps: list[StepOut]
     actions: list[ActionOut]
 

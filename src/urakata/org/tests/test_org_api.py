@@ -61,7 +61,7 @@ def test_bad_input_is_422_with_field_errors(client_for: Any) -> None:
     malformed = client.post("/api/v1/employees", "{not json", content_type="application/json")
     assert malformed.status_code == 400
     assert malformed.json() == {
-        "detail": "リクエスト本文を JSON として読み取れません。",
+        "detail": "リクエスト本文を JSON のオブジェクト({…})として読み取れません。",
         "code": "parse_error",
     }
     missing = client.post("/api/v1/employees", {"code": "X2"}, content_type="application/json")

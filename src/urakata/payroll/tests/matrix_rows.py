@@ -43,7 +43,7 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
     )
     PayProfileFactory()
     # A pay run takes a closed attendance month (the attendance domain's monthly close).
-    for month in (4, 5, 6):
+    for month in (4, 5, 6, 7):
         attendance_services.month_close(actor=SYSTEM, year=2026, month=month)
     fixed = services.pay_run_calculate(actor=SYSTEM, month=dt.date(2026, 4, 1))
     services.pay_run_check(actor=SYSTEM, run=fixed)

@@ -169,3 +169,24 @@ def test_openapi_declares_the_bounds() -> None:
     employees = schema["paths"]["/api/v1/employees"]["get"]["parameters"]
     page = next(p for p in employees if p["name"] == "page")
     assert page["schema"]["maximum"] == PAGE_MAX and page["schema"]["minimum"] == 1
+
+
+def test_every_api_schema_has_its_own_name() -> None:
+    # OpenAPI keys component schemas by class name: two domains' `LineIn` would silently share
+    # one definition (the fuzzer and client generators then see the wrong fields).
+    from collections import Counter
+
+    from ninja import Schema
+
+    import urakata.api  # noqa: F401 - mounts every domain's router
+
+    found: list[type] = []
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        if cls.__module__.startswith("urakata.") and ".tests" not in cls.__module__:
+            found.append(cls)
+    names = Counter(cls.__name__ for cls in found)
+    twice = {name: n for name, n in names.items() if n > 1}
+    assert not twice, f"schema class names used twice: {twice}"
