@@ -209,6 +209,11 @@ def detail(request: HttpRequest, document_id: RowId) -> Document:
     return selectors.document_get(actor=request.user, document_id=document_id)
 
 
+CLEARABLE_KEYS = frozenset(
+    {"transaction_date", "amount", "counterparty_id", "registration_number", "department_id"}
+)
+
+
 class DocumentPatch(Schema):
     title: Title | None = None
     doc_type: Short | None = None
@@ -229,6 +234,8 @@ def update(request: HttpRequest, document_id: RowId, payload: DocumentPatch) -> 
     document = selectors.document_get(actor=request.user, document_id=document_id)
     changes = payload.model_dump(exclude_unset=True)
     reason = changes.pop("reason")
+    # null clears a key that may be empty; for the others it means "unchanged".
+    changes = {k: v for k, v in changes.items() if v is not None or k in CLEARABLE_KEYS}
     services.document_update(actor=request.user, document=document, changes=changes, reason=reason)
     return selectors.document_get(actor=request.user, document_id=document_id)
 

@@ -375,7 +375,7 @@ def document_update(
         tags=tuple(document.tags.values_list("name", flat=True)),
     )
     for field, value in changes.items():
-        setattr(keys, field, tuple(value) if field == "tags" else value)
+        setattr(keys, field, tuple(value or ()) if field == "tags" else value)
     errors = _keys_check(keys)
     if not (reason or "").strip():
         errors["reason"] = [_("変更の理由を入力してください。")]

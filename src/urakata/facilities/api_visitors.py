@@ -36,7 +36,8 @@ class VisitOut(Schema):
     visitor_name: str
     visitor_company: str
     visit_date: dt.date
-    expected_time: dt.time | None
+    # "HH:MM" (a JSON-schema `time` would need a UTC offset, which a meeting time has not)
+    expected_time: Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")] | None
     purpose: str
     place: str
     party_size: int
@@ -45,6 +46,11 @@ class VisitOut(Schema):
     badge_number: int | None
     arrived_at: dt.datetime | None
     left_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_expected_time(obj: Any) -> str | None:
+        value = obj["expected_time"] if isinstance(obj, dict) else obj.expected_time
+        return value.strftime("%H:%M") if value else None
 
 
 class VisitPage(Schema):

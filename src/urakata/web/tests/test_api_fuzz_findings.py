@@ -61,3 +61,34 @@ def test_a_body_that_is_not_a_json_object_is_refused(client_for: Any, body: str)
     assert response.json()["code"] == "parse_error"
     department.refresh_from_db()
     assert (department.code, department.name) == ("D1", "総務部")
+
+
+def test_document_patch_with_nulls_changes_only_what_may_be_cleared(client_for: Any) -> None:
+    from urakata.documents.tests.factories import file_document
+
+    document = file_document(title="見積書A", amount=110_000)
+    response = client_for(Role.ACCOUNTING).patch(
+        f"/api/v1/documents/{document.pk}",
+        {"title": None, "tags": None, "confidential": None, "amount": None, "reason": "金額の訂正"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    document.refresh_from_db()
+    assert document.title == "見積書A" and document.amount is None
+
+
+def test_visit_times_are_hh_mm_in_the_api(client_for: Any) -> None:
+    import datetime as dt
+
+    client = client_for(Role.GENERAL_AFFAIRS)
+    created = client.post(
+        "/api/v1/facilities/visits",
+        {
+            "visitor_name": "小林 誠",
+            "visit_date": (dt.date.today()).isoformat(),
+            "expected_time": "11:00",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["expected_time"] == "11:00"

@@ -41,13 +41,6 @@ from urakata.payroll.tests import matrix_rows as payroll_rows
 from urakata.web.tests import matrix_rows as web_rows
 from urakata.workflow.tests import matrix_rows as workflow_rows
 
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payments_rows)
-
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, payroll_rows)
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, facilities_rows)
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, attendance_rows)
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, documents_rows)
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, invoicing_rows)
 DOMAINS = (
     org_rows,
     web_rows,
@@ -63,7 +56,6 @@ DOMAINS = (
     facilities_rows,
     dx_rows,
 )
-DOMAINS = (org_rows, web_rows, ledger_rows, workflow_rows, assistant_rows, dx_rows)
 ENDPOINTS: list[Endpoint] = [endpoint for domain in DOMAINS for endpoint in domain.ENDPOINTS]
 
 # The cells run per domain (`<app>/tests/test_permission_matrix.py`, so parallel workers share
