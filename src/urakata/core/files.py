@@ -160,6 +160,13 @@ def _read(upload: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
+def generated_file(name: str, content: bytes, content_type: str) -> CheckedUpload:
+    """A file the system itself made (a 全銀 file, a demo receipt), ready for `stored_file_save`."""
+    return CheckedUpload(
+        safe_name(name), content, hashlib.sha256(content).hexdigest(), content_type
+    )
+
+
 def upload_check(
     *, upload: Any, purpose: str, name: str | None = None
 ) -> tuple[CheckedUpload | None, list[str]]:
@@ -343,7 +350,8 @@ class FileProblem:
     actual_sha256: str = ""
 
 
-def _hash_blob(name: str) -> str | None:
+def blob_sha256(name: str) -> str | None:
+    """SHA-256 of a stored blob as it is now (None when the file is missing)."""
     storage = files_storage()
     try:
         handle = storage.open(name, "rb")
@@ -366,7 +374,7 @@ def verify_stored_files() -> list[FileProblem]:
     for stored in StoredFile.objects.order_by("pk").iterator(chunk_size=500):
         name = str(stored.blob.name)
         if name not in seen:
-            seen[name] = _hash_blob(name)
+            seen[name] = blob_sha256(name)
         actual = seen[name]
         if actual is None:
             problems.append(FileProblem(stored, "missing"))

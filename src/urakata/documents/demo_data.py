@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from urakata.core.audit import audit_record_many
-from urakata.core.files import CheckedUpload, sniff, stored_file_save
+from urakata.core.files import generated_file, sniff, stored_file_save
 from urakata.core.models import StoredFile
 from urakata.documents import extract, index, retention
 from urakata.documents.models import Capture, DocType, Document, DocumentTerm, DocumentVersion, Tag
@@ -83,9 +83,7 @@ def _scan() -> bytes:
 
 
 def _store(actor: Any, name: str, content: bytes, purpose: str) -> StoredFile:
-    import hashlib
-
-    checked = CheckedUpload(name, content, hashlib.sha256(content).hexdigest(), sniff(content))
+    checked = generated_file(name, content, sniff(content))
     return stored_file_save(actor=actor, checked=checked, purpose=purpose)
 
 

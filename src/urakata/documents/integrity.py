@@ -4,24 +4,9 @@ altered file is named."""
 
 from __future__ import annotations
 
-import hashlib
-
-from urakata.core.models import AuditEvent, files_storage
+from urakata.core.files import blob_sha256
+from urakata.core.models import AuditEvent
 from urakata.documents.models import DocumentVersion
-
-_CHUNK = 1024 * 1024
-
-
-def _hash(name: str) -> str | None:
-    try:
-        handle = files_storage().open(name, "rb")
-    except (FileNotFoundError, OSError):
-        return None
-    digest = hashlib.sha256()
-    with handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def documents_verify() -> list[str]:
@@ -45,7 +30,7 @@ def documents_verify() -> list[str]:
             problems.append(f"{label}: stored file {stored.pk} is not the file filed")
         name = str(stored.blob.name)
         if name not in seen:
-            seen[name] = _hash(name)
+            seen[name] = blob_sha256(name)
         actual = seen[name]
         if actual is None:
             problems.append(f"{label}: file content missing")

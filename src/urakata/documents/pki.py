@@ -5,9 +5,7 @@ points `URAKATA_TSA_URL` at a real time-stamping authority."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +16,9 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from urakata.core.crypto import purpose_fernet
 from urakata.documents.contract_models import SigningKey
 
 KEY_BITS = 2048
@@ -36,8 +34,7 @@ class KeyPair:
 
 
 def _fernet() -> Fernet:
-    digest = hashlib.sha256(("urakata-signing-keys:" + settings.SECRET_KEY).encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    return purpose_fernet("urakata-signing-keys")
 
 
 def _name(common: str) -> x509.Name:

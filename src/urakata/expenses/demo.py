@@ -10,7 +10,6 @@ of the past months are paid through a payments batch (全銀 file, journal, hook
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 
-from urakata.core.files import CheckedUpload, stored_file_save
+from urakata.core.files import generated_file, stored_file_save
 from urakata.core.models import StoredFile
 from urakata.core.ocr.synth import receipt
 from urakata.expenses import services
@@ -52,9 +51,7 @@ def _accountants() -> list[Any]:
 
 def _stored(user: Any, rng: random.Random) -> tuple[StoredFile, Any]:
     sample = receipt(rng, split="dev", jpeg=True)
-    checked = CheckedUpload(
-        "receipt.jpg", sample.data, hashlib.sha256(sample.data).hexdigest(), "image/jpeg"
-    )
+    checked = generated_file("receipt.jpg", sample.data, "image/jpeg")
     return stored_file_save(
         actor=user, checked=checked, purpose=StoredFile.Purpose.EVIDENCE
     ), sample

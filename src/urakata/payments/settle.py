@@ -9,7 +9,6 @@ in one transaction: a hook that fails rolls the payment back.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.domains import hook_targets
 from urakata.core.errors import Conflict
-from urakata.core.files import CheckedUpload, stored_file_save
+from urakata.core.files import generated_file, stored_file_save
 from urakata.core.models import StoredFile
 from urakata.core.permissions import SYSTEM, require
 from urakata.ledger import cache as ledger_cache
@@ -82,12 +81,7 @@ def batch_file(*, actor: Any, batch_id: int) -> StoredFile:
             )
         content = batch_file_bytes(batch)
         name = f"zengin_{batch.transfer_date:%Y%m%d}_{batch.kind}_{batch.pk}.txt"
-        checked = CheckedUpload(
-            name=name,
-            content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            content_type="text/plain",
-        )
+        checked = generated_file(name, content, "text/plain")
         stored = stored_file_save(
             actor=actor, checked=checked, purpose=StoredFile.Purpose.ATTACHMENT
         )

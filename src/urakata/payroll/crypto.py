@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from cryptography.fernet import Fernet
-from django.conf import settings
+
+from urakata.core.crypto import purpose_fernet
 
 WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)  # facts.md §8.2, left to right over the first 11 digits
 
@@ -33,9 +31,8 @@ def normalize_my_number(value: str) -> str:
 
 
 def _fernet() -> Fernet:
-    # A key derived from SECRET_KEY for this purpose only; rotating SECRET_KEY needs a re-encrypt.
-    digest = hashlib.sha256(b"urakata.payroll.my_number:" + settings.SECRET_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    # A key for this purpose only; rotating SECRET_KEY needs a re-encrypt.
+    return purpose_fernet("urakata.payroll.my_number")
 
 
 def encrypt(value: str) -> str:
