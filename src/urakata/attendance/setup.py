@@ -29,6 +29,7 @@ RULE_FIELDS = (
     "core_end",
     "is_supervisor",
     "is_default",
+    "period_start_day",
 )
 
 
@@ -42,6 +43,8 @@ def _rule_problems(rule: WorkRule) -> dict[str, list[str]]:
         errors["legal_holiday_weekday"] = [_("法定休日が所定労働日に含まれています。")]
     if not 0 <= rule.legal_holiday_weekday <= 6 or not 0 <= rule.week_start <= 6:
         errors["week_start"] = [_("曜日は 0〜6 で指定してください。")]
+    if not 1 <= int(rule.period_start_day or 0) <= 28:
+        errors["period_start_day"] = [_("変形期間の起算日は 1〜28 日で指定してください。")]
     if rule.end_time <= rule.start_time:
         errors["end_time"] = [_("終業時刻が始業時刻より前です。")]
     return errors
