@@ -296,6 +296,7 @@ from urakata.attendance.models_leave import (  # noqa: E402,F401  (one app, two 
     ClockCorrection,
     LeaveGrant,
     LeaveRequest,
+    LeaveSettings,
     LeaveUse,
     RequestStatus,
 )
