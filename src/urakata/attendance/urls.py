@@ -13,4 +13,5 @@ urlpatterns = [
     path("hr/", views.hr_dashboard, name="hr"),
     path("hr/close/", views.close, name="close"),
     path("hr/leave-register.csv", views.leave_register, name="leave_register"),
+    path("hr/leave-register.pdf", views.leave_register_pdf, name="leave_register_pdf"),
 ]

@@ -110,4 +110,5 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint("page-attendance-leave-register", "GET", "/attendance/hr/leave-register.csv", HR),
+    Endpoint("page-attendance-leave-register-pdf", "GET", "/attendance/hr/leave-register.pdf", HR),
 ]
