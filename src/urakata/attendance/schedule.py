@@ -34,7 +34,10 @@ def _messages(problems: dict[str, list[str]], frame: str) -> dict[str, list[str]
         "frame": _("所定労働時間の合計が法定労働時間の総枠(%(frame)s)を超えています。")
         % {"frame": frame},
     }
-    return {key: [text[p] for p in codes] for key, codes in problems.items()}
+    return {
+        key: [text[p] if key == "total" else f"{key}: {text[p]}" for p in codes]
+        for key, codes in problems.items()
+    }
 
 
 def frame_label(first: dt.date, last: dt.date) -> str:
@@ -170,12 +173,14 @@ def schedule_parse(text: str) -> dict[dt.date, PlannedDay]:
         except (ValueError, IndexError):
             start = end = None
         if start is None or end is None or len(cells) > 4 or pause < 0:
-            errors[_("%(n)d行目") % {"n": number}] = [
-                _("「日付,始業,終業,休憩(分)」の形式で書いてください。")
-            ]
+            errors.setdefault("text", []).append(
+                _("%(n)d行目: 「日付,始業,終業,休憩(分)」の形式で書いてください。") % {"n": number}
+            )
             continue
         if day in days:
-            errors[_("%(n)d行目") % {"n": number}] = [_("日付が重複しています。")]
+            errors.setdefault("text", []).append(
+                _("%(n)d行目: 日付が重複しています。") % {"n": number}
+            )
         days[day] = PlannedDay(start, end if end > start else end + 1440, pause)
     if errors:
         raise ValidationFailed(_("シフト表を読み取れません。"), errors=errors)

@@ -115,7 +115,7 @@ def test_schedule_text_reports_each_bad_line(tmp_path: Path) -> None:
     }
     with pytest.raises(ValidationFailed) as exc:
         schedule_parse("2026-03-02,9:00\n2026-02-30,9:00,18:00\n2026-03-03,9:00,18:00,60\n")
-    assert set(exc.value.errors) == {"1行目", "2行目"}
+    assert [m[:4] for m in exc.value.errors["text"]] == ["1行目:", "2行目:"]
     bad = tmp_path / "bad.csv"
     bad.write_text("x")
     work_rule_save(actor=SYSTEM, code="VAR", name="変形", kind="variable")
