@@ -50,14 +50,14 @@ def _days(value: Decimal) -> str:
 def register_rows(today: dt.date, employee_code: str = "") -> dict[Any, list[list[str]]]:
     """Per employee: [基準日, 付与日数, 失効日, 取得日, 残日数] for grants in force or lapsed in
     the last 3 years (the retention period)."""
-    grants = (
+    queryset = (
         LeaveGrant.objects.filter(expires_on__gte=today - dt.timedelta(days=366 * 3))
         .select_related("employee")
         .order_by("employee__code", "granted_on")
     )
     if employee_code:
-        grants = grants.filter(employee__code=employee_code)
-    grants = list(grants)
+        queryset = queryset.filter(employee__code=employee_code)
+    grants = list(queryset)
     hours = {pk: day_hours(rule) for pk, rule in rules_for({g.employee_id for g in grants}).items()}
     uses: dict[int, list[tuple[dt.date, Decimal, int]]] = defaultdict(list)
     for grant_id, day, days, hrs in (
