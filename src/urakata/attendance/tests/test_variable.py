@@ -186,3 +186,31 @@ def test_holidays_night_and_sixty_hours() -> None:
         + totals.legal_overtime_minutes
         + totals.legal_holiday_minutes
     )
+
+
+def test_periods_from_the_16th_cross_the_month_and_stay_apart() -> None:
+    # 起算日 16: periods 2/16–3/15 and 3/16–4/15, no calendar (every day a 所定休日: 8 h and 40 h
+    # apply). March reports its own days only: 2/20 (10 h, 2 h over 8 h) is February's. Mon
+    # 3/9 – Sat 3/14 at 8 h = 48 h in the week of 3/8: 8 h over 40 h, on 3/14. Mon 3/16 starts
+    # the next period and a new (cut) week: 8 h within.
+    periods = [(D(2026, 2, 16), D(2026, 3, 15)), (D(2026, 3, 16), D(2026, 4, 15))]
+    assert [period_of(p[0], 16) for p in periods] == periods
+    shifts = [Shift(D(2026, 2, 20), 8 * H, 19 * H, 60)]
+    shifts += [Shift(D(2026, 3, d), 9 * H, 18 * H, 60) for d in (9, 10, 11, 12, 13, 14, 16)]
+    day_kinds = {}
+    day = D(2026, 2, 1)
+    while day <= D(2026, 4, 30):
+        day_kinds[day] = LEGAL_HOLIDAY if day.weekday() == 6 else SCHEDULED_HOLIDAY
+        day += dt.timedelta(days=1)
+    totals = compute_period(
+        rule=RULE,
+        day_kinds=day_kinds,
+        shifts=shifts,
+        first=FIRST,
+        last=LAST,
+        variable=(periods, {}),
+    )
+    assert totals.worked_minutes == 7 * 8 * H
+    assert totals.legal_overtime_minutes == 8 * H
+    assert totals.daily_legal_overtime == {D(2026, 3, 14): 8 * H}
+    assert totals.within_statutory_overtime_minutes == 6 * 8 * H
