@@ -45,6 +45,8 @@ def _run(form: forms.Form, action: Any) -> bool:
         return False
     try:
         action()
+    except _Stop:
+        return False
     except DomainError as error:
         form_add_errors(form, error)
         return False
@@ -81,27 +83,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         user = request.user
         if request.POST.get("action") == "schedule":
             schedule_form = ScheduleForm(request.POST)
-
-            def save_schedule() -> None:
-                data = schedule_form.cleaned_data
-                employee = None
-                if data["employee_code"]:
-                    employee = Employee.objects.filter(code=data["employee_code"]).first()
-                    if employee is None:
-                        schedule_form.add_error("employee_code", _("社員が見つかりません。"))
-                        raise _Stop
-                rows = variable_schedule_save(
-                    actor=user,
-                    rule=data["rule"],
-                    period_start=data["period_start"],
-                    days=schedule_parse(data["text"]),
-                    employee=employee,
-                )
-                messages.success(
-                    request, _("シフト表を保存しました(%(n)d 日)。") % {"n": len(rows)}
-                )
-
-            saved = _guarded(schedule_form, save_schedule)
+            saved = _run(schedule_form, lambda: _save_schedule(request, schedule_form))
         else:
             rule_form = RuleForm(request.POST)
             saved = _run(
@@ -127,11 +109,22 @@ class _Stop(Exception):
     """The form already holds the problem."""
 
 
-def _guarded(form: forms.Form, action: Any) -> bool:
-    try:
-        return _run(form, action)
-    except _Stop:
-        return False
+def _save_schedule(request: HttpRequest, form: ScheduleForm) -> None:
+    data = form.cleaned_data
+    employee = None
+    if data["employee_code"]:
+        employee = Employee.objects.filter(code=data["employee_code"]).first()
+        if employee is None:
+            form.add_error("employee_code", _("社員が見つかりません。"))
+            raise _Stop
+    rows = variable_schedule_save(
+        actor=request.user,
+        rule=data["rule"],
+        period_start=data["period_start"],
+        days=schedule_parse(data["text"]),
+        employee=employee,
+    )
+    messages.success(request, _("シフト表を保存しました(%(n)d 日)。") % {"n": len(rows)})
 
 
 @login_required
@@ -216,7 +209,7 @@ def leave_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("年次有給休暇の付与日を保存しました。"))
         else:
             planned_form = PlannedForm(request.POST)
-            saved = _guarded(planned_form, lambda: _planned(request, planned_form))
+            saved = _run(planned_form, lambda: _planned(request, planned_form))
         if saved:
             return redirect("attendance:settings_leave")
     context = {"planned_form": planned_form, "uniform_form": uniform_form, "current": current}
