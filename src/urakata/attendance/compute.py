@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 DAY = 1440
 DAILY_LIMIT = 8 * 60
@@ -122,7 +123,7 @@ def night_minutes(intervals: list[Interval]) -> int:
     return total
 
 
-def _split_by_day(a: int, b: int) -> list[Interval]:
+def split_by_day(a: int, b: int) -> list[Interval]:
     if a // DAY == (b - 1) // DAY:
         return [(a, b)]
     out = []
@@ -133,7 +134,7 @@ def _split_by_day(a: int, b: int) -> list[Interval]:
     return out
 
 
-def _scheduled_window(day: dt.date, rule: RuleSpec) -> list[Interval]:
+def scheduled_window(day: dt.date, rule: RuleSpec) -> list[Interval]:
     base = _ordinal(day)
     pause = rule.break_minutes
     windows = [
@@ -156,6 +157,7 @@ def compute_period(
     excused: frozenset[dt.date] | set[dt.date] = frozenset(),
     until: dt.date | None = None,
     since: dt.date | None = None,
+    variable: tuple[list[tuple[dt.date, dt.date]], Mapping[dt.date, Any]] | None = None,
 ) -> Totals:
     """Totals of the shifts whose work date is in [first, last].
 
@@ -163,17 +165,27 @@ def compute_period(
     `first`); shifts before `first` in that week count toward the weekly 40 h only. `leave_days`
     are paid-leave days (0.5 for a half day); absence is counted for scheduled days up to `until`
     without a shift, paid leave or another excused leave (`excused`), from `since` (hire date).
+    `variable` (1か月単位の変形労働時間制): the periods overlapping [first, last] and the shift
+    calendar (date → `variable.PlannedDay`); see `variable.py`.
     """
     leave_days = leave_days or {}
     by_day: dict[dt.date, list[Shift]] = {}
     for shift in shifts:
         by_day.setdefault(shift.work_date, []).append(shift)
     totals = Totals()
+    plans: Mapping[dt.date, Any] = {}
     if rule.kind == "flex":
         _flex(totals, rule, day_kinds, by_day, first, last)
+    elif variable is not None and not rule.supervisor:
+        from urakata.attendance.variable import compute_variable
+
+        periods, plans = variable
+        compute_variable(totals, rule, day_kinds, by_day, (first, last), periods, plans)
     else:
         _fixed(totals, rule, day_kinds, by_day, first, last)
-    _days(totals, rule, day_kinds, by_day, (first, last), leave_days, excused, (since, until))
+    _days(
+        totals, rule, day_kinds, by_day, (first, last), leave_days, excused, (since, until), plans
+    )
     return totals
 
 
@@ -201,7 +213,7 @@ def _fixed(
             week, weekly = this_week, 0
         inside = day >= first
         kind = day_kinds.get(day, WORKDAY)
-        windows = _scheduled_window(day, rule) if kind == WORKDAY else []
+        windows = scheduled_window(day, rule) if kind == WORKDAY else []
         daily = 0
         for shift in sorted(by_day[day], key=lambda s: s.start):
             intervals = worked_intervals(shift, rule)
@@ -209,7 +221,7 @@ def _fixed(
                 totals.worked_minutes += sum(b - a for a, b in intervals)
                 totals.late_night_minutes += night_minutes(intervals)
             for a0, b0 in intervals:
-                for a, b in _split_by_day(a0, b0):
+                for a, b in split_by_day(a0, b0):
                     length = b - a
                     if a // DAY in legal:
                         if inside:
@@ -265,7 +277,7 @@ def _flex(
             totals.worked_minutes += sum(b - a for a, b in intervals)
             totals.late_night_minutes += night_minutes(intervals)
             for a0, b0 in intervals:
-                for a, b in _split_by_day(a0, b0):
+                for a, b in split_by_day(a0, b0):
                     cal = dt.date.fromordinal(a // DAY)
                     if day_kinds.get(cal, WORKDAY) == LEGAL_HOLIDAY:
                         totals.legal_holiday_minutes += b - a
@@ -296,6 +308,7 @@ def _days(
     leave_days: Mapping[dt.date, Decimal],
     excused: frozenset[dt.date] | set[dt.date],
     employed: tuple[dt.date | None, dt.date | None],
+    plans: Mapping[dt.date, Any],
 ) -> None:
     """Worked days, scheduled days, absence, paid leave, late arrival and early leave."""
     first, last = period
@@ -306,7 +319,7 @@ def _days(
         (v for d, v in leave_days.items() if first <= d <= last), Decimal("0")
     )
     totals.worked_days = sum(1 for d in by_day if first <= d <= last)
-    timed = rule.kind == "fixed" and not rule.supervisor
+    timed = rule.kind in ("fixed", "variable") and not rule.supervisor
     for day, kind in day_kinds.items():
         if kind != WORKDAY or not first <= day <= last:
             continue
@@ -319,5 +332,7 @@ def _days(
         elif timed and not leave:
             start = min(s.start for s in shifts)
             end = max(s.end for s in shifts)
-            totals.late_minutes += max(0, min(start, rule.end) - rule.start)
-            totals.early_leave_minutes += max(0, rule.end - max(end, rule.start))
+            plan = plans.get(day)
+            s0, e0 = (plan.start, plan.end) if plan else (rule.start, rule.end)
+            totals.late_minutes += max(0, min(start, e0) - s0)
+            totals.early_leave_minutes += max(0, e0 - max(end, s0))

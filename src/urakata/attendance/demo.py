@@ -22,6 +22,13 @@ from urakata.attendance.models import (
     WorkRule,
     WorkRuleAssignment,
 )
+from urakata.attendance.schedule import (
+    Plans,
+    periods_between,
+    variable_day_kinds,
+    variable_schedule_save,
+)
+from urakata.attendance.variable import PlannedDay
 from urakata.core.audit import audit_record
 from urakata.core.permissions import SYSTEM
 from urakata.org.models import Employee
@@ -41,7 +48,28 @@ def _rules() -> dict[str, WorkRule]:
             code="PART", name="パート(週4日・6時間)", workdays="0123", end_time=dt.time(16, 0)
         ),
         "SUP": WorkRule.objects.create(code="SUP", name="管理監督者", is_supervisor=True),
+        "SHIFT": WorkRule.objects.create(
+            code="SHIFT", name="店舗シフト(1か月単位の変形労働時間制)", kind="variable"
+        ),
     }
+
+
+def _shift_calendar(actor: Any, rule: WorkRule, first: dt.date, last: dt.date) -> Plans:
+    """A month's calendar for each period: 10 h days in the first week (month-start rush), 6 h
+    in the 2nd and 3rd, 8 h after; weekdays only — always within the 総枠."""
+    plans: Plans = {}
+    for p_first, p_last in periods_between(rule, first, last):
+        days: Plans = {}
+        day = p_first
+        while day <= p_last:
+            if day.weekday() < 5:
+                hours = 10 if day.day <= 7 else (6 if day.day <= 21 else 8)
+                start = 8 * 60 if hours == 10 else 9 * 60
+                days[day] = PlannedDay(start, start + hours * 60 + 60, 60)
+            day += dt.timedelta(days=1)
+        variable_schedule_save(actor=actor, rule=rule, period_start=p_first, days=days)
+        plans.update(days)
+    return plans
 
 
 def _profile(index: int, employee: Employee) -> str:
@@ -49,6 +77,8 @@ def _profile(index: int, employee: Employee) -> str:
         return "SUP"
     if index % 9 == 8:
         return "PART"
+    if index % 11 == 5:
+        return "SHIFT"
     if index % 7 == 3:
         return "FLEX"
     return "STD"
@@ -88,7 +118,10 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     leave.leave_grants_run(actor=actor, on=first)
     leave.leave_grants_run(actor=actor, on=today)
     kinds = {code: day_kinds(rule, first, last) for code, rule in rules.items()}
-    records, requests = _days(rng, employees, assignments, kinds, first, last)
+    plans = _shift_calendar(actor, rules["SHIFT"], first, last)
+    periods = periods_between(rules["SHIFT"], first, last)
+    kinds["SHIFT"] = variable_day_kinds(kinds["SHIFT"], periods, plans)
+    records, requests = _days(rng, employees, assignments, (kinds, plans), first, last)
     with transaction.atomic():
         ClockRecord.objects.bulk_create(records, batch_size=2000)
         audit_record(
@@ -106,10 +139,11 @@ def _days(
     rng: random.Random,
     employees: list[Employee],
     assignments: dict[int, str],
-    kinds: dict[str, dict[dt.date, str]],
+    calendars: tuple[dict[str, dict[dt.date, str]], Plans],
     first: dt.date,
     last: dt.date,
 ) -> tuple[list[ClockRecord], list[LeaveRequest]]:
+    kinds, plans = calendars
     records: list[ClockRecord] = []
     requests: list[LeaveRequest] = []
     special_month = (last.replace(day=1) - dt.timedelta(days=70)).replace(day=1)
@@ -134,6 +168,9 @@ def _days(
                         day += dt.timedelta(days=1)
                         continue
                 shift = _shift(rng, heavy, rule)
+                if rule == "SHIFT":
+                    plan = plans[day]
+                    shift = (plan.start, plan.end + rng.choice((0, 0, 15, 30, 60)), 60)
                 if heavy == 3 and day.replace(day=1) == special_month and index == 4:
                     shift = (shift[0], shift[1] + 90, shift[2])  # the 特別条項 month
                 if night and day.weekday() in (1, 3) and rng.random() < 0.5:

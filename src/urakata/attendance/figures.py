@@ -20,6 +20,12 @@ from urakata.attendance.models import (
     WorkRule,
     WorkRuleAssignment,
 )
+from urakata.attendance.schedule import (
+    Variable,
+    periods_between,
+    variable_day_kinds,
+    variable_plans,
+)
 
 HALF = Decimal("0.5")
 
@@ -120,6 +126,19 @@ def _leave(
     return paid, excused
 
 
+def _variable_rules(
+    rules: dict[int, WorkRule], first: dt.date, last: dt.date
+) -> dict[int, tuple[list[tuple[dt.date, dt.date]], list[int]]]:
+    """Rules on 1か月単位の変形労働時間制: rule pk → (periods over the month, employee ids)."""
+    out: dict[int, tuple[list[tuple[dt.date, dt.date]], list[int]]] = {}
+    for emp, rule in rules.items():
+        if rule.kind == WorkRule.Kind.VARIABLE and rule.pk and not rule.is_supervisor:
+            if rule.pk not in out:
+                out[rule.pk] = (periods_between(rule, first, last), [])
+            out[rule.pk][1].append(emp)
+    return out
+
+
 def compute_months(
     employees: dict[int, tuple[dt.date | None, dt.date | None]],
     year: int,
@@ -132,21 +151,29 @@ def compute_months(
     first, last = month_bounds(year, month)
     begin = first - dt.timedelta(days=7)
     rules = rules_for(employee_ids)
-    exceptions = company_days(begin, last)
+    variable = _variable_rules(rules, first, last)
+    lo = min([begin, *(periods[0][0] for periods, _ids in variable.values())])
+    hi = max([last, *(periods[-1][1] for periods, _ids in variable.values())])
+    exceptions = company_days(lo, hi)
     kinds_by_rule: dict[Any, dict[dt.date, str]] = {}
-    shifts = _shifts(employee_ids, begin, last)
+    plans: dict[int, Variable] = {}
+    for _periods, ids in variable.values():
+        plans.update(variable_plans(rules[ids[0]], ids, first, last))
+    shifts = _shifts(employee_ids, lo, hi)
     paid, excused = _leave(employee_ids, first, last)
     out = {}
     for emp in employee_ids:
         rule = rules[emp]
         key = rule.pk or rule.code
         if key not in kinds_by_rule:
-            kinds_by_rule[key] = day_kinds(
-                rule, min(begin, week_start_of(first, rule.week_start)), last, exceptions
-            )
+            start = min(begin, week_start_of(first, rule.week_start))
+            kinds_by_rule[key] = day_kinds(rule, lo if emp in plans else start, hi, exceptions)
+        kinds = kinds_by_rule[key]
+        if emp in plans:
+            kinds = variable_day_kinds(kinds, *plans[emp])
         totals = compute_period(
             rule=rule_spec(rule),
-            day_kinds=kinds_by_rule[key],
+            day_kinds=kinds,
             shifts=shifts.get(emp, []),
             first=first,
             last=last,
@@ -154,6 +181,7 @@ def compute_months(
             excused=excused.get(emp, set()),
             since=employees[emp][0],
             until=min(d for d in (today, employees[emp][1], last) if d is not None),
+            variable=plans.get(emp),
         )
         out[emp] = _figures(totals, closed=False)
     return out

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -17,10 +16,12 @@ from django.utils.translation import gettext as _
 from urakata.attendance.calendar import day_kinds, rule_spec
 from urakata.attendance.compute import WORKDAY
 from urakata.attendance.figures import rules_for
+from urakata.attendance.grant_dates import add_months, grant_dates
 from urakata.attendance.models import (
     ClockRecord,
     LeaveGrant,
     LeaveRequest,
+    LeaveSettings,
     LeaveUse,
     RequestStatus,
     WorkRule,
@@ -43,13 +44,6 @@ HOURLY_DAYS_PER_YEAR = 5
 ZERO = Decimal("0")
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it has fewer days)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
-
-
 def grant_days(*, tenure_months: int, weekly_days: int, weekly_minutes: int) -> int:
     """付与日数: the full-time table, or 比例付与 (週30時間未満 and 週4日以下) by 週所定日数."""
     if tenure_months < 6:
@@ -62,11 +56,7 @@ def grant_days(*, tenure_months: int, weekly_days: int, weekly_minutes: int) -> 
 
 def base_dates(hire_date: dt.date, until: dt.date) -> list[dt.date]:
     """基準日 by hire date: 6 months after hiring, then every year."""
-    out, n = [], 0
-    while (day := add_months(hire_date, 6 + 12 * n)) <= until:
-        out.append(day)
-        n += 1
-    return out
+    return [g.on for g in grant_dates(hire_date, until)]
 
 
 def expiry_of(granted_on: dt.date) -> dt.date:
@@ -85,9 +75,16 @@ def day_hours(rule: WorkRule) -> int:
     return max(1, math.ceil(rule_spec(rule).scheduled_day_minutes / 60))
 
 
-def attendance_rate(employee: Employee, rule: WorkRule, first: dt.date, last: dt.date) -> Decimal:
+def attendance_rate(
+    employee: Employee,
+    rule: WorkRule,
+    first: dt.date,
+    last: dt.date,
+    deemed_last: dt.date | None = None,
+) -> Decimal:
     """出勤率 over [first, last]: days worked or on leave ÷ scheduled days (1 without any record,
-    for periods before attendance was kept here)."""
+    for periods before attendance was kept here). Scheduled days after `last` up to
+    `deemed_last` (a period shortened by 斉一的付与) count as attended."""
     worked = set(
         ClockRecord.objects.filter(
             employee=employee, is_current=True, work_date__gte=first, work_date__lte=last
@@ -100,10 +97,11 @@ def attendance_rate(employee: Employee, rule: WorkRule, first: dt.date, last: dt
             employee=employee, status=RequestStatus.APPROVED, date__gte=first, date__lte=last
         ).values_list("date", flat=True)
     )
-    scheduled = [d for d, k in day_kinds(rule, first, last).items() if k == WORKDAY]
+    end = max(last, deemed_last or last)
+    scheduled = [d for d, k in day_kinds(rule, first, end).items() if k == WORKDAY]
     if not scheduled:
         return Decimal("1")
-    present = sum(1 for d in scheduled if d in worked or d in leave)
+    present = sum(1 for d in scheduled if d in worked or d in leave or d > last)
     return Decimal(present) / Decimal(len(scheduled))
 
 
@@ -117,18 +115,24 @@ def leave_grants_run(*, actor: Any, on: dt.date) -> list[LeaveGrant]:
     )
     rules = rules_for(e.pk for e in employees)
     done = set(LeaveGrant.objects.values_list("employee_id", "granted_on"))
+    settings = LeaveSettings.objects.first()
+    uniform = settings.uniform if settings else None
     created: list[LeaveGrant] = []
     with transaction.atomic():
         for employee in employees:
             rule = rules[employee.pk]
             weekly_days, weekly_minutes = rule_week(rule)
-            for base in base_dates(employee.hire_date, on):
+            for grant in grant_dates(employee.hire_date, on, uniform):
+                base, months = grant.on, grant.tenure_months
                 if expiry_of(base) < on or (employee.pk, base) in done:
                     continue
-                months = (base.year - employee.hire_date.year) * 12 + base.month
-                months -= employee.hire_date.month
-                start = employee.hire_date if months == 6 else add_months(base, -12)
-                rate = attendance_rate(employee, rule, start, base - dt.timedelta(days=1))
+                rate = attendance_rate(
+                    employee,
+                    rule,
+                    grant.period_start,
+                    base - dt.timedelta(days=1),
+                    grant.deemed_until - dt.timedelta(days=1),
+                )
                 days = grant_days(
                     tenure_months=months, weekly_days=weekly_days, weekly_minutes=weekly_minutes
                 )

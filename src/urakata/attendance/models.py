@@ -19,6 +19,7 @@ class WorkRule(models.Model):
     class Kind(models.TextChoices):
         FIXED = "fixed", _("固定時間制")
         FLEX = "flex", _("フレックスタイム制")
+        VARIABLE = "variable", _("1か月単位の変形労働時間制")
 
     code = models.CharField(_("コード"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -36,6 +37,8 @@ class WorkRule(models.Model):
     core_end = models.TimeField(_("コアタイム終了"), null=True, blank=True)
     is_supervisor = models.BooleanField(_("管理監督者"), default=False)
     is_default = models.BooleanField(_("既定"), default=False)
+    # 1か月単位の変形労働時間制: each period starts on this day of the month (変形期間の起算日).
+    period_start_day = models.PositiveSmallIntegerField(_("変形期間の起算日"), default=1)
 
     class Meta:
         ordering = ["code"]
@@ -43,7 +46,8 @@ class WorkRule(models.Model):
         verbose_name_plural = _("就業規則")
         constraints = [
             models.CheckConstraint(
-                condition=Q(legal_holiday_weekday__lte=6, week_start__lte=6),
+                condition=Q(legal_holiday_weekday__lte=6, week_start__lte=6)
+                & Q(period_start_day__gte=1, period_start_day__lte=28),
                 name="attendance_rule_weekdays",
             )
         ]
@@ -82,6 +86,42 @@ class CompanyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class ScheduledDay(models.Model):
+    """A working day of a 1か月単位の変形労働時間制 shift calendar, for a rule or one employee."""
+
+    rule = models.ForeignKey(
+        WorkRule, null=True, blank=True, on_delete=models.CASCADE, related_name="scheduled_days"
+    )
+    employee = models.ForeignKey(
+        "org.Employee", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField(_("日付"))
+    start_minute = models.PositiveIntegerField(_("始業(分)"))
+    end_minute = models.PositiveIntegerField(_("終業(分)"))
+    break_minutes = models.PositiveIntegerField(_("休憩(分)"), default=0)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("シフト表")
+        verbose_name_plural = _("シフト表")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule__isnull=True, employee__isnull=False)
+                | Q(rule__isnull=False, employee__isnull=True),
+                name="attendance_scheduled_day_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "date"], name="attendance_scheduled_day_rule_date"
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "date"], name="attendance_scheduled_day_employee_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id or self.employee_id} {self.date}"
 
 
 class ClockRecordQuerySet(models.QuerySet["ClockRecord"]):
@@ -256,6 +296,7 @@ from urakata.attendance.models_leave import (  # noqa: E402,F401  (one app, two 
     ClockCorrection,
     LeaveGrant,
     LeaveRequest,
+    LeaveSettings,
     LeaveUse,
     RequestStatus,
 )

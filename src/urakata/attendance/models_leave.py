@@ -144,6 +144,38 @@ class ClockCorrection(models.Model):
         return f"{self.employee_id} {self.work_date}"
 
 
+class LeaveSettings(models.Model):
+    """Company-wide paid-leave settings (one row): the 斉一的付与 date, none by default."""
+
+    uniform_grant_month = models.PositiveSmallIntegerField(
+        _("斉一的付与の月"), null=True, blank=True
+    )
+    uniform_grant_day = models.PositiveSmallIntegerField(_("斉一的付与の日"), default=1)
+
+    class Meta:
+        verbose_name = _("年次有給休暇の設定")
+        verbose_name_plural = _("年次有給休暇の設定")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(uniform_grant_month__isnull=True)
+                    | Q(uniform_grant_month__gte=1, uniform_grant_month__lte=12)
+                )
+                & Q(uniform_grant_day__gte=1, uniform_grant_day__lte=31),
+                name="attendance_leave_settings_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        month = self.uniform_grant_month
+        return f"{month}/{self.uniform_grant_day}" if month else "基準日"
+
+    @property
+    def uniform(self) -> tuple[int, int] | None:
+        month = self.uniform_grant_month
+        return (month, self.uniform_grant_day) if month else None
+
+
 class Agreement36(models.Model):
     """The company's 36協定 (時間外・休日労働に関する協定) for the year starting `effective_from`."""
 

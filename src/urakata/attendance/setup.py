@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from urakata.attendance.models import Agreement36, CompanyDay, WorkRule, WorkRuleAssignment
+from urakata.attendance.models import (
+    Agreement36,
+    CompanyDay,
+    LeaveSettings,
+    WorkRule,
+    WorkRuleAssignment,
+)
 from urakata.core.audit import audit_record
 from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
@@ -29,6 +36,7 @@ RULE_FIELDS = (
     "core_end",
     "is_supervisor",
     "is_default",
+    "period_start_day",
 )
 
 
@@ -42,6 +50,8 @@ def _rule_problems(rule: WorkRule) -> dict[str, list[str]]:
         errors["legal_holiday_weekday"] = [_("法定休日が所定労働日に含まれています。")]
     if not 0 <= rule.legal_holiday_weekday <= 6 or not 0 <= rule.week_start <= 6:
         errors["week_start"] = [_("曜日は 0〜6 で指定してください。")]
+    if not 1 <= int(rule.period_start_day or 0) <= 28:
+        errors["period_start_day"] = [_("変形期間の起算日は 1〜28 日で指定してください。")]
     if rule.end_time <= rule.start_time:
         errors["end_time"] = [_("終業時刻が始業時刻より前です。")]
     return errors
@@ -148,5 +158,32 @@ def agreement_save(*, actor: Any, effective_from: dt.date, **values: Any) -> Agr
             action="attendance.agreement.set",
             target=row,
             changes={"effective_from": effective_from, **values},
+        )
+    return row
+
+
+def leave_settings_save(
+    *, actor: Any, uniform_grant_month: int | None, uniform_grant_day: int = 1
+) -> LeaveSettings:
+    """年休の付与日: a company-wide date (斉一的付与, e.g. 4/1) or None for 基準日 per hire date."""
+    require(actor, "attendance.manage")
+    errors: dict[str, list[str]] = {}
+    if uniform_grant_month is not None and not 1 <= uniform_grant_month <= 12:
+        errors["uniform_grant_month"] = [_("月は 1〜12 で指定してください。")]
+    elif not 1 <= uniform_grant_day <= pycalendar.monthrange(2024, uniform_grant_month or 1)[1]:
+        errors["uniform_grant_day"] = [_("その月にない日付です。")]
+    if errors:
+        raise ValidationFailed(_("年次有給休暇の設定を保存できません。"), errors=errors)
+    with transaction.atomic():
+        row = LeaveSettings.objects.select_for_update().first() or LeaveSettings()
+        before = (row.uniform_grant_month, row.uniform_grant_day) if row.pk else (None, 1)
+        row.uniform_grant_month = uniform_grant_month
+        row.uniform_grant_day = uniform_grant_day
+        row.save()
+        audit_record(
+            actor=actor,
+            action="attendance.leave_settings.save",
+            target=row,
+            changes={"uniform_grant": [before, (uniform_grant_month, uniform_grant_day)]},
         )
     return row

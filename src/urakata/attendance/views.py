@@ -178,3 +178,18 @@ def leave_register(request: HttpRequest) -> HttpResponseBase:
     """年次有給休暇管理簿 (労基則24条の7) as CSV: 基準日, days, dates taken, per employee."""
     require(request.user, "attendance.view_all")
     return pages.leave_register_response(request.user, selectors.local_today())
+
+
+@login_required
+def leave_register_pdf(request: HttpRequest) -> HttpResponseBase:
+    """年次有給休暇管理簿 as a PDF (`?employee=CODE` for one employee)."""
+    from django.http import HttpResponse as PdfResponse
+
+    from urakata.attendance.register_pdf import leave_register_pdf as build
+
+    require(request.user, "attendance.view_all")
+    code = str(request.GET.get("employee", ""))[:20]
+    body = build(actor=request.user, today=selectors.local_today(), employee_code=code)
+    response = PdfResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="leave-register.pdf"'
+    return response

@@ -67,6 +67,11 @@ class Command(BaseCommand):
         day.add_argument("--off", action="store_true", help="a company day off")
         day.add_argument("--work", action="store_true", help="a working day (e.g. on a holiday)")
         day.add_argument("--name", default="")
+        plan = sub.add_parser("schedule", help="変形労働時間制: a period's shift calendar (CSV)")
+        plan.add_argument("rule_code")
+        plan.add_argument("period_start", help="YYYY-MM-DD (the period's 起算日)")
+        plan.add_argument("file", help="lines date,HH:MM,HH:MM,break_minutes")
+        plan.add_argument("--employee", default="", help="an employee's own calendar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -159,3 +164,27 @@ class Command(BaseCommand):
         off = True if options["off"] else (False if options["work"] else None)
         company_day_set(actor=_actor(options), date=date, is_day_off=off, name=options["name"])
         self.stdout.write(f"{date} {'off' if off else ('work' if off is False else 'default')}")
+
+    def _schedule(self, options: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from urakata.attendance.models import WorkRule
+        from urakata.attendance.schedule import schedule_parse, variable_schedule_save
+
+        actor = _actor(options)
+        try:
+            start = dt.date.fromisoformat(options["period_start"])
+            text = Path(options["file"]).read_text(encoding="utf-8-sig")
+        except (ValueError, OSError) as exc:
+            raise CommandError(f"入力を読めません: {exc}") from None
+        rule = WorkRule.objects.filter(code=options["rule_code"]).first()
+        if rule is None:
+            raise CommandError("就業規則が見つかりません。")
+        employee = None
+        if options["employee"]:
+            employee = selectors.employee_get(actor=actor, code=options["employee"])
+        days = schedule_parse(text)
+        rows = variable_schedule_save(
+            actor=actor, rule=rule, period_start=start, days=days, employee=employee
+        )
+        self.stdout.write(f"{len(rows)} days saved")
