@@ -1,15 +1,19 @@
 """Demo payroll: a pay master for every demo employee and a year of monthly pay runs.
 
-Runs cover the attendance months whose pay day falls in the shipped 令和8年分 tables and in an
-open ledger month, the twelve most recent at most; those paid by `today` are fixed (journal
-posted), the next one stays a draft to show the check step. Overtime comes from a seeded random
-stream until the attendance domain supplies closed months.
+Runs cover the closed attendance months whose pay day (翌月25日) falls in the shipped 令和8年分
+tables, the twelve most recent at most; those paid by `today` are fixed (journal posted — into a
+month of last fiscal year by reopening it with a reason), a later one stays a draft to show the
+check step. The demo books leave those months' salaries to payroll (hook
+"ledger.demo_salary_periods"), so 給料手当 is counted once. Overtime comes from a seeded random
+stream when the attendance domain is not installed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -100,22 +104,42 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
 
 
 def _months(today: dt.date) -> list[dt.date]:
+    """Attendance months whose pay day falls in the shipped tables and by a month from today."""
     settings = runs.settings_get()
     tables = withholding_tables()
     months = []
     month = runs.add_months(today, -14)
     while month <= runs.month_start(today):
         pay = runs.pay_date_for(month, settings)
-        in_table = tables.valid_from <= pay.isoformat() <= tables.valid_to
-        if (
-            in_table
-            and pay <= today + dt.timedelta(days=31)
-            and not ledger_services.period_is_closed(pay.year * 100 + pay.month)
-            and attendance_inputs.month_is_closed(year=month.year, month=month.month)
+        if tables.valid_from <= pay.isoformat() <= tables.valid_to and pay <= today + dt.timedelta(
+            days=31
         ):
             months.append(month)
         month = runs.add_months(month, 1)
     return months[-12:]
+
+
+def salary_periods(*, today: dt.date) -> list[int]:
+    """Hook "ledger.demo_salary_periods": the periods (YYYYMM) whose salaries the payroll demo
+    posts — every run paid by today — so the demo books leave them out (counted once)."""
+    settings = runs.settings_get()
+    paid = [runs.pay_date_for(m, settings) for m in _months(today)]
+    return [p.year * 100 + p.month for p in paid if p <= today]
+
+
+@contextlib.contextmanager
+def _period_open(actor: Any, day: dt.date) -> Iterator[None]:
+    """Post into a month the demo books already closed (last fiscal year): reopen it with a
+    reason, post, close it again — as an accountant would for a late payroll journal."""
+    period = day.year * 100 + day.month
+    if not ledger_services.period_is_closed(period):
+        yield
+        return
+    ledger_services.period_reopen(
+        actor=actor, period=period, reason="給与計算の導入: 確定した給与の仕訳を計上"
+    )
+    yield
+    ledger_services.period_close(actor=actor, period=period)
 
 
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
@@ -144,12 +168,15 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
 
     fixed = drafts = 0
     for month in _months(today):
+        if not attendance_inputs.month_is_closed(year=month.year, month=month.month):
+            continue  # the month attendance leaves open to show its close: no run yet
         # With the attendance domain installed its closed months are the figures.
         given = None if attendance_inputs.attendance_source() else figures_for(month)
         run = services.pay_run_calculate(actor=actor, month=month, figures_for=given)
         if run.pay_date <= today:
             services.pay_run_check(actor=actor, run=run)
-            services.pay_run_approve(actor=actor, run=run)
+            with _period_open(actor, run.pay_date):
+                services.pay_run_approve(actor=actor, run=run)
             fixed += 1
         else:
             drafts += 1

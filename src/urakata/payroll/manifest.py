@@ -30,6 +30,8 @@ MANIFEST = DomainManifest(
     # A checked run may go through the workflow: another HR member approves, which fixes it.
     workflow_subjects=(PAY_RUN_SUBJECT,),
     demo_seeder="urakata.payroll.demo.seed",
+    # The demo books leave the salaries of the months payroll posts to it (counted once).
+    hooks={"ledger.demo_salary_periods": "urakata.payroll.demo.salary_periods"},
     api_router="urakata.payroll.api.router",
     api_prefix="/payroll",
     urls="urakata.payroll.urls",
