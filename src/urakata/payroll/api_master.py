@@ -38,6 +38,7 @@ class ProfileIn(Schema):
     pension_insured: bool = True
     health_grade: Annotated[int, Field(ge=1, le=50)] = 22
     employment_insurance: Literal["general", "agriculture", "construction", "none"] = "general"
+    insured_kind: Literal["general", "part_time", "short_time"] = "general"
     birth_date: BusinessDate
     municipality: Annotated[str, Field(max_length=60)] = ""
     address: Annotated[str, Field(max_length=300)] = ""
@@ -59,6 +60,7 @@ class ProfileOut(Schema):
     pension_insured: bool
     health_grade: int
     employment_insurance: str
+    insured_kind: str
     birth_date: dt.date
     municipality: str
     my_number_masked: str
@@ -104,6 +106,33 @@ def my_number_view(request: HttpRequest, employee_id: RowId, payload: RevealIn) 
     return {
         "my_number": my_number_reveal(actor=request.user, profile=profile, purpose=payload.purpose)
     }
+
+
+class PayrollAcquisitionIn(Schema):
+    overtime_estimate: NonNegativeYen = 0
+
+
+class PayrollAcquisitionOut(Schema):
+    remuneration: int
+    health_grade: int
+    health_standard: int
+    pension_standard: int
+    valid_until: str
+
+
+@router.post("/profiles/{employee_id}/acquisition", response={200: PayrollAcquisitionOut, **ERRORS})
+def acquisition_decide(
+    request: HttpRequest, employee_id: RowId, payload: PayrollAcquisitionIn
+) -> Any:
+    """資格取得時決定 (HR): the grade from the expected monthly pay incl. an overtime estimate."""
+    from urakata.core.permissions import require
+    from urakata.payroll.services_profiles import pay_profile_acquisition_decide
+
+    require(request.user, "payroll.manage")
+    profile = selectors.profile_for(actor=request.user, employee_id=employee_id)
+    return pay_profile_acquisition_decide(
+        actor=request.user, profile=profile, overtime_estimate=payload.overtime_estimate
+    )
 
 
 @router.get("/insurance-events", response={200: dict[str, list[dict[str, Any]]], **ERRORS})

@@ -6,9 +6,10 @@ rates Decimal. Rounding of premiums: the month's total per kind, 50銭以上切�
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from urakata.payroll import social_insurance as si
@@ -207,6 +208,23 @@ def _attendance_lines(figures: MonthFigures) -> dict[str, str]:
     }
 
 
+def basis_days(inp: EmployeeInput, figures: MonthFigures, month: dt.date) -> int:
+    """支払基礎日数 of the wages for `month`: 月給 the calendar days of the month; 日給月給 with
+    absence deducted 所定労働日数 − 欠勤日数; 時給 the days worked plus whole days of paid leave (a
+    half day's leave falls on a day worked). Sources: see `insurance_events`."""
+    calendar_days = calendar.monthrange(month.year, month.month)[1]
+    if inp.pay_type == "monthly" or (inp.pay_type == "daily_monthly" and not figures.absence_days):
+        return calendar_days
+    if inp.pay_type == "daily_monthly":
+        scheduled = Decimal(figures.scheduled_days) or inp.scheduled_days
+        return max(int((scheduled - figures.absence_days).to_integral_value(ROUND_FLOOR)), 0)
+    if figures.worked_days:
+        leave = figures.paid_leave_days.to_integral_value(ROUND_FLOOR)
+        return min(figures.worked_days + int(leave), calendar_days)
+    # schedule-only figures (no attendance domain): the scheduled days when the schedule was worked
+    return int(inp.scheduled_days) if figures.worked_minutes else 0
+
+
 def deduction_rows(premiums: si.Premiums, employment: int, income_tax: int) -> list[list[Any]]:
     """The statutory deductions as payslip lines."""
     return [
@@ -264,6 +282,7 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
             "attendance": _attendance_lines(figures),
             "hourly_wage": str(hourly.quantize(Decimal("0.01"))),
             # 固定的賃金 (for 随時改定): base, fixed allowances and commuting
+            "basis_days": basis_days(inp, figures, rules.month),
             "fixed_pay": inp.base_pay
             + sum(a.amount for a in inp.allowances)
             + inp.commute_allowance,

@@ -69,6 +69,12 @@ class PayProfile(models.Model):
         CONSTRUCTION = "construction", _("建設")
         NONE = "none", _("加入しない")
 
+    class InsuredKind(models.TextChoices):
+        # 支払基礎日数 a month needs to count in 算定基礎 / 随時改定 (健保法41条・43条)
+        GENERAL = "general", _("一般の被保険者(17日)")
+        PART_TIME = "part_time", _("短時間就労者(17日、定時決定は15日も)")
+        SHORT_TIME = "short_time", _("短時間労働者(特定適用事業所、11日)")
+
     employee = models.OneToOneField(
         Employee, on_delete=models.PROTECT, related_name="pay_profile", verbose_name=_("従業員")
     )
@@ -89,6 +95,9 @@ class PayProfile(models.Model):
     health_grade = models.PositiveSmallIntegerField(_("健保等級"), default=22)
     employment_insurance = models.CharField(
         _("雇用保険"), max_length=20, choices=EmploymentInsurance.choices, default="general"
+    )
+    insured_kind = models.CharField(
+        _("社会保険の被保険者区分"), max_length=20, choices=InsuredKind.choices, default="general"
     )
     birth_date = models.DateField(_("生年月日"))
     municipality = models.CharField(_("住民税の市区町村"), max_length=60, blank=True)

@@ -13,7 +13,7 @@ from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.org.models import Employee
-from urakata.payroll import crypto
+from urakata.payroll import crypto, insurance_events
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 
 PROFILE_FIELDS = (
@@ -31,6 +31,7 @@ PROFILE_FIELDS = (
     "pension_insured",
     "health_grade",
     "employment_insurance",
+    "insured_kind",
     "birth_date",
     "municipality",
     "address",
@@ -58,6 +59,8 @@ def _profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["health_grade"] = [_("健保等級は1〜50です。")]
     if values.get("employment_insurance") not in PayProfile.EmploymentInsurance.values:
         errors["employment_insurance"] = [_("雇用保険の区分を選んでください。")]
+    if values.get("insured_kind") not in PayProfile.InsuredKind.values:
+        errors["insured_kind"] = [_("社会保険の被保険者区分を選んでください。")]
     if not isinstance(values.get("birth_date"), dt.date):
         errors["birth_date"] = [_("生年月日を入力してください。")]
     return errors
@@ -108,6 +111,46 @@ def pay_profile_save(
         profile.save()
         audit_record(actor=actor, action="payroll.profile.save", target=profile, changes=changes)
     return profile
+
+
+def pay_profile_acquisition_decide(
+    *, actor: Any, profile: PayProfile, overtime_estimate: int
+) -> insurance_events.Acquisition:
+    """資格取得時決定: set a new hire's 健保 grade (厚年 follows) from the pay expected for a whole
+    month — base, fixed allowances, 通勤手当 and the overtime estimate; audited."""
+    require(actor, "payroll.manage")
+    if overtime_estimate < 0:
+        raise ValidationFailed(
+            _("資格取得時決定できません。"),
+            errors={"overtime_estimate": [_("0以上で入力してください。")]},
+        )
+    allowances = sum(
+        profile.items.filter(kind=PayItem.Kind.ALLOWANCE).values_list("amount", flat=True)
+    )
+    decision = insurance_events.acquisition_determination(
+        pay_type=profile.pay_type,
+        base_pay=profile.base_pay,
+        scheduled_hours=profile.scheduled_hours,
+        fixed_allowances=allowances,
+        commute_allowance=profile.commute_allowance,
+        overtime_estimate=overtime_estimate,
+        acquired_on=profile.employee.hire_date,
+    )
+    with transaction.atomic():
+        pay_profile_save(actor=actor, employee=profile.employee, health_grade=decision.health_grade)
+        audit_record(
+            actor=actor,
+            action="payroll.profile.acquisition",
+            target=profile,
+            changes={
+                "remuneration": [None, decision.remuneration],
+                "overtime_estimate": [None, overtime_estimate],
+                "health_grade": [profile.health_grade, decision.health_grade],
+                "valid_until": [None, decision.valid_until],
+            },
+        )
+    profile.refresh_from_db()
+    return decision
 
 
 def my_number_reveal(*, actor: Any, profile: PayProfile, purpose: str) -> str:

@@ -113,6 +113,13 @@ ENDPOINTS: list[Endpoint] = [
         HR,
         payload={"purpose": "源泉徴収票の作成"},
     ),
+    Endpoint(
+        "api-payroll-acquisition",
+        "POST",
+        _u(API + "/profiles/{employee}/acquisition"),
+        HR,
+        payload={"overtime_estimate": 20000},
+    ),
     Endpoint("api-payroll-settings", "GET", f"{API}/settings", HR),
     Endpoint(
         "api-payroll-settings-patch",
