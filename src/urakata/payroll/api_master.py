@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from urakata.core.api import API_ERRORS
-from urakata.core.schema_types import BusinessDate, NonNegativeYen, RowId, Year
+from urakata.core.schema_types import BusinessDate, Month, NonNegativeYen, RowId, Year
 from urakata.org import selectors as org_selectors
 from urakata.payroll import crypto, insurance_events, selectors
 from urakata.payroll.services_profiles import my_number_reveal, pay_profile_save
@@ -43,6 +43,9 @@ class ProfileIn(Schema):
     municipality: Annotated[str, Field(max_length=60)] = ""
     address: Annotated[str, Field(max_length=300)] = ""
     my_number: Annotated[str | None, Field(max_length=20)] = None
+    # pay fields change from this pay month (YYYY-MM); audited, kept in the history
+    effective_month: Month | None = None
+    reason: Annotated[str, Field(max_length=200)] = ""
 
 
 class ProfileOut(Schema):
@@ -85,7 +88,30 @@ def profile_put(request: HttpRequest, employee_id: RowId, payload: ProfileIn) ->
     employee = org_selectors.employee_get(actor=request.user, employee_id=employee_id)
     data = payload.model_dump()
     my_number = data.pop("my_number")
-    return pay_profile_save(actor=request.user, employee=employee, my_number=my_number, **data)
+    month = data.pop("effective_month")
+    effective = dt.date(int(month[:4]), int(month[5:7]), 1) if month else None
+    return pay_profile_save(
+        actor=request.user,
+        employee=employee,
+        my_number=my_number,
+        effective_month=effective,
+        **data,
+    )
+
+
+class PayrollVersionOut(Schema):
+    effective_month: dt.date
+    values: dict[str, Any]
+    reason: str
+    changed_at: dt.datetime
+
+
+@router.get("/profiles/{employee_id}/history", response={200: list[PayrollVersionOut], **ERRORS})
+def profile_history(request: HttpRequest, employee_id: RowId) -> Any:
+    """The dated versions of a pay master (HR any, an employee their own), oldest first."""
+    from urakata.payroll.versions import profile_history as history
+
+    return history(selectors.profile_for(actor=request.user, employee_id=employee_id))
 
 
 class RevealIn(Schema):

@@ -162,6 +162,29 @@ class PayItem(models.Model):
         return f"{self.name} {self.amount:,}"
 
 
+class PayProfileVersion(models.Model):
+    """The pay fields of a pay master in force from a pay month (昇給, 通勤手当, 等級 changes)."""
+
+    profile = models.ForeignKey(PayProfile, on_delete=models.CASCADE, related_name="versions")
+    effective_month = models.DateField(_("適用開始(支給月)"))  # the first day of the month
+    values = models.JSONField(_("内容"))  # every dated field, as JSON-safe values
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("変更日時"), auto_now=True)
+
+    class Meta:
+        ordering = ["profile", "effective_month"]
+        verbose_name = _("給与マスタの改定")
+        verbose_name_plural = _("給与マスタの改定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "effective_month"], name="payroll_version_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.effective_month:%Y-%m}"
+
+
 class ResidentTax(models.Model):
     """住民税 特別徴収 of one fiscal year (June–May) from the municipality's notice."""
 

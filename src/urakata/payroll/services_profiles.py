@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
@@ -39,7 +40,7 @@ PROFILE_FIELDS = (
 COMMUTE_NONTAXABLE_LIMIT = 150_000  # 通勤手当の非課税限度額 (月額、交通機関・最高限度)
 
 
-def _profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+def profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if values.get("pay_type") not in PayProfile.PayType.values:
         errors["pay_type"] = [_("給与形態を選んでください。")]
@@ -75,10 +76,43 @@ def _plain(value: Any) -> Any:
 
 
 def pay_profile_save(
-    *, actor: Any, employee: Employee, my_number: str | None = None, **values: Any
+    *,
+    actor: Any,
+    employee: Employee,
+    my_number: str | None = None,
+    effective_month: dt.date | None = None,
+    reason: str = "",
+    **values: Any,
 ) -> PayProfile:
-    """Create or change an employee's pay master; `my_number` (個人番号) is stored encrypted."""
+    """Create or change an employee's pay master; `my_number` (個人番号) is stored encrypted.
+
+    Pay fields (`versions.DATED_FIELDS`) of an existing master change from `effective_month` (a
+    pay month) when one is given — and always once the master has dated versions (then from this
+    month when no month is given); the other fields change at once."""
+    from urakata.payroll import versions
+
     require(actor, "payroll.manage")
+    existing = PayProfile.objects.filter(employee=employee).first()
+    if existing is not None and (effective_month is not None or existing.versions.exists()):
+        dated = {k: values.pop(k) for k in list(values) if k in versions.DATED_FIELDS}
+        if effective_month is None:  # from this month: only what differs from the row
+            dated = {k: v for k, v in dated.items() if getattr(existing, k) != v}
+        with transaction.atomic():
+            if dated or effective_month is not None:
+                versions.pay_profile_change_schedule(
+                    actor=actor,
+                    profile=existing,
+                    effective_month=effective_month or timezone.localdate(),
+                    reason=reason,
+                    **dated,
+                )
+            return _profile_save(actor, employee, my_number, values)
+    return _profile_save(actor, employee, my_number, values)
+
+
+def _profile_save(
+    actor: Any, employee: Employee, my_number: str | None, values: dict[str, Any]
+) -> PayProfile:
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -89,7 +123,7 @@ def pay_profile_save(
         current = profile if profile is not None else PayProfile(employee=employee)
         merged = {f: getattr(current, f) for f in PROFILE_FIELDS}
         merged.update(values)
-        errors = _profile_errors(merged)
+        errors = profile_errors(merged)
         number = crypto.normalize_my_number(my_number) if my_number else ""
         if my_number is not None and number and not crypto.my_number_valid(number):
             errors["my_number"] = [_("個人番号は12桁で、チェックデジットが正しい必要があります。")]

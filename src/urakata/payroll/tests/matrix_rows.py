@@ -113,6 +113,7 @@ ENDPOINTS: list[Endpoint] = [
         HR,
         payload={"purpose": "源泉徴収票の作成"},
     ),
+    Endpoint("api-payroll-profile-history", "GET", _u(API + "/profiles/{employee}/history"), OWN),
     Endpoint(
         "api-payroll-acquisition",
         "POST",
