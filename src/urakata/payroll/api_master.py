@@ -34,6 +34,7 @@ class ProfileIn(Schema):
     has_tax_spouse: bool = False
     dependents: Count = 0
     extra_dependents: Count = 0
+    secondary_dependents: Count = 0  # 従たる給与についての扶養控除等申告書 (乙欄)
     health_insured: bool = True
     pension_insured: bool = True
     health_grade: Annotated[int, Field(ge=1, le=50)] = 22
@@ -59,6 +60,7 @@ class ProfileOut(Schema):
     declaration_submitted: bool
     tax_column: str
     dependant_count: int
+    secondary_dependents: int
     health_insured: bool
     pension_insured: bool
     health_grade: int

@@ -62,6 +62,7 @@ class EmployeeInput:
     allowances: tuple[Item, ...] = ()
     deductions: tuple[Item, ...] = ()
     resident_tax: int = 0
+    secondary_dependants: int = 0  # 従たる給与についての扶養控除等申告書 (乙欄 only)
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,9 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
     ins = _insurance(inp, gross, rules)
     premiums = ins.premiums  # employee shares
     after_insurance = max(taxable - premiums.total - ins.employment, 0)
-    if not inp.declaration_submitted:
+    if not inp.declaration_submitted and inp.secondary_dependants:
+        flags.append("従たる給与についての扶養控除等申告書により乙欄の税額から控除しました。")
+    elif not inp.declaration_submitted:
         flags.append("扶養控除等申告書が未提出のため乙欄で計算しました。")
     method = rules.tax_method if inp.tax_column == "kou" else "table"
     income_tax = withholding.monthly_tax(
@@ -258,6 +261,7 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
         column=inp.tax_column,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
         on=rules.pay_date,
+        secondary_dependents=inp.secondary_dependants if inp.tax_column == "otsu" else 0,
     )
     deduction_lines = [
         *deduction_rows(premiums, ins.employment, income_tax),

@@ -90,6 +90,10 @@ class PayProfile(models.Model):
     extra_dependents = models.PositiveSmallIntegerField(
         _("障害者・寡婦・ひとり親・勤労学生の加算"), default=0
     )
+    # 従たる給与についての扶養控除等申告書 (乙欄 staff whose main pay is elsewhere): its 扶養親族等の数
+    secondary_dependents = models.PositiveSmallIntegerField(
+        _("従たる給与の扶養控除等申告書の扶養親族等の数"), default=0
+    )
     health_insured = models.BooleanField(_("健康保険加入"), default=True)
     pension_insured = models.BooleanField(_("厚生年金加入"), default=True)
     health_grade = models.PositiveSmallIntegerField(_("健保等級"), default=22)

@@ -111,6 +111,7 @@ def inputs_for(profiles: list[PayProfile], pay_date: dt.date) -> list[EmployeeIn
             allowances=tuple(allowances[p.pk]),
             deductions=tuple(deductions[p.pk]),
             resident_tax=resident.get(p.pk, 0),
+            secondary_dependants=p.secondary_dependents,
         )
         for p in profiles
     ]

@@ -28,6 +28,7 @@ PROFILE_FIELDS = (
     "has_tax_spouse",
     "dependents",
     "extra_dependents",
+    "secondary_dependents",
     "health_insured",
     "pension_insured",
     "health_grade",
@@ -60,6 +61,10 @@ def profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["health_grade"] = [_("健保等級は1〜50です。")]
     if values.get("employment_insurance") not in PayProfile.EmploymentInsurance.values:
         errors["employment_insurance"] = [_("雇用保険の区分を選んでください。")]
+    if values.get("declaration_submitted") and values.get("secondary_dependents"):
+        errors["secondary_dependents"] = [
+            _("扶養控除等申告書(甲欄)を出した人は従たる給与の申告書を使えません。")
+        ]
     if values.get("insured_kind") not in PayProfile.InsuredKind.values:
         errors["insured_kind"] = [_("社会保険の被保険者区分を選んでください。")]
     if not isinstance(values.get("birth_date"), dt.date):
