@@ -21,7 +21,14 @@ from urakata.core.audit import audit_record_many
 from urakata.core.permissions import SYSTEM
 from urakata.ledger import services as ledger_services
 from urakata.org.models import Employee
-from urakata.payroll import attendance_inputs, bonus, runs, services, social_insurance
+from urakata.payroll import (
+    attendance_inputs,
+    bonus,
+    runs,
+    services,
+    social_insurance,
+    versions,
+)
 from urakata.payroll.attendance_inputs import MonthFigures
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 from urakata.payroll.tables import withholding_tables
@@ -93,6 +100,9 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
                 municipality=rng.choice(["東京都渋谷区", "東京都世田谷区", "神奈川県横浜市"]),
             )
         )
+    for p in profiles:  # 乙欄 part-timers whose main job is elsewhere hand in the 従たる申告書
+        if not p.declaration_submitted and p.pay_type == PayProfile.PayType.HOURLY:
+            p.secondary_dependents = 1
     PayProfile.objects.bulk_create(profiles, batch_size=500)
     profiles = list(PayProfile.objects.filter(employee__in=employees).select_related("employee"))
     _items_and_taxes(profiles, rng)
@@ -101,6 +111,25 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
         entries=[("payroll.profile.save", p, {"base_pay": [None, p.base_pay]}) for p in profiles],
     )
     return profiles
+
+
+def _raises(actor: Any, profiles: list[PayProfile], today: dt.date, rng: random.Random) -> int:
+    """定期昇給 from the April pay for every fourth monthly-paid employee (dated pay master)."""
+    april = dt.date(today.year, 4, 1)
+    count = 0
+    for p in profiles[::4]:
+        if p.pay_type != PayProfile.PayType.MONTHLY or p.employee.hire_date >= april:
+            continue
+        versions.pay_profile_change_schedule(
+            actor=actor,
+            profile=p,
+            effective_month=april,
+            reason="定期昇給",
+            today=today,
+            base_pay=p.base_pay + rng.choice([5_000, 8_000, 10_000]),
+        )
+        count += 1
+    return count
 
 
 def _months(today: dt.date) -> list[dt.date]:
@@ -151,6 +180,8 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
 
 def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     profiles = _profiles(actor, rng)
+    # its own stream: the shared one stays as the later domains' demos expect it
+    raised = _raises(actor, profiles, today, random.Random(20260401))
     overtime = {p.employee_id: rng.randrange(0, 40) for p in profiles}
 
     def figures_for(month: dt.date) -> services.FiguresFor:
@@ -196,6 +227,7 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         bonuses += 1
     return {
         "profiles": len(profiles),
+        "raises_dated": raised,
         "runs_fixed": fixed,
         "runs_draft": drafts,
         "bonuses": bonuses,

@@ -15,7 +15,7 @@ from urakata.ledger.integrity import ledger_verify
 from urakata.ledger.models import JournalLine, Period
 from urakata.org import demo as org_demo
 from urakata.payroll import demo
-from urakata.payroll.models import PayRun
+from urakata.payroll.models import PayProfileVersion, PayRun, Payslip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_attendance]
 
@@ -48,6 +48,17 @@ def test_demo_year_of_runs_counted_once_in_the_books() -> None:
     fixed = [r for r in salary_runs if r.status == PayRun.Status.FIXED]
     assert [r.pay_date for r in fixed] == [dt.date(2026, m, 25) for m in range(1, 12)]
     assert result["runs_fixed"] == 11
+    assert result["raises_dated"] > 0  # 定期昇給 from the April pay: March paid before, May after
+    version = PayProfileVersion.objects.filter(effective_month=dt.date(2026, 4, 1)).first()
+    assert version is not None and version.reason == "定期昇給"
+    before = Payslip.objects.get(
+        run__pay_date=dt.date(2026, 3, 25), employee=version.profile.employee
+    )
+    after = Payslip.objects.get(
+        run__pay_date=dt.date(2026, 4, 25), employee=version.profile.employee
+    )
+    assert dict(after.lines["pay"])["基本給"] == version.values["base_pay"]
+    assert dict(before.lines["pay"])["基本給"] < version.values["base_pay"]
     for run in fixed:  # 給料手当 of the month = the run's gross, nothing else
         assert _salaries_booked(run.pay_date.year * 100 + run.pay_date.month) == run.totals["gross"]
     # Last fiscal year's months were reopened for the journal and are closed again.
