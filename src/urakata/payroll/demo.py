@@ -24,6 +24,7 @@ from urakata.org.models import Employee
 from urakata.payroll import (
     attendance_inputs,
     bonus,
+    demo_settle,
     runs,
     services,
     social_insurance,
@@ -208,6 +209,8 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
             services.pay_run_check(actor=actor, run=run)
             with _period_open(actor, run.pay_date):
                 services.pay_run_approve(actor=actor, run=run)
+            run.refresh_from_db()
+            demo_settle.run_settle(actor=actor, run=run, today=today, period_open=_period_open)
             fixed += 1
         else:
             drafts += 1
@@ -224,6 +227,8 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         if day <= today:
             services.pay_run_check(actor=actor, run=run)
             services.pay_run_approve(actor=actor, run=run)
+            run.refresh_from_db()
+            demo_settle.run_settle(actor=actor, run=run, today=today, period_open=_period_open)
         bonuses += 1
     return {
         "profiles": len(profiles),

@@ -68,4 +68,15 @@ def test_demo_year_of_runs_counted_once_in_the_books() -> None:
         (dt.date(2026, 7, 10), PayRun.Status.FIXED),
         (dt.date(2026, 12, 10), PayRun.Status.DRAFT),
     ]
+    # The bank paid what fell due by today: of 未払費用 only November's employer premiums
+    # (due at the end of December) are left; the withheld taxes of November are due on 12/10.
+    accrued = JournalLine.objects.filter(
+        account__code="3160", entry__date__gte=dt.date(2026, 1, 1)
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    november = fixed[-1]
+    assert accrued["credit"] - accrued["debit"] == november.totals["employer_cost"]
+    withheld = JournalLine.objects.filter(
+        account__code="3210", sub_account__code="01", entry__date__gte=dt.date(2026, 1, 11)
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    assert withheld["credit"] - withheld["debit"] == november.totals["income_tax"]
     assert ledger_verify() == []
