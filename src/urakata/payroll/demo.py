@@ -76,7 +76,10 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
     profiles = []
     for e in employees:
         part = e.employment_type == Employee.EmploymentType.PART_TIME
-        base = rng.randrange(1_150, 1_500, 10) if part else rng.randrange(210, 520) * 1000
+        drawn = rng.randrange(1_150, 1_500, 10) if part else rng.randrange(210, 520) * 1000
+        # 時給 above 東京都の最低賃金; 月給 189,500–328,550 so the books' payroll stays about what a
+        # company of this turnover pays (the draws are unchanged for the seeders after this one)
+        base = drawn + 100 if part else (drawn * 45 // 100 + 95_000) // 100 * 100
         hours = Decimal(96 if part else 160)
         commute = rng.choice([0, 6_400, 9_800, 12_300, 15_600])
         estimate = (base * 96 if part else base) + commute + 20_000
@@ -219,7 +222,7 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         if not _bonus_day_ok(day):
             continue
         amounts = {
-            p.employee_id: (p.base_pay * rng.choice([15, 20, 25]) // 10) // 1000 * 1000
+            p.employee_id: (p.base_pay * rng.choice([8, 10, 12]) // 10) // 1000 * 1000
             for p in runs.active_profiles(runs.month_start(day))
             if p.pay_type == PayProfile.PayType.MONTHLY
         }
