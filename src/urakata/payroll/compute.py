@@ -238,9 +238,17 @@ def deduction_rows(premiums: si.Premiums, employment: int, income_tax: int) -> l
     ]
 
 
+def _tax_flags(inp: EmployeeInput) -> list[str]:
+    if inp.declaration_submitted:
+        return []
+    if inp.secondary_dependants:
+        return ["従たる給与についての扶養控除等申告書により乙欄の税額から控除しました。"]
+    return ["扶養控除等申告書が未提出のため乙欄で計算しました。"]
+
+
 def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> PayResult:
     """Compute one employee's payslip for the run."""
-    flags: list[str] = []
+    flags = _tax_flags(inp)
     pay_lines, hourly = _pay_lines(inp, figures)
     gross = sum(amount for _, amount in pay_lines)
     nontaxable = min(inp.commute_nontaxable, inp.commute_allowance) + sum(
@@ -250,10 +258,6 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
     ins = _insurance(inp, gross, rules)
     premiums = ins.premiums  # employee shares
     after_insurance = max(taxable - premiums.total - ins.employment, 0)
-    if not inp.declaration_submitted and inp.secondary_dependants:
-        flags.append("従たる給与についての扶養控除等申告書により乙欄の税額から控除しました。")
-    elif not inp.declaration_submitted:
-        flags.append("扶養控除等申告書が未提出のため乙欄で計算しました。")
     method = rules.tax_method if inp.tax_column == "kou" else "table"
     income_tax = withholding.monthly_tax(
         after_insurance,
