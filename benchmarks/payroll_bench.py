@@ -113,6 +113,12 @@ def main() -> None:
         )
 
     month = dt.date(2026, 6, 1)
+    from django.apps import apps
+
+    if apps.is_installed("urakata.attendance"):  # a run takes a closed attendance month
+        from urakata.attendance.services import month_close
+
+        month_close(actor=admin, year=month.year, month=month.month)
     t0 = time.perf_counter()
     run = services.pay_run_calculate(actor=admin, month=month, figures_for=figures)
     t1 = time.perf_counter()

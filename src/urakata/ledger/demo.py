@@ -5,7 +5,10 @@ payroll with withholdings and social insurance, rent, utilities and small expens
 and the corporate card (as confirmed statement lines, so the suggestion model has history),
 depreciation, loan interest, and year-end income taxes. Last year's months are closed.
 Domains that build on the books register the hook "ledger.demo_books_seeded" in their manifest
-(`hook(*, actor, today)`); it is called once the books are posted and closed.
+(`hook(*, actor, today)`); it is called once the books are posted and closed. A domain that posts
+the salaries itself (payroll) registers "ledger.demo_salary_periods" (`hook(*, today)` → the
+periods YYYYMM whose salaries it will post); the books leave those months' salaries to it, so they
+are counted once.
 """
 
 from __future__ import annotations
@@ -77,10 +80,19 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     books = _Books()
     _opening(books, start)
     months = _months(start, last_complete)
+    posted_elsewhere = salary_periods_elsewhere(today)
     for month in months:
+        period = month.year * 100 + month.month
         fy_end = cache.fiscal_year_bounds(cache.fiscal_year_of(month))[1]
         _month(
-            books, rng, month, customers, suppliers, depts, month.year * 100 + month.month == fy_end
+            books,
+            rng,
+            month,
+            customers,
+            suppliers,
+            depts,
+            period == fy_end,
+            salaries=period not in posted_elsewhere,
         )
     # nothing after today (payments scheduled next month for the last month stay unpaid)
     due = [e for e in books.entries if e.date <= today]
@@ -98,6 +110,14 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         "suggestions": suggested,
         "suggestion_accuracy_holdout": accuracy,
     }
+
+
+def salary_periods_elsewhere(today: dt.date) -> set[int]:
+    """Periods (YYYYMM) whose salaries another domain's demo posts (hook "ledger.demo_salary_periods")."""
+    periods: set[int] = set()
+    for periods_of in hook_targets("ledger.demo_salary_periods").values():
+        periods.update(int(p) for p in periods_of(today=today))
+    return periods
 
 
 def _feeds(actor: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from urakata.core.api import API_ERRORS
-from urakata.core.schema_types import BusinessDate, NonNegativeYen, RowId, Year
+from urakata.core.schema_types import BusinessDate, Month, NonNegativeYen, RowId, Year
 from urakata.org import selectors as org_selectors
 from urakata.payroll import crypto, insurance_events, selectors
 from urakata.payroll.services_profiles import my_number_reveal, pay_profile_save
@@ -34,14 +34,19 @@ class ProfileIn(Schema):
     has_tax_spouse: bool = False
     dependents: Count = 0
     extra_dependents: Count = 0
+    secondary_dependents: Count = 0  # 従たる給与についての扶養控除等申告書 (乙欄)
     health_insured: bool = True
     pension_insured: bool = True
     health_grade: Annotated[int, Field(ge=1, le=50)] = 22
     employment_insurance: Literal["general", "agriculture", "construction", "none"] = "general"
+    insured_kind: Literal["general", "part_time", "short_time"] = "general"
     birth_date: BusinessDate
     municipality: Annotated[str, Field(max_length=60)] = ""
     address: Annotated[str, Field(max_length=300)] = ""
     my_number: Annotated[str | None, Field(max_length=20)] = None
+    # pay fields change from this pay month (YYYY-MM); audited, kept in the history
+    effective_month: Month | None = None
+    reason: Annotated[str, Field(max_length=200)] = ""
 
 
 class ProfileOut(Schema):
@@ -55,10 +60,12 @@ class ProfileOut(Schema):
     declaration_submitted: bool
     tax_column: str
     dependant_count: int
+    secondary_dependents: int
     health_insured: bool
     pension_insured: bool
     health_grade: int
     employment_insurance: str
+    insured_kind: str
     birth_date: dt.date
     municipality: str
     my_number_masked: str
@@ -83,7 +90,30 @@ def profile_put(request: HttpRequest, employee_id: RowId, payload: ProfileIn) ->
     employee = org_selectors.employee_get(actor=request.user, employee_id=employee_id)
     data = payload.model_dump()
     my_number = data.pop("my_number")
-    return pay_profile_save(actor=request.user, employee=employee, my_number=my_number, **data)
+    month = data.pop("effective_month")
+    effective = dt.date(int(month[:4]), int(month[5:7]), 1) if month else None
+    return pay_profile_save(
+        actor=request.user,
+        employee=employee,
+        my_number=my_number,
+        effective_month=effective,
+        **data,
+    )
+
+
+class PayrollVersionOut(Schema):
+    effective_month: dt.date
+    values: dict[str, Any]
+    reason: str
+    changed_at: dt.datetime
+
+
+@router.get("/profiles/{employee_id}/history", response={200: list[PayrollVersionOut], **ERRORS})
+def profile_history(request: HttpRequest, employee_id: RowId) -> Any:
+    """The dated versions of a pay master (HR any, an employee their own), oldest first."""
+    from urakata.payroll.versions import profile_history as history
+
+    return history(selectors.profile_for(actor=request.user, employee_id=employee_id))
 
 
 class RevealIn(Schema):
@@ -104,6 +134,33 @@ def my_number_view(request: HttpRequest, employee_id: RowId, payload: RevealIn) 
     return {
         "my_number": my_number_reveal(actor=request.user, profile=profile, purpose=payload.purpose)
     }
+
+
+class PayrollAcquisitionIn(Schema):
+    overtime_estimate: NonNegativeYen = 0
+
+
+class PayrollAcquisitionOut(Schema):
+    remuneration: int
+    health_grade: int
+    health_standard: int
+    pension_standard: int
+    valid_until: str
+
+
+@router.post("/profiles/{employee_id}/acquisition", response={200: PayrollAcquisitionOut, **ERRORS})
+def acquisition_decide(
+    request: HttpRequest, employee_id: RowId, payload: PayrollAcquisitionIn
+) -> Any:
+    """資格取得時決定 (HR): the grade from the expected monthly pay incl. an overtime estimate."""
+    from urakata.core.permissions import require
+    from urakata.payroll.services_profiles import pay_profile_acquisition_decide
+
+    require(request.user, "payroll.manage")
+    profile = selectors.profile_for(actor=request.user, employee_id=employee_id)
+    return pay_profile_acquisition_decide(
+        actor=request.user, profile=profile, overtime_estimate=payload.overtime_estimate
+    )
 
 
 @router.get("/insurance-events", response={200: dict[str, list[dict[str, Any]]], **ERRORS})

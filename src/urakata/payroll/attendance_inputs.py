@@ -30,6 +30,8 @@ class MonthFigures:
     scheduled_holiday_minutes: int = 0
     absence_days: Decimal = Decimal(0)
     paid_leave_days: Decimal = Decimal(0)
+    worked_days: int = 0  # days with work (支払基礎日数 of 時給 staff, with paid leave)
+    scheduled_days: int = 0  # the month's 所定労働日数 (支払基礎日数 of 日給月給 after absence)
     closed: bool = True
 
     @classmethod

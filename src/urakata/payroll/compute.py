@@ -6,9 +6,10 @@ rates Decimal. Rounding of premiums: the month's total per kind, 50銭以上切�
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from urakata.payroll import social_insurance as si
@@ -61,6 +62,7 @@ class EmployeeInput:
     allowances: tuple[Item, ...] = ()
     deductions: tuple[Item, ...] = ()
     resident_tax: int = 0
+    secondary_dependants: int = 0  # 従たる給与についての扶養控除等申告書 (乙欄 only)
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,23 @@ def _attendance_lines(figures: MonthFigures) -> dict[str, str]:
     }
 
 
+def basis_days(inp: EmployeeInput, figures: MonthFigures, month: dt.date) -> int:
+    """支払基礎日数 of the wages for `month`: 月給 the calendar days of the month; 日給月給 with
+    absence deducted 所定労働日数 − 欠勤日数; 時給 the days worked plus whole days of paid leave (a
+    half day's leave falls on a day worked). Sources: see `insurance_events`."""
+    calendar_days = calendar.monthrange(month.year, month.month)[1]
+    if inp.pay_type == "monthly" or (inp.pay_type == "daily_monthly" and not figures.absence_days):
+        return calendar_days
+    if inp.pay_type == "daily_monthly":
+        scheduled = Decimal(figures.scheduled_days) or inp.scheduled_days
+        return max(int((scheduled - figures.absence_days).to_integral_value(ROUND_FLOOR)), 0)
+    if figures.worked_days:
+        leave = figures.paid_leave_days.to_integral_value(ROUND_FLOOR)
+        return min(figures.worked_days + int(leave), calendar_days)
+    # schedule-only figures (no attendance domain): the scheduled days when the schedule was worked
+    return int(inp.scheduled_days) if figures.worked_minutes else 0
+
+
 def deduction_rows(premiums: si.Premiums, employment: int, income_tax: int) -> list[list[Any]]:
     """The statutory deductions as payslip lines."""
     return [
@@ -219,9 +238,17 @@ def deduction_rows(premiums: si.Premiums, employment: int, income_tax: int) -> l
     ]
 
 
+def _tax_flags(inp: EmployeeInput) -> list[str]:
+    if inp.declaration_submitted:
+        return []
+    if inp.secondary_dependants:
+        return ["従たる給与についての扶養控除等申告書により乙欄の税額から控除しました。"]
+    return ["扶養控除等申告書が未提出のため乙欄で計算しました。"]
+
+
 def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> PayResult:
     """Compute one employee's payslip for the run."""
-    flags: list[str] = []
+    flags = _tax_flags(inp)
     pay_lines, hourly = _pay_lines(inp, figures)
     gross = sum(amount for _, amount in pay_lines)
     nontaxable = min(inp.commute_nontaxable, inp.commute_allowance) + sum(
@@ -231,8 +258,6 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
     ins = _insurance(inp, gross, rules)
     premiums = ins.premiums  # employee shares
     after_insurance = max(taxable - premiums.total - ins.employment, 0)
-    if not inp.declaration_submitted:
-        flags.append("扶養控除等申告書が未提出のため乙欄で計算しました。")
     method = rules.tax_method if inp.tax_column == "kou" else "table"
     income_tax = withholding.monthly_tax(
         after_insurance,
@@ -240,6 +265,7 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
         column=inp.tax_column,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
         on=rules.pay_date,
+        secondary_dependents=inp.secondary_dependants if inp.tax_column == "otsu" else 0,
     )
     deduction_lines = [
         *deduction_rows(premiums, ins.employment, income_tax),
@@ -264,6 +290,7 @@ def compute_pay(inp: EmployeeInput, figures: MonthFigures, rules: RunRules) -> P
             "attendance": _attendance_lines(figures),
             "hourly_wage": str(hourly.quantize(Decimal("0.01"))),
             # 固定的賃金 (for 随時改定): base, fixed allowances and commuting
+            "basis_days": basis_days(inp, figures, rules.month),
             "fixed_pay": inp.base_pay
             + sum(a.amount for a in inp.allowances)
             + inp.commute_allowance,

@@ -1,15 +1,19 @@
 """Demo payroll: a pay master for every demo employee and a year of monthly pay runs.
 
-Runs cover the attendance months whose pay day falls in the shipped 令和8年分 tables and in an
-open ledger month, the twelve most recent at most; those paid by `today` are fixed (journal
-posted), the next one stays a draft to show the check step. Overtime comes from a seeded random
-stream until the attendance domain supplies closed months.
+Runs cover the closed attendance months whose pay day (翌月25日) falls in the shipped 令和8年分
+tables, the twelve most recent at most; those paid by `today` are fixed (journal posted — into a
+month of last fiscal year by reopening it with a reason), a later one stays a draft to show the
+check step. The demo books leave those months' salaries to payroll (hook
+"ledger.demo_salary_periods"), so 給料手当 is counted once. Overtime comes from a seeded random
+stream when the attendance domain is not installed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +21,15 @@ from urakata.core.audit import audit_record_many
 from urakata.core.permissions import SYSTEM
 from urakata.ledger import services as ledger_services
 from urakata.org.models import Employee
-from urakata.payroll import attendance_inputs, bonus, runs, services, social_insurance
+from urakata.payroll import (
+    attendance_inputs,
+    bonus,
+    demo_settle,
+    runs,
+    services,
+    social_insurance,
+    versions,
+)
 from urakata.payroll.attendance_inputs import MonthFigures
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 from urakata.payroll.tables import withholding_tables
@@ -64,7 +76,10 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
     profiles = []
     for e in employees:
         part = e.employment_type == Employee.EmploymentType.PART_TIME
-        base = rng.randrange(1_150, 1_500, 10) if part else rng.randrange(210, 520) * 1000
+        drawn = rng.randrange(1_150, 1_500, 10) if part else rng.randrange(210, 520) * 1000
+        # 時給 above 東京都の最低賃金; 月給 189,500–328,550 so the books' payroll stays about what a
+        # company of this turnover pays (the draws are unchanged for the seeders after this one)
+        base = drawn + 100 if part else (drawn * 45 // 100 + 95_000) // 100 * 100
         hours = Decimal(96 if part else 160)
         commute = rng.choice([0, 6_400, 9_800, 12_300, 15_600])
         estimate = (base * 96 if part else base) + commute + 20_000
@@ -89,6 +104,9 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
                 municipality=rng.choice(["東京都渋谷区", "東京都世田谷区", "神奈川県横浜市"]),
             )
         )
+    for p in profiles:  # 乙欄 part-timers whose main job is elsewhere hand in the 従たる申告書
+        if not p.declaration_submitted and p.pay_type == PayProfile.PayType.HOURLY:
+            p.secondary_dependents = 1
     PayProfile.objects.bulk_create(profiles, batch_size=500)
     profiles = list(PayProfile.objects.filter(employee__in=employees).select_related("employee"))
     _items_and_taxes(profiles, rng)
@@ -99,23 +117,62 @@ def _profiles(actor: Any, rng: random.Random) -> list[PayProfile]:
     return profiles
 
 
+def _raises(actor: Any, profiles: list[PayProfile], today: dt.date, rng: random.Random) -> int:
+    """定期昇給 from the April pay for every fourth monthly-paid employee (dated pay master)."""
+    april = dt.date(today.year, 4, 1)
+    count = 0
+    for p in profiles[::4]:
+        if p.pay_type != PayProfile.PayType.MONTHLY or p.employee.hire_date >= april:
+            continue
+        versions.pay_profile_change_schedule(
+            actor=actor,
+            profile=p,
+            effective_month=april,
+            reason="定期昇給",
+            today=today,
+            base_pay=p.base_pay + rng.choice([5_000, 8_000, 10_000]),
+        )
+        count += 1
+    return count
+
+
 def _months(today: dt.date) -> list[dt.date]:
+    """Attendance months whose pay day falls in the shipped tables and by a month from today."""
     settings = runs.settings_get()
     tables = withholding_tables()
     months = []
     month = runs.add_months(today, -14)
     while month <= runs.month_start(today):
         pay = runs.pay_date_for(month, settings)
-        in_table = tables.valid_from <= pay.isoformat() <= tables.valid_to
-        if (
-            in_table
-            and pay <= today + dt.timedelta(days=31)
-            and not ledger_services.period_is_closed(pay.year * 100 + pay.month)
-            and attendance_inputs.month_is_closed(year=month.year, month=month.month)
+        if tables.valid_from <= pay.isoformat() <= tables.valid_to and pay <= today + dt.timedelta(
+            days=31
         ):
             months.append(month)
         month = runs.add_months(month, 1)
     return months[-12:]
+
+
+def salary_periods(*, today: dt.date) -> list[int]:
+    """Hook "ledger.demo_salary_periods": the periods (YYYYMM) whose salaries the payroll demo
+    posts — every run paid by today — so the demo books leave them out (counted once)."""
+    settings = runs.settings_get()
+    paid = [runs.pay_date_for(m, settings) for m in _months(today)]
+    return [p.year * 100 + p.month for p in paid if p <= today]
+
+
+@contextlib.contextmanager
+def _period_open(actor: Any, day: dt.date) -> Iterator[None]:
+    """Post into a month the demo books already closed (last fiscal year): reopen it with a
+    reason, post, close it again — as an accountant would for a late payroll journal."""
+    period = day.year * 100 + day.month
+    if not ledger_services.period_is_closed(period):
+        yield
+        return
+    ledger_services.period_reopen(
+        actor=actor, period=period, reason="給与計算の導入: 確定した給与の仕訳を計上"
+    )
+    yield
+    ledger_services.period_close(actor=actor, period=period)
 
 
 def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
@@ -127,6 +184,8 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
 
 def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     profiles = _profiles(actor, rng)
+    # its own stream: the shared one stays as the later domains' demos expect it
+    raised = _raises(actor, profiles, today, random.Random(20260401))
     overtime = {p.employee_id: rng.randrange(0, 40) for p in profiles}
 
     def figures_for(month: dt.date) -> services.FiguresFor:
@@ -144,12 +203,17 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
 
     fixed = drafts = 0
     for month in _months(today):
+        if not attendance_inputs.month_is_closed(year=month.year, month=month.month):
+            continue  # the month attendance leaves open to show its close: no run yet
         # With the attendance domain installed its closed months are the figures.
         given = None if attendance_inputs.attendance_source() else figures_for(month)
         run = services.pay_run_calculate(actor=actor, month=month, figures_for=given)
         if run.pay_date <= today:
             services.pay_run_check(actor=actor, run=run)
-            services.pay_run_approve(actor=actor, run=run)
+            with _period_open(actor, run.pay_date):
+                services.pay_run_approve(actor=actor, run=run)
+            run.refresh_from_db()
+            demo_settle.run_settle(actor=actor, run=run, today=today, period_open=_period_open)
             fixed += 1
         else:
             drafts += 1
@@ -158,7 +222,7 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         if not _bonus_day_ok(day):
             continue
         amounts = {
-            p.employee_id: (p.base_pay * rng.choice([15, 20, 25]) // 10) // 1000 * 1000
+            p.employee_id: (p.base_pay * rng.choice([8, 10, 12]) // 10) // 1000 * 1000
             for p in runs.active_profiles(runs.month_start(day))
             if p.pay_type == PayProfile.PayType.MONTHLY
         }
@@ -166,9 +230,12 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         if day <= today:
             services.pay_run_check(actor=actor, run=run)
             services.pay_run_approve(actor=actor, run=run)
+            run.refresh_from_db()
+            demo_settle.run_settle(actor=actor, run=run, today=today, period_open=_period_open)
         bonuses += 1
     return {
         "profiles": len(profiles),
+        "raises_dated": raised,
         "runs_fixed": fixed,
         "runs_draft": drafts,
         "bonuses": bonuses,

@@ -26,10 +26,13 @@ MANIFEST = DomainManifest(
     navigation=(
         NavEntry(SECTION, _("給与明細"), "payroll:my_payslips", "payroll.calculate", "💴", 700),
         NavEntry(SECTION, _("給与計算"), "payroll:run_list", "payroll.view_totals", "🧮", 710),
+        NavEntry(SECTION, _("給与マスタ"), "payroll:profile_list", "payroll.manage", "🗂", 720),
     ),
     # A checked run may go through the workflow: another HR member approves, which fixes it.
     workflow_subjects=(PAY_RUN_SUBJECT,),
     demo_seeder="urakata.payroll.demo.seed",
+    # The demo books leave the salaries of the months payroll posts to it (counted once).
+    hooks={"ledger.demo_salary_periods": "urakata.payroll.demo.salary_periods"},
     api_router="urakata.payroll.api.router",
     api_prefix="/payroll",
     urls="urakata.payroll.urls",

@@ -69,6 +69,12 @@ class PayProfile(models.Model):
         CONSTRUCTION = "construction", _("建設")
         NONE = "none", _("加入しない")
 
+    class InsuredKind(models.TextChoices):
+        # 支払基礎日数 a month needs to count in 算定基礎 / 随時改定 (健保法41条・43条)
+        GENERAL = "general", _("一般の被保険者(17日)")
+        PART_TIME = "part_time", _("短時間就労者(17日、定時決定は15日も)")
+        SHORT_TIME = "short_time", _("短時間労働者(特定適用事業所、11日)")
+
     employee = models.OneToOneField(
         Employee, on_delete=models.PROTECT, related_name="pay_profile", verbose_name=_("従業員")
     )
@@ -84,11 +90,18 @@ class PayProfile(models.Model):
     extra_dependents = models.PositiveSmallIntegerField(
         _("障害者・寡婦・ひとり親・勤労学生の加算"), default=0
     )
+    # 従たる給与についての扶養控除等申告書 (乙欄 staff whose main pay is elsewhere): its 扶養親族等の数
+    secondary_dependents = models.PositiveSmallIntegerField(
+        _("従たる給与の扶養控除等申告書の扶養親族等の数"), default=0
+    )
     health_insured = models.BooleanField(_("健康保険加入"), default=True)
     pension_insured = models.BooleanField(_("厚生年金加入"), default=True)
     health_grade = models.PositiveSmallIntegerField(_("健保等級"), default=22)
     employment_insurance = models.CharField(
         _("雇用保険"), max_length=20, choices=EmploymentInsurance.choices, default="general"
+    )
+    insured_kind = models.CharField(
+        _("社会保険の被保険者区分"), max_length=20, choices=InsuredKind.choices, default="general"
     )
     birth_date = models.DateField(_("生年月日"))
     municipality = models.CharField(_("住民税の市区町村"), max_length=60, blank=True)
@@ -151,6 +164,29 @@ class PayItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.amount:,}"
+
+
+class PayProfileVersion(models.Model):
+    """The pay fields of a pay master in force from a pay month (昇給, 通勤手当, 等級 changes)."""
+
+    profile = models.ForeignKey(PayProfile, on_delete=models.CASCADE, related_name="versions")
+    effective_month = models.DateField(_("適用開始(支給月)"))  # the first day of the month
+    values = models.JSONField(_("内容"))  # every dated field, as JSON-safe values
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("変更日時"), auto_now=True)
+
+    class Meta:
+        ordering = ["profile", "effective_month"]
+        verbose_name = _("給与マスタの改定")
+        verbose_name_plural = _("給与マスタの改定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "effective_month"], name="payroll_version_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.effective_month:%Y-%m}"
 
 
 class ResidentTax(models.Model):

@@ -59,6 +59,22 @@ def active_profiles(month: dt.date) -> list[PayProfile]:
     )
 
 
+DATED_INPUTS = (  # = versions.DATED_FIELDS: the pay fields a run takes from the pay month's version
+    "pay_type",
+    "base_pay",
+    "scheduled_hours",
+    "scheduled_days",
+    "commute_allowance",
+    "commute_nontaxable",
+    "health_grade",
+)
+
+
+def _dated_values(profile: PayProfile, version: dict[str, Any]) -> dict[str, Any]:
+    row = {field: getattr(profile, field) for field in DATED_INPUTS}
+    return {**row, **{k: v for k, v in version.items() if k in DATED_INPUTS}}
+
+
 def inputs_for(profiles: list[PayProfile], pay_date: dt.date) -> list[EmployeeInput]:
     """The compute inputs of the profiles: 3 queries whatever their number."""
     ids = [p.pk for p in profiles]
@@ -71,6 +87,9 @@ def inputs_for(profiles: list[PayProfile], pay_date: dt.date) -> list[EmployeeIn
         target[item.profile_id].append(
             Item(item.name, item.amount, item.taxable, item.in_overtime_base)
         )
+    from urakata.payroll.versions import values_in_force
+
+    dated = values_in_force(ids, pay_date.replace(day=1))  # the pay month's version, if any
     year, is_june = resident_fiscal_year(pay_date)
     resident: dict[int, int] = {
         r.profile_id: (r.june_amount if is_june else r.monthly_amount)
@@ -79,18 +98,12 @@ def inputs_for(profiles: list[PayProfile], pay_date: dt.date) -> list[EmployeeIn
     return [
         EmployeeInput(
             employee_id=p.employee_id,
-            pay_type=p.pay_type,
-            base_pay=p.base_pay,
-            scheduled_hours=p.scheduled_hours,
-            scheduled_days=p.scheduled_days,
-            commute_allowance=p.commute_allowance,
-            commute_nontaxable=p.commute_nontaxable,
+            **_dated_values(p, dated.get(p.pk, {})),
             tax_column=p.tax_column,
             dependants=p.dependant_count,
             declaration_submitted=p.declaration_submitted,
             health_insured=p.health_insured,
             pension_insured=p.pension_insured,
-            health_grade=p.health_grade,
             employment_insurance=p.employment_insurance,
             birth_date=p.birth_date,
             hire_date=p.employee.hire_date,
@@ -98,6 +111,7 @@ def inputs_for(profiles: list[PayProfile], pay_date: dt.date) -> list[EmployeeIn
             allowances=tuple(allowances[p.pk]),
             deductions=tuple(deductions[p.pk]),
             resident_tax=resident.get(p.pk, 0),
+            secondary_dependants=p.secondary_dependents,
         )
         for p in profiles
     ]

@@ -208,4 +208,17 @@ def profile_for(*, actor: Any, employee_id: int) -> PayProfile:
     return profile
 
 
+def profile_list(*, actor: Any) -> QuerySet[PayProfile]:
+    """Every pay master, for HR (給与マスタ一覧)."""
+    require(actor, "payroll.manage")
+    return PayProfile.objects.select_related("employee").order_by("employee__code")
+
+
+def employee_ids_by_code(*, actor: Any, codes: list[str]) -> dict[str, int]:
+    """{employee code: employee id} of the pay masters with those codes (HR)."""
+    require(actor, "payroll.manage")
+    rows = PayProfile.objects.filter(employee__code__in=codes)
+    return dict(rows.values_list("employee__code", "employee_id"))
+
+
 __all__ = ["TOTAL_KEYS"]

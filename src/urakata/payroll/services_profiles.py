@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.org.models import Employee
-from urakata.payroll import crypto
+from urakata.payroll import crypto, insurance_events
 from urakata.payroll.models import PayItem, PayProfile, ResidentTax
 
 PROFILE_FIELDS = (
@@ -27,10 +28,12 @@ PROFILE_FIELDS = (
     "has_tax_spouse",
     "dependents",
     "extra_dependents",
+    "secondary_dependents",
     "health_insured",
     "pension_insured",
     "health_grade",
     "employment_insurance",
+    "insured_kind",
     "birth_date",
     "municipality",
     "address",
@@ -38,7 +41,7 @@ PROFILE_FIELDS = (
 COMMUTE_NONTAXABLE_LIMIT = 150_000  # 通勤手当の非課税限度額 (月額、交通機関・最高限度)
 
 
-def _profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+def profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if values.get("pay_type") not in PayProfile.PayType.values:
         errors["pay_type"] = [_("給与形態を選んでください。")]
@@ -58,6 +61,12 @@ def _profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["health_grade"] = [_("健保等級は1〜50です。")]
     if values.get("employment_insurance") not in PayProfile.EmploymentInsurance.values:
         errors["employment_insurance"] = [_("雇用保険の区分を選んでください。")]
+    if values.get("declaration_submitted") and values.get("secondary_dependents"):
+        errors["secondary_dependents"] = [
+            _("扶養控除等申告書(甲欄)を出した人は従たる給与の申告書を使えません。")
+        ]
+    if values.get("insured_kind") not in PayProfile.InsuredKind.values:
+        errors["insured_kind"] = [_("社会保険の被保険者区分を選んでください。")]
     if not isinstance(values.get("birth_date"), dt.date):
         errors["birth_date"] = [_("生年月日を入力してください。")]
     return errors
@@ -72,10 +81,43 @@ def _plain(value: Any) -> Any:
 
 
 def pay_profile_save(
-    *, actor: Any, employee: Employee, my_number: str | None = None, **values: Any
+    *,
+    actor: Any,
+    employee: Employee,
+    my_number: str | None = None,
+    effective_month: dt.date | None = None,
+    reason: str = "",
+    **values: Any,
 ) -> PayProfile:
-    """Create or change an employee's pay master; `my_number` (個人番号) is stored encrypted."""
+    """Create or change an employee's pay master; `my_number` (個人番号) is stored encrypted.
+
+    Pay fields (`versions.DATED_FIELDS`) of an existing master change from `effective_month` (a
+    pay month) when one is given — and always once the master has dated versions (then from this
+    month when no month is given); the other fields change at once."""
+    from urakata.payroll import versions
+
     require(actor, "payroll.manage")
+    existing = PayProfile.objects.filter(employee=employee).first()
+    if existing is not None and (effective_month is not None or existing.versions.exists()):
+        dated = {k: values.pop(k) for k in list(values) if k in versions.DATED_FIELDS}
+        if effective_month is None:  # from this month: only what differs from the row
+            dated = {k: v for k, v in dated.items() if getattr(existing, k) != v}
+        with transaction.atomic():
+            if dated or effective_month is not None:
+                versions.pay_profile_change_schedule(
+                    actor=actor,
+                    profile=existing,
+                    effective_month=effective_month or timezone.localdate(),
+                    reason=reason,
+                    **dated,
+                )
+            return _profile_save(actor, employee, my_number, values)
+    return _profile_save(actor, employee, my_number, values)
+
+
+def _profile_save(
+    actor: Any, employee: Employee, my_number: str | None, values: dict[str, Any]
+) -> PayProfile:
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -86,7 +128,7 @@ def pay_profile_save(
         current = profile if profile is not None else PayProfile(employee=employee)
         merged = {f: getattr(current, f) for f in PROFILE_FIELDS}
         merged.update(values)
-        errors = _profile_errors(merged)
+        errors = profile_errors(merged)
         number = crypto.normalize_my_number(my_number) if my_number else ""
         if my_number is not None and number and not crypto.my_number_valid(number):
             errors["my_number"] = [_("個人番号は12桁で、チェックデジットが正しい必要があります。")]
@@ -108,6 +150,46 @@ def pay_profile_save(
         profile.save()
         audit_record(actor=actor, action="payroll.profile.save", target=profile, changes=changes)
     return profile
+
+
+def pay_profile_acquisition_decide(
+    *, actor: Any, profile: PayProfile, overtime_estimate: int
+) -> insurance_events.Acquisition:
+    """資格取得時決定: set a new hire's 健保 grade (厚年 follows) from the pay expected for a whole
+    month — base, fixed allowances, 通勤手当 and the overtime estimate; audited."""
+    require(actor, "payroll.manage")
+    if overtime_estimate < 0:
+        raise ValidationFailed(
+            _("資格取得時決定できません。"),
+            errors={"overtime_estimate": [_("0以上で入力してください。")]},
+        )
+    allowances = sum(
+        profile.items.filter(kind=PayItem.Kind.ALLOWANCE).values_list("amount", flat=True)
+    )
+    decision = insurance_events.acquisition_determination(
+        pay_type=profile.pay_type,
+        base_pay=profile.base_pay,
+        scheduled_hours=profile.scheduled_hours,
+        fixed_allowances=allowances,
+        commute_allowance=profile.commute_allowance,
+        overtime_estimate=overtime_estimate,
+        acquired_on=profile.employee.hire_date,
+    )
+    with transaction.atomic():
+        pay_profile_save(actor=actor, employee=profile.employee, health_grade=decision.health_grade)
+        audit_record(
+            actor=actor,
+            action="payroll.profile.acquisition",
+            target=profile,
+            changes={
+                "remuneration": [None, decision.remuneration],
+                "overtime_estimate": [None, overtime_estimate],
+                "health_grade": [profile.health_grade, decision.health_grade],
+                "valid_until": [None, decision.valid_until],
+            },
+        )
+    profile.refresh_from_db()
+    return decision
 
 
 def my_number_reveal(*, actor: Any, profile: PayProfile, purpose: str) -> str:

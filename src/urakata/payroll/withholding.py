@@ -128,6 +128,15 @@ def monthly_tax_formula(taxable: int, *, dependents: int = 0) -> int:
     raise AssertionError("unreachable")
 
 
+OTSU_SECONDARY_DEDUCTION = 1_610  # 乙欄: per 扶養親族等 on a 従たる給与についての扶養控除等申告書
+
+
+def otsu_with_secondary_declaration(tax: int, secondary_dependents: int) -> int:
+    """乙欄 tax less 1,610 yen per 扶養親族等 declared on a 従たる給与についての扶養控除等申告書
+    (the note of the 令和8年分 月額表 on 乙欄), never below zero."""
+    return max(tax - OTSU_SECONDARY_DEDUCTION * secondary_dependents, 0)
+
+
 def monthly_tax(
     taxable: int,
     *,
@@ -135,8 +144,10 @@ def monthly_tax(
     column: Column = "kou",
     method: Method = "table",
     on: dt.date | None = None,
+    secondary_dependents: int = 0,
 ) -> int:
-    """源泉所得税 on one month's salary by the table or (甲欄 only) the 電算機計算の特例."""
+    """源泉所得税 on one month's salary by the table or (甲欄 only) the 電算機計算の特例; 乙欄 with
+    `secondary_dependents` from a 従たる給与についての扶養控除等申告書."""
     if on is not None:
         check_tax_date(on)
     if method == "formula":
@@ -150,7 +161,10 @@ def monthly_tax(
                 },
             )
         return monthly_tax_formula(taxable, dependents=dependents)
-    return monthly_tax_table(taxable, dependents=dependents, column=column)
+    tax = monthly_tax_table(taxable, dependents=dependents, column=column)
+    if column == "otsu" and secondary_dependents:
+        return otsu_with_secondary_declaration(tax, secondary_dependents)
+    return tax
 
 
 def bonus_rate(previous_pay: int, *, dependents: int = 0, column: Column = "kou") -> Decimal:
