@@ -145,6 +145,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "facilities.visit.check_out": gettext_lazy("来客の退館を記録"),
     "facilities.visit.erase": gettext_lazy("来客の個人情報を消去"),
     "facilities.visit.register": gettext_lazy("来客を登録"),
+    "facilities.visit.self_register": gettext_lazy("来訪者が登録リンクから来訪を登録"),
+    "facilities.visit_invite.code_failed": gettext_lazy("来訪者登録リンクの確認コード誤り"),
+    "facilities.visit_invite.create": gettext_lazy("来訪者登録リンクを作成"),
+    "facilities.visit_invite.revoke": gettext_lazy("来訪者登録リンクを無効化"),
     "facilities.visit_log.view": gettext_lazy("来客記録を閲覧"),
     # invoicing
     "invoicing.invoice.create": gettext_lazy("請求書を作成"),

@@ -147,6 +147,15 @@ class Visit(models.Model):
         _("状態"), max_length=10, choices=Status.choices, default=Status.EXPECTED
     )
     walk_in = models.BooleanField(_("受付で登録"), default=False)
+    # Registered by the visitor through the host's link (来訪者による登録).
+    invite = models.ForeignKey(
+        "facilities.VisitInvite",
+        verbose_name=_("登録リンク"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+    )
     badge_number = models.PositiveIntegerField(_("入館証番号"), null=True, blank=True)
     rules_accepted_at = models.DateTimeField(_("入館規則の同意日時"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("入館日時"), null=True, blank=True)
@@ -397,3 +406,20 @@ class SupplyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} × {self.quantity}"
+
+
+from urakata.facilities.invite_models import RateWindow, VisitInvite  # noqa: E402
+
+__all__ = [
+    "DepreciationLine",
+    "FixedAsset",
+    "GoodsReceipt",
+    "Loan",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "RateWindow",
+    "SupplyItem",
+    "SupplyRequest",
+    "Visit",
+    "VisitInvite",
+]

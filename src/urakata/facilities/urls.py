@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.facilities import views, views_assets, views_supplies
+from urakata.facilities import views, views_assets, views_invites, views_supplies
 
 app_name = "facilities"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("visits/<int:visit_id>/qr.png", views.visit_qr, name="visit_qr"),
     path("visits/<int:visit_id>/check-out/", views.visit_check_out, name="visit_check_out"),
     path("visits/<int:visit_id>/badge.pdf", views.visit_badge, name="visit_badge"),
+    path("visits/invites/", views_invites.invite_list, name="invite_list"),
+    path(
+        "visits/invites/<int:invite_id>/revoke/",
+        views_invites.invite_revoke,
+        name="invite_revoke",
+    ),
+    # Public (no login): the link's token and the check code are the credentials.
+    path("invite/<str:token>/", views_invites.invite_public, name="invite_public"),
     path("reception/", views.reception, name="reception"),
     path("reception/check-in/", views.reception_check_in, name="reception_check_in"),
     path("reception/walk-in/", views.reception_walk_in, name="reception_walk_in"),
