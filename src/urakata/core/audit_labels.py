@@ -135,6 +135,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "facilities.order.cancel": gettext_lazy("発注を取り消し"),
     "facilities.order.create": gettext_lazy("発注"),
     "facilities.order.receive": gettext_lazy("入荷を記録"),
+    "facilities.order.send": gettext_lazy("発注書を送付"),
     "facilities.request.approved": gettext_lazy("購買申請が承認"),
     "facilities.request.rejected": gettext_lazy("購買申請が却下"),
     "facilities.request.submit": gettext_lazy("購買申請"),

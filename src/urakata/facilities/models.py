@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -207,6 +208,10 @@ class SupplyItem(models.Model):
     stock = models.DecimalField(_("在庫数"), max_digits=12, decimal_places=2, default=0)
     reorder_point = models.DecimalField(_("発注点"), max_digits=12, decimal_places=2, default=0)
     is_active = models.BooleanField(_("有効"), default=True)
+    # 消費税率 of the item (10 %; 8 % 軽減税率 for 飲食料品 such as office drinks); prices exclude it.
+    tax_rate = models.DecimalField(
+        _("税率"), max_digits=4, decimal_places=3, default=Decimal("0.10")
+    )
     # Capitalised equipment: each unit received becomes a fixed asset of this category and life.
     asset_category = models.CharField(
         _("資産計上する種類"), max_length=20, blank=True, choices=FixedAsset.CATEGORY_CHOICES
@@ -246,6 +251,10 @@ class PurchaseOrder(models.Model):
         _("状態"), max_length=10, choices=Status.choices, default=Status.ORDERED
     )
     total = models.BigIntegerField(_("合計金額"), default=0)
+    due_on = models.DateField(_("納期"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("発注書送付日時"), null=True, blank=True)
+    sent_to = models.EmailField(_("送付先"), blank=True)
+    document_id = models.BigIntegerField(_("発注書(文書)"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("発注者"),
@@ -274,6 +283,9 @@ class PurchaseOrderLine(models.Model):
     quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=2)
     unit_price = models.BigIntegerField(_("単価"))
     amount = models.BigIntegerField(_("金額"))
+    tax_rate = models.DecimalField(
+        _("税率"), max_digits=4, decimal_places=3, default=Decimal("0.10")
+    )
     received_quantity = models.DecimalField(_("入荷数"), max_digits=12, decimal_places=2, default=0)
 
     class Meta:

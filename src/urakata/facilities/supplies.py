@@ -24,6 +24,9 @@ from urakata.facilities.models import (
 from urakata.org.models import Counterparty, Employee
 
 MAX_QUANTITY = Decimal("1000000")
+TAX_STANDARD = Decimal("0.10")
+# 消費税率: 標準 10 %, 軽減 8 % (飲食料品), 0 for what carries none (postage stamps, …).
+TAX_RATES = (TAX_STANDARD, Decimal("0.08"), Decimal("0"))
 
 
 def _quantity(
@@ -69,6 +72,7 @@ def item_create(
     reorder_point: Decimal | int = 0,
     asset_category: str = "",
     asset_life: int = 0,
+    tax_rate: Decimal | str = TAX_STANDARD,
 ) -> SupplyItem:
     """Add an item to the catalogue (with `asset_category`, received units become assets)."""
     require(actor, "facilities.manage_supplies")
@@ -83,6 +87,9 @@ def item_create(
         errors["unit_price"] = [_("単価は0円以上にしてください。")]
     if vendor_id is not None and not Counterparty.objects.filter(pk=vendor_id).exists():
         errors["vendor_id"] = [_("取引先が見つかりません。")]
+    rate = Decimal(str(tax_rate))
+    if rate not in TAX_RATES:
+        errors["tax_rate"] = [_("税率は10%・8%・0%のいずれかです。")]
     stock_value = _quantity(stock, "stock", errors, zero=True)
     reorder_value = _quantity(reorder_point, "reorder_point", errors, zero=True)
     if errors:
@@ -100,6 +107,7 @@ def item_create(
             reorder_point=reorder_value,
             asset_category=asset_category,
             asset_life=asset_life if asset_category else 0,
+            tax_rate=rate,
         )
         audit_record(
             actor=actor,
@@ -156,6 +164,7 @@ def purchase_order_create(
     lines: list[dict[str, Any]],
     delivery_address: str = "",
     ordered_on: dt.date | None = None,
+    due_on: dt.date | None = None,
 ) -> PurchaseOrder:
     """Order items from one vendor (発注書, numbered PO-YYYYMM-NNNN)."""
     require(actor, "facilities.manage_supplies")
@@ -167,6 +176,8 @@ def purchase_order_create(
     if not lines or len(lines) > 100:
         errors["lines"] = [_("明細を1〜100行入力してください。")]
     prepared = _order_lines(lines, errors)
+    if due_on is not None and due_on < ordered_on:
+        errors["due_on"] = [_("納期は発注日以降にしてください。")]
     if errors:
         raise ValidationFailed(_("発注できません。"), errors=errors)
     assert vendor is not None
@@ -176,12 +187,20 @@ def purchase_order_create(
             vendor=vendor,
             ordered_on=ordered_on,
             delivery_address=delivery_address.strip()[:300],
+            due_on=due_on,
             total=sum(amount for *_rest, amount in prepared),
             created_by_id=getattr(actor, "pk", None),
         )
         PurchaseOrderLine.objects.bulk_create(
             [
-                PurchaseOrderLine(order=order, item=item, quantity=q, unit_price=p, amount=a)
+                PurchaseOrderLine(
+                    order=order,
+                    item=item,
+                    quantity=q,
+                    unit_price=p,
+                    amount=a,
+                    tax_rate=item.tax_rate if item else TAX_STANDARD,
+                )
                 for item, q, p, a in prepared
             ]
         )

@@ -257,6 +257,16 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint("page-facilities-order", "GET", _u("/facilities/orders/{order}/"), RECEPTION),
+    Endpoint("page-facilities-order-pdf", "GET", _u("/facilities/orders/{order}/pdf/"), RECEPTION),
+    Endpoint(
+        "page-facilities-order-send",
+        "POST",
+        _u("/facilities/orders/{order}/send/"),
+        RECEPTION,
+        payload={"email": "vendor@example.com"},
+        form=True,
+        redirects=True,
+    ),
     Endpoint(
         "page-facilities-order-receive",
         "POST",
@@ -415,6 +425,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("api-facilities-orders", "GET", f"{API}/orders", RECEPTION),
     Endpoint("api-facilities-order-create", "POST", f"{API}/orders", RECEPTION, payload=_order),
     Endpoint("api-facilities-order", "GET", _u(API + "/orders/{order}"), RECEPTION),
+    Endpoint("api-facilities-order-pdf", "GET", _u(API + "/orders/{order}/pdf"), RECEPTION),
+    Endpoint(
+        "api-facilities-order-send",
+        "POST",
+        _u(API + "/orders/{order}/send"),
+        RECEPTION,
+        payload={"email": "vendor@example.com"},
+    ),
     Endpoint(
         "api-facilities-order-receive",
         "POST",
