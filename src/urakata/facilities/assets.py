@@ -101,7 +101,14 @@ def month_amount(asset: FixedAsset, rows: list[YearRow], year: int, month: int) 
     return amounts[index] if index < len(amounts) else 0
 
 
-def _post(*, date: dt.date, description: str, lines: list[dict[str, Any]], ref: str) -> Any:
+def post_entry(
+    *,
+    date: dt.date,
+    description: str,
+    lines: list[dict[str, Any]],
+    ref: str,
+    tax_entry: str = "none",
+) -> Any:
     """Automatic posting runs as SYSTEM: the service has already checked the human's capability."""
     return ledger_services.journal_entry_post(
         actor=SYSTEM,
@@ -110,8 +117,11 @@ def _post(*, date: dt.date, description: str, lines: list[dict[str, Any]], ref: 
         lines=lines,
         source="asset",
         source_ref=ref,
-        tax_entry="none",
+        tax_entry=tax_entry,
     )
+
+
+_post = post_entry
 
 
 def _check_register(

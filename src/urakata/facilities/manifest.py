@@ -62,6 +62,12 @@ MANIFEST = DomainManifest(
             "urakata.facilities.tasks.visitor_retention_task",
             "30 2 * * *",
         ),
+        # 月次償却: on the 1st at 04:00, last month's depreciation (idempotent per asset and month).
+        DefaultJob(
+            "facilities.depreciation_monthly",
+            "urakata.facilities.tasks.depreciation_monthly_task",
+            "0 4 1 * *",
+        ),
     ),
     demo_seeder="urakata.facilities.demo.seed",
     api_router="urakata.facilities.api.router",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.permissions import require
+from urakata.facilities.capitalise import capitalise_receipt
 from urakata.facilities.models import (
     GoodsReceipt,
     Loan,
@@ -245,43 +246,6 @@ def _receipt_lines(
     return receipts
 
 
-def _capitalise(
-    actor: Any,
-    order: PurchaseOrder,
-    receipts: list[tuple[PurchaseOrderLine, Decimal]],
-    received_on: dt.date,
-) -> list[str]:
-    """Each unit received of a capitalised item becomes a fixed asset (statutory method: 定率法
-    where the category allows it, else 定額法); its cost is the order's unit price."""
-    from urakata.facilities import assets
-    from urakata.facilities import depreciation as dep
-
-    numbers = []
-    for line, quantity in receipts:
-        item = line.item
-        if not item.asset_category:
-            continue
-        if quantity != quantity.to_integral_value():
-            raise ValidationFailed(
-                _("資産計上する品目は整数で入荷してください。"),
-                errors={f"lines.{line.pk}.quantity": [_("整数で入力してください。")]},
-            )
-        method = dep.allowed_methods(item.asset_category, received_on)[-1]
-        for _unit in range(int(quantity)):
-            asset = assets.asset_register(
-                actor=actor,
-                name=item.name,
-                category=item.asset_category,
-                life=item.asset_life,
-                method=method,
-                acquired_on=received_on,
-                cost=line.unit_price,
-                location=order.delivery_address[:200],
-            )
-            numbers.append(asset.number)
-    return numbers
-
-
 def order_receive(
     *, actor: Any, order_id: int, quantities: dict[int, Any], received_on: dt.date | None = None
 ) -> PurchaseOrder:
@@ -297,7 +261,9 @@ def order_receive(
             raise Conflict(_("この発注は入荷完了または取消済みです。"))
         lines = {line.pk: line for line in order.lines.select_for_update().select_related("item")}
         receipts = _receipt_lines(lines, quantities)
-        assets = _capitalise(actor, order, receipts, received_on)
+        assets = capitalise_receipt(
+            actor=actor, order=order, receipts=receipts, received_on=received_on
+        )
         for line, quantity in receipts:
             PurchaseOrderLine.objects.filter(pk=line.pk).update(
                 received_quantity=F("received_quantity") + quantity

@@ -169,3 +169,16 @@ def test_disposal_before_booked_months_is_refused(make_user: Any) -> None:
     assert "disposed_on" in failed.value.errors
     asset.refresh_from_db()
     assert asset.status == FixedAsset.Status.ACTIVE
+
+
+def test_the_monthly_job_posts_last_month_once(make_user: Any) -> None:
+    from urakata.facilities.tasks import depreciation_month_post
+
+    factories.asset(actor=make_user(Role.ACCOUNTING))  # 1,200,000, 5 years straight: 20,000/month
+    first = depreciation_month_post(today=dt.date(2025, 6, 1))
+    assert first["period"] == "2025-05" and first["total"] == 20_000 and first["assets"] == 1
+    again = depreciation_month_post(today=dt.date(2025, 6, 1))
+    assert again["entry"] is None and again["total"] == 0
+    assert JournalEntry.objects.filter(source_ref="depreciation:202505").count() == 1
+    # Run on 1 May: April, the first month of use.
+    assert depreciation_month_post(today=dt.date(2025, 5, 1))["total"] == 20_000
