@@ -134,6 +134,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "facilities.loan.return": gettext_lazy("貸与品の返却を記録"),
     "facilities.order.cancel": gettext_lazy("発注を取り消し"),
     "facilities.order.create": gettext_lazy("発注"),
+    "facilities.order.invoice_match": gettext_lazy("発注に請求書を照合"),
     "facilities.order.receive": gettext_lazy("入荷を記録"),
     "facilities.order.send": gettext_lazy("発注書を送付"),
     "facilities.request.approved": gettext_lazy("購買申請が承認"),

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from urakata.core.api import API_ERRORS
 from urakata.core.schema_types import BusinessDate, NonNegativeYen, RowId
-from urakata.facilities import order_send, supplies, supply_requests
+from urakata.facilities import matching, order_send, supplies, supply_requests
 
 router = Router(tags=["facilities"])
 ERRORS = API_ERRORS
@@ -87,6 +87,20 @@ class OrderOut(Schema):
     sent_to: str
     document_id: int | None
     lines: list[OrderLineOut]
+    invoice_matches: list[FacInvoiceMatchOut]
+
+
+class FacInvoiceMatchOut(Schema):
+    received_invoice_id: int
+    invoice_number: str
+    issue_date: dt.date
+    matched_by: str
+    subtotal: int
+    total: int
+    ordered: int
+    received: int
+    difference: int
+    status: str
 
 
 class OrderSendIn(Schema):
@@ -119,8 +133,20 @@ class LoanOut(Schema):
 
 
 def _order(order: Any) -> dict[str, Any]:
-    data = {field: getattr(order, field) for field in OrderOut.model_fields if field != "lines"}
+    skip = ("lines", "invoice_matches")
+    data = {field: getattr(order, field) for field in OrderOut.model_fields if field not in skip}
     data["lines"] = list(order.lines.all())
+    data["invoice_matches"] = [
+        {
+            **{f: getattr(s.match, f) for f in ("received_invoice_id", "invoice_number")},
+            **{f: getattr(s.match, f) for f in ("issue_date", "matched_by", "subtotal", "total")},
+            "ordered": s.ordered,
+            "received": s.received,
+            "difference": s.difference,
+            "status": s.status,
+        }
+        for s in matching.order_matches(order)
+    ]
     return data
 
 

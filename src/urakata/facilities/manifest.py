@@ -69,6 +69,12 @@ MANIFEST = DomainManifest(
             "0 4 1 * *",
         ),
     ),
+    # Three-way match: invoicing reports each received invoice; facilities ties it to an order.
+    hooks={
+        "invoicing.received_invoice_recorded": (
+            "urakata.facilities.matching.received_invoice_recorded"
+        )
+    },
     demo_seeder="urakata.facilities.demo.seed",
     api_router="urakata.facilities.api.router",
     api_prefix="/facilities",

@@ -421,11 +421,13 @@ class SupplyRequest(models.Model):
 
 
 from urakata.facilities.invite_models import RateWindow, VisitInvite  # noqa: E402
+from urakata.facilities.match_models import InvoiceMatch  # noqa: E402
 
 __all__ = [
     "DepreciationLine",
     "FixedAsset",
     "GoodsReceipt",
+    "InvoiceMatch",
     "Loan",
     "PurchaseOrder",
     "PurchaseOrderLine",

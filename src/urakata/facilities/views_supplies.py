@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from urakata.core.error_pages import flash_error
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.permissions import can, require
-from urakata.facilities import order_send, supplies
+from urakata.facilities import matching, order_send, supplies
 from urakata.facilities.forms import Fields
 from urakata.facilities.models import Loan, SupplyItem
 from urakata.org.models import Counterparty, Employee
@@ -119,7 +119,11 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             flash_error(request, error)
         return redirect("facilities:order_detail", order_id=order.pk)
     lines = order.lines.select_related("item")
-    return render(request, "facilities/order_detail.html", {"order": order, "lines": lines})
+    return render(
+        request,
+        "facilities/order_detail.html",
+        {"order": order, "lines": lines, "matches": matching.order_matches(order)},
+    )
 
 
 @login_required
