@@ -198,14 +198,8 @@ def asset_register(
         last = FixedAsset.objects.select_for_update().order_by("-id").values_list("id", flat=True)
         next_id = (last.first() or 0) + 1
         # Under the lock: two registrations cannot both fit under the 特例's yearly cap.
-        decision = sme_method(
-            category=category,
-            life=life,
-            method=method,
-            acquired_on=acquired_on,
-            cost=cost,
-            start_month=fiscal_start(),
-        )
+        terms: dict[str, Any] = {"category": category, "life": life, "method": method, "cost": cost}
+        decision = sme_method(**terms, acquired_on=acquired_on, start_month=fiscal_start())
         method = decision.method
         asset = FixedAsset(
             number=f"FA-{next_id:05d}",
@@ -222,19 +216,10 @@ def asset_register(
         if paid_from:
             asset.acquisition_entry_id = _post_acquisition(asset, paid_from).pk
             asset.save(update_fields=["acquisition_entry_id"])
-        audit_record(
-            actor=actor,
-            action="facilities.asset.register",
-            target=asset,
-            changes={
-                **{field: [None, getattr(asset, field)] for field in REGISTER_FIELDS},
-                **(
-                    {"sme_cap": {"used": decision.used, "exceeded": True}}
-                    if decision.capped
-                    else {}
-                ),
-            },
-        )
+        changes: dict[str, Any] = {f: [None, getattr(asset, f)] for f in REGISTER_FIELDS}
+        if decision.capped:
+            changes["sme_cap"] = {"used": decision.used, "exceeded": True}
+        audit_record(actor=actor, action="facilities.asset.register", target=asset, changes=changes)
     return asset
 
 

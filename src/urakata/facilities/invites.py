@@ -324,22 +324,29 @@ def visit_self_register(
     }
     _check_visit(invite, values, today)
     assert visit_date is not None  # checked above
+    return _self_registered_visit(invite.pk, {**values, "visit_date": visit_date}, ip)
+
+
+def _self_registered_visit(invite_id: int, values: dict[str, Any], ip: str | None) -> Visit:
+    """Under the link's lock: the visit for the host, the use counted, the host told, the QR
+    invitation queued."""
+    visit_date, expected_time = values["visit_date"], values["expected_time"]
     with transaction.atomic():
-        locked = VisitInvite.objects.select_for_update().select_related("host").get(pk=invite.pk)
+        locked = VisitInvite.objects.select_for_update().select_related("host").get(pk=invite_id)
         state = invite_state(locked)
         if state != "open":
             raise Conflict(_closed_message(state))
         visit = Visit.objects.create(
             code=visitors.new_code(),
             host=locked.host,
-            visitor_name=visitor_name.strip(),
-            visitor_company=visitor_company.strip(),
-            visitor_email=visitor_email.strip(),
+            visitor_name=str(values["visitor_name"]).strip(),
+            visitor_company=str(values["visitor_company"]).strip(),
+            visitor_email=str(values["visitor_email"]).strip(),
             visit_date=visit_date,
             expected_time=expected_time,
             purpose=locked.title,
             place=locked.place,
-            party_size=party_size,
+            party_size=values["party_size"],
             invite=locked,
         )
         locked.uses += 1
@@ -358,20 +365,18 @@ def visit_self_register(
             },
             ip_address=ip,
         )
-        notify_users(
-            users=[locked.host],
-            request=None,
-            kind="visitor",
-            message=_(
-                "%(company)s %(name)s 様が %(day)s %(time)s の来訪を登録しました(%(title)s)。"
-            )
-            % {
-                "company": visit.visitor_company,
-                "name": visit.visitor_name,
-                "day": visit_date.isoformat(),
-                "time": f"{expected_time:%H:%M}" if expected_time else "",
-                "title": locked.title,
-            },
-        )
+        _tell_host(locked, visit)
         transaction.on_commit(lambda: notify.send_invitation(visit))
     return visit
+
+
+def _tell_host(invite: VisitInvite, visit: Visit) -> None:
+    """The host's お知らせ (and its e-mail): who registered for when."""
+    message = _("%(company)s %(name)s 様が %(day)s %(time)s の来訪を登録しました(%(title)s)。") % {
+        "company": visit.visitor_company,
+        "name": visit.visitor_name,
+        "day": visit.visit_date.isoformat(),
+        "time": f"{visit.expected_time:%H:%M}" if visit.expected_time else "",
+        "title": invite.title,
+    }
+    notify_users(users=[invite.host], request=None, kind="visitor", message=message)

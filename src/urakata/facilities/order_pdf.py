@@ -50,43 +50,34 @@ def _qty(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
-    """The 発注書: number and dates, vendor 御中, our name, delivery address, lines, tax per rate,
-    totals."""
+def _ours(company: Any) -> list[str]:
+    if company is None:
+        return []
+    found = [
+        company.name,
+        f"〒{company.postal_code} {company.address}" if company.address else "",
+        f"TEL {company.phone}" if company.phone else "",
+        f"登録番号 {company.registration_number}" if company.registration_number else "",
+    ]
+    return [x for x in found if x]
+
+
+def _header(order: PurchaseOrder, company: Any, font: str, gross: int) -> list[Any]:
+    """Vendor 御中, number and date, our name; then the terms (amount, 納期, 納品先)."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
-    font = pdf_font()
     body = ParagraphStyle("po", fontName=font, fontSize=9.5, leading=13)
-    title = ParagraphStyle("po-title", fontName=font, fontSize=20, leading=26, alignment=1)
     big = ParagraphStyle("po-big", fontName=font, fontSize=13, leading=18)
-    lines = list(order.lines.select_related("item").order_by("pk"))
-    rates = order_tax(lines)
-    tax = sum(r.tax for r in rates)
-    net = sum(r.net for r in rates)
-    vendor = order.vendor
-    ours = [
-        company.name if company else "",
-        f"〒{company.postal_code} {company.address}" if company and company.address else "",
-        f"TEL {company.phone}" if company and company.phone else "",
-        f"登録番号 {company.registration_number}"
-        if company and company.registration_number
-        else "",
-    ]
+    numbers = f"発注番号 {order.number}<br/>発注日 {order.ordered_on:%Y年%m月%d日}"
     head = Table(
         [
-            [
-                Paragraph(f"{vendor.name} 御中", big),
-                Paragraph(
-                    f"発注番号 {order.number}<br/>発注日 {order.ordered_on:%Y年%m月%d日}", body
-                ),
-            ],
+            [Paragraph(f"{order.vendor.name} 御中", big), Paragraph(numbers, body)],
             [
                 Paragraph("下記のとおり発注いたします。", body),
-                Paragraph("<br/>".join(x for x in ours if x), body),
+                Paragraph("<br/>".join(_ours(company)), body),
             ],
         ],
         colWidths=[100 * mm, 80 * mm],
@@ -94,7 +85,7 @@ def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     terms = Table(
         [
-            ["ご発注金額(税込)", yen(net + tax)],
+            ["ご発注金額(税込)", yen(gross)],
             ["納期", f"{order.due_on:%Y年%m月%d日}" if order.due_on else "別途ご相談"],
             ["納品先", order.delivery_address or (company.address if company else "")],
         ],
@@ -109,6 +100,17 @@ def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
             ]
         )
     )
+    return [head, terms]
+
+
+def _lines(lines: list[PurchaseOrderLine], rates: list[RateTotal], font: str) -> Any:
+    """The lines, then per rate the net and its tax, then the total with tax."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    body = ParagraphStyle("po-line", fontName=font, fontSize=9.5, leading=13)
     rows: list[list[Any]] = [["品名", "数量", "単位", "単価", "金額", "税率"]]
     rows += [
         [
@@ -124,7 +126,7 @@ def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
     for r in rates:
         rows.append(["", "", "", f"{r.label}対象(税抜)", yen(r.net), ""])
         rows.append(["", "", "", f"消費税({r.label})", yen(r.tax), ""])
-    rows.append(["", "", "", "合計(税込)", yen(net + tax), ""])
+    rows.append(["", "", "", "合計(税込)", yen(sum(r.net + r.tax for r in rates)), ""])
     grid = Table(rows, colWidths=[78 * mm, 18 * mm, 14 * mm, 32 * mm, 26 * mm, 12 * mm])
     grid.setStyle(
         TableStyle(
@@ -137,6 +139,22 @@ def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
             ]
         )
     )
+    return grid
+
+
+def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
+    """The 発注書: number and dates, vendor 御中, our name, delivery address, lines, tax per rate,
+    totals."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    font = pdf_font()
+    title = ParagraphStyle("po-title", fontName=font, fontSize=20, leading=26, alignment=1)
+    lines = list(order.lines.select_related("item").order_by("pk"))
+    rates = order_tax(lines)
+    head, terms = _header(order, company, font, sum(r.net + r.tax for r in rates))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -147,15 +165,8 @@ def purchase_order_pdf(order: PurchaseOrder, company: Any) -> bytes:
         title=f"発注書 {order.number}",
         author=company.name if company else "",
     )
+    space = Spacer(1, 6 * mm)
     document.build(
-        [
-            Paragraph("発注書", title),
-            Spacer(1, 6 * mm),
-            head,
-            Spacer(1, 6 * mm),
-            terms,
-            Spacer(1, 6 * mm),
-            grid,
-        ]
+        [Paragraph("発注書", title), space, head, space, terms, space, _lines(lines, rates, font)]
     )
     return buffer.getvalue()

@@ -59,6 +59,28 @@ def _asset_terms(category: str, life: int) -> dict[str, list[str]]:
     return {}
 
 
+def _item_errors(
+    code: str,
+    name: str,
+    unit_price: int,
+    vendor_id: int | None,
+    asset_category: str,
+    asset_life: int,
+) -> dict[str, list[str]]:
+    errors = _asset_terms(asset_category, asset_life)
+    if not code.strip() or len(code) > 20:
+        errors["code"] = [_("品目コードを20文字以内で入力してください。")]
+    elif SupplyItem.objects.filter(code=code.strip()).exists():
+        errors["code"] = [_("この品目コードは登録済みです。")]
+    if not name.strip() or len(name) > 200:
+        errors["name"] = [_("品名を200文字以内で入力してください。")]
+    if unit_price < 0:
+        errors["unit_price"] = [_("単価は0円以上にしてください。")]
+    if vendor_id is not None and not Counterparty.objects.filter(pk=vendor_id).exists():
+        errors["vendor_id"] = [_("取引先が見つかりません。")]
+    return errors
+
+
 def item_create(
     *,
     actor: Any,
@@ -77,17 +99,7 @@ def item_create(
 ) -> SupplyItem:
     """Add an item to the catalogue (with `asset_category`, received units become assets)."""
     require(actor, "facilities.manage_supplies")
-    errors = _asset_terms(asset_category, asset_life)
-    if not code.strip() or len(code) > 20:
-        errors["code"] = [_("品目コードを20文字以内で入力してください。")]
-    elif SupplyItem.objects.filter(code=code.strip()).exists():
-        errors["code"] = [_("この品目コードは登録済みです。")]
-    if not name.strip() or len(name) > 200:
-        errors["name"] = [_("品名を200文字以内で入力してください。")]
-    if unit_price < 0:
-        errors["unit_price"] = [_("単価は0円以上にしてください。")]
-    if vendor_id is not None and not Counterparty.objects.filter(pk=vendor_id).exists():
-        errors["vendor_id"] = [_("取引先が見つかりません。")]
+    errors = _item_errors(code, name, unit_price, vendor_id, asset_category, asset_life)
     rate = Decimal(str(tax_rate))
     if rate not in TAX_RATES:
         errors["tax_rate"] = [_("税率は10%・8%・0%のいずれかです。")]
