@@ -353,7 +353,8 @@ def _self_registered_visit(invite_id: int, values: dict[str, Any], ip: str | Non
         locked.save(update_fields=["uses"])
         audit_record(
             actor=None,
-            actor_label=f"visitor:{visit.visitor_email}"[:150],
+            # not the e-mail: the audit chain is never erased, the visit's personal fields are
+            actor_label=f"visitor (link {locked.pk})",
             action="facilities.visit.self_register",
             target=visit,
             changes={
