@@ -14,13 +14,13 @@ difference (neither), not received (nothing arrived yet).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
@@ -88,7 +88,7 @@ def received_invoice_recorded(*, actor: Any, received_invoice_data: dict[str, An
             order=order,
             received_invoice_id=data["id"],
             invoice_number=str(data.get("number") or "")[:60],
-            issue_date=data.get("issue_date") or dt.date.today(),
+            issue_date=data.get("issue_date") or timezone.localdate(),
             subtotal=int(data.get("subtotal") or 0),
             tax_total=int(data.get("tax_total") or 0),
             total=int(data.get("total") or 0),

@@ -56,7 +56,7 @@ def _mail(order: PurchaseOrder, to: str, pdf: bytes, sender: str) -> None:
 
 def purchase_order_send(*, actor: Any, order_id: int, email: str = "") -> PurchaseOrder:
     """E-mail the 発注書 to the vendor (their master address unless `email` is given) and file
-    the PDF as 注文書; re-sending files the same order once more only if the PDF changed."""
+    the PDF as 注文書; each send files the PDF it sent (電子取引: what was sent is kept)."""
     require(actor, "facilities.manage_supplies")
     order, pdf = order_pdf_get(actor=actor, order_id=order_id)
     if order.status == PurchaseOrder.Status.CANCELLED:
