@@ -22,12 +22,14 @@ from urakata.core.schema_types import (
 )
 from urakata.facilities import asset_selectors, assets
 from urakata.facilities import depreciation as dep
+from urakata.facilities.api_invites import router as invites_router
 from urakata.facilities.api_supplies import router as supplies_router
 from urakata.facilities.api_visitors import router as visitors_router
 
 router = Router(tags=["facilities"])
 router.add_router("", visitors_router)
 router.add_router("", supplies_router)
+router.add_router("", invites_router)
 ERRORS = API_ERRORS
 Life = Annotated[int, Field(ge=0, le=100)]
 Short = Annotated[str, Field(max_length=200)]

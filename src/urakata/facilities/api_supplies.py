@@ -6,17 +6,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
 from urakata.core.api import API_ERRORS
 from urakata.core.schema_types import BusinessDate, NonNegativeYen, RowId
-from urakata.facilities import supplies, supply_requests
+from urakata.facilities import matching, order_send, supplies, supply_requests
 
 router = Router(tags=["facilities"])
 ERRORS = API_ERRORS
 Quantity = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
+TaxRate = Annotated[Decimal, Field(ge=0, le=1, max_digits=4, decimal_places=3)]
 
 
 class ItemIn(Schema):
@@ -31,6 +32,7 @@ class ItemIn(Schema):
     reorder_point: Quantity = Decimal(0)
     asset_category: Annotated[str, Field(max_length=20)] = ""
     asset_life: Annotated[int, Field(ge=0, le=100)] = 0
+    tax_rate: TaxRate = Decimal("0.10")
 
 
 class SupplyItemOut(Schema):
@@ -59,6 +61,7 @@ class OrderIn(Schema):
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)]
     delivery_address: Annotated[str, Field(max_length=300)] = ""
     ordered_on: BusinessDate | None = None
+    due_on: BusinessDate | None = None
 
 
 class OrderLineOut(Schema):
@@ -67,6 +70,7 @@ class OrderLineOut(Schema):
     quantity: Decimal
     unit_price: int
     amount: int
+    tax_rate: Decimal
     received_quantity: Decimal
 
 
@@ -78,7 +82,29 @@ class OrderOut(Schema):
     delivery_address: str
     status: str
     total: int
+    due_on: dt.date | None
+    sent_at: dt.datetime | None
+    sent_to: str
+    document_id: int | None
     lines: list[OrderLineOut]
+    invoice_matches: list[FacInvoiceMatchOut]
+
+
+class FacInvoiceMatchOut(Schema):
+    received_invoice_id: int
+    invoice_number: str
+    issue_date: dt.date
+    matched_by: str
+    subtotal: int
+    total: int
+    ordered: int
+    received: int
+    difference: int
+    status: str
+
+
+class OrderSendIn(Schema):
+    email: Annotated[str, Field(max_length=254)] = ""
 
 
 class ReceiveIn(Schema):
@@ -107,8 +133,20 @@ class LoanOut(Schema):
 
 
 def _order(order: Any) -> dict[str, Any]:
-    data = {field: getattr(order, field) for field in OrderOut.model_fields if field != "lines"}
+    skip = ("lines", "invoice_matches")
+    data = {field: getattr(order, field) for field in OrderOut.model_fields if field not in skip}
     data["lines"] = list(order.lines.all())
+    data["invoice_matches"] = [
+        {
+            **{f: getattr(s.match, f) for f in ("received_invoice_id", "invoice_number")},
+            **{f: getattr(s.match, f) for f in ("issue_date", "matched_by", "subtotal", "total")},
+            "ordered": s.ordered,
+            "received": s.received,
+            "difference": s.difference,
+            "status": s.status,
+        }
+        for s in matching.order_matches(order)
+    ]
     return data
 
 
@@ -138,6 +176,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Any:
         lines=[line.dict() for line in payload.lines],
         delivery_address=payload.delivery_address,
         ordered_on=payload.ordered_on,
+        due_on=payload.due_on,
     )
     return 201, _order(order)
 
@@ -154,6 +193,24 @@ def receive_order(request: HttpRequest, order_id: RowId, payload: ReceiveIn) -> 
         order_id=order_id,
         quantities=payload.quantities,
         received_on=payload.received_on,
+    )
+    return _order(order)
+
+
+@router.get("/orders/{order_id}/pdf", response={200: None, **ERRORS})
+def order_pdf(request: HttpRequest, order_id: RowId) -> HttpResponse:
+    """The 発注書 (PDF)."""
+    order, content = order_send.order_pdf_get(actor=request.user, order_id=order_id)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
+    return response
+
+
+@router.post("/orders/{order_id}/send", response={200: OrderOut, **ERRORS})
+def send_order(request: HttpRequest, order_id: RowId, payload: OrderSendIn) -> Any:
+    """E-mail the 発注書 to the vendor and file it as 注文書."""
+    order = order_send.purchase_order_send(
+        actor=request.user, order_id=order_id, email=payload.email
     )
     return _order(order)
 

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from urakata.core.permissions import SYSTEM, require
 from urakata.facilities import depreciation as dep
 from urakata.facilities.depreciation import Category, Method, YearRow
 from urakata.facilities.models import DepreciationLine, FixedAsset
+from urakata.facilities.sme_cap import sme_method
 from urakata.ledger import cache as ledger_cache
 from urakata.ledger import services as ledger_services
 from urakata.org.models import Department
@@ -39,6 +41,8 @@ LOSS_ON_SALE = "9210"  # 固定資産売却損
 LOSS_ON_RETIREMENT = "9220"  # 固定資産除却損
 PROCEEDS_ACCOUNT = "1530"  # 未収入金
 PAYABLE = "3150"  # 未払金
+SALE_TAX_CODE = "S10"  # 課税売上10%: selling a business asset is a taxable transfer
+SALE_TAX_RATE = Decimal("0.10")
 REGISTER_FIELDS = (
     "number",
     "name",
@@ -101,7 +105,14 @@ def month_amount(asset: FixedAsset, rows: list[YearRow], year: int, month: int) 
     return amounts[index] if index < len(amounts) else 0
 
 
-def _post(*, date: dt.date, description: str, lines: list[dict[str, Any]], ref: str) -> Any:
+def post_entry(
+    *,
+    date: dt.date,
+    description: str,
+    lines: list[dict[str, Any]],
+    ref: str,
+    tax_entry: str = "none",
+) -> Any:
     """Automatic posting runs as SYSTEM: the service has already checked the human's capability."""
     return ledger_services.journal_entry_post(
         actor=SYSTEM,
@@ -110,8 +121,11 @@ def _post(*, date: dt.date, description: str, lines: list[dict[str, Any]], ref: 
         lines=lines,
         source="asset",
         source_ref=ref,
-        tax_entry="none",
+        tax_entry=tax_entry,
     )
+
+
+_post = post_entry
 
 
 def _check_register(
@@ -183,6 +197,10 @@ def asset_register(
     with transaction.atomic():
         last = FixedAsset.objects.select_for_update().order_by("-id").values_list("id", flat=True)
         next_id = (last.first() or 0) + 1
+        # Under the lock: two registrations cannot both fit under the 特例's yearly cap.
+        terms: dict[str, Any] = {"category": category, "life": life, "method": method, "cost": cost}
+        decision = sme_method(**terms, acquired_on=acquired_on, start_month=fiscal_start())
+        method = decision.method
         asset = FixedAsset(
             number=f"FA-{next_id:05d}",
             name=name.strip(),
@@ -198,12 +216,10 @@ def asset_register(
         if paid_from:
             asset.acquisition_entry_id = _post_acquisition(asset, paid_from).pk
             asset.save(update_fields=["acquisition_entry_id"])
-        audit_record(
-            actor=actor,
-            action="facilities.asset.register",
-            target=asset,
-            changes={field: [None, getattr(asset, field)] for field in REGISTER_FIELDS},
-        )
+        changes: dict[str, Any] = {f: [None, getattr(asset, f)] for f in REGISTER_FIELDS}
+        if decision.capped:
+            changes["sme_cap"] = {"used": decision.used, "exceeded": True}
+        audit_record(actor=actor, action="facilities.asset.register", target=asset, changes=changes)
     return asset
 
 
@@ -315,11 +331,36 @@ def depreciation_post(*, actor: Any, year: int, month: int) -> DepreciationRun:
     return DepreciationRun(period, entry.pk, total, len(booked))
 
 
+def _sale_split(account: str, credit: int, proceeds: int, tax: int) -> list[dict[str, Any]]:
+    """The asset account's credit, with the sale price as its own 課税売上 10% line (the tax
+    return's taxable sales is the price, not the gain); the rest of the credit (or, for a price
+    above it, a debit) alongside."""
+    lines: list[dict[str, Any]] = []
+    if proceeds:
+        lines.append(
+            {"account": account, "credit": proceeds, "tax_code": SALE_TAX_CODE, "tax_amount": tax}
+        )
+    rest = credit - proceeds
+    if rest > 0:
+        lines.append({"account": account, "credit": rest})
+    elif rest < 0:
+        lines.append({"account": account, "debit": -rest})
+    return lines
+
+
+def sale_tax(proceeds: int) -> int:
+    """仮受消費税等 on an asset sold (a 課税資産の譲渡: 10 %, floored once for the sale)."""
+    return int(proceeds * SALE_TAX_RATE // 1)
+
+
 def _disposal_lines(
     asset: FixedAsset, *, booked: int, catch_up: int, book_value: int, proceeds: int
 ) -> list[dict[str, Any]]:
+    """`proceeds` is the tax-exclusive price: gain or loss is measured on it; 未収入金 carries
+    the price with its tax, which the ledger books to 仮受消費税等."""
     account = asset_account(asset)
     department = asset.department_id
+    tax = sale_tax(proceeds)
     lines: list[dict[str, Any]] = []
     if catch_up:
         lines.append({"account": EXPENSE, "debit": catch_up, "department_id": department})
@@ -328,13 +369,11 @@ def _disposal_lines(
     if credit_account(asset) == ACCUMULATED:
         if booked:
             lines.append({"account": ACCUMULATED, "debit": booked})
-        lines.append({"account": account, "credit": asset.cost})
+        lines += _sale_split(account, asset.cost, proceeds, tax)
     else:
-        credit = book_value + catch_up
-        if credit:
-            lines.append({"account": account, "credit": credit})
+        lines += _sale_split(account, book_value + catch_up, proceeds, tax)
     if proceeds:
-        lines.append({"account": PROCEEDS_ACCOUNT, "debit": proceeds})
+        lines.append({"account": PROCEEDS_ACCOUNT, "debit": proceeds + tax})
     difference = proceeds - book_value
     if difference > 0:
         lines.append({"account": GAIN, "credit": difference})
@@ -399,6 +438,7 @@ def asset_dispose(
                 asset, booked=booked, catch_up=catch_up, book_value=book_value, proceeds=proceeds
             ),
             ref=f"asset:{asset.pk}:dispose",
+            tax_entry="exclusive",
         )
         if catch_up:
             DepreciationLine.objects.create(
@@ -424,6 +464,7 @@ def asset_dispose(
                 "status": ["active", "disposed"],
                 "disposed_on": [None, disposed_on.isoformat()],
                 "proceeds": [None, proceeds],
+                "output_tax": [None, sale_tax(proceeds)],
                 "book_value": [None, book_value],
                 "entry": [None, entry.pk],
             },

@@ -21,7 +21,7 @@ from django.utils import timezone
 from urakata.core.audit import audit_record_many
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import SYSTEM
-from urakata.facilities import assets, supplies, supply_requests, visitors
+from urakata.facilities import assets, invites, order_send, supplies, supply_requests, visitors
 from urakata.facilities import depreciation as dep
 from urakata.facilities.models import DepreciationLine, FixedAsset, Visit
 from urakata.ledger.models import JournalEntry
@@ -77,6 +77,8 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     with email_muted():
         result: dict[str, Any] = {"assets": _assets(actor, today)}
         result["visits"] = _visits(actor, today, rng)
+        if _hosts():
+            result.update(_invite(_hosts(), today))
         result.update(_supplies(actor, today, rng))
     return result
 
@@ -285,6 +287,7 @@ def _supplies(actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
             stock=Decimal(stock),
             reorder_point=Decimal(point),
             consumable=consumable,
+            tax_rate=Decimal("0.08") if code == "COFFEE" else Decimal("0.10"),  # 飲食料品: 軽減
         )
         for code, name, category, unit, price, stock, point, consumable in ITEMS
     ]
@@ -302,7 +305,10 @@ def _supplies(actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
                 ordered_on=today - dt.timedelta(days=20 - index * 7),
             )
             lines = list(order.lines.order_by("pk"))
-            if index == 0:  # received in full
+            if index == 0:  # sent to the vendor (発注書 PDF, filed as 注文書), received in full
+                order_send.purchase_order_send(
+                    actor=actor, order_id=order.pk, email=vendor.email or "order@vendor.example"
+                )
                 supplies.order_receive(
                     actor=actor,
                     order_id=order.pk,
@@ -313,6 +319,7 @@ def _supplies(actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
                     actor=actor, order_id=order.pk, quantities={lines[0].pk: lines[0].quantity / 2}
                 )
             orders += 1
+        orders += _capitalised_order(actor, vendor, today)
     _requests(items)
     employees = list(Employee.objects.order_by("code")[:12])
     for number, employee in enumerate(employees, start=1):
@@ -325,3 +332,68 @@ def _supplies(actor: Any, today: dt.date, rng: random.Random) -> dict[str, int]:
             lent_on=today - dt.timedelta(days=rng.randint(30, 700)),
         )
     return {"items": len(items), "orders": orders, "loans": len(employees)}
+
+
+def _capitalised_order(actor: Any, vendor: Counterparty, today: dt.date) -> int:
+    """A server bought through an order: its receipt registers the asset and posts 固定資産 /
+    仮払消費税等 / 未払金 (one receipt this month, so the month's depreciation is not yet due)."""
+    server = supplies.item_create(
+        actor=actor,
+        code="SERVER",
+        name="ファイルサーバー",
+        category="OA機器",
+        unit="台",
+        unit_price=480_000,
+        vendor_id=vendor.pk,
+        consumable=False,
+        asset_category="equipment",
+        asset_life=5,
+    )
+    order = supplies.purchase_order_create(
+        actor=actor,
+        vendor_id=vendor.pk,
+        lines=[{"item_id": server.pk, "quantity": 1}],
+        delivery_address="本社 サーバー室",
+        ordered_on=today.replace(day=1),
+        due_on=today,
+    )
+    supplies.order_receive(
+        actor=actor,
+        order_id=order.pk,
+        quantities={order.lines.get().pk: 1},
+        received_on=today.replace(day=1),
+    )
+    return 1
+
+
+def _invite(hosts: list[Any], today: dt.date) -> dict[str, str]:
+    """An open self-registration link (one visitor already registered through it); the link and
+    code are printed once, like the host sees them."""
+    host = hosts[0]
+    created = invites.visit_invite_create(
+        actor=host,
+        title="新製品のご説明",
+        place="会議室B",
+        date_from=today + dt.timedelta(days=3),
+        date_to=today + dt.timedelta(days=10),
+        time_from=dt.time(10, 0),
+        time_to=dt.time(17, 0),
+        max_uses=5,
+        today=today,
+    )
+    invites.visit_self_register(
+        token=created.token,
+        code=created.code,
+        visitor_name="来訪 次郎",
+        visitor_company="株式会社ひかり設計",
+        visitor_email="jiro@hikari.example",
+        visit_date=today + dt.timedelta(days=4),
+        expected_time=dt.time(14, 0),
+        party_size=2,
+        ip="192.0.2.10",
+        today=today,
+    )
+    return {
+        "visitor_link": f"/facilities/invite/{created.token}/",
+        "visitor_link_code": created.code,
+    }

@@ -62,7 +62,19 @@ MANIFEST = DomainManifest(
             "urakata.facilities.tasks.visitor_retention_task",
             "30 2 * * *",
         ),
+        # 月次償却: on the 1st at 04:00, last month's depreciation (idempotent per asset and month).
+        DefaultJob(
+            "facilities.depreciation_monthly",
+            "urakata.facilities.tasks.depreciation_monthly_task",
+            "0 4 1 * *",
+        ),
     ),
+    # Three-way match: invoicing reports each received invoice; facilities ties it to an order.
+    hooks={
+        "invoicing.received_invoice_recorded": (
+            "urakata.facilities.matching.received_invoice_recorded"
+        )
+    },
     demo_seeder="urakata.facilities.demo.seed",
     api_router="urakata.facilities.api.router",
     api_prefix="/facilities",

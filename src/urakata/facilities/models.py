@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -147,6 +148,15 @@ class Visit(models.Model):
         _("状態"), max_length=10, choices=Status.choices, default=Status.EXPECTED
     )
     walk_in = models.BooleanField(_("受付で登録"), default=False)
+    # Registered by the visitor through the host's link (来訪者による登録).
+    invite = models.ForeignKey(
+        "facilities.VisitInvite",
+        verbose_name=_("登録リンク"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+    )
     badge_number = models.PositiveIntegerField(_("入館証番号"), null=True, blank=True)
     rules_accepted_at = models.DateTimeField(_("入館規則の同意日時"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("入館日時"), null=True, blank=True)
@@ -198,6 +208,10 @@ class SupplyItem(models.Model):
     stock = models.DecimalField(_("在庫数"), max_digits=12, decimal_places=2, default=0)
     reorder_point = models.DecimalField(_("発注点"), max_digits=12, decimal_places=2, default=0)
     is_active = models.BooleanField(_("有効"), default=True)
+    # 消費税率 of the item (10 %; 8 % 軽減税率 for 飲食料品 such as office drinks); prices exclude it.
+    tax_rate = models.DecimalField(
+        _("税率"), max_digits=4, decimal_places=3, default=Decimal("0.10")
+    )
     # Capitalised equipment: each unit received becomes a fixed asset of this category and life.
     asset_category = models.CharField(
         _("資産計上する種類"), max_length=20, blank=True, choices=FixedAsset.CATEGORY_CHOICES
@@ -237,6 +251,10 @@ class PurchaseOrder(models.Model):
         _("状態"), max_length=10, choices=Status.choices, default=Status.ORDERED
     )
     total = models.BigIntegerField(_("合計金額"), default=0)
+    due_on = models.DateField(_("納期"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("発注書送付日時"), null=True, blank=True)
+    sent_to = models.EmailField(_("送付先"), blank=True)
+    document_id = models.BigIntegerField(_("発注書(文書)"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("発注者"),
@@ -265,6 +283,9 @@ class PurchaseOrderLine(models.Model):
     quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=2)
     unit_price = models.BigIntegerField(_("単価"))
     amount = models.BigIntegerField(_("金額"))
+    tax_rate = models.DecimalField(
+        _("税率"), max_digits=4, decimal_places=3, default=Decimal("0.10")
+    )
     received_quantity = models.DecimalField(_("入荷数"), max_digits=12, decimal_places=2, default=0)
 
     class Meta:
@@ -397,3 +418,22 @@ class SupplyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} × {self.quantity}"
+
+
+from urakata.facilities.invite_models import RateWindow, VisitInvite  # noqa: E402
+from urakata.facilities.match_models import InvoiceMatch  # noqa: E402
+
+__all__ = [
+    "DepreciationLine",
+    "FixedAsset",
+    "GoodsReceipt",
+    "InvoiceMatch",
+    "Loan",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "RateWindow",
+    "SupplyItem",
+    "SupplyRequest",
+    "Visit",
+    "VisitInvite",
+]

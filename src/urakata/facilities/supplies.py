@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.permissions import require
+from urakata.facilities.capitalise import capitalise_receipt
 from urakata.facilities.models import (
     GoodsReceipt,
     Loan,
@@ -24,6 +25,9 @@ from urakata.facilities.models import (
 from urakata.org.models import Counterparty, Employee
 
 MAX_QUANTITY = Decimal("1000000")
+TAX_STANDARD = Decimal("0.10")
+# 消費税率: 標準 10 %, 軽減 8 % (飲食料品), 0 for what carries none (postage stamps, …).
+TAX_RATES = (TAX_STANDARD, Decimal("0.08"), Decimal("0"))
 
 
 def _quantity(
@@ -55,6 +59,28 @@ def _asset_terms(category: str, life: int) -> dict[str, list[str]]:
     return {}
 
 
+def _item_errors(
+    code: str,
+    name: str,
+    unit_price: int,
+    vendor_id: int | None,
+    asset_category: str,
+    asset_life: int,
+) -> dict[str, list[str]]:
+    errors = _asset_terms(asset_category, asset_life)
+    if not code.strip() or len(code) > 20:
+        errors["code"] = [_("品目コードを20文字以内で入力してください。")]
+    elif SupplyItem.objects.filter(code=code.strip()).exists():
+        errors["code"] = [_("この品目コードは登録済みです。")]
+    if not name.strip() or len(name) > 200:
+        errors["name"] = [_("品名を200文字以内で入力してください。")]
+    if unit_price < 0:
+        errors["unit_price"] = [_("単価は0円以上にしてください。")]
+    if vendor_id is not None and not Counterparty.objects.filter(pk=vendor_id).exists():
+        errors["vendor_id"] = [_("取引先が見つかりません。")]
+    return errors
+
+
 def item_create(
     *,
     actor: Any,
@@ -69,20 +95,14 @@ def item_create(
     reorder_point: Decimal | int = 0,
     asset_category: str = "",
     asset_life: int = 0,
+    tax_rate: Decimal | str = TAX_STANDARD,
 ) -> SupplyItem:
     """Add an item to the catalogue (with `asset_category`, received units become assets)."""
     require(actor, "facilities.manage_supplies")
-    errors = _asset_terms(asset_category, asset_life)
-    if not code.strip() or len(code) > 20:
-        errors["code"] = [_("品目コードを20文字以内で入力してください。")]
-    elif SupplyItem.objects.filter(code=code.strip()).exists():
-        errors["code"] = [_("この品目コードは登録済みです。")]
-    if not name.strip() or len(name) > 200:
-        errors["name"] = [_("品名を200文字以内で入力してください。")]
-    if unit_price < 0:
-        errors["unit_price"] = [_("単価は0円以上にしてください。")]
-    if vendor_id is not None and not Counterparty.objects.filter(pk=vendor_id).exists():
-        errors["vendor_id"] = [_("取引先が見つかりません。")]
+    errors = _item_errors(code, name, unit_price, vendor_id, asset_category, asset_life)
+    rate = Decimal(str(tax_rate))
+    if rate not in TAX_RATES:
+        errors["tax_rate"] = [_("税率は10%・8%・0%のいずれかです。")]
     stock_value = _quantity(stock, "stock", errors, zero=True)
     reorder_value = _quantity(reorder_point, "reorder_point", errors, zero=True)
     if errors:
@@ -100,6 +120,7 @@ def item_create(
             reorder_point=reorder_value,
             asset_category=asset_category,
             asset_life=asset_life if asset_category else 0,
+            tax_rate=rate,
         )
         audit_record(
             actor=actor,
@@ -156,6 +177,7 @@ def purchase_order_create(
     lines: list[dict[str, Any]],
     delivery_address: str = "",
     ordered_on: dt.date | None = None,
+    due_on: dt.date | None = None,
 ) -> PurchaseOrder:
     """Order items from one vendor (発注書, numbered PO-YYYYMM-NNNN)."""
     require(actor, "facilities.manage_supplies")
@@ -167,6 +189,8 @@ def purchase_order_create(
     if not lines or len(lines) > 100:
         errors["lines"] = [_("明細を1〜100行入力してください。")]
     prepared = _order_lines(lines, errors)
+    if due_on is not None and due_on < ordered_on:
+        errors["due_on"] = [_("納期は発注日以降にしてください。")]
     if errors:
         raise ValidationFailed(_("発注できません。"), errors=errors)
     assert vendor is not None
@@ -176,12 +200,20 @@ def purchase_order_create(
             vendor=vendor,
             ordered_on=ordered_on,
             delivery_address=delivery_address.strip()[:300],
+            due_on=due_on,
             total=sum(amount for *_rest, amount in prepared),
             created_by_id=getattr(actor, "pk", None),
         )
         PurchaseOrderLine.objects.bulk_create(
             [
-                PurchaseOrderLine(order=order, item=item, quantity=q, unit_price=p, amount=a)
+                PurchaseOrderLine(
+                    order=order,
+                    item=item,
+                    quantity=q,
+                    unit_price=p,
+                    amount=a,
+                    tax_rate=item.tax_rate if item else TAX_STANDARD,
+                )
                 for item, q, p, a in prepared
             ]
         )
@@ -226,43 +258,6 @@ def _receipt_lines(
     return receipts
 
 
-def _capitalise(
-    actor: Any,
-    order: PurchaseOrder,
-    receipts: list[tuple[PurchaseOrderLine, Decimal]],
-    received_on: dt.date,
-) -> list[str]:
-    """Each unit received of a capitalised item becomes a fixed asset (statutory method: 定率法
-    where the category allows it, else 定額法); its cost is the order's unit price."""
-    from urakata.facilities import assets
-    from urakata.facilities import depreciation as dep
-
-    numbers = []
-    for line, quantity in receipts:
-        item = line.item
-        if not item.asset_category:
-            continue
-        if quantity != quantity.to_integral_value():
-            raise ValidationFailed(
-                _("資産計上する品目は整数で入荷してください。"),
-                errors={f"lines.{line.pk}.quantity": [_("整数で入力してください。")]},
-            )
-        method = dep.allowed_methods(item.asset_category, received_on)[-1]
-        for _unit in range(int(quantity)):
-            asset = assets.asset_register(
-                actor=actor,
-                name=item.name,
-                category=item.asset_category,
-                life=item.asset_life,
-                method=method,
-                acquired_on=received_on,
-                cost=line.unit_price,
-                location=order.delivery_address[:200],
-            )
-            numbers.append(asset.number)
-    return numbers
-
-
 def order_receive(
     *, actor: Any, order_id: int, quantities: dict[int, Any], received_on: dt.date | None = None
 ) -> PurchaseOrder:
@@ -278,7 +273,9 @@ def order_receive(
             raise Conflict(_("この発注は入荷完了または取消済みです。"))
         lines = {line.pk: line for line in order.lines.select_for_update().select_related("item")}
         receipts = _receipt_lines(lines, quantities)
-        assets = _capitalise(actor, order, receipts, received_on)
+        assets = capitalise_receipt(
+            actor=actor, order=order, receipts=receipts, received_on=received_on
+        )
         for line, quantity in receipts:
             PurchaseOrderLine.objects.filter(pk=line.pk).update(
                 received_quantity=F("received_quantity") + quantity

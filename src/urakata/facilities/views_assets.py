@@ -142,12 +142,17 @@ def depreciation_post(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def asset_export(request: HttpRequest) -> HttpResponseBase:
-    """固定資産台帳・減価償却明細 as CSV or Excel (an audited export)."""
+    """固定資産台帳・減価償却明細 as CSV, Excel or PDF (an audited export)."""
     require(request.user, "facilities.view_assets")
     file_format = request.GET.get("format", "csv")
-    if file_format not in ("csv", "xlsx"):
+    if file_format not in ("csv", "xlsx", "pdf"):
         file_format = "csv"
     fiscal_year = _fiscal_year(request)
+    if file_format == "pdf":
+        content = exports.register_pdf(actor=request.user, fiscal_year=fiscal_year)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="fixed-assets-{fiscal_year}.pdf"'
+        return response
     file = exports.register_export(
         actor=request.user, fiscal_year=fiscal_year, file_format=file_format
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from urakata.core.error_pages import flash_error
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.permissions import can, require
-from urakata.facilities import supplies
+from urakata.facilities import matching, order_send, supplies
 from urakata.facilities.forms import Fields
 from urakata.facilities.models import Loan, SupplyItem
 from urakata.org.models import Counterparty, Employee
@@ -119,7 +119,34 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             flash_error(request, error)
         return redirect("facilities:order_detail", order_id=order.pk)
     lines = order.lines.select_related("item")
-    return render(request, "facilities/order_detail.html", {"order": order, "lines": lines})
+    return render(
+        request,
+        "facilities/order_detail.html",
+        {"order": order, "lines": lines, "matches": matching.order_matches(order)},
+    )
+
+
+@login_required
+def order_pdf(request: HttpRequest, order_id: int) -> HttpResponse:
+    """発注書 (PDF)."""
+    order, content = order_send.order_pdf_get(actor=request.user, order_id=order_id)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def order_send_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    """E-mail the 発注書 to the vendor (and file it as 注文書)."""
+    try:
+        order = order_send.purchase_order_send(
+            actor=request.user, order_id=order_id, email=request.POST.get("email", "")[:254]
+        )
+        messages.success(request, _("発注書を %(to)s に送付しました。") % {"to": order.sent_to})
+    except (ValidationFailed, Conflict) as error:
+        flash_error(request, error)
+    return redirect("facilities:order_detail", order_id=order_id)
 
 
 @login_required

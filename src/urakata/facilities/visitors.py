@@ -45,7 +45,7 @@ def qr_payload(visit: Visit) -> str:
     return f"URAKATA-VISIT:{visit.code}"
 
 
-def _check(
+def check_visit_fields(
     *,
     visitor_name: str,
     visitor_company: str,
@@ -115,7 +115,7 @@ def visit_register(
     """Pre-register a visitor (来客予定); the invitation with its QR code goes out after commit."""
     require(actor, "facilities.reception" if walk_in else "facilities.host_visitors")
     today = today or timezone.localdate()
-    _check(
+    check_visit_fields(
         visitor_name=visitor_name,
         visitor_company=visitor_company,
         visitor_email=visitor_email,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
+from urakata.core.domains import hook_targets
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.files import stored_file_create
 from urakata.core.japanese import invoice_registration_number_error, normalise_digits
@@ -101,6 +102,10 @@ def _store(
         },
     )
     _file_evidence(actor, received)
+    fields = ("id", "counterparty_id", "number", "issue_date", "description", "subtotal")
+    data = {f: getattr(received, f) for f in (*fields, "tax_total", "total", "source_xml")}
+    for hook in hook_targets("invoicing.received_invoice_recorded").values():
+        hook(actor=actor, received_invoice_data=data)  # facilities: three-way match
     return received
 
 

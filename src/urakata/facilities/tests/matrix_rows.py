@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
-from urakata.core.testing import Endpoint, MatrixWorld, exactly, expect
-from urakata.facilities import assets, supplies, visitors
+from urakata.core.testing import SUBJECTS, Endpoint, MatrixWorld, exactly, expect
+from urakata.facilities import assets, invites, supplies, visitors
 from urakata.org.models import Counterparty
 
 API = "/api/v1/facilities"
@@ -26,6 +26,8 @@ ASSET_READERS = expect(Role.ACCOUNTING, Role.GENERAL_AFFAIRS, Role.AUDITOR)
 ASSET_KEEPERS = expect(Role.ACCOUNTING, Role.GENERAL_AFFAIRS)
 POSTERS = expect(Role.ACCOUNTING)
 HOST_OR_RECEPTION = exactly("employee", Role.GENERAL_AFFAIRS, Role.ADMIN)
+HOST_ONLY = exactly("employee")
+PUBLIC = exactly(*SUBJECTS)  # the link's token and check code are the credentials
 
 
 def _u(template: str) -> Callable[[Any], str]:
@@ -37,6 +39,8 @@ def _u(template: str) -> Callable[[Any], str]:
         line=ctx["fac_order"].lines.get().pk,
         loan=ctx["fac_loan"].pk,
         asset=ctx["fac_asset"].pk,
+        invite=ctx["fac_invite"].invite.pk,
+        token=ctx["fac_invite"].token,
     )
 
 
@@ -75,7 +79,17 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
         acquired_on=dt.date(2025, 4, 1),
         cost=600_000,
     )
+    invite = invites.visit_invite_create(
+        actor=host,
+        title="検証面談",
+        date_from=today + dt.timedelta(days=1),
+        date_to=today + dt.timedelta(days=5),
+        time_from=dt.time(9, 0),
+        time_to=dt.time(18, 0),
+        max_uses=50,
+    )
     return {
+        "fac_invite": invite,
         "fac_visit": visit,
         "fac_arrived": arrived,
         "fac_vendor": vendor,
@@ -117,6 +131,28 @@ def _loan(ctx: Any) -> dict[str, Any]:
         "kind": "phone",
         "name": "検証スマホ",
         "serial_number": "FAC-PH",
+    }
+
+
+def _invite_form(ctx: Any) -> dict[str, Any]:
+    day = timezone.localdate() + dt.timedelta(days=2)
+    return {
+        "title": "検証面談",
+        "date_from": day.isoformat(),
+        "date_to": day.isoformat(),
+        "time_from": "10:00",
+        "time_to": "12:00",
+    }
+
+
+def _self_register(ctx: Any) -> dict[str, Any]:
+    return {
+        "token": ctx["fac_invite"].token,
+        "code": ctx["fac_invite"].code,
+        "visitor_name": "自己 登録",
+        "visitor_email": "self@example.com",
+        "visit_date": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        "expected_time": "10:00",
     }
 
 
@@ -221,6 +257,16 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint("page-facilities-order", "GET", _u("/facilities/orders/{order}/"), RECEPTION),
+    Endpoint("page-facilities-order-pdf", "GET", _u("/facilities/orders/{order}/pdf/"), RECEPTION),
+    Endpoint(
+        "page-facilities-order-send",
+        "POST",
+        _u("/facilities/orders/{order}/send/"),
+        RECEPTION,
+        payload={"email": "vendor@example.com"},
+        form=True,
+        redirects=True,
+    ),
     Endpoint(
         "page-facilities-order-receive",
         "POST",
@@ -285,7 +331,55 @@ ENDPOINTS: list[Endpoint] = [
         form=True,
         redirects=True,
     ),
+    # ------------------------------------------------------------ pages: self-registration links
+    Endpoint("page-facilities-invites", "GET", "/facilities/visits/invites/", EVERYONE),
+    Endpoint(
+        "page-facilities-invite-new",
+        "POST",
+        "/facilities/visits/invites/",
+        EVERYONE,
+        payload=_invite_form,
+        form=True,
+    ),
+    Endpoint(
+        "page-facilities-invite-revoke",
+        "POST",
+        _u("/facilities/visits/invites/{invite}/revoke/"),
+        HOST_ONLY,
+        form=True,
+        redirects=True,
+    ),
+    Endpoint("page-facilities-invite-public", "GET", _u("/facilities/invite/{token}/"), PUBLIC),
+    Endpoint(
+        "page-facilities-invite-public-register",
+        "POST",
+        _u("/facilities/invite/{token}/"),
+        PUBLIC,
+        payload=_self_register,
+        form=True,
+    ),
     # ------------------------------------------------------------ API: visitors
+    Endpoint("api-facilities-visit-invites", "GET", f"{API}/visit-invites", EVERYONE),
+    Endpoint(
+        "api-facilities-visit-invite-create",
+        "POST",
+        f"{API}/visit-invites",
+        EVERYONE,
+        payload=_invite_form,
+    ),
+    Endpoint(
+        "api-facilities-visit-invite-revoke",
+        "POST",
+        _u(API + "/visit-invites/{invite}/revoke"),
+        HOST_ONLY,
+    ),
+    Endpoint(
+        "api-facilities-visit-self-register",
+        "POST",
+        f"{API}/visit-invites/register",
+        PUBLIC,
+        payload=_self_register,
+    ),
     Endpoint("api-facilities-visits", "GET", f"{API}/visits", EVERYONE),
     Endpoint("api-facilities-visit-create", "POST", f"{API}/visits", EVERYONE, payload=_visit_form),
     Endpoint("api-facilities-visit-log", "GET", f"{API}/visits/log", RECEPTION),
@@ -331,6 +425,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("api-facilities-orders", "GET", f"{API}/orders", RECEPTION),
     Endpoint("api-facilities-order-create", "POST", f"{API}/orders", RECEPTION, payload=_order),
     Endpoint("api-facilities-order", "GET", _u(API + "/orders/{order}"), RECEPTION),
+    Endpoint("api-facilities-order-pdf", "GET", _u(API + "/orders/{order}/pdf"), RECEPTION),
+    Endpoint(
+        "api-facilities-order-send",
+        "POST",
+        _u(API + "/orders/{order}/send"),
+        RECEPTION,
+        payload={"email": "vendor@example.com"},
+    ),
     Endpoint(
         "api-facilities-order-receive",
         "POST",

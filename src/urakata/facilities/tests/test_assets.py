@@ -119,13 +119,18 @@ def test_sale_mid_year_books_catch_up_and_gain(make_user: Any) -> None:
     # 9 months: 1,200,000 × 0.200 × 9/12 = 180,000 → book value 1,020,000; gain 80,000
     entry = JournalEntry.objects.get(pk=asset.disposal_entry_id)
     lines = {(line.account.code, line.debit, line.credit) for line in entry.lines.all()}
+    # Sold for 1,100,000 before tax: 仮受消費税等 110,000; the price is the 課税売上 line.
     assert lines == {
         ("7410", 60_000, 0),
         ("2190", 120_000, 0),
-        ("1530", 1_100_000, 0),
-        ("2160", 0, 1_200_000),
+        ("1530", 1_210_000, 0),
+        ("2160", 0, 1_100_000),
+        ("2160", 0, 100_000),
+        ("3240", 0, 110_000),
         ("9110", 0, 80_000),
     }
+    sale = entry.lines.get(account__code="2160", credit=1_100_000)
+    assert (sale.tax_code.code, sale.tax_amount) == ("S10", 110_000)
     assert _expense(2025) == 180_000
     # a disposed asset is no longer depreciated
     assert assets.depreciation_post(actor=accountant, year=2026, month=1).total == 0
@@ -169,3 +174,64 @@ def test_disposal_before_booked_months_is_refused(make_user: Any) -> None:
     assert "disposed_on" in failed.value.errors
     asset.refresh_from_db()
     assert asset.status == FixedAsset.Status.ACTIVE
+
+
+def test_the_monthly_job_posts_last_month_once(make_user: Any) -> None:
+    from urakata.facilities.tasks import depreciation_month_post
+
+    factories.asset(actor=make_user(Role.ACCOUNTING))  # 1,200,000, 5 years straight: 20,000/month
+    first = depreciation_month_post(today=dt.date(2025, 6, 1))
+    assert first["period"] == "2025-05" and first["total"] == 20_000 and first["assets"] == 1
+    again = depreciation_month_post(today=dt.date(2025, 6, 1))
+    assert again["entry"] is None and again["total"] == 0
+    assert JournalEntry.objects.filter(source_ref="depreciation:202505").count() == 1
+    # Run on 1 May: April, the first month of use.
+    assert depreciation_month_post(today=dt.date(2025, 5, 1))["total"] == 20_000
+
+
+def test_the_sme_special_stops_at_three_million_a_year(make_user: Any) -> None:
+    """措法67条の5: 30万円未満 expensed at once up to 300万円 a fiscal year; beyond, ordinary
+    depreciation. Ten assets of 290,000 = 2,900,000 fit; the eleventh (3,190,000) does not."""
+    accountant = make_user(Role.ACCOUNTING)
+    small = {"category": "equipment", "method": "immediate", "cost": 290_000, "sme": True}
+    for n in range(10):
+        factories.asset(actor=accountant, name=f"PC{n}", acquired_on=dt.date(2025, 5, 1), **small)
+    # under 100,000 (令133条) does not use the cap
+    factories.asset(
+        actor=accountant, name="椅子", acquired_on=dt.date(2025, 6, 1), **{**small, "cost": 90_000}
+    )
+    with pytest.raises(ValidationFailed) as error:
+        factories.asset(
+            actor=accountant, name="PC10", acquired_on=dt.date(2026, 3, 1), life=0, **small
+        )
+    assert "2,900,000" in error.value.errors["life"][0]
+    over = factories.asset(
+        actor=accountant, name="PC10", acquired_on=dt.date(2026, 3, 1), life=4, **small
+    )
+    assert over.method == "declining" and over.life == 4
+    event = AuditEvent.objects.filter(action="facilities.asset.register").order_by("-seq").first()
+    assert event is not None and event.changes["sme_cap"] == {"used": 2_900_000, "exceeded": True}
+    # A new fiscal year (April) starts a new cap.
+    fresh = factories.asset(
+        actor=accountant, name="PC11", acquired_on=dt.date(2026, 4, 1), life=4, **small
+    )
+    assert fresh.method == "immediate"
+
+
+def test_sale_above_cost_and_a_loss_are_measured_without_tax(make_user: Any) -> None:
+    accountant = make_user(Role.ACCOUNTING)
+    asset = factories.asset(actor=accountant, acquired_on=dt.date(2026, 4, 1))
+    # Sold in its first month for 1,300,000 before tax: book value 1,200,000 - 20,000 → gain.
+    asset = assets.asset_dispose(
+        actor=accountant, asset_id=asset.pk, disposed_on=dt.date(2026, 4, 20), proceeds=1_300_000
+    )
+    entry = JournalEntry.objects.get(pk=asset.disposal_entry_id)
+    lines = sorted((x.account.code, x.debit, x.credit) for x in entry.lines.all())
+    assert lines == [
+        ("1530", 1_430_000, 0),
+        ("2160", 0, 1_300_000),
+        ("2160", 100_000, 0),
+        ("3240", 0, 130_000),
+        ("7410", 20_000, 0),
+        ("9110", 0, 120_000),
+    ]

@@ -123,3 +123,40 @@ def test_capitalised_items_become_assets_on_receipt(make_user: Any, vendor: Coun
     ] * 2
     laptop.refresh_from_db()
     assert laptop.stock == Decimal(0)  # equipment is not stock
+
+
+def test_receipt_posts_the_acquisition_with_input_tax(make_user: Any) -> None:
+    """Two PCs at 240,000 (10 %) and a 8 % line that is not capitalised: 固定資産 480,000,
+    仮払消費税等 48,000 (floor once per rate), 未払金 528,000 to the vendor."""
+    from urakata.facilities.models import FixedAsset
+    from urakata.ledger.models import JournalEntry
+
+    staff = make_user(Role.GENERAL_AFFAIRS)
+    vendor = Counterparty.objects.create(
+        code="V-REG", name="登録事業者商事", is_supplier=True, registration_number="T1234567890123"
+    )
+    laptop = factories.item(
+        actor=staff,
+        code="PC-14",
+        name="ノートPC",
+        unit_price=240_000,
+        vendor_id=vendor.pk,
+        asset_category="equipment",
+        asset_life=4,
+    )
+    order = supplies.purchase_order_create(
+        actor=staff, vendor_id=vendor.pk, lines=[{"item_id": laptop.pk, "quantity": "2"}]
+    )
+    supplies.order_receive(
+        actor=staff,
+        order_id=order.pk,
+        quantities={order.lines.get().pk: "2"},
+        received_on=dt.date(2026, 11, 5),
+    )
+    assets = list(FixedAsset.objects.order_by("number"))
+    assert len({a.acquisition_entry_id for a in assets}) == 1
+    entry = JournalEntry.objects.get(pk=assets[0].acquisition_entry_id)
+    assert entry.date == dt.date(2026, 11, 5) and entry.source == "asset"
+    lines = sorted((x.account.code, x.debit, x.credit) for x in entry.lines.all())
+    assert lines == [("1570", 48_000, 0), ("2160", 480_000, 0), ("3150", 0, 528_000)]
+    assert entry.lines.get(account__code="3150").counterparty_id == vendor.pk
