@@ -16,6 +16,7 @@ urlpatterns = [
     path("matching/", views.matching, name="matching"),
     path("received/", views.received_list, name="received_list"),
     path("received/new/", views.received_new, name="received_new"),
+    path("received/read/", views.received_read, name="received_read"),
     path("received/<int:received_id>/approve/", views.received_approve, name="received_approve"),
     path("received/<int:received_id>/submit/", views.received_submit, name="received_submit"),
 ]

@@ -256,6 +256,10 @@ def received_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("受領請求書 %(n)s を取り込みました。") % {"n": item.number})
         return redirect("invoicing:received_list")
+    return _received_page(request)
+
+
+def _received_page(request: HttpRequest, **extra: Any) -> HttpResponse:
     items = selectors.received_list(actor=request.user).prefetch_related("tax_totals")[:200]
     return render(
         request,
@@ -264,8 +268,31 @@ def received_list(request: HttpRequest) -> HttpResponse:
             "items": items,
             "can_manage": can(request.user, "invoicing.manage"),
             "can_approve": can(request.user, "invoicing.approve"),
+            "prefill": {},
+            **extra,
         },
     )
+
+
+@login_required
+@require_POST
+def received_read(request: HttpRequest) -> HttpResponse:
+    """OCR of a PDF / image invoice: the registration form comes back pre-filled to confirm."""
+    from urakata.invoicing.received_ocr import received_ocr_read
+
+    require(request.user, "invoicing.manage")
+    try:
+        values, reading, token = received_ocr_read(
+            actor=request.user, upload=request.FILES.get("file")
+        )
+    except DomainError as error:
+        flash_error(request, error)
+        return redirect("invoicing:received_list")
+    if reading.error:
+        messages.warning(request, reading.error)
+    else:
+        messages.info(request, _("読み取った内容を確認して登録してください。"))
+    return _received_page(request, prefill=values, reading=reading, evidence_token=token)
 
 
 @login_required
@@ -309,6 +336,7 @@ def received_new(request: HttpRequest) -> HttpResponse:
     }
     data["issue_date"] = _date(request.POST.get("issue_date"))
     data["due_date"] = _date(request.POST.get("due_date"))
+    data["evidence_token"] = request.POST.get("evidence_token", "")
     for key in ("taxable_10", "tax_10", "taxable_8", "tax_8", "taxable_exempt"):
         text = request.POST.get(key, "").replace(",", "").strip()
         data[key] = int(text) if text.isdigit() else 0

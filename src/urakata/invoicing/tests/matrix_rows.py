@@ -284,6 +284,14 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint(
+        "page-invoicing-received-read",
+        "POST",
+        "/invoicing/received/read/",
+        MANAGERS,
+        payload=lambda ctx: {"file": SimpleUploadedFile("scan.pdf", PDF, "application/pdf")},
+        multipart=True,
+    ),
+    Endpoint(
         "page-invoicing-received-submit",
         "POST",
         _u("/invoicing/received/{received}/submit/"),
