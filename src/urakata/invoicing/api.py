@@ -52,6 +52,7 @@ class InvoiceIn(Schema):
     period_start: BusinessDate | None = None
     due_date: BusinessDate | None = None
     rounding: Annotated[str, Field(pattern="^(floor|half_up|ceiling)$")] = "floor"
+    prices_include_tax: bool = False
     subject: Short = ""
     notes: Annotated[str, Field(max_length=2000)] = ""
     lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=200)]
@@ -90,6 +91,7 @@ class InvoiceOut(Schema):
     transaction_date: dt.date
     due_date: dt.date | None
     rounding: str
+    prices_include_tax: bool
     subtotal: int
     tax_total: int
     total: int

@@ -83,6 +83,9 @@ class Invoice(models.Model):
     )
     subject = models.CharField(_("件名"), max_length=200, blank=True)
     notes = models.TextField(_("備考"), blank=True)
+    # 税込表示: unit prices and line amounts include tax; the tax of each rate is then
+    # round(Σ tax-inclusive amounts × r/(100+r)) once (facts.md §1.4).
+    prices_include_tax = models.BooleanField(_("税込価格"), default=False)
     subtotal = models.BigIntegerField(_("税抜合計"), default=0)
     tax_total = models.BigIntegerField(_("消費税額等"), default=0)
     total = models.BigIntegerField(_("請求金額"), default=0)
@@ -172,7 +175,7 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("数量"), max_digits=14, decimal_places=3)
     unit = models.CharField(_("単位"), max_length=20, blank=True)
     unit_price = models.BigIntegerField(_("単価"))
-    amount = models.BigIntegerField(_("金額(税抜)"))
+    amount = models.BigIntegerField(_("金額"))  # 税込 when the invoice's prices include tax
     tax_category = models.CharField(
         _("税率"), max_length=2, choices=TaxCategory.choices, default=TaxCategory.STANDARD
     )

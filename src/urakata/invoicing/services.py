@@ -64,7 +64,11 @@ def _write_lines(invoice: Invoice, lines: list[dict[str, Any]]) -> None:
     invoice.lines.all().delete()
     invoice.tax_totals.all().delete()
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **line) for line in lines])
-    blocks = rate_totals(((x["tax_category"], x["amount"]) for x in lines), invoice.rounding)
+    blocks = rate_totals(
+        ((x["tax_category"], x["amount"]) for x in lines),
+        invoice.rounding,
+        inclusive=invoice.prices_include_tax,
+    )
     InvoiceTaxTotal.objects.bulk_create(
         [
             InvoiceTaxTotal(invoice=invoice, tax_category=b.category, taxable=b.taxable, tax=b.tax)
@@ -74,8 +78,9 @@ def _write_lines(invoice: Invoice, lines: list[dict[str, Any]]) -> None:
     invoice.subtotal, invoice.tax_total, invoice.total = totals(blocks)
 
 
-def _check_amounts(errors: Errors, lines: list[dict[str, Any]], rounding: str) -> None:
-    for block in rate_totals(((x["tax_category"], x["amount"]) for x in lines), rounding):
+def _check_amounts(errors: Errors, lines: list[dict[str, Any]], header: dict[str, Any]) -> None:
+    pairs = ((x["tax_category"], x["amount"]) for x in lines)
+    for block in rate_totals(pairs, header["rounding"], inclusive=header["prices_include_tax"]):
         if block.taxable < 0:
             add(
                 errors,
@@ -108,7 +113,7 @@ def invoice_create(
         and not header["recipient_name"]
     ):
         add(errors, "counterparty_id", _("適格請求書には宛先(取引先)が必要です。"))
-    _check_amounts(errors, lines, header["rounding"])
+    _check_amounts(errors, lines, header)
     if errors:
         raise ValidationFailed(
             _("請求書を保存できません。入力内容を確認してください。"), errors=errors
@@ -140,7 +145,7 @@ def invoice_update(*, actor: Any, invoice: Invoice, data: Mapping[str, Any]) -> 
     header = clean_header(errors, {"kind": invoice.kind, **data})
     counterparty = _counterparty(errors, data) if "counterparty_id" in data else None
     lines = clean_lines(errors, list(data.get("lines") or []))
-    _check_amounts(errors, lines, header["rounding"])
+    _check_amounts(errors, lines, header)
     if errors:
         raise ValidationFailed(
             _("請求書を保存できません。入力内容を確認してください。"), errors=errors

@@ -123,6 +123,8 @@ def clean_header(errors: Errors, data: Mapping[str, Any]) -> dict[str, Any]:
     header = {
         "kind": kind,
         "rounding": rounding,
+        "prices_include_tax": str(data.get("prices_include_tax") or "").lower()
+        in ("1", "true", "on", "yes"),
         "issue_date": issue_date,
         "transaction_date": transaction_date,
         "period_start": period_start,

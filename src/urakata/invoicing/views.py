@@ -81,6 +81,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
                 "subject",
                 "notes",
                 "rounding",
+                "prices_include_tax",
                 "issue_date",
                 "transaction_date",
                 "period_start",
