@@ -43,6 +43,13 @@ class InvoiceLineIn(Schema):
     tax_category: Annotated[str, Field(pattern="^(S|AA|G|E)$")] = "S"
 
 
+class InvoiceAllowanceIn(Schema):
+    is_charge: bool = False
+    reason: Annotated[str, Field(min_length=1, max_length=100)]
+    amount: Annotated[int, Field(gt=0, lt=10**12)]
+    tax_category: Annotated[str, Field(pattern="^(S|AA|G|E)$")] = "S"
+
+
 class InvoiceIn(Schema):
     kind: Annotated[str, Field(pattern="^(invoice|simplified)$")] = "invoice"
     counterparty_id: RowId | None = None
@@ -56,6 +63,7 @@ class InvoiceIn(Schema):
     subject: Short = ""
     notes: Annotated[str, Field(max_length=2000)] = ""
     lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=200)]
+    allowances: Annotated[list[InvoiceAllowanceIn], Field(max_length=20)] = []
 
 
 class CreditNoteIn(Schema):

@@ -191,6 +191,39 @@ class InvoiceLine(models.Model):
         return self.tax_category == TaxCategory.REDUCED
 
 
+class InvoiceAllowance(models.Model):
+    """A document-level allowance (値引き) or charge (送料など) of one tax rate (JP PINT ibg-20/21).
+
+    The amount is on the invoice's price basis (税込 when its prices include tax) and enters the
+    per-rate totals before the tax is rounded.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="allowances")
+    position = models.PositiveIntegerField(default=1)
+    is_charge = models.BooleanField(_("請求(送料等)"), default=False)
+    reason = models.CharField(_("理由"), max_length=100)
+    amount = models.BigIntegerField(_("金額"))
+    tax_category = models.CharField(
+        _("税率"), max_length=2, choices=TaxCategory.choices, default=TaxCategory.STANDARD
+    )
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="invoicing_allowance_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{'+' if self.is_charge else '-'}{self.amount} {self.reason}"
+
+    @property
+    def signed(self) -> int:
+        """The amount as it enters the totals: − for an allowance, + for a charge."""
+        return self.amount if self.is_charge else -self.amount
+
+
 class InvoiceTaxTotal(models.Model):
     """The per-rate totals of an invoice: taxable amount and its tax, rounded once."""
 

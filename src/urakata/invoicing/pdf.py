@@ -140,7 +140,9 @@ def _grid(
     return table
 
 
-def _lines_table(lines: list[Any], st: _Styles, inclusive: bool = False) -> Any:
+def _lines_table(
+    lines: list[Any], st: _Styles, inclusive: bool = False, extras: tuple[Any, ...] = ()
+) -> Any:
     """品目・数量・単位・単価・金額・税率, with ※ on 軽減税率 items."""
     from reportlab.lib.units import mm
 
@@ -159,6 +161,10 @@ def _lines_table(lines: list[Any], st: _Styles, inclusive: bool = False) -> Any:
                 rate,
             ]
         )
+    for item in extras:  # 値引き (−) / 送料など (+), each in its rate's totals
+        rate = "非課税" if item.tax_category == "E" else f"{int(RATES[item.tax_category] * 100)}%"
+        mark = " ※" if item.tax_category == "AA" else ""
+        rows.append([st.p(f"{item.reason}{mark}"), "", "", "", f"{item.signed:,}", rate])
     widths = [80 * mm, 18 * mm, 14 * mm, 24 * mm, 28 * mm, 16 * mm]
     align = [
         ("ALIGN", (1, 1), (1, -1), "RIGHT"),
@@ -216,7 +222,10 @@ def invoice_pdf(invoice: Invoice, company: Any) -> bytes:
     )
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story: list[Any] = [st.p(title, st.title), Spacer(1, 6 * mm), header, Spacer(1, 6 * mm)]
-    story += [_lines_table(lines, st, invoice.prices_include_tax), Spacer(1, 4 * mm)]
+    story += [
+        _lines_table(lines, st, invoice.prices_include_tax, tuple(invoice.allowances.all())),
+        Spacer(1, 4 * mm),
+    ]
     story += [_totals_table(invoice, list(invoice.tax_totals.all()), st), Spacer(1, 3 * mm)]
     if any(line.reduced for line in lines):
         story.append(st.p(REDUCED_NOTE))

@@ -158,6 +158,16 @@ def _payment_means(root: ET.Element, company: Any) -> None:
         _cbc(branch, "ID", f"{company.bank_code}{company.branch_code}")
 
 
+def _allowances(root: ET.Element, invoice: Invoice, amounts: PintAmounts) -> None:
+    """ibg-20 / ibg-21: document-level allowances and charges with their tax category + rate."""
+    for item in invoice.allowances.all():
+        node = _cac(root, "AllowanceCharge")
+        _cbc(node, "ChargeIndicator", "true" if item.is_charge else "false")
+        _cbc(node, "AllowanceChargeReason", item.reason)
+        _amount(node, "Amount", amounts.allowances[item.pk])
+        _tax_category(node, "TaxCategory", item.tax_category)
+
+
 def _totals(root: ET.Element, invoice: Invoice, amounts: PintAmounts) -> None:
     """ibg-23 one subtotal per category and rate (tax rounded once), ibg-22 document totals."""
     tax_total = _cac(root, "TaxTotal")
@@ -168,13 +178,16 @@ def _totals(root: ET.Element, invoice: Invoice, amounts: PintAmounts) -> None:
         _amount(sub, "TaxAmount", block.tax)
         _tax_category(sub, "TaxCategory", block.tax_category)
     net = sum(amounts.taxable.values())
+    extras = list(invoice.allowances.all())
+    allowance = sum(amounts.allowances[a.pk] for a in extras if not a.is_charge)
+    charge = sum(amounts.allowances[a.pk] for a in extras if a.is_charge)
     totals = _cac(root, "LegalMonetaryTotal")
     for name, value in (
-        ("LineExtensionAmount", net),
+        ("LineExtensionAmount", net + allowance - charge),
         ("TaxExclusiveAmount", net),
         ("TaxInclusiveAmount", net + invoice.tax_total),
-        ("AllowanceTotalAmount", 0),
-        ("ChargeTotalAmount", 0),
+        ("AllowanceTotalAmount", allowance),
+        ("ChargeTotalAmount", charge),
         ("PrepaidAmount", 0),
         ("PayableRoundingAmount", amounts.rounding),
         ("PayableAmount", invoice.total),
@@ -212,6 +225,7 @@ def invoice_xml(invoice: Invoice, company: Any) -> bytes:
     if not credit:
         _payment_means(root, company)
     amounts = pint_amounts(invoice)
+    _allowances(root, invoice, amounts)
     _totals(root, invoice, amounts)
     _lines(root, invoice, credit, amounts)
     ET.register_namespace("", root_ns)

@@ -27,6 +27,7 @@ class PintAmounts:
     net: dict[int, int]
     taxable: dict[str, int]
     rounding: int
+    allowances: dict[int, int]  # allowance / charge pk → its tax-exclusive amount (positive)
 
 
 def fits(tax: int, taxable: int, rate: Decimal) -> bool:
@@ -58,19 +59,29 @@ def _allocate(grosses: list[tuple[int, int]], target: int) -> dict[int, int]:
 def pint_amounts(invoice: Invoice) -> PintAmounts:
     """The tax-exclusive figures the JP PINT export writes for an invoice."""
     lines = list(invoice.lines.all())
+    extras = list(invoice.allowances.all())
     blocks = list(invoice.tax_totals.all())
     if not invoice.prices_include_tax:
         return PintAmounts(
             net={line.pk: line.amount for line in lines},
             taxable={b.tax_category: b.taxable for b in blocks},
             rounding=0,
+            allowances={a.pk: a.amount for a in extras},
         )
     net: dict[int, int] = {}
+    allowances: dict[int, int] = {}
     taxable: dict[str, int] = {}
     for block in blocks:
-        shift = basis_shift(block.tax, block.taxable, RATES[block.tax_category])
-        taxable[block.tax_category] = block.taxable + shift
-        grosses = [(x.pk, x.amount) for x in lines if x.tax_category == block.tax_category]
-        net.update(_allocate(grosses, taxable[block.tax_category]))
+        category = block.tax_category
+        shift = basis_shift(block.tax, block.taxable, RATES[category])
+        taxable[category] = block.taxable + shift
+        # lines by pk, allowances / charges by −pk (signed), shared out together
+        grosses = [(x.pk, x.amount) for x in lines if x.tax_category == category]
+        grosses += [(-a.pk, a.signed) for a in extras if a.tax_category == category]
+        for key, value in _allocate(grosses, taxable[category]).items():
+            if key > 0:
+                net[key] = value
+            else:
+                allowances[-key] = abs(value)
     rounding = invoice.total - (sum(taxable.values()) + invoice.tax_total)
-    return PintAmounts(net=net, taxable=taxable, rounding=rounding)
+    return PintAmounts(net=net, taxable=taxable, rounding=rounding, allowances=allowances)
