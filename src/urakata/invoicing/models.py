@@ -93,6 +93,14 @@ class Invoice(models.Model):
     journal_entry = models.ForeignKey(
         "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    recurring = models.ForeignKey(
+        "invoicing.RecurringInvoice",
+        verbose_name=_("定期請求"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invoices",
+    )
     issued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_to = models.CharField(_("送付先"), max_length=254, blank=True)
