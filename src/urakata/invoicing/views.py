@@ -64,6 +64,23 @@ def _form_lines(request: HttpRequest) -> list[dict[str, Any]]:
     return lines
 
 
+def _form_allowances(request: HttpRequest) -> list[dict[str, Any]]:
+    """The form's 値引き row and 送料など row (ignored when left empty)."""
+    out = []
+    for prefix, is_charge in (("allowance", False), ("charge", True)):
+        amount = request.POST.get(f"{prefix}_amount", "").replace(",", "").strip()
+        if amount:
+            out.append(
+                {
+                    "is_charge": is_charge,
+                    "reason": request.POST.get(f"{prefix}_reason", "").strip(),
+                    "amount": amount,
+                    "tax_category": request.POST.get(f"{prefix}_tax_category", "S"),
+                }
+            )
+    return out
+
+
 @login_required
 def invoice_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "invoicing.manage")
@@ -89,6 +106,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             )
         }
         data["lines"] = _form_lines(request)
+        data["allowances"] = _form_allowances(request)
         try:
             invoice = services.invoice_create(actor=request.user, data=data)
         except DomainError as error:
@@ -110,6 +128,10 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             "customers": Counterparty.objects.filter(is_customer=True, is_active=True)[:500],
             "categories": [(c, TaxCategory(c).label) for c in CATEGORY_ORDER],
             "roundings": Rounding.choices,
+            "allowance_rows": [
+                ("allowance", _("値引き"), _("例: 出精値引き")),
+                ("charge", _("送料など"), _("例: 送料")),
+            ],
             "kinds": [
                 (k, label) for k, label in Invoice.Kind.choices if k != Invoice.Kind.CREDIT_NOTE
             ],

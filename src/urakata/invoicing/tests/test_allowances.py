@@ -81,3 +81,38 @@ def test_inclusive_prices_with_allowances() -> None:
 def test_bad_allowances_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed):
         draft(lines=LINES, allowances=[bad])
+
+
+def test_the_invoice_form_takes_an_allowance_and_a_charge(client_for: Any) -> None:
+    from urakata.core.roles import Role
+    from urakata.invoicing.models import Invoice
+    from urakata.invoicing.tests.factories import company, customer
+
+    company()
+    cp = customer()
+    client = client_for(Role.ACCOUNTING)
+    assert "allowance_amount" in client.get("/invoicing/invoices/new/").content.decode()
+    response = client.post(
+        "/invoicing/invoices/new/",
+        {
+            "kind": "invoice",
+            "counterparty_id": str(cp.pk),
+            "issue_date": "2026-05-15",
+            "rounding": "floor",
+            "description_0": "作業",
+            "quantity_0": "1",
+            "unit_price_0": "10000",
+            "tax_category_0": "S",
+            "allowance_reason": "値引き",
+            "allowance_amount": "1,000",
+            "allowance_tax_category": "S",
+            "charge_reason": "送料",
+            "charge_amount": "500",
+            "charge_tax_category": "S",
+        },
+    )
+    assert response.status_code == 302
+    invoice = Invoice.objects.get()
+    # 10,000 − 1,000 + 500 = 9,500 → tax 950
+    assert (invoice.subtotal, invoice.tax_total, invoice.total) == (9500, 950, 10450)
+    assert invoice.allowances.count() == 2
