@@ -43,6 +43,13 @@ class InvoiceLineIn(Schema):
     tax_category: Annotated[str, Field(pattern="^(S|AA|G|E)$")] = "S"
 
 
+class InvoiceAllowanceIn(Schema):
+    is_charge: bool = False
+    reason: Annotated[str, Field(min_length=1, max_length=100)]
+    amount: Annotated[int, Field(gt=0, lt=10**12)]
+    tax_category: Annotated[str, Field(pattern="^(S|AA|G|E)$")] = "S"
+
+
 class InvoiceIn(Schema):
     kind: Annotated[str, Field(pattern="^(invoice|simplified)$")] = "invoice"
     counterparty_id: RowId | None = None
@@ -52,9 +59,11 @@ class InvoiceIn(Schema):
     period_start: BusinessDate | None = None
     due_date: BusinessDate | None = None
     rounding: Annotated[str, Field(pattern="^(floor|half_up|ceiling)$")] = "floor"
+    prices_include_tax: bool = False
     subject: Short = ""
     notes: Annotated[str, Field(max_length=2000)] = ""
     lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=200)]
+    allowances: Annotated[list[InvoiceAllowanceIn], Field(max_length=20)] = []
 
 
 class CreditNoteIn(Schema):
@@ -90,6 +99,7 @@ class InvoiceOut(Schema):
     transaction_date: dt.date
     due_date: dt.date | None
     rounding: str
+    prices_include_tax: bool
     subtotal: int
     tax_total: int
     total: int

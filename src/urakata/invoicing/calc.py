@@ -2,7 +2,8 @@
 
 facts.md §1.4 (消費税法施行令 70条の10, インボイス通達 3-12): the 消費税額等 of an invoice is
 `round_mode(Σ net amounts at rate r × r)`, one rounding per rate; rounding each line and summing
-is not allowed. Prices here are tax-exclusive (税抜), as in JP PINT.
+is not allowed. Prices are tax-exclusive (税抜, as in JP PINT) or, when the invoice says so,
+tax-inclusive (税込).
 """
 
 from __future__ import annotations
@@ -46,16 +47,28 @@ class RateTotal:
         return int(self.rate * 100)
 
 
-def rate_totals(lines: Iterable[tuple[str, int]], rounding: str) -> list[RateTotal]:
-    """Per-rate totals of (category, net amount) lines; tax = round(Σ net × rate) once."""
+def rate_totals(
+    lines: Iterable[tuple[str, int]], rounding: str, *, inclusive: bool = False
+) -> list[RateTotal]:
+    """Per-rate totals of (category, amount) lines, the tax rounded once per rate.
+
+    Tax-exclusive (税抜): tax = round(Σ net × r). Tax-inclusive (税込): tax = round(Σ gross ×
+    r/(1+r)) and the taxable amount is Σ gross − tax (facts.md §1.4).
+    """
     sums: dict[str, int] = {}
     for category, amount in lines:
         sums[category] = sums.get(category, 0) + amount
-    return [
-        RateTotal(c, RATES[c], sums[c], round_yen(Decimal(sums[c]) * RATES[c], rounding))
-        for c in CATEGORY_ORDER
-        if c in sums
-    ]
+    out = []
+    for c in CATEGORY_ORDER:
+        if c not in sums:
+            continue
+        rate = RATES[c]
+        if inclusive:
+            tax = round_yen(Decimal(sums[c]) * rate / (1 + rate), rounding)
+            out.append(RateTotal(c, rate, sums[c] - tax, tax))
+        else:
+            out.append(RateTotal(c, rate, sums[c], round_yen(Decimal(sums[c]) * rate, rounding)))
+    return out
 
 
 def totals(per_rate: Iterable[RateTotal]) -> tuple[int, int, int]:

@@ -186,3 +186,56 @@ def seed_invoices(*, actor: Any, today: dt.date, rng: random.Random) -> None:
         Counterparty.objects.filter(is_supplier=True, is_active=True).order_by("code")[:4]
     )
     _received(actor, suppliers, today)
+    _new_features(actor, customers, today)
+
+
+def _new_features(actor: Any, customers: list[Counterparty], today: dt.date) -> None:
+    """A 税込 invoice with a 値引き and a 送料, and two 定期請求 (one paused)."""
+    from urakata.invoicing import recurring
+
+    draft = services.invoice_create(
+        actor=actor,
+        data={
+            "counterparty_id": customers[0].pk,
+            "issue_date": today,
+            "subject": "店頭販売分(税込)",
+            "prices_include_tax": True,
+            "lines": [
+                {
+                    "description": "贈答用菓子折り",
+                    "quantity": "10",
+                    "unit": "個",
+                    "unit_price": 3240,
+                    "tax_category": "AA",
+                },
+                {
+                    "description": "包装資材",
+                    "quantity": "5",
+                    "unit": "式",
+                    "unit_price": 1100,
+                    "tax_category": "S",
+                },
+            ],
+            "allowances": [
+                {"reason": "まとめ買い値引き", "amount": 1080, "tax_category": "AA"},
+                {"reason": "送料", "amount": 1100, "tax_category": "S", "is_charge": True},
+            ],
+        },
+    )
+    services.invoice_issue(actor=actor, invoice=draft)
+    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=5)
+    for cp, subject, price, active in (
+        (customers[0], "システム保守料", 50000, True),
+        (customers[-1], "クラウド利用料", 12000, False),
+    ):
+        item = recurring.recurring_create(
+            actor=actor,
+            data={
+                "counterparty_id": cp.pk,
+                "subject": subject,
+                "next_date": first,
+                "lines": [{"description": subject, "unit": "月", "unit_price": price}],
+            },
+        )
+        if not active:
+            recurring.recurring_set_active(actor=actor, item=item, active=False)

@@ -25,6 +25,7 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("売掛金年齢表"), "invoicing:aging", "invoicing.view", "⏳", 652),
         NavEntry(SECTION, _("入金消込"), "invoicing:matching", "invoicing.manage", "🔗", 654),
         NavEntry(SECTION, _("受領請求書"), "invoicing:received_list", "invoicing.view", "📥", 656),
+        NavEntry(SECTION, _("定期請求"), "invoicing:recurring_list", "invoicing.view", "🔁", 658),
     ),
     # Received invoices may be routed for approval (受領請求書の承認申請).
     workflow_subjects=(RECEIVED_SUBJECT,),

@@ -83,12 +83,23 @@ class Invoice(models.Model):
     )
     subject = models.CharField(_("件名"), max_length=200, blank=True)
     notes = models.TextField(_("備考"), blank=True)
+    # 税込表示: unit prices and line amounts include tax; the tax of each rate is then
+    # round(Σ tax-inclusive amounts × r/(100+r)) once (facts.md §1.4).
+    prices_include_tax = models.BooleanField(_("税込価格"), default=False)
     subtotal = models.BigIntegerField(_("税抜合計"), default=0)
     tax_total = models.BigIntegerField(_("消費税額等"), default=0)
     total = models.BigIntegerField(_("請求金額"), default=0)
     paid_amount = models.BigIntegerField(_("入金済額"), default=0)
     journal_entry = models.ForeignKey(
         "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recurring = models.ForeignKey(
+        "invoicing.RecurringInvoice",
+        verbose_name=_("定期請求"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invoices",
     )
     issued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -172,7 +183,7 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("数量"), max_digits=14, decimal_places=3)
     unit = models.CharField(_("単位"), max_length=20, blank=True)
     unit_price = models.BigIntegerField(_("単価"))
-    amount = models.BigIntegerField(_("金額(税抜)"))
+    amount = models.BigIntegerField(_("金額"))  # 税込 when the invoice's prices include tax
     tax_category = models.CharField(
         _("税率"), max_length=2, choices=TaxCategory.choices, default=TaxCategory.STANDARD
     )
@@ -186,6 +197,39 @@ class InvoiceLine(models.Model):
     @property
     def reduced(self) -> bool:
         return self.tax_category == TaxCategory.REDUCED
+
+
+class InvoiceAllowance(models.Model):
+    """A document-level allowance (値引き) or charge (送料など) of one tax rate (JP PINT ibg-20/21).
+
+    The amount is on the invoice's price basis (税込 when its prices include tax) and enters the
+    per-rate totals before the tax is rounded.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="allowances")
+    position = models.PositiveIntegerField(default=1)
+    is_charge = models.BooleanField(_("請求(送料等)"), default=False)
+    reason = models.CharField(_("理由"), max_length=100)
+    amount = models.BigIntegerField(_("金額"))
+    tax_category = models.CharField(
+        _("税率"), max_length=2, choices=TaxCategory.choices, default=TaxCategory.STANDARD
+    )
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="invoicing_allowance_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{'+' if self.is_charge else '-'}{self.amount} {self.reason}"
+
+    @property
+    def signed(self) -> int:
+        """The amount as it enters the totals: − for an allowance, + for a charge."""
+        return self.amount if self.is_charge else -self.amount
 
 
 class InvoiceTaxTotal(models.Model):

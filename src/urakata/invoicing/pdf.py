@@ -140,11 +140,14 @@ def _grid(
     return table
 
 
-def _lines_table(lines: list[Any], st: _Styles) -> Any:
+def _lines_table(
+    lines: list[Any], st: _Styles, inclusive: bool = False, extras: tuple[Any, ...] = ()
+) -> Any:
     """品目・数量・単位・単価・金額・税率, with ※ on 軽減税率 items."""
     from reportlab.lib.units import mm
 
-    rows: list[list[Any]] = [["品目", "数量", "単位", "単価", "金額(税抜)", "税率"]]
+    amount = "金額(税込)" if inclusive else "金額(税抜)"
+    rows: list[list[Any]] = [["品目", "数量", "単位", "単価", amount, "税率"]]
     for line in lines:
         mark = " ※" if line.reduced else ""
         rate = "非課税" if line.tax_category == "E" else f"{int(RATES[line.tax_category] * 100)}%"
@@ -158,6 +161,10 @@ def _lines_table(lines: list[Any], st: _Styles) -> Any:
                 rate,
             ]
         )
+    for item in extras:  # 値引き (−) / 送料など (+), each in its rate's totals
+        rate = "非課税" if item.tax_category == "E" else f"{int(RATES[item.tax_category] * 100)}%"
+        mark = " ※" if item.tax_category == "AA" else ""
+        rows.append([st.p(f"{item.reason}{mark}"), "", "", "", f"{item.signed:,}", rate])
     widths = [80 * mm, 18 * mm, 14 * mm, 24 * mm, 28 * mm, 16 * mm]
     align = [
         ("ALIGN", (1, 1), (1, -1), "RIGHT"),
@@ -171,9 +178,15 @@ def _totals_table(invoice: Invoice, blocks: list[Any], st: _Styles) -> Any:
     """税率ごとの対象金額と消費税額等 (10%対象 / 8%対象), then the totals."""
     from reportlab.lib.units import mm
 
-    sums: list[list[Any]] = [["税率区分", "対象金額(税抜)", "消費税額等"]]
-    for block in blocks:
-        sums.append([RATE_LABEL[block.tax_category], yen(block.taxable), yen(block.tax)])
+    if invoice.prices_include_tax:  # 税込: each rate's tax-inclusive total and the tax in it
+        sums: list[list[Any]] = [["税率区分", "対象金額(税込)", "内消費税額等"]]
+        for block in blocks:
+            gross = block.taxable + block.tax
+            sums.append([RATE_LABEL[block.tax_category], yen(gross), yen(block.tax)])
+    else:
+        sums = [["税率区分", "対象金額(税抜)", "消費税額等"]]
+        for block in blocks:
+            sums.append([RATE_LABEL[block.tax_category], yen(block.taxable), yen(block.tax)])
     sums += [
         ["小計(税抜)", yen(invoice.subtotal), ""],
         ["消費税額等 合計", "", yen(invoice.tax_total)],
@@ -209,7 +222,10 @@ def invoice_pdf(invoice: Invoice, company: Any) -> bytes:
     )
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story: list[Any] = [st.p(title, st.title), Spacer(1, 6 * mm), header, Spacer(1, 6 * mm)]
-    story += [_lines_table(lines, st), Spacer(1, 4 * mm)]
+    story += [
+        _lines_table(lines, st, invoice.prices_include_tax, tuple(invoice.allowances.all())),
+        Spacer(1, 4 * mm),
+    ]
     story += [_totals_table(invoice, list(invoice.tax_totals.all()), st), Spacer(1, 3 * mm)]
     if any(line.reduced for line in lines):
         story.append(st.p(REDUCED_NOTE))

@@ -3,7 +3,8 @@
 Identifiers and business terms per facts.md §7: CustomizationID `urn:peppol:pint:billing-1@jp-1`,
 ProfileID `urn:peppol:bis:billing`, type code 380 (a credit note is a UBL CreditNote, 381), seller
 tax identifier = 登録番号, one TaxSubtotal per category and rate with the tax rounded once
-(the stored per-rate totals), JPY amounts as integers, the invoice period (ibg-14) always given.
+(the stored per-rate totals; a 税込 invoice is written tax-exclusive, see pint_amounts), JPY
+amounts as integers, the invoice period (ibg-14) always given.
 Elements are written in the order the UBL 2.1 schema requires.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from urakata.invoicing.calc import RATES
 from urakata.invoicing.models import Invoice
+from urakata.invoicing.pint_amounts import PintAmounts, pint_amounts
 
 NS = {
     "": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
@@ -156,43 +158,61 @@ def _payment_means(root: ET.Element, company: Any) -> None:
         _cbc(branch, "ID", f"{company.bank_code}{company.branch_code}")
 
 
-def _totals(root: ET.Element, invoice: Invoice) -> None:
+def _allowances(root: ET.Element, invoice: Invoice, amounts: PintAmounts) -> None:
+    """ibg-20 / ibg-21: document-level allowances and charges with their tax category + rate."""
+    for item in invoice.allowances.all():
+        node = _cac(root, "AllowanceCharge")
+        _cbc(node, "ChargeIndicator", "true" if item.is_charge else "false")
+        _cbc(node, "AllowanceChargeReason", item.reason)
+        _amount(node, "Amount", amounts.allowances[item.pk])
+        _tax_category(node, "TaxCategory", item.tax_category)
+
+
+def _totals(root: ET.Element, invoice: Invoice, amounts: PintAmounts) -> None:
     """ibg-23 one subtotal per category and rate (tax rounded once), ibg-22 document totals."""
     tax_total = _cac(root, "TaxTotal")
     _amount(tax_total, "TaxAmount", invoice.tax_total)
     for block in invoice.tax_totals.all():
         sub = _cac(tax_total, "TaxSubtotal")
-        _amount(sub, "TaxableAmount", block.taxable)
+        _amount(sub, "TaxableAmount", amounts.taxable[block.tax_category])
         _amount(sub, "TaxAmount", block.tax)
         _tax_category(sub, "TaxCategory", block.tax_category)
+    net = sum(amounts.taxable.values())
+    extras = list(invoice.allowances.all())
+    allowance = sum(amounts.allowances[a.pk] for a in extras if not a.is_charge)
+    charge = sum(amounts.allowances[a.pk] for a in extras if a.is_charge)
     totals = _cac(root, "LegalMonetaryTotal")
     for name, value in (
-        ("LineExtensionAmount", invoice.subtotal),
-        ("TaxExclusiveAmount", invoice.subtotal),
-        ("TaxInclusiveAmount", invoice.total),
-        ("AllowanceTotalAmount", 0),
-        ("ChargeTotalAmount", 0),
+        ("LineExtensionAmount", net + allowance - charge),
+        ("TaxExclusiveAmount", net),
+        ("TaxInclusiveAmount", net + invoice.tax_total),
+        ("AllowanceTotalAmount", allowance),
+        ("ChargeTotalAmount", charge),
         ("PrepaidAmount", 0),
-        ("PayableRoundingAmount", 0),
+        ("PayableRoundingAmount", amounts.rounding),
         ("PayableAmount", invoice.total),
     ):
         _amount(totals, name, value)
 
 
-def _lines(root: ET.Element, invoice: Invoice, credit: bool) -> None:
+def _lines(root: ET.Element, invoice: Invoice, credit: bool, amounts: PintAmounts) -> None:
     for line in invoice.lines.all():
         node = _cac(root, "CreditNoteLine" if credit else "InvoiceLine")
         _cbc(node, "ID", line.position)
         unit = UNIT_CODES.get(line.unit, "H87")
         quantity_tag = "CreditedQuantity" if credit else "InvoicedQuantity"
         _cbc(node, quantity_tag, _quantity(line.quantity), unitCode=unit)
-        _amount(node, "LineExtensionAmount", line.amount)
+        _amount(node, "LineExtensionAmount", amounts.net[line.pk])
         item = _cac(node, "Item")
         _cbc(item, "Name", line.description)
         _tax_category(item, "ClassifiedTaxCategory", line.tax_category)
         price = _cac(node, "Price")
-        _amount(price, "PriceAmount", line.unit_price)
-        _cbc(price, "BaseQuantity", "1", unitCode=unit)
+        if invoice.prices_include_tax:  # the net price of the whole quantity
+            _amount(price, "PriceAmount", abs(amounts.net[line.pk]))
+            _cbc(price, "BaseQuantity", _quantity(abs(line.quantity)), unitCode=unit)
+        else:
+            _amount(price, "PriceAmount", line.unit_price)
+            _cbc(price, "BaseQuantity", "1", unitCode=unit)
 
 
 def invoice_xml(invoice: Invoice, company: Any) -> bytes:
@@ -204,8 +224,10 @@ def invoice_xml(invoice: Invoice, company: Any) -> bytes:
     _parties(root, invoice, company)
     if not credit:
         _payment_means(root, company)
-    _totals(root, invoice)
-    _lines(root, invoice, credit)
+    amounts = pint_amounts(invoice)
+    _allowances(root, invoice, amounts)
+    _totals(root, invoice, amounts)
+    _lines(root, invoice, credit, amounts)
     ET.register_namespace("", root_ns)
     ET.register_namespace("cac", NS["cac"])
     ET.register_namespace("cbc", NS["cbc"])

@@ -179,10 +179,20 @@ def received_create(*, actor: Any, data: dict[str, Any], upload: Any = None) -> 
         add(errors, "taxable_10", _("金額を入力してください。"))
     if not str(data.get("issuer_name") or "").strip():
         add(errors, "issuer_name", _("発行者を入力してください。"))
+    stored = None
+    if upload is None and data.get("evidence_token"):
+        from urakata.invoicing.received_ocr import evidence_from_token
+
+        stored = evidence_from_token(str(data["evidence_token"]))
+        if stored is None:
+            add(
+                errors,
+                "file",
+                _("読み取ったファイルの期限が切れました。もう一度添付してください。"),
+            )
     if errors:
         raise ValidationFailed(_("受領請求書を登録できません。"), errors=errors)
     with transaction.atomic():
-        stored = None
         if upload is not None:
             stored = stored_file_create(
                 actor=actor, upload=upload, purpose=StoredFile.Purpose.EVIDENCE

@@ -20,7 +20,7 @@ from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.invoicing import services
-from urakata.invoicing.models import Invoice, RecurringInvoice
+from urakata.invoicing.models import Invoice, RecurringInvoice, Rounding
 from urakata.invoicing.validation import Errors, add, clean_lines
 from urakata.org.models import Counterparty
 
@@ -32,9 +32,7 @@ def _next_month(day: dt.date, day_of_month: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, min(day_of_month, 28))
 
 
-def recurring_create(*, actor: Any, data: dict[str, Any]) -> RecurringInvoice:
-    """A monthly invoice template: customer, lines, first issue date (day 1–28), due days."""
-    require(actor, "invoicing.manage")
+def _clean(data: dict[str, Any]) -> tuple[list[dict[str, Any]], Counterparty, dt.date]:
     errors: Errors = {}
     lines = clean_lines(errors, list(data.get("lines") or []))
     counterparty = Counterparty.objects.filter(pk=data.get("counterparty_id") or 0).first()
@@ -43,9 +41,64 @@ def recurring_create(*, actor: Any, data: dict[str, Any]) -> RecurringInvoice:
     start = data.get("next_date")
     if not isinstance(start, dt.date) or start.day > 28:
         add(errors, "next_date", _("初回発行日は各月1〜28日の日付で入力してください。"))
+    if str(data.get("rounding") or "floor") not in Rounding.values:
+        add(errors, "rounding", _("端数処理は floor / half_up / ceiling のいずれかです。"))
+    due_days = str(data.get("due_days") or "30")
+    if not due_days.isdigit() or int(due_days) > 365:
+        add(errors, "due_days", _("支払期限は0〜365日で入力してください。"))
     if errors:
         raise ValidationFailed(_("定期請求を登録できません。"), errors=errors)
     assert isinstance(start, dt.date) and counterparty is not None
+    return lines, counterparty, start
+
+
+def recurring_update(
+    *, actor: Any, item: RecurringInvoice, data: dict[str, Any]
+) -> RecurringInvoice:
+    """Change a recurring invoice: customer, subject, lines, next issue date, due days."""
+    require(actor, "invoicing.manage")
+    lines, counterparty, start = _clean(data)
+    with transaction.atomic():
+        locked = RecurringInvoice.objects.select_for_update().get(pk=item.pk)
+        old = {"next_date": locked.next_date, "lines": len(locked.lines)}
+        locked.counterparty = counterparty
+        locked.subject = str(data.get("subject") or "")[:200]
+        locked.lines = [{**line, "quantity": str(line["quantity"])} for line in lines]
+        locked.rounding = str(data.get("rounding") or "floor")
+        locked.next_date = start
+        locked.due_days = int(data.get("due_days") or 30)
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="invoicing.recurring.update",
+            target=locked,
+            changes={"next_date": [old["next_date"], start], "lines": [old["lines"], len(lines)]},
+        )
+    return locked
+
+
+def recurring_set_active(*, actor: Any, item: RecurringInvoice, active: bool) -> RecurringInvoice:
+    """Pause (一時停止) or resume (再開) a recurring invoice; a resumed one restarts at its next
+    date (missed months are caught up by the next run)."""
+    require(actor, "invoicing.manage")
+    with transaction.atomic():
+        locked = RecurringInvoice.objects.select_for_update().get(pk=item.pk)
+        if locked.is_active != active:
+            locked.is_active = active
+            locked.save(update_fields=["is_active"])
+            audit_record(
+                actor=actor,
+                action="invoicing.recurring.resume" if active else "invoicing.recurring.pause",
+                target=locked,
+                changes={"is_active": [not active, active]},
+            )
+    return locked
+
+
+def recurring_create(*, actor: Any, data: dict[str, Any]) -> RecurringInvoice:
+    """A monthly invoice template: customer, lines, first issue date (day 1–28), due days."""
+    require(actor, "invoicing.manage")
+    lines, counterparty, start = _clean(data)
     with transaction.atomic():
         item = RecurringInvoice.objects.create(
             counterparty=counterparty,
@@ -88,6 +141,8 @@ def recurring_run(*, actor: Any, today: dt.date) -> list[Invoice]:
                         "lines": item.lines,
                     },
                 )
+                invoice.recurring = item
+                invoice.save(update_fields=["recurring"])
                 invoice = services.invoice_issue(actor=actor, invoice=invoice)
                 issued.append(invoice)
                 item.last_invoice = invoice

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
-from urakata.invoicing.models import Invoice, InvoiceLine, ReceivedInvoice
+from urakata.invoicing.models import Invoice, InvoiceLine, ReceivedInvoice, RecurringInvoice
 
 OPEN = ("issued", "sent", "partly_paid")
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "over_90")
@@ -147,3 +147,19 @@ def received_get(*, actor: Any, received_id: int) -> ReceivedInvoice:
         )
     except ReceivedInvoice.DoesNotExist as exc:
         raise NotFound(_("受領請求書が見つかりません。")) from exc
+
+
+def recurring_list(*, actor: Any) -> QuerySet[RecurringInvoice]:
+    """Recurring invoices (定期請求) with their customer, soonest first."""
+    require(actor, "invoicing.view")
+    return RecurringInvoice.objects.select_related("counterparty", "last_invoice").order_by(
+        "-is_active", "next_date", "pk"
+    )
+
+
+def recurring_get(*, actor: Any, recurring_id: int) -> RecurringInvoice:
+    """One recurring invoice, or NotFound."""
+    found = recurring_list(actor=actor).filter(pk=recurring_id).first()
+    if found is None:
+        raise NotFound(_("定期請求が見つかりません。"))
+    return found

@@ -24,12 +24,19 @@ from urakata.core.permissions import SYSTEM, require
 from urakata.invoicing.calc import RETURN_TAX_CODE, SALES_TAX_CODE, rate_totals, totals
 from urakata.invoicing.models import (
     Invoice,
+    InvoiceAllowance,
     InvoiceLine,
     InvoicePayment,
     InvoiceTaxTotal,
     NumberSequence,
 )
-from urakata.invoicing.validation import Errors, add, clean_header, clean_lines
+from urakata.invoicing.validation import (
+    Errors,
+    add,
+    clean_allowances,
+    clean_header,
+    clean_lines,
+)
 from urakata.ledger.models import JournalEntry
 from urakata.ledger.services import journal_entry_post
 from urakata.org.models import Company, Counterparty
@@ -59,12 +66,31 @@ def _counterparty(errors: Errors, data: Mapping[str, Any]) -> Counterparty | Non
         return None
 
 
-def _write_lines(invoice: Invoice, lines: list[dict[str, Any]]) -> None:
-    """Replace the lines and the per-rate totals (one rounding per rate) of a draft."""
+def _amounts(
+    lines: list[dict[str, Any]], allowances: list[dict[str, Any]]
+) -> list[tuple[str, int]]:
+    """(category, signed amount) of every line, allowance (−) and charge (+)."""
+    pairs = [(x["tax_category"], x["amount"]) for x in lines]
+    pairs += [
+        (a["tax_category"], a["amount"] if a["is_charge"] else -a["amount"]) for a in allowances
+    ]
+    return pairs
+
+
+def _write_lines(
+    invoice: Invoice, lines: list[dict[str, Any]], allowances: list[dict[str, Any]]
+) -> None:
+    """Replace the lines, allowances / charges and per-rate totals (one rounding per rate)."""
     invoice.lines.all().delete()
+    invoice.allowances.all().delete()
     invoice.tax_totals.all().delete()
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **line) for line in lines])
-    blocks = rate_totals(((x["tax_category"], x["amount"]) for x in lines), invoice.rounding)
+    InvoiceAllowance.objects.bulk_create(
+        [InvoiceAllowance(invoice=invoice, **item) for item in allowances]
+    )
+    blocks = rate_totals(
+        _amounts(lines, allowances), invoice.rounding, inclusive=invoice.prices_include_tax
+    )
     InvoiceTaxTotal.objects.bulk_create(
         [
             InvoiceTaxTotal(invoice=invoice, tax_category=b.category, taxable=b.taxable, tax=b.tax)
@@ -74,8 +100,14 @@ def _write_lines(invoice: Invoice, lines: list[dict[str, Any]]) -> None:
     invoice.subtotal, invoice.tax_total, invoice.total = totals(blocks)
 
 
-def _check_amounts(errors: Errors, lines: list[dict[str, Any]], rounding: str) -> None:
-    for block in rate_totals(((x["tax_category"], x["amount"]) for x in lines), rounding):
+def _check_amounts(
+    errors: Errors,
+    lines: list[dict[str, Any]],
+    header: dict[str, Any],
+    allowances: list[dict[str, Any]],
+) -> None:
+    pairs = _amounts(lines, allowances)
+    for block in rate_totals(pairs, header["rounding"], inclusive=header["prices_include_tax"]):
         if block.taxable < 0:
             add(
                 errors,
@@ -94,6 +126,7 @@ def invoice_create(
     header = clean_header(errors, data)
     counterparty = _counterparty(errors, data)
     lines = clean_lines(errors, list(data.get("lines") or []))
+    allowances = clean_allowances(errors, list(data.get("allowances") or []))
     if original is not None:
         header["kind"] = Invoice.Kind.CREDIT_NOTE
         counterparty = original.counterparty
@@ -108,7 +141,7 @@ def invoice_create(
         and not header["recipient_name"]
     ):
         add(errors, "counterparty_id", _("適格請求書には宛先(取引先)が必要です。"))
-    _check_amounts(errors, lines, header["rounding"])
+    _check_amounts(errors, lines, header, allowances)
     if errors:
         raise ValidationFailed(
             _("請求書を保存できません。入力内容を確認してください。"), errors=errors
@@ -122,7 +155,7 @@ def invoice_create(
         )
         if not invoice.recipient_name and counterparty is not None:
             invoice.recipient_name = counterparty.name
-        _write_lines(invoice, lines)
+        _write_lines(invoice, lines, allowances)
         invoice.save()
         audit_record(
             actor=actor,
@@ -140,7 +173,8 @@ def invoice_update(*, actor: Any, invoice: Invoice, data: Mapping[str, Any]) -> 
     header = clean_header(errors, {"kind": invoice.kind, **data})
     counterparty = _counterparty(errors, data) if "counterparty_id" in data else None
     lines = clean_lines(errors, list(data.get("lines") or []))
-    _check_amounts(errors, lines, header["rounding"])
+    allowances = clean_allowances(errors, list(data.get("allowances") or []))
+    _check_amounts(errors, lines, header, allowances)
     if errors:
         raise ValidationFailed(
             _("請求書を保存できません。入力内容を確認してください。"), errors=errors
@@ -155,7 +189,7 @@ def invoice_update(*, actor: Any, invoice: Invoice, data: Mapping[str, Any]) -> 
             setattr(locked, key, value)
         if counterparty is not None:
             locked.counterparty = counterparty
-        _write_lines(locked, lines)
+        _write_lines(locked, lines, allowances)
         locked.save()
         audit_record(
             actor=actor,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.invoicing import views
+from urakata.invoicing import views, views_recurring
 
 app_name = "invoicing"
 urlpatterns = [
@@ -16,6 +16,18 @@ urlpatterns = [
     path("matching/", views.matching, name="matching"),
     path("received/", views.received_list, name="received_list"),
     path("received/new/", views.received_new, name="received_new"),
+    path("received/read/", views.received_read, name="received_read"),
     path("received/<int:received_id>/approve/", views.received_approve, name="received_approve"),
     path("received/<int:received_id>/submit/", views.received_submit, name="received_submit"),
+    path("recurring/", views_recurring.recurring_list, name="recurring_list"),
+    path(
+        "recurring/<int:recurring_id>/",
+        views_recurring.recurring_detail,
+        name="recurring_detail",
+    ),
+    path(
+        "recurring/<int:recurring_id>/toggle/",
+        views_recurring.recurring_toggle,
+        name="recurring_toggle",
+    ),
 ]

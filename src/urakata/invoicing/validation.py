@@ -104,6 +104,37 @@ def clean_lines(errors: Errors, raw_lines: Sequence[Mapping[str, Any]]) -> list[
     return cleaned
 
 
+def clean_allowances(errors: Errors, raw: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Document-level allowances / charges: a reason, a positive amount in yen and a rate."""
+    cleaned = []
+    if len(raw) > 20:
+        add(errors, "allowances", _("値引き・請求は20行以内にしてください。"))
+    for index, item in enumerate(raw[:20]):
+        key = f"allowances.{index}"
+        reason = str(item.get("reason") or "").strip()[:100]
+        amount = _int(item.get("amount"))
+        category = str(item.get("tax_category") or "S")
+        if not reason:
+            add(errors, f"{key}.reason", _("値引き・請求の理由を入力してください。"))
+        if amount is None or amount <= 0 or amount >= MAX_YEN:
+            add(errors, f"{key}.amount", _("金額は1円以上の整数で入力してください。"))
+        if category not in RATES:
+            add(errors, f"{key}.tax_category", _("税率は S / AA / G / E のいずれかです。"))
+        charge = item.get("is_charge")
+        is_charge = charge is True or str(charge).lower() in ("1", "true", "on", "charge")
+        if reason and amount and 0 < amount < MAX_YEN and category in RATES:
+            cleaned.append(
+                {
+                    "position": index + 1,
+                    "is_charge": is_charge,
+                    "reason": reason,
+                    "amount": amount,
+                    "tax_category": category,
+                }
+            )
+    return cleaned
+
+
 def clean_header(errors: Errors, data: Mapping[str, Any]) -> dict[str, Any]:
     """Header fields of an invoice draft."""
     kind = str(data.get("kind") or Invoice.Kind.INVOICE)
@@ -123,6 +154,8 @@ def clean_header(errors: Errors, data: Mapping[str, Any]) -> dict[str, Any]:
     header = {
         "kind": kind,
         "rounding": rounding,
+        "prices_include_tax": str(data.get("prices_include_tax") or "").lower()
+        in ("1", "true", "on", "yes"),
         "issue_date": issue_date,
         "transaction_date": transaction_date,
         "period_start": period_start,

@@ -64,6 +64,23 @@ def _form_lines(request: HttpRequest) -> list[dict[str, Any]]:
     return lines
 
 
+def _form_allowances(request: HttpRequest) -> list[dict[str, Any]]:
+    """The form's 値引き row and 送料など row (ignored when left empty)."""
+    out = []
+    for prefix, is_charge in (("allowance", False), ("charge", True)):
+        amount = request.POST.get(f"{prefix}_amount", "").replace(",", "").strip()
+        if amount:
+            out.append(
+                {
+                    "is_charge": is_charge,
+                    "reason": request.POST.get(f"{prefix}_reason", "").strip(),
+                    "amount": amount,
+                    "tax_category": request.POST.get(f"{prefix}_tax_category", "S"),
+                }
+            )
+    return out
+
+
 @login_required
 def invoice_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "invoicing.manage")
@@ -81,6 +98,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
                 "subject",
                 "notes",
                 "rounding",
+                "prices_include_tax",
                 "issue_date",
                 "transaction_date",
                 "period_start",
@@ -88,6 +106,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             )
         }
         data["lines"] = _form_lines(request)
+        data["allowances"] = _form_allowances(request)
         try:
             invoice = services.invoice_create(actor=request.user, data=data)
         except DomainError as error:
@@ -109,6 +128,10 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             "customers": Counterparty.objects.filter(is_customer=True, is_active=True)[:500],
             "categories": [(c, TaxCategory(c).label) for c in CATEGORY_ORDER],
             "roundings": Rounding.choices,
+            "allowance_rows": [
+                ("allowance", _("値引き"), _("例: 出精値引き")),
+                ("charge", _("送料など"), _("例: 送料")),
+            ],
             "kinds": [
                 (k, label) for k, label in Invoice.Kind.choices if k != Invoice.Kind.CREDIT_NOTE
             ],
@@ -256,6 +279,10 @@ def received_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("受領請求書 %(n)s を取り込みました。") % {"n": item.number})
         return redirect("invoicing:received_list")
+    return _received_page(request)
+
+
+def _received_page(request: HttpRequest, **extra: Any) -> HttpResponse:
     items = selectors.received_list(actor=request.user).prefetch_related("tax_totals")[:200]
     return render(
         request,
@@ -264,8 +291,31 @@ def received_list(request: HttpRequest) -> HttpResponse:
             "items": items,
             "can_manage": can(request.user, "invoicing.manage"),
             "can_approve": can(request.user, "invoicing.approve"),
+            "prefill": {},
+            **extra,
         },
     )
+
+
+@login_required
+@require_POST
+def received_read(request: HttpRequest) -> HttpResponse:
+    """OCR of a PDF / image invoice: the registration form comes back pre-filled to confirm."""
+    from urakata.invoicing.received_ocr import received_ocr_read
+
+    require(request.user, "invoicing.manage")
+    try:
+        values, reading, token = received_ocr_read(
+            actor=request.user, upload=request.FILES.get("file")
+        )
+    except DomainError as error:
+        flash_error(request, error)
+        return redirect("invoicing:received_list")
+    if reading.error:
+        messages.warning(request, reading.error)
+    else:
+        messages.info(request, _("読み取った内容を確認して登録してください。"))
+    return _received_page(request, prefill=values, reading=reading, evidence_token=token)
 
 
 @login_required
@@ -309,6 +359,7 @@ def received_new(request: HttpRequest) -> HttpResponse:
     }
     data["issue_date"] = _date(request.POST.get("issue_date"))
     data["due_date"] = _date(request.POST.get("due_date"))
+    data["evidence_token"] = request.POST.get("evidence_token", "")
     for key in ("taxable_10", "tax_10", "taxable_8", "tax_8", "taxable_exempt"):
         text = request.POST.get(key, "").replace(",", "").strip()
         data[key] = int(text) if text.isdigit() else 0

@@ -12,6 +12,7 @@ from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.core.testing import Endpoint, MatrixWorld, expect
 from urakata.invoicing import received
+from urakata.invoicing.models import RecurringInvoice
 from urakata.invoicing.tests.factories import LINES, company, customer, draft, issued
 from urakata.ledger import bank_import
 from urakata.ledger.models import BankTransaction
@@ -38,6 +39,7 @@ def _u(template: str) -> Callable[[Any], str]:
         draft=ctx["invoice_draft"].pk,
         issued=ctx["invoice_issued"].pk,
         received=ctx["invoice_received"].pk,
+        recurring=ctx["invoice_recurring"].pk,
     )
 
 
@@ -81,6 +83,9 @@ def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
         "invoice_issued": issued(cp=cp),
         "invoice_received": item,
         "invoice_deposit": deposit,
+        "invoice_recurring": RecurringInvoice.objects.create(
+            counterparty=cp, lines=LINES[:1], next_date=__import__("datetime").date(2026, 6, 1)
+        ),
     }
 
 
@@ -259,6 +264,19 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint("page-invoicing-received", "GET", "/invoicing/received/", READERS),
+    Endpoint("page-invoicing-recurring", "GET", "/invoicing/recurring/", READERS),
+    Endpoint(
+        "page-invoicing-recurring-detail", "GET", _u("/invoicing/recurring/{recurring}/"), READERS
+    ),
+    Endpoint(
+        "page-invoicing-recurring-toggle",
+        "POST",
+        _u("/invoicing/recurring/{recurring}/toggle/"),
+        MANAGERS,
+        payload={},
+        form=True,
+        redirects=True,
+    ),
     Endpoint(
         "page-invoicing-received-import",
         "POST",
@@ -282,6 +300,14 @@ ENDPOINTS: list[Endpoint] = [
         },
         multipart=True,
         redirects=True,
+    ),
+    Endpoint(
+        "page-invoicing-received-read",
+        "POST",
+        "/invoicing/received/read/",
+        MANAGERS,
+        payload=lambda ctx: {"file": SimpleUploadedFile("scan.pdf", PDF, "application/pdf")},
+        multipart=True,
     ),
     Endpoint(
         "page-invoicing-received-submit",
