@@ -96,11 +96,17 @@ def query_terms(query: str) -> list[str]:
 
 
 def rank(
-    query: str, candidates: QuerySet[Document], *, offset: int = 0, limit: int = 50
+    query: str,
+    candidates: QuerySet[Document],
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    narrow: bool = False,
 ) -> tuple[list[Hit], int]:
     """BM25 over the candidates (already filtered and scoped) for the query's terms (any of them):
     one page of hits, best first, and how many documents match. Ranking, ordering and the page
-    are done by the database."""
+    are done by the database. `narrow`: the candidates are few (filters beyond the row scope), so
+    each is looked up in the index instead of reading every posting of the terms."""
     terms = query_terms(query)
     if not terms:
         return [], 0
@@ -118,7 +124,7 @@ def rank(
     }
     if not weights:
         return [], 0
-    page, total_hits = _top(weights, candidates, offset=offset, limit=limit)
+    page, total_hits = _top(weights, candidates, offset=offset, limit=limit, narrow=narrow)
     if total_hits is None:  # a page past the end: count alone
         total_hits = (
             DocumentTerm.objects.filter(
@@ -132,7 +138,12 @@ def rank(
 
 
 def _top(
-    weights: dict[str, int], candidates: QuerySet[Document], *, offset: int, limit: int
+    weights: dict[str, int],
+    candidates: QuerySet[Document],
+    *,
+    offset: int,
+    limit: int,
+    narrow: bool,
 ) -> tuple[list[Hit], int | None]:
     """One statement: Σ idf × impact per candidate document, best first, one page, and the number
     of matching documents (a window count over the groups, so the candidates are read once)."""
@@ -140,13 +151,15 @@ def _top(
     inner, inner_params = candidates.order_by().values("pk").query.sql_with_params()
     cases = " ".join("WHEN %s THEN impact * %s" for _ in weights)
     marks = ", ".join("%s" for _ in weights)
+    # Broad candidates: "+document_id" reads the postings of the terms from the covering index
+    # (term, document, impact) and looks each up in the candidates; SQLite would otherwise probe
+    # the index once per candidate, slower when most documents are candidates. Few candidates:
+    # probing is faster. (PostgreSQL plans a hash semi-join either way.)
+    probe = "" if narrow else "+"
     sql = (
         f"SELECT document_id, SUM(CASE term {cases} ELSE 0 END) AS score, "  # noqa: S608
         f"COUNT(*) OVER () AS matches FROM {table} "
-        # "+document_id": read the postings of the terms from the covering index (term, document,
-        # impact) and look each up in the candidates, not the other way round (SQLite would
-        # probe the index once per candidate; PostgreSQL plans a hash semi-join either way).
-        f"WHERE term IN ({marks}) AND +document_id IN ({inner}) "
+        f"WHERE term IN ({marks}) AND {probe}document_id IN ({inner}) "
         "GROUP BY document_id ORDER BY score DESC, document_id DESC LIMIT %s OFFSET %s"
     )
     params: list[Any] = [value for pair in weights.items() for value in pair]

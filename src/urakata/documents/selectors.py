@@ -37,6 +37,13 @@ class DocumentFilters:
     related_id: int | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
 
+    def narrows(self) -> bool:
+        """Whether a condition beyond the full text limits the documents."""
+        plain = asdict(self)
+        for name in ("q", "errors"):
+            plain.pop(name)
+        return any(value not in (None, "") for value in plain.values())
+
     def as_query(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("errors")
@@ -154,7 +161,9 @@ def document_search(
         count = queryset.count()
         documents = list(_with_relations(queryset)[offset : offset + limit])
         return SearchResult(documents, count, {}, {})
-    page, count = index.rank(filters.q, queryset, offset=offset, limit=limit)
+    page, count = index.rank(
+        filters.q, queryset, offset=offset, limit=limit, narrow=filters.narrows()
+    )
     by_id = {
         d.pk: d
         for d in _with_relations(Document.objects.filter(pk__in=[h.document_id for h in page]))

@@ -196,6 +196,7 @@ ENDPOINTS: list[Endpoint] = [
     ),
     # ------------------------------------------------------------ e-contracts
     Endpoint("page-contracts", "GET", "/documents/contracts/", CONTRACT_READERS),
+    Endpoint("page-contracts-csv", "GET", "/documents/contracts/?format=csv", CONTRACT_READERS),
     Endpoint(
         "page-contracts-new", "GET", "/documents/contracts/new/", expect(Role.GENERAL_AFFAIRS)
     ),
@@ -239,6 +240,10 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("page-sign-pdf", "GET", _u("/documents/sign/{token}/pdf/"), exactly(*SUBJECTS)),
     # ------------------------------------------------------------ API: e-contracts
     Endpoint("api-contracts", "GET", f"{API}/contracts", CONTRACT_READERS),
+    Endpoint("api-contracts-totals", "GET", f"{API}/contracts/totals", CONTRACT_READERS),
+    Endpoint(
+        "api-contracts-register-csv", "GET", f"{API}/contracts/register.csv", CONTRACT_READERS
+    ),
     Endpoint(
         "api-contracts-create",
         "POST",
