@@ -109,6 +109,7 @@ ENDPOINTS: list[Endpoint] = [
     # ------------------------------------------------------------ API
     Endpoint("api-documents-search", "GET", API, EVERYONE, payload={"q": "見積"}),
     Endpoint("api-documents-create", "POST", API, WRITERS, payload=_new, multipart=True),
+    Endpoint("api-documents-folders", "GET", f"{API}/folders", EVERYONE),
     Endpoint("api-documents-index-csv", "GET", f"{API}/index.csv", EVERYONE),
     Endpoint("api-documents-export-zip", "GET", f"{API}/export.zip", EXPORTERS),
     Endpoint("api-documents-detail", "GET", _u(API + "/{doc}"), READERS),
