@@ -110,7 +110,7 @@ def document_list(request: HttpRequest) -> HttpResponseBase:
         "can_export": can(request.user, "documents.export"),
         **_choices(),
     }
-    template = "documents/partials/_table.html" if request.htmx else "documents/list.html"  # type: ignore[attr-defined]
+    template = "documents/partials/_browse.html" if request.htmx else "documents/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
