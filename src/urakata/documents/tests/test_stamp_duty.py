@@ -23,63 +23,63 @@ IN_2026 = dt.date(2026, 6, 1)  # inside the 軽減措置 (2014-04-01 … 2027-03
 AFTER = dt.date(2027, 4, 1)  # after it: 本則
 
 
-@pytest.mark.parametrize(
-    ("category", "amount", "made_on", "duty"),
-    [
-        # 第2号 請負 (not construction): 本則 always
-        (C.NO2_OTHER, 9_999, IN_2026, 0),  # 1万円未満: 非課税
-        (C.NO2_OTHER, 10_000, IN_2026, 200),
-        (C.NO2_OTHER, 1_000_000, IN_2026, 200),
-        (C.NO2_OTHER, 1_000_001, IN_2026, 400),
-        (C.NO2_OTHER, 2_000_000, IN_2026, 400),
-        (C.NO2_OTHER, 2_000_001, IN_2026, 1_000),
-        (C.NO2_OTHER, 3_000_001, IN_2026, 2_000),
-        (C.NO2_OTHER, 5_000_001, IN_2026, 10_000),
-        (C.NO2_OTHER, 10_000_001, IN_2026, 20_000),
-        (C.NO2_OTHER, 5_000_000_001, IN_2026, 600_000),
-        (C.NO2_OTHER, 0, IN_2026, 200),  # 契約金額の記載のないもの
-        (C.NO2_OTHER, None, IN_2026, 200),
-        # 第2号 建設工事: reduced above 100万円 inside the period
-        (C.NO2_CONSTRUCTION, 1_000_000, IN_2026, 200),
-        (C.NO2_CONSTRUCTION, 1_000_001, IN_2026, 200),
-        (C.NO2_CONSTRUCTION, 2_000_001, IN_2026, 500),
-        (C.NO2_CONSTRUCTION, 3_000_001, IN_2026, 1_000),
-        (C.NO2_CONSTRUCTION, 5_000_001, IN_2026, 5_000),
-        (C.NO2_CONSTRUCTION, 10_000_001, IN_2026, 10_000),
-        (C.NO2_CONSTRUCTION, 50_000_001, IN_2026, 30_000),
-        (C.NO2_CONSTRUCTION, 100_000_001, IN_2026, 60_000),
-        (C.NO2_CONSTRUCTION, 1_000_000_001, IN_2026, 320_000),
-        (C.NO2_CONSTRUCTION, 5_000_000_001, IN_2026, 480_000),
-        (C.NO2_CONSTRUCTION, 1_000_001, dt.date(2027, 3, 31), 200),  # last day reduced
-        (C.NO2_CONSTRUCTION, 1_000_001, AFTER, 400),
-        (C.NO2_CONSTRUCTION, 10_000_001, AFTER, 20_000),
-        (C.NO2_CONSTRUCTION, 10_000_000, dt.date(2014, 4, 1), 5_000),
-        # the earlier measure (1997-04-01 … 2014-03-31): reduced only above 1,000万円
-        (C.NO2_CONSTRUCTION, 10_000_000, dt.date(2014, 3, 31), 10_000),
-        (C.NO2_CONSTRUCTION, 10_000_001, dt.date(2014, 3, 31), 15_000),
-        (C.NO2_CONSTRUCTION, 10_000_001, dt.date(1997, 3, 31), 20_000),
-        # 第1号の1 不動産の譲渡: reduced above 10万円
-        (C.NO1_REAL_ESTATE, 100_000, IN_2026, 200),
-        (C.NO1_REAL_ESTATE, 100_001, IN_2026, 200),
-        (C.NO1_REAL_ESTATE, 500_001, IN_2026, 500),
-        (C.NO1_REAL_ESTATE, 1_000_001, IN_2026, 1_000),
-        (C.NO1_REAL_ESTATE, 5_000_001, IN_2026, 5_000),
-        (C.NO1_REAL_ESTATE, 50_000_001, IN_2026, 30_000),
-        (C.NO1_REAL_ESTATE, 500_000_001, IN_2026, 160_000),
-        (C.NO1_REAL_ESTATE, 100_001, AFTER, 400),
-        (C.NO1_REAL_ESTATE, 9_999, IN_2026, 0),
-        # 第1号 消費貸借・運送: 本則
-        (C.NO1_OTHER, 100_000, IN_2026, 200),
-        (C.NO1_OTHER, 100_001, IN_2026, 400),
-        (C.NO1_OTHER, 500_001, IN_2026, 1_000),
-        (C.NO1_OTHER, 1_000_001, IN_2026, 2_000),
-        (C.NO1_OTHER, 50_000_001, IN_2026, 60_000),
-        # 第7号 and 不課税
-        (C.NO7, 0, IN_2026, 4_000),
-        (C.NO7, 30_000_000, IN_2026, 4_000),
-        (C.NONE, 30_000_000, IN_2026, 0),
-    ],
-)
+CASES = [
+    # 第2号 請負 (not construction): 本則 always
+    (C.NO2_OTHER, 9_999, IN_2026, 0),  # 1万円未満: 非課税
+    (C.NO2_OTHER, 10_000, IN_2026, 200),
+    (C.NO2_OTHER, 1_000_000, IN_2026, 200),
+    (C.NO2_OTHER, 1_000_001, IN_2026, 400),
+    (C.NO2_OTHER, 2_000_000, IN_2026, 400),
+    (C.NO2_OTHER, 2_000_001, IN_2026, 1_000),
+    (C.NO2_OTHER, 3_000_001, IN_2026, 2_000),
+    (C.NO2_OTHER, 5_000_001, IN_2026, 10_000),
+    (C.NO2_OTHER, 10_000_001, IN_2026, 20_000),
+    (C.NO2_OTHER, 5_000_000_001, IN_2026, 600_000),
+    (C.NO2_OTHER, 0, IN_2026, 200),  # 契約金額の記載のないもの
+    (C.NO2_OTHER, None, IN_2026, 200),
+    # 第2号 建設工事: reduced above 100万円 inside the period
+    (C.NO2_CONSTRUCTION, 1_000_000, IN_2026, 200),
+    (C.NO2_CONSTRUCTION, 1_000_001, IN_2026, 200),
+    (C.NO2_CONSTRUCTION, 2_000_001, IN_2026, 500),
+    (C.NO2_CONSTRUCTION, 3_000_001, IN_2026, 1_000),
+    (C.NO2_CONSTRUCTION, 5_000_001, IN_2026, 5_000),
+    (C.NO2_CONSTRUCTION, 10_000_001, IN_2026, 10_000),
+    (C.NO2_CONSTRUCTION, 50_000_001, IN_2026, 30_000),
+    (C.NO2_CONSTRUCTION, 100_000_001, IN_2026, 60_000),
+    (C.NO2_CONSTRUCTION, 1_000_000_001, IN_2026, 320_000),
+    (C.NO2_CONSTRUCTION, 5_000_000_001, IN_2026, 480_000),
+    (C.NO2_CONSTRUCTION, 1_000_001, dt.date(2027, 3, 31), 200),  # last day reduced
+    (C.NO2_CONSTRUCTION, 1_000_001, AFTER, 400),
+    (C.NO2_CONSTRUCTION, 10_000_001, AFTER, 20_000),
+    (C.NO2_CONSTRUCTION, 10_000_000, dt.date(2014, 4, 1), 5_000),
+    # the earlier measure (1997-04-01 … 2014-03-31): reduced only above 1,000万円
+    (C.NO2_CONSTRUCTION, 10_000_000, dt.date(2014, 3, 31), 10_000),
+    (C.NO2_CONSTRUCTION, 10_000_001, dt.date(2014, 3, 31), 15_000),
+    (C.NO2_CONSTRUCTION, 10_000_001, dt.date(1997, 3, 31), 20_000),
+    # 第1号の1 不動産の譲渡: reduced above 10万円
+    (C.NO1_REAL_ESTATE, 100_000, IN_2026, 200),
+    (C.NO1_REAL_ESTATE, 100_001, IN_2026, 200),
+    (C.NO1_REAL_ESTATE, 500_001, IN_2026, 500),
+    (C.NO1_REAL_ESTATE, 1_000_001, IN_2026, 1_000),
+    (C.NO1_REAL_ESTATE, 5_000_001, IN_2026, 5_000),
+    (C.NO1_REAL_ESTATE, 50_000_001, IN_2026, 30_000),
+    (C.NO1_REAL_ESTATE, 500_000_001, IN_2026, 160_000),
+    (C.NO1_REAL_ESTATE, 100_001, AFTER, 400),
+    (C.NO1_REAL_ESTATE, 9_999, IN_2026, 0),
+    # 第1号 消費貸借・運送: 本則
+    (C.NO1_OTHER, 100_000, IN_2026, 200),
+    (C.NO1_OTHER, 100_001, IN_2026, 400),
+    (C.NO1_OTHER, 500_001, IN_2026, 1_000),
+    (C.NO1_OTHER, 1_000_001, IN_2026, 2_000),
+    (C.NO1_OTHER, 50_000_001, IN_2026, 60_000),
+    # 第7号 and 不課税
+    (C.NO7, 0, IN_2026, 4_000),
+    (C.NO7, 30_000_000, IN_2026, 4_000),
+    (C.NONE, 30_000_000, IN_2026, 0),
+]
+
+
+@pytest.mark.parametrize(("category", "amount", "made_on", "duty"), CASES)
 def test_duty_by_line_amount_and_date(
     category: str, amount: int | None, made_on: dt.date, duty: int
 ) -> None:
