@@ -93,6 +93,7 @@ def sign_pdf(data: bytes, *, purpose: str, field: str, reason: str, name: str = 
         location="Japan",
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
+        **_ltv(),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=_timestamper())
@@ -134,6 +135,24 @@ def _signer_class() -> type:
 
         _classes["signer"] = LoadedKeySigner
     return _classes["signer"]
+
+
+def _ltv() -> dict[str, Any]:
+    """Long-term validation (PAdES-B-LT): with the local test TSA, the chain and a fresh CRL of
+    the demo CA go into the PDF's DSS, so the signatures verify without reaching the installation.
+    With a real TSA (`URAKATA_TSA_URL`) its chain is not ours to vouch for: no DSS then."""
+    if getattr(settings, "URAKATA_TSA_URL", ""):
+        return {}
+    from asn1crypto import crl as asn1_crl
+    from pyhanko_certvalidator import ValidationContext
+
+    context = ValidationContext(
+        trust_roots=[pki.ca_certificate()],
+        crls=[asn1_crl.CertificateList.load(pki.demo_crl())],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    return {"embed_validation_info": True, "validation_context": context}
 
 
 @dataclass(frozen=True)
