@@ -21,7 +21,7 @@ from urakata.core.schema_types import (
     PageSize,
     RowId,
 )
-from urakata.documents import exports, lifecycle, selectors, services
+from urakata.documents import exports, folders, lifecycle, selectors, services
 from urakata.documents.contract_api import router as contract_router
 from urakata.documents.models import Document, DocumentVersion
 
@@ -120,6 +120,7 @@ class SearchQuery(Schema):
     counterparty: Annotated[str, Field(max_length=100)] = ""
     doc_type: Short = ""
     department_id: RowId | None = None
+    no_department: bool = False  # the folder of documents without a 所管部署
     tag: Short = ""
     q: Annotated[str, Field(max_length=200)] = ""
     related_type: Short = ""
@@ -127,7 +128,31 @@ class SearchQuery(Schema):
 
 
 def _filters(query: SearchQuery) -> selectors.DocumentFilters:
-    return selectors.document_filters(query.model_dump(exclude_none=True))
+    data = query.model_dump(exclude_none=True)
+    if data.pop("no_department", False):
+        data["department_id"] = folders.NO_DEPARTMENT
+    return selectors.document_filters(data)
+
+
+class DocFolderTypeOut(Schema):
+    doc_type: str
+    label: str
+    count: int
+
+
+class DocFolderOut(Schema):
+    key: str  # the department id, or "none" (search with no_department=true)
+    department_id: int | None
+    name: str
+    count: int
+    types: list[DocFolderTypeOut]
+
+
+@router.get("/folders", response={200: list[DocFolderOut], **ERRORS})
+def folder_list(request: HttpRequest) -> list[folders.DepartmentFolder]:
+    """The folder tree: 所管部署 → 書類区分 with the number of documents the caller may see; search
+    a folder with `department_id` (or `no_department=true`) and `doc_type`."""
+    return folders.folder_tree(actor=request.user)
 
 
 @router.get("", response={200: SearchPage, **ERRORS})

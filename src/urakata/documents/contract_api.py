@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -15,8 +16,10 @@ from urakata.core.api import API_ERRORS
 from urakata.core.errors import ValidationFailed
 from urakata.core.files import upload_check
 from urakata.core.schema_types import BusinessDate, LongText, NonNegativeYen, RowId
+from urakata.core.tables import table_response
 from urakata.documents import contract_selectors, contracts, signing
 from urakata.documents.contract_models import Contract
+from urakata.documents.stamp_duty import StampCategory
 
 router = Router(tags=["contracts"])
 
@@ -27,6 +30,9 @@ class ContractOut(Schema):
     contract_type: str
     counterparty_id: int
     amount: int
+    stamp_category: str
+    stamp_duty: int  # the 印紙税 a paper original would need
+    stamp_saved: int  # saved by concluding it electronically (0 until concluded)
     start_date: dt.date
     end_date: dt.date
     auto_renew: bool
@@ -38,12 +44,23 @@ class ContractOut(Schema):
     counterparty_signed_at: dt.datetime | None
     document_id: int | None
 
+    @staticmethod
+    def resolve_stamp_duty(obj: Contract) -> int:
+        return contract_selectors.contract_stamp_duty(obj, timezone.localdate())
+
+    @staticmethod
+    def resolve_stamp_saved(obj: Contract) -> int:
+        if obj.status != Contract.Status.SIGNED:
+            return 0
+        return contract_selectors.contract_stamp_duty(obj, timezone.localdate())
+
 
 class ContractIn(Schema):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     contract_type: Annotated[str, Field(max_length=40)] = "業務委託"
     counterparty_id: RowId
     amount: NonNegativeYen
+    stamp_category: StampCategory | None = None  # by default from contract_type
     start_date: BusinessDate
     end_date: BusinessDate
     auto_renew: bool = False
@@ -53,11 +70,37 @@ class ContractIn(Schema):
     signer_email: Annotated[str, Field(min_length=3, max_length=254)]
 
 
+class ContractRegisterTotalsOut(Schema):
+    contracts: int
+    concluded: int
+    stamp_saved: int  # 印紙代の節約額 of the concluded contracts
+    stamp_pending: int  # … of those not yet concluded (not rejected)
+
+
 @router.get("/contracts", response={200: list[ContractOut], **API_ERRORS})
 def contract_list(request: HttpRequest) -> list[Contract]:
-    """The contract register."""
-    rows = contract_selectors.contract_list(actor=request.user, today=dt.date.today())
+    """The contract register, with the 印紙代 each contract saves."""
+    rows = contract_selectors.contract_list(actor=request.user, today=timezone.localdate())
     return [row.contract for row in rows]
+
+
+@router.get("/contracts/totals", response={200: ContractRegisterTotalsOut, **API_ERRORS})
+def contract_totals(request: HttpRequest) -> contract_selectors.ContractTotals:
+    """The register's totals: 印紙代の節約額 (concluded) and still to save."""
+    rows = contract_selectors.contract_list(actor=request.user, today=timezone.localdate())
+    return contract_selectors.contract_totals(rows)
+
+
+@router.get("/contracts/register.csv", response={200: None, **API_ERRORS})
+def contract_register_csv(request: HttpRequest) -> HttpResponse:
+    """The contract register as CSV, with 印紙税の区分, the duty and the 節約額 per contract."""
+    rows = contract_selectors.contract_list(actor=request.user, today=timezone.localdate())
+    return table_response(  # type: ignore[return-value]
+        file_format="csv",
+        header=contract_selectors.REGISTER_HEADER,
+        rows=[contract_selectors.register_row(r) for r in rows],
+        filename="contract_register",
+    )
 
 
 @router.post("/contracts", response={201: ContractOut, **API_ERRORS})

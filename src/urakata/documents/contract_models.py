@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from urakata.documents.stamp_duty import StampCategory
+
 
 class Contract(models.Model):
     """A contract in the register: parties, amount, term, renewal; its PDF is signed twice."""
@@ -26,6 +28,10 @@ class Contract(models.Model):
         "org.Counterparty", verbose_name=_("取引先"), on_delete=models.PROTECT, related_name="+"
     )
     amount = models.BigIntegerField(_("契約金額"), default=0)
+    # The line of 印紙税法 別表第一 a paper original would fall under (stamp_duty.py).
+    stamp_category = models.CharField(
+        _("印紙税の区分"), max_length=20, choices=StampCategory.choices, default=StampCategory.NONE
+    )
     start_date = models.DateField(_("契約開始日"))
     end_date = models.DateField(_("契約終了日"))
     auto_renew = models.BooleanField(_("自動更新"), default=False)

@@ -22,7 +22,7 @@ from urakata.core.files import stored_file_create
 from urakata.core.models import StoredFile
 from urakata.core.permissions import SYSTEM, require
 from urakata.core.schema_types import YEN_LIMIT
-from urakata.documents import services, signing
+from urakata.documents import services, signing, stamp_duty
 from urakata.documents.contract_models import Contract, SigningKey, SigningLink
 from urakata.documents.models import DocType, _department_id
 from urakata.org.models import Counterparty
@@ -60,6 +60,9 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
         errors["start_date"] = [_("契約期間を入力してください。")]
     elif end < start:
         errors["end_date"] = [_("契約終了日は開始日以降にしてください。")]
+    category = data.get("stamp_category")
+    if category and category not in stamp_duty.StampCategory.values:
+        errors["stamp_category"] = [_("印紙税の区分を選んでください。")]
     if "@" not in str(data.get("signer_email") or ""):
         errors["signer_email"] = [_("署名者のメールアドレスを入力してください。")]
     return errors
@@ -106,6 +109,10 @@ def contract_create(*, actor: Any, data: dict[str, Any]) -> Contract:
             contract_type=str(data.get("contract_type") or "業務委託")[:40],
             counterparty_id=data["counterparty_id"],
             amount=data["amount"],
+            stamp_category=str(
+                data.get("stamp_category")
+                or stamp_duty.default_category(str(data.get("contract_type") or "業務委託"))
+            ),
             start_date=data["start_date"],
             end_date=data["end_date"],
             auto_renew=bool(data.get("auto_renew")),

@@ -1,7 +1,8 @@
-"""Demo e-contracts: one or two contracts in every state (draft, 社内承認中, approved, rejected,
-awaiting the counterparty, signed, expiring soon, expired), ten in all. The signed ones carry real
-PAdES signatures (pyHanko with the demo CA and the test TSA); a signature costs about a second,
-and a contract with its PDF and 稟議 a second or more, so the demo keeps the set small."""
+"""Demo e-contracts: 30 contracts in every state (draft, 社内承認中, approved, rejected, awaiting
+the counterparty, signed, expiring soon, expired / renewal due), of kinds whose paper originals
+would need 収入印紙 (第2号 請負, 建設工事, 第7号 基本契約) or none (秘密保持, 業務委託), so the register
+shows 印紙代の節約額. Company-signed and concluded ones carry real PAdES signatures (pyHanko with the
+demo CA and the test TSA); only those are signed, with the keys loaded once."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from typing import Any
 from urakata.documents import contracts
 from urakata.documents.contract_models import Contract
 
-KINDS = ("業務委託", "保守", "秘密保持", "売買基本", "賃貸借", "請負")
+KINDS = ("業務委託", "保守", "秘密保持", "売買基本", "賃貸借", "請負", "工事請負")
 # (status, how many, real signatures: 0 none, 1 company, 2 both, end offset in days)
 PLAN = (
-    ("draft", 2, 0, 365),
-    ("approving", 1, 0, 365),
-    ("approved", 2, 0, 365),
-    ("rejected", 1, 0, 365),
-    ("awaiting", 1, 1, 365),
-    ("signed", 1, 2, 300),
-    ("expiring", 1, 2, 30),
-    ("expired", 1, 2, -20),
+    ("draft", 5, 0, 365),
+    ("approving", 4, 0, 365),
+    ("approved", 3, 0, 365),
+    ("rejected", 2, 0, 365),
+    ("awaiting", 5, 1, 365),
+    ("signed", 5, 2, 300),
+    ("expiring", 4, 2, 30),
+    ("expired", 2, 2, -20),
 )
 
 
@@ -33,7 +34,7 @@ def _data(rng: random.Random, today: dt.date, party: Any, end_offset: int) -> di
         "title": f"{party.name} {kind}契約書",
         "contract_type": kind,
         "counterparty_id": party.pk,
-        "amount": rng.randint(1, 300) * 10_000,
+        "amount": rng.randint(1, 300) * (100_000 if kind == "工事請負" else 10_000),
         "start_date": end - dt.timedelta(days=364),
         "end_date": end,
         "auto_renew": rng.random() < 0.5,

@@ -235,12 +235,12 @@ def _insert(
     Document.objects.bulk_create(documents, batch_size=500)
     versions: list[DocumentVersion] = []
     term_rows: list[DocumentTerm] = []
+    average = index.mean_length(documents)
     links = []
     for document in documents:
         versions.extend(_versions(document, templates, scan_file, rng))
         term_rows.extend(
-            DocumentTerm(document=document, term=term, tf=tf)
-            for term, tf in document._demo_terms.items()  # type: ignore[attr-defined]
+            index.term_rows(document, document._demo_terms, average=average)  # type: ignore[attr-defined]
         )
         if rng.random() < 0.3:
             links.append(Document.tags.through(document_id=document.pk, tag_id=rng.choice(tags).pk))

@@ -164,6 +164,12 @@ class Document(models.Model):
             models.Index(fields=["counterparty", "transaction_date"]),
             models.Index(fields=["department", "doc_type"]),
             models.Index(fields=["related_type", "related_id"]),
+            # Covers the row scope (visible_to): the candidates of a full-text query are read
+            # from this index, not from the wide rows with their text.
+            models.Index(
+                fields=["disposed_at", "confidential", "department", "created_by"],
+                name="documents_scope",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -218,10 +224,15 @@ class DocumentTerm(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="terms")
     term = models.CharField(max_length=64)
     tf = models.PositiveIntegerField(default=1)
+    # BM25 term-frequency part ×1000 (index.impact): ranking reads it without a join.
+    impact = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["term", "document"], name="documents_term_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["term", "document", "impact"], name="documents_term_impact"),
         ]
 
     def __str__(self) -> str:

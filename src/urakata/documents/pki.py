@@ -154,3 +154,27 @@ def ca_certificate() -> asn1_x509.Certificate:
         serialization.Encoding.DER
     )
     return asn1_x509.Certificate.load(der)
+
+
+def demo_crl() -> bytes:
+    """A current CRL of the demo CA (nothing revoked, valid 7 days), DER: embedded with the
+    signatures as their revocation information (LTV) while the demo CA signs."""
+    ensure_keys()
+    row = SigningKey.objects.get(purpose=SigningKey.Purpose.CA)
+    ca_cert = x509.load_pem_x509_certificate(row.certificate_pem.encode())
+    ca_key = serialization.load_der_private_key(_fernet().decrypt(row.encrypted_key.encode()), None)
+    assert isinstance(ca_key, rsa.RSAPrivateKey)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now)
+        .next_update(now + dt.timedelta(days=7))
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return crl.public_bytes(serialization.Encoding.DER)

@@ -31,11 +31,19 @@ class DocumentFilters:
     counterparty: str = ""  # part of the 取引先 name (or its code)
     doc_type: str = ""
     department_id: int | None = None
+    no_department: bool = False  # the folder of documents without a 所管部署
     tag: str = ""
     q: str = ""  # full text (SudachiPy terms), ranked
     related_type: str = ""
     related_id: int | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def narrows(self) -> bool:
+        """Whether a condition beyond the full text limits the documents."""
+        plain = asdict(self)
+        for name in ("q", "errors"):
+            plain.pop(name)
+        return any(value not in (None, "", False) for value in plain.values())
 
     def as_query(self) -> dict[str, Any]:
         data = asdict(self)
@@ -86,6 +94,7 @@ def document_filters(data: Mapping[str, Any]) -> DocumentFilters:
         counterparty=get("counterparty").strip()[:100],
         doc_type=get("doc_type") if get("doc_type") in DocType.values else "",
         department_id=_id(get("department_id")),
+        no_department=get("department_id") == "none",
         tag=get("tag").strip()[:40],
         q=get("q").strip()[:200],
         related_type=get("related_type").strip()[:40],
@@ -117,6 +126,8 @@ def apply_filters(queryset: QuerySet[Document], filters: DocumentFilters) -> Que
         queryset = queryset.filter(doc_type=filters.doc_type)
     if filters.department_id:
         queryset = queryset.filter(department_id=filters.department_id)
+    if filters.no_department:
+        queryset = queryset.filter(department__isnull=True)
     if filters.tag:
         queryset = queryset.filter(tags__name=filters.tag)
     if filters.related_type:
@@ -154,7 +165,9 @@ def document_search(
         count = queryset.count()
         documents = list(_with_relations(queryset)[offset : offset + limit])
         return SearchResult(documents, count, {}, {})
-    page, count = index.rank(filters.q, queryset, offset=offset, limit=limit)
+    page, count = index.rank(
+        filters.q, queryset, offset=offset, limit=limit, narrow=filters.narrows()
+    )
     by_id = {
         d.pk: d
         for d in _with_relations(Document.objects.filter(pk__in=[h.document_id for h in page]))

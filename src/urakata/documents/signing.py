@@ -81,7 +81,7 @@ def sign_pdf(data: bytes, *, purpose: str, field: str, reason: str, name: str = 
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     pair = pki.load(purpose)
-    signer = signers.SimpleSigner(
+    signer = _signer_class()(
         signing_cert=pair.certificate,
         signing_key=pair.key,
         cert_registry=SimpleCertificateStore.from_certs([pki.ca_certificate()]),
@@ -93,11 +93,66 @@ def sign_pdf(data: bytes, *, purpose: str, field: str, reason: str, name: str = 
         location="Japan",
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
+        **_ltv(),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=_timestamper())
     output = pdf_signer.sign_pdf(writer)
     return bytes(output.getvalue())
+
+
+_loaded_keys: dict[bytes, Any] = {}
+_classes: dict[str, type] = {}
+
+
+def _loaded_key(key: Any) -> Any:
+    """The private key as a cryptography object, parsed (and checked) once per process: pyHanko's
+    SimpleSigner parses the DER key again for every signature, which costs ~40 ms for RSA."""
+    from cryptography.hazmat.primitives import serialization
+
+    der = key.dump()
+    if der not in _loaded_keys:
+        _loaded_keys[der] = serialization.load_der_private_key(der, password=None)
+    return _loaded_keys[der]
+
+
+def _signer_class() -> type:
+    """SimpleSigner that signs PKCS#1 v1.5 with the key parsed once; other schemes as pyHanko."""
+    if "signer" not in _classes:
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign import signers
+        from pyhanko.sign.general import get_pyca_cryptography_hash
+
+        class LoadedKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+            def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+                mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+                if mechanism.signature_algo != "rsassa_pkcs1v15":
+                    return bytes(super().sign_raw(data, digest_algorithm))
+                key = _loaded_key(self.signing_key)
+                return bytes(
+                    key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+                )
+
+        _classes["signer"] = LoadedKeySigner
+    return _classes["signer"]
+
+
+def _ltv() -> dict[str, Any]:
+    """Long-term validation (PAdES-B-LT): with the local test TSA, the chain and a fresh CRL of
+    the demo CA go into the PDF's DSS, so the signatures verify without reaching the installation.
+    With a real TSA (`URAKATA_TSA_URL`) its chain is not ours to vouch for: no DSS then."""
+    if getattr(settings, "URAKATA_TSA_URL", ""):
+        return {}
+    from asn1crypto import crl as asn1_crl
+    from pyhanko_certvalidator import ValidationContext
+
+    context = ValidationContext(
+        trust_roots=[pki.ca_certificate()],
+        crls=[asn1_crl.CertificateList.load(pki.demo_crl())],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    return {"embed_validation_info": True, "validation_context": context}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from urakata.core.files import stored_file_response
 from urakata.core.http import querystring_without_page
 from urakata.core.permissions import can, require
 from urakata.core.tables import table_response
-from urakata.documents import exports, lifecycle, selectors, services
+from urakata.documents import exports, folders, lifecycle, selectors, services
 from urakata.documents.models import Capture, DocType, Tag
 from urakata.org.models import Counterparty, Department
 
@@ -93,9 +93,15 @@ def document_list(request: HttpRequest) -> HttpResponseBase:
         result = selectors.document_search(
             actor=request.user, filters=filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
+    department_key = "none" if filters.no_department else str(filters.department_id or "")
     context = {
         "filters": filters,
         "errors": filters.errors,
+        "folders": folders.folder_tree(
+            actor=request.user, department_key=department_key, doc_type=filters.doc_type
+        ),
+        "folder_key": department_key,
+        "folder_query": _folder_query(request),
         "page_obj": _Page(result, number),
         "snippets": result.snippets,
         "querystring": querystring_without_page(request),
@@ -104,8 +110,17 @@ def document_list(request: HttpRequest) -> HttpResponseBase:
         "can_export": can(request.user, "documents.export"),
         **_choices(),
     }
-    template = "documents/partials/_table.html" if request.htmx else "documents/list.html"  # type: ignore[attr-defined]
+    template = "documents/partials/_browse.html" if request.htmx else "documents/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _folder_query(request: HttpRequest) -> str:
+    """The current search without page, department and type, ready for a folder's link."""
+    query = request.GET.copy()
+    for name in ("page", "department_id", "doc_type", "format"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
 
 
 FORM_FIELDS = (

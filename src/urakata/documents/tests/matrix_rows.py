@@ -109,6 +109,7 @@ ENDPOINTS: list[Endpoint] = [
     # ------------------------------------------------------------ API
     Endpoint("api-documents-search", "GET", API, EVERYONE, payload={"q": "見積"}),
     Endpoint("api-documents-create", "POST", API, WRITERS, payload=_new, multipart=True),
+    Endpoint("api-documents-folders", "GET", f"{API}/folders", EVERYONE),
     Endpoint("api-documents-index-csv", "GET", f"{API}/index.csv", EVERYONE),
     Endpoint("api-documents-export-zip", "GET", f"{API}/export.zip", EXPORTERS),
     Endpoint("api-documents-detail", "GET", _u(API + "/{doc}"), READERS),
@@ -196,6 +197,7 @@ ENDPOINTS: list[Endpoint] = [
     ),
     # ------------------------------------------------------------ e-contracts
     Endpoint("page-contracts", "GET", "/documents/contracts/", CONTRACT_READERS),
+    Endpoint("page-contracts-csv", "GET", "/documents/contracts/?format=csv", CONTRACT_READERS),
     Endpoint(
         "page-contracts-new", "GET", "/documents/contracts/new/", expect(Role.GENERAL_AFFAIRS)
     ),
@@ -239,6 +241,10 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("page-sign-pdf", "GET", _u("/documents/sign/{token}/pdf/"), exactly(*SUBJECTS)),
     # ------------------------------------------------------------ API: e-contracts
     Endpoint("api-contracts", "GET", f"{API}/contracts", CONTRACT_READERS),
+    Endpoint("api-contracts-totals", "GET", f"{API}/contracts/totals", CONTRACT_READERS),
+    Endpoint(
+        "api-contracts-register-csv", "GET", f"{API}/contracts/register.csv", CONTRACT_READERS
+    ),
     Endpoint(
         "api-contracts-create",
         "POST",

@@ -130,3 +130,26 @@ def test_snippet_escapes_html() -> None:
     )
     snippet = result.snippets[document.pk]
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+def test_ranking_pages_and_counts_in_the_database() -> None:
+    """Scores are Σ idf × impact, best first (a tie by the newer id); the count is of every
+    matching document on any page, also past the last one."""
+    from urakata.documents import index
+
+    texts = ["点検 点検 点検 報告", "点検 報告", "点検", "報告のみ", "無関係"]
+    made = [file_document(title=f"文書{n}", content=pdf_bytes(t)) for n, t in enumerate(texts)]
+    candidates = Document.objects.all()
+    first, count = index.rank("点検", candidates, limit=2)
+    assert count == 3 and [h.document_id for h in first] == [made[0].pk, made[2].pk]
+    assert first[0].score > first[1].score > 0
+    rest, again = index.rank("点検", candidates, offset=2, limit=2)
+    assert again == 3 and [h.document_id for h in rest] == [made[1].pk]
+    past, after = index.rank("点検", candidates, offset=10, limit=2)
+    assert past == [] and after == 3
+    both, total = index.rank("点検 報告", candidates, limit=10)
+    assert total == 4 and both[0].document_id == made[0].pk
+    narrow, narrowed = index.rank(
+        "点検", candidates.filter(pk__in=[made[1].pk, made[4].pk]), narrow=True
+    )
+    assert narrowed == 1 and [h.document_id for h in narrow] == [made[1].pk]
