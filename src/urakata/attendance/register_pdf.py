@@ -7,7 +7,6 @@ import datetime as dt
 import io
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,32 +14,9 @@ from django.utils.translation import gettext as _
 from urakata.attendance.figures import rules_for
 from urakata.attendance.leave import day_hours
 from urakata.attendance.models import LeaveGrant, LeaveUse
+from urakata.core.pdf_fonts import pdf_font
 from urakata.core.permissions import require
 from urakata.core.tables import audit_export
-
-FONT_FILES = (
-    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
-    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
-)
-EMBEDDED = "IPAexGothic"
-FALLBACK = "HeiseiKakuGo-W5"  # a CID font the reader provides (nothing embedded)
-
-
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = pdfmetrics.getRegisteredFontNames()
-    if EMBEDDED in registered:
-        return EMBEDDED
-    for candidate in FONT_FILES:
-        if Path(candidate).is_file():
-            pdfmetrics.registerFont(TTFont(EMBEDDED, candidate))
-            return EMBEDDED
-    if FALLBACK not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
-    return FALLBACK
 
 
 def _days(value: Decimal) -> str:
@@ -95,7 +71,7 @@ def leave_register_pdf(*, actor: Any, today: dt.date, employee_code: str = "") -
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _font()
+    font = pdf_font()
     rows = register_rows(today, employee_code)
     title_style = ParagraphStyle("title", fontName=font, fontSize=14, leading=18)
     head_style = ParagraphStyle("head", fontName=font, fontSize=10, leading=14)

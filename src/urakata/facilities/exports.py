@@ -95,7 +95,7 @@ def register_pdf(*, actor: Any, fiscal_year: int) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from urakata.ledger.exports import pdf_font
+    from urakata.core.pdf_fonts import pdf_font
     from urakata.org.selectors import company_get
 
     rows = register_rows(actor=actor, fiscal_year=fiscal_year)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from urakata.core.pdf_fonts import pdf_font
 from urakata.facilities.models import PurchaseOrder, PurchaseOrderLine
-from urakata.ledger.exports import pdf_font
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from urakata.core.pdf_fonts import pdf_font
 from urakata.invoicing.calc import RATES
 from urakata.invoicing.models import Invoice
-from urakata.ledger.exports import pdf_font
 
 TITLES = {
     Invoice.Kind.INVOICE: "請求書",

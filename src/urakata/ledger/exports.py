@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from urakata.core.pdf_fonts import pdf_font
+
 
 def trial_balance_table(tb: Any) -> tuple[list[str], list[list[Any]]]:
     headers = ["科目コード", "勘定科目", "前月繰越", "借方", "貸方", "残高"]
@@ -64,38 +66,6 @@ def balance_sheet_table(bs: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
         rows.append([f"{block['label']}合計", "", block["total"]])
     rows.append(["負債・純資産合計", "", bs["liabilities_and_equity"]])
     return ["区分", "勘定科目", "金額"], rows
-
-
-# The PDF embeds (a subset of) a Japanese TrueType font from a Debian package, so any reader
-# shows it: IPAex Gothic (fonts-ipaexfont-gothic, scripts/system-deps.sh). reportlab cannot embed
-# the CFF outlines of fonts-noto-cjk. Without the file the PDF falls back to the CID font
-# HeiseiKakuGo-W5 that PDF readers provide (nothing embedded).
-PDF_FONT_FILES = (
-    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
-    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
-)
-EMBEDDED_FONT = "IPAexGothic"
-PDF_FONT = "HeiseiKakuGo-W5"
-
-
-def pdf_font() -> str:
-    """Register and name the PDF font: the embedded TrueType font when installed."""
-    from pathlib import Path
-
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = pdfmetrics.getRegisteredFontNames()
-    if EMBEDDED_FONT in registered:
-        return EMBEDDED_FONT
-    for candidate in PDF_FONT_FILES:
-        if Path(candidate).is_file():
-            pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, candidate))
-            return EMBEDDED_FONT
-    if PDF_FONT not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    return PDF_FONT
 
 
 def table_pdf(

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from urakata.core.pdf_fonts import pdf_font
 from urakata.core.tables.writing import write_csv, write_xlsx
-from urakata.ledger.exports import pdf_font, table_pdf
+from urakata.ledger.exports import table_pdf
 from urakata.payroll.models import Payslip
 from urakata.payroll.selectors import WAGE_LEDGER_HEADER
 

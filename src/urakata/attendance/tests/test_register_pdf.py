@@ -12,10 +12,12 @@ import pytest
 from pypdf import PdfReader
 
 from urakata.attendance.models import LeaveRequest, LeaveUse
-from urakata.attendance.register_pdf import EMBEDDED, FONT_FILES, leave_register_pdf
+from urakata.attendance.register_pdf import leave_register_pdf
 from urakata.attendance.tests.factories import LeaveGrantFactory
 from urakata.core.errors import PermissionDenied
 from urakata.core.models import AuditEvent
+from urakata.core.pdf_fonts import EMBEDDED_FONT as EMBEDDED
+from urakata.core.pdf_fonts import PDF_FONT_FILES as FONT_FILES
 from urakata.core.permissions import SYSTEM
 from urakata.core.roles import Role
 from urakata.org.tests.factories import EmployeeFactory
