@@ -117,3 +117,28 @@ def test_profile_save_with_a_month_goes_through_the_versions(make_user: Any) -> 
     assert profile.municipality == "東京都港区"  # not dated: at once
     grades = [v.values["health_grade"] for v in versions.profile_history(profile)]
     assert grades == [22, 25]
+
+
+def test_api_put_with_a_month_and_history(client_for: Any) -> None:
+    client = client_for(Role.HR)
+    profile = PayProfileFactory(base_pay=300_000)
+    body = {
+        "pay_type": "monthly",
+        "base_pay": 315_000,
+        "scheduled_hours": "160",
+        "scheduled_days": "20",
+        "declaration_submitted": True,
+        "birth_date": "1990-01-15",
+        "effective_month": "2026-07",
+        "reason": "昇格",
+    }
+    url = f"/api/v1/payroll/profiles/{profile.employee_id}"
+    response = client.put(url, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    history = client.get(url + "/history").json()
+    assert [(h["effective_month"], h["values"]["base_pay"], h["reason"]) for h in history] == [
+        ("2000-01-01", 300_000, ""),
+        ("2026-07-01", 315_000, "昇格"),
+    ]
+    bad = client.put(url, {**body, "effective_month": "2026-7"}, content_type="application/json")
+    assert bad.status_code == 422
