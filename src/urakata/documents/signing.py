@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -137,6 +138,13 @@ def _signer_class() -> type:
     return _classes["signer"]
 
 
+class _OwnValidationMaterial(logging.Filter):
+    """Drops pyHanko's warning that fetching is off: the CRL and chain are given, not fetched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
 def _ltv() -> dict[str, Any]:
     """Long-term validation (PAdES-B-LT): with the local test TSA, the chain and a fresh CRL of
     the demo CA go into the PDF's DSS, so the signatures verify without reaching the installation.
@@ -146,6 +154,9 @@ def _ltv() -> dict[str, Any]:
     from asn1crypto import crl as asn1_crl
     from pyhanko_certvalidator import ValidationContext
 
+    pyhanko_log = logging.getLogger("pyhanko.sign.signers.pdf_signer")
+    if not any(isinstance(f, _OwnValidationMaterial) for f in pyhanko_log.filters):
+        pyhanko_log.addFilter(_OwnValidationMaterial())
     context = ValidationContext(
         trust_roots=[pki.ca_certificate()],
         crls=[asn1_crl.CertificateList.load(pki.demo_crl())],
