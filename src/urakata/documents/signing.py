@@ -145,9 +145,32 @@ def sign_pdf(data: bytes, *, purpose: str, field: str, reason: str, name: str = 
         **_ltv(),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=_timestamper())
-    output = pdf_signer.sign_pdf(writer)
-    return bytes(output.getvalue())
+    timestamper = _timestamper()
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    # pyHanko sizes the signature container by making a trial signature (with a 50 % margin); the
+    # size depends only on the certificates and the TSA, so the first estimate is kept per signer.
+    tsa = getattr(timestamper, "url", None) or timestamper.tsa_cert.dump()
+    size_key = (pair.certificate.dump(), tsa if isinstance(tsa, bytes) else str(tsa).encode())
+    output = pdf_signer.sign_pdf(writer, bytes_reserved=_reserved.get(size_key))
+    signed = bytes(output.getvalue())
+    if size_key not in _reserved:
+        if len(_reserved) > 16:
+            _reserved.clear()
+        _reserved[size_key] = _reserved_size(signed)
+    return signed
+
+
+_reserved: dict[tuple[bytes, bytes], int | None] = {}
+
+
+def _reserved_size(signed: bytes) -> int | None:
+    """The room (hex digits) pyHanko reserved for the last signature of a PDF."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signatures = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures
+    if not signatures:  # pragma: no cover - sign_pdf always adds one
+        return None
+    return len(signatures[-1].sig_object["/Contents"].original_bytes) * 2
 
 
 _loaded_keys: dict[bytes, Any] = {}
