@@ -166,8 +166,8 @@ def build(count: int, rng: random.Random) -> None:
 
 
 def _flush(batch: list[Document]) -> None:
-    Document.objects.bulk_create(batch)
     average = index.mean_length(batch)
+    Document.objects.bulk_create(batch)
     rows = [
         row
         for d in batch

@@ -92,8 +92,16 @@ def _file_version(*, actor: Any, contract: Contract, pdf: bytes, reason: str) ->
     from urakata.documents.models import Document
 
     document = Document.objects.select_for_update().get(pk=contract.document_id)
+    # A later version only adds a signature (an incremental update with an invisible field): its
+    # text layer is the previous version's, so it is not extracted and indexed again.
+    previous = document.versions.order_by("-number").only("text", "text_source").first()
     services._version_create(
-        actor=actor, document=document, stored=stored, reason=reason, content=pdf
+        actor=actor,
+        document=document,
+        stored=stored,
+        reason=reason,
+        content=pdf,
+        known_text=(previous.text, previous.text_source) if previous else None,
     )
 
 

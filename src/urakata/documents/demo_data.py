@@ -232,10 +232,10 @@ def _insert(
     rng: random.Random,
 ) -> dict[str, int]:
     documents = _build(plans, templates, creators, rng)
+    average = index.mean_length(documents)
     Document.objects.bulk_create(documents, batch_size=500)
     versions: list[DocumentVersion] = []
     term_rows: list[DocumentTerm] = []
-    average = index.mean_length(documents)
     links = []
     for document in documents:
         versions.extend(_versions(document, templates, scan_file, rng))

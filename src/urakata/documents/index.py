@@ -55,6 +55,7 @@ def term_rows(
     terms; by default the installation's, read at most every 30 seconds)."""
     length = sum(counts.values())
     mean = average if average is not None else _stats(fallback=length)[1]
+    document.index_average = mean
     return [
         DocumentTerm(document=document, term=term, tf=tf, impact=impact(tf, length, mean))
         for term, tf in counts.items()
@@ -66,7 +67,9 @@ def index_document(document: Document) -> None:
     counts = document_terms(document.body_text)
     DocumentTerm.objects.filter(document=document).delete()
     DocumentTerm.objects.bulk_create(term_rows(document, counts), batch_size=500)
-    Document.objects.filter(pk=document.pk).update(term_count=sum(counts.values()))
+    Document.objects.filter(pk=document.pk).update(
+        term_count=sum(counts.values()), index_average=document.index_average
+    )
     document.term_count = sum(counts.values())
 
 
@@ -77,9 +80,14 @@ def index_rows(document: Document) -> tuple[list[DocumentTerm], int]:
 
 
 def mean_length(documents: Iterable[Document]) -> float:
-    """The mean `term_count` of documents about to be inserted in bulk (demo, benchmark)."""
-    lengths = [d.term_count for d in documents]
-    return max(1.0, sum(lengths) / max(1, len(lengths)))
+    """The mean `term_count` of documents about to be inserted in bulk (demo, benchmark); each
+    document's `index_average` is set to it (call before inserting them)."""
+    batch = list(documents)
+    lengths = [d.term_count for d in batch]
+    mean = max(1.0, sum(lengths) / max(1, len(lengths)))
+    for document in batch:
+        document.index_average = mean
+    return mean
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,9 @@ class Document(models.Model):
     # Full text of the current version (title, counterparty and extracted text) for snippets.
     body_text = models.TextField(blank=True)
     term_count = models.PositiveIntegerField(default=0)
+    # The mean document length (in terms) its BM25 impacts were computed with (0: unknown);
+    # `urakata documents reindex` refreshes the documents whose mean drifted.
+    index_average = models.FloatField(default=0.0)
 
     objects = DocumentQuerySet.as_manager()
 

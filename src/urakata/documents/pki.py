@@ -156,15 +156,24 @@ def ca_certificate() -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(der)
 
 
+CRL_REUSE = dt.timedelta(hours=1)
+_crls: dict[str, tuple[dt.datetime, bytes]] = {}
+
+
 def demo_crl() -> bytes:
     """A current CRL of the demo CA (nothing revoked, valid 7 days), DER: embedded with the
-    signatures as their revocation information (LTV) while the demo CA signs."""
+    signatures as their revocation information (LTV) while the demo CA signs. Made at most once an
+    hour per CA and process (the same bytes object meanwhile): issuing one means loading the CA key
+    and an RSA signature, which dominated signing a contract."""
     ensure_keys()
     row = SigningKey.objects.get(purpose=SigningKey.Purpose.CA)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    cached = _crls.get(row.certificate_pem)
+    if cached is not None and now - cached[0] < CRL_REUSE:
+        return cached[1]
     ca_cert = x509.load_pem_x509_certificate(row.certificate_pem.encode())
     ca_key = serialization.load_der_private_key(_fernet().decrypt(row.encrypted_key.encode()), None)
     assert isinstance(ca_key, rsa.RSAPrivateKey)
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     crl = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(ca_cert.subject)
@@ -177,4 +186,6 @@ def demo_crl() -> bytes:
         .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    return crl.public_bytes(serialization.Encoding.DER)
+    _crls.clear()
+    _crls[row.certificate_pem] = (now, crl.public_bytes(serialization.Encoding.DER))
+    return _crls[row.certificate_pem][1]

@@ -135,11 +135,17 @@ def _version_create(
     reason: str,
     scan: dict[str, Any] | None = None,
     content: bytes | None = None,
+    known_text: tuple[str, str] | None = None,
 ) -> DocumentVersion:
-    if content is None:
-        with stored.blob.open("rb") as handle:
-            content = handle.read()
-    text, source = extract.extract_text(content, stored.content_type)
+    """The next version of a document. `known_text`: (text, source) when the caller knows the
+    file's text is a previous version's (a signature added to a PDF), so it is not extracted."""
+    if known_text is not None:
+        text, source = known_text
+    else:
+        if content is None:
+            with stored.blob.open("rb") as handle:
+                content = handle.read()
+        text, source = extract.extract_text(content, stored.content_type)
     number = document.version_count + 1
     version = DocumentVersion.objects.create(
         document=document,
@@ -153,9 +159,12 @@ def _version_create(
         **(scan or {}),
     )
     document.version_count = number
-    document.body_text = _body(document, text)
+    body = _body(document, text)
+    unchanged = body == document.body_text and document.term_count > 0
+    document.body_text = body
     document.save(update_fields=["version_count", "body_text"])
-    index.index_document(document)
+    if not unchanged:  # the same text: the index rows stay right
+        index.index_document(document)
     audit_record(
         actor=actor,
         action="documents.version.add",

@@ -58,21 +58,69 @@ def contract_pdf(contract: Contract, company_name: str) -> bytes:
 
 
 def _timestamper() -> Any:
-    """The configured TSA (`URAKATA_TSA_URL`), else the local test TSA of the demo CA."""
+    """The configured TSA (`URAKATA_TSA_URL`), else the local test TSA of the demo CA. The local one
+    is made once per TSA key and process: it parses its key once and keeps pyHanko's size-estimate
+    token, instead of both per signature."""
     url = getattr(settings, "URAKATA_TSA_URL", "") or ""
     if url:
         from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
 
         return HTTPTimeStamper(url)
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     tsa = pki.load(SigningKey.Purpose.TSA)
-    return DummyTimeStamper(
-        tsa_cert=tsa.certificate,
-        tsa_key=tsa.key,
-        certs_to_embed=SimpleCertificateStore.from_certs([pki.ca_certificate()]),
-    )
+    cache_key = b"tsa:" + tsa.key.dump()
+    if cache_key not in _timestampers:
+        _timestampers.clear()  # one TSA key at a time (a new demo CA replaces the old one)
+        _timestampers[cache_key] = _timestamper_class()(
+            tsa_cert=tsa.certificate,
+            tsa_key=tsa.key,
+            certs_to_embed=SimpleCertificateStore.from_certs([pki.ca_certificate()]),
+        )
+    return _timestampers[cache_key]
+
+
+_timestampers: dict[bytes, Any] = {}
+
+
+def _timestamper_class() -> type:
+    """pyHanko's local test TSA, signing its tokens with the key parsed once (the stock one parses
+    and checks the RSA key for every token, ~0.1-0.2 s each)."""
+    if "tsa" not in _classes:
+        from asn1crypto import cms, core
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign.general import (
+            as_signing_certificate,
+            get_pyca_cryptography_hash,
+            simple_cms_attribute,
+        )
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        class LoadedKeyTimeStamper(DummyTimeStamper):  # type: ignore[misc]
+            def _sign_tst_info(
+                self, tst_info_data: bytes, md_algorithm: str, dt: Any
+            ) -> tuple[bytes, Any]:
+                algorithm = get_pyca_cryptography_hash(md_algorithm)
+                digest = hashes.Hash(algorithm)
+                digest.update(tst_info_data)
+                attributes = cms.CMSAttributes(
+                    [
+                        simple_cms_attribute("content_type", "tst_info"),
+                        simple_cms_attribute(
+                            "signing_time", cms.Time({"utc_time": core.UTCTime(dt)})
+                        ),
+                        simple_cms_attribute(
+                            "signing_certificate", as_signing_certificate(self.tsa_cert)
+                        ),
+                        simple_cms_attribute("message_digest", digest.finalize()),
+                    ]
+                )
+                key = _loaded_key(self.tsa_key)
+                return key.sign(attributes.dump(), PKCS1v15(), algorithm), attributes
+
+        _classes["tsa"] = LoadedKeyTimeStamper
+    return _classes["tsa"]
 
 
 def sign_pdf(data: bytes, *, purpose: str, field: str, reason: str, name: str = "") -> bytes:
@@ -97,9 +145,32 @@ def sign_pdf(data: bytes, *, purpose: str, field: str, reason: str, name: str = 
         **_ltv(),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=_timestamper())
-    output = pdf_signer.sign_pdf(writer)
-    return bytes(output.getvalue())
+    timestamper = _timestamper()
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    # pyHanko sizes the signature container by making a trial signature (with a 50 % margin); the
+    # size depends only on the certificates and the TSA, so the first estimate is kept per signer.
+    tsa = getattr(timestamper, "url", None) or timestamper.tsa_cert.dump()
+    size_key = (pair.certificate.dump(), tsa if isinstance(tsa, bytes) else str(tsa).encode())
+    output = pdf_signer.sign_pdf(writer, bytes_reserved=_reserved.get(size_key))
+    signed = bytes(output.getvalue())
+    if size_key not in _reserved:
+        if len(_reserved) > 16:
+            _reserved.clear()
+        _reserved[size_key] = _reserved_size(signed)
+    return signed
+
+
+_reserved: dict[tuple[bytes, bytes], int | None] = {}
+
+
+def _reserved_size(signed: bytes) -> int | None:
+    """The room (hex digits) pyHanko reserved for the last signature of a PDF."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signatures = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures
+    if not signatures:  # pragma: no cover - sign_pdf always adds one
+        return None
+    return len(signatures[-1].sig_object["/Contents"].original_bytes) * 2
 
 
 _loaded_keys: dict[bytes, Any] = {}
@@ -138,6 +209,9 @@ def _signer_class() -> type:
     return _classes["signer"]
 
 
+_contexts: dict[str, Any] = {}  # the LTV validation context, kept while the cached CRL is
+
+
 class _OwnValidationMaterial(logging.Filter):
     """Drops pyHanko's warning that fetching is off: the CRL and chain are given, not fetched."""
 
@@ -157,12 +231,17 @@ def _ltv() -> dict[str, Any]:
     pyhanko_log = logging.getLogger("pyhanko.sign.signers.pdf_signer")
     if not any(isinstance(f, _OwnValidationMaterial) for f in pyhanko_log.filters):
         pyhanko_log.addFilter(_OwnValidationMaterial())
-    context = ValidationContext(
-        trust_roots=[pki.ca_certificate()],
-        crls=[asn1_crl.CertificateList.load(pki.demo_crl())],
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+    crl = pki.demo_crl()
+    if _contexts.get("crl") is not crl:
+        _contexts.clear()
+        _contexts["crl"] = crl
+        _contexts["context"] = ValidationContext(
+            trust_roots=[pki.ca_certificate()],
+            crls=[asn1_crl.CertificateList.load(crl)],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+    context = _contexts["context"]
     return {"embed_validation_info": True, "validation_context": context}
 
 

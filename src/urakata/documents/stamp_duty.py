@@ -22,8 +22,19 @@ electronic record sent by e-mail is not a document handed over, so no tax arises
 「請負契約に係る注文請書を電磁的記録に変換して電子メールで送信した場合の印紙税の課税関係について」
 (福岡国税局, 2005). So an e-contract saves exactly the duty its paper counterpart would need.
 
-The 契約金額 is the amount written in the contract; when the contract states the 消費税 separately,
-enter the amount without it (平成元年3月10日 間消3-2「消費税法の改正等に伴う印紙税の取扱いについて」).
+記載金額 and 消費税額等: the 契約金額 is the amount written in the contract, 消費税 included; but for
+第1号, 第2号 (and 第17号) documents, where the 消費税額等 is stated separately (「請負金額1,100万円 うち
+消費税額等100万円」, or both the taxed and untaxed amounts are written), it is not part of the 記載金額
+(平成元年3月10日付 間消3-2「消費税法の改正等に伴う印紙税の取扱いについて」1, 最終改正 令和元年7月1日付
+課消4-55; 国税庁 質疑応答事例「税込金額と税抜金額が記載されている場合」,
+https://www.nta.go.jp/law/shitsugi/inshi/03/09.htm). `stamp_duty(consumption_tax=…)` takes it.
+
+通則3イ (印紙税法 別表第一 課税物件表の適用に関する通則3イ): a document that is both 第1号/第2号 and
+第3号…第17号 is 第1号/第2号 — except that one **without a 契約金額** that is also 第7号 is 第7号
+(4,000円). And a 第1号/第2号 document classified so by 通則3イ is not 非課税 below 1万円: the
+非課税物件 column excludes 「課税物件表の適用に関する通則3イの規定が適用されることによりこの号に掲げる
+文書となるもの」 (別表第一 as quoted by 国税庁, https://www.nta.go.jp/law/joho-zeikaishaku/inshi/6369/sanko.htm).
+`stamp_duty(continuing=True)` says the contract is also a 継続的取引の基本となる契約書 (第7号).
 """
 
 from __future__ import annotations
@@ -150,14 +161,19 @@ def stamp_duty(
     made_on: dt.date,
     months: int | None = None,
     renews: bool = False,
+    consumption_tax: int | None = None,
+    continuing: bool = False,
 ) -> int:
     """The 印紙税 (yen) on one paper original of a contract. `amount` is the 契約金額 written in it
     (None or 0: no amount written); `made_on` the day it is made (軽減措置); `months` and `renews`
-    only matter for 第7号 (3 months or less without renewal: not taxable)."""
+    matter for 第7号 (3 months or less without renewal: not taxable); `consumption_tax` is a
+    separately stated 消費税額等, not part of the 記載金額 of a 第1号/第2号 contract (間消3-2);
+    `continuing`: the contract is also a 第7号 document (通則3イ)."""
+    if consumption_tax is not None and (consumption_tax < 0 or consumption_tax > (amount or 0)):
+        raise ValueError("consumption_tax must be between 0 and the amount")
+    no7 = not (months is not None and months <= 3 and not renews)  # 第7号's own exclusion
     if category == StampCategory.NO7:
-        if months is not None and months <= 3 and not renews:
-            return 0
-        return NO7_DUTY
+        return NO7_DUTY if no7 else 0
     if category not in (
         StampCategory.NO1_REAL_ESTATE,
         StampCategory.NO1_OTHER,
@@ -165,10 +181,13 @@ def stamp_duty(
         StampCategory.NO2_OTHER,
     ):
         return 0
+    also_no7 = continuing and no7
     if not amount:
-        return NO_AMOUNT_DUTY
+        return NO7_DUTY if also_no7 else NO_AMOUNT_DUTY  # 通則3イ: 第7号
+    amount -= consumption_tax or 0
     if amount < YEN_10K:
-        return 0
+        # 非課税 below 1万円, except a document that is 第1号/第2号 through 通則3イ.
+        return NO_AMOUNT_DUTY if also_no7 else 0
     real_estate = category == StampCategory.NO1_REAL_ESTATE
     construction = category == StampCategory.NO2_CONSTRUCTION
     if (real_estate or construction) and REDUCED_FROM <= made_on <= REDUCED_UNTIL:

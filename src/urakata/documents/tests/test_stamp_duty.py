@@ -178,3 +178,68 @@ def test_bad_stamp_category_is_refused(make_user: Any, client_for: Any) -> None:
     )
     assert response.status_code == 422
     assert not Contract.objects.filter(title="x").exists()
+
+
+# 消費税額等 stated separately is not part of the 記載金額 (間消3-2 1): hand-computed.
+TAX_CASES = [
+    # 請負金額 1,100,000円 うち消費税額等 100,000円 → 記載金額 1,000,000円: 200円, not 400円
+    (C.NO2_OTHER, 1_100_000, 100_000, IN_2026, 200),
+    (C.NO2_OTHER, 1_100_000, None, IN_2026, 400),  # not stated separately: the total counts
+    # 建設工事 5,500,000円 うち 500,000円 → 5,000,000円: reduced line 300万超500万以下 1,000円
+    (C.NO2_CONSTRUCTION, 5_500_000, 500_000, IN_2026, 1_000),
+    (C.NO2_CONSTRUCTION, 5_500_000, None, IN_2026, 5_000),
+    # 不動産の譲渡 11,000円 うち 1,000円 → 10,000円: 200円; 10,999 うち 1,000 → 9,999: 非課税
+    (C.NO1_REAL_ESTATE, 11_000, 1_000, IN_2026, 200),
+    (C.NO1_REAL_ESTATE, 10_999, 1_000, IN_2026, 0),
+    # 第7号 is by the document, not the amount
+    (C.NO7, 11_000_000, 1_000_000, IN_2026, 4_000),
+]
+
+
+@pytest.mark.parametrize(("category", "amount", "tax", "day", "duty"), TAX_CASES)
+def test_separately_stated_consumption_tax(
+    category: str, amount: int, tax: int | None, day: dt.date, duty: int
+) -> None:
+    assert stamp_duty(category=category, amount=amount, made_on=day, consumption_tax=tax) == duty
+
+
+def test_consumption_tax_out_of_range() -> None:
+    with pytest.raises(ValueError):
+        stamp_duty(category=C.NO2_OTHER, amount=1_000, made_on=IN_2026, consumption_tax=1_001)
+    with pytest.raises(ValueError):
+        stamp_duty(category=C.NO2_OTHER, amount=1_000, made_on=IN_2026, consumption_tax=-1)
+
+
+# 通則3イ: a 第1号/第2号 contract that is also 第7号 (継続的取引の基本となる契約書).
+RULE_3I_CASES = [
+    # no 契約金額: it is 第7号 → 4,000円 (alone it would be 第2号 記載金額なし 200円)
+    (C.NO2_OTHER, None, 12, False, True, 4_000),
+    (C.NO2_OTHER, 0, 12, False, False, 200),
+    (C.NO1_OTHER, None, 24, True, True, 4_000),
+    # 3 months without renewal is not 第7号: stays 第2号 記載金額なし
+    (C.NO2_OTHER, None, 3, False, True, 200),
+    (C.NO2_OTHER, None, 3, True, True, 4_000),  # renews: 第7号 again
+    # with a 契約金額: 第2号 by the amount
+    (C.NO2_OTHER, 3_000_000, 12, False, True, 1_000),
+    # … and under 1万円 not 非課税 (it is 第2号 through 通則3イ): the first line, 200円
+    (C.NO2_OTHER, 9_999, 12, False, True, 200),
+    (C.NO2_OTHER, 9_999, 12, False, False, 0),
+    (C.NO2_OTHER, 9_999, 3, False, True, 0),  # not 第7号 after all: 非課税
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "amount", "months", "renews", "continuing", "duty"), RULE_3I_CASES
+)
+def test_rule_3i_contract_also_no7(
+    category: str, amount: int | None, months: int, renews: bool, continuing: bool, duty: int
+) -> None:
+    got = stamp_duty(
+        category=category,
+        amount=amount,
+        made_on=IN_2026,
+        months=months,
+        renews=renews,
+        continuing=continuing,
+    )
+    assert got == duty

@@ -1,4 +1,5 @@
-"""`urakata documents …`: search (電帳法 conditions, --json), export (税務調査用 ZIP), verify."""
+"""`urakata documents …`: search (電帳法 conditions, --json), export (税務調査用 ZIP), verify,
+reindex (refresh the BM25 impacts when the mean document length drifted)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from urakata.core.errors import DomainError
 from urakata.core.labels import error_text
 from urakata.core.permissions import SYSTEM
-from urakata.documents import exports, selectors
+from urakata.documents import exports, reindex, selectors
 from urakata.documents.integrity import documents_verify
 
 
@@ -74,12 +75,25 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True, help="FILE.zip")
         export.add_argument("--latest-only", action="store_true", help="最新の版だけ")
         sub.add_parser("verify", help="各版のファイルを登録時のハッシュで検証")
+        again = sub.add_parser(
+            "reindex", help="平均文書長がずれた文書の全文索引 (BM25) の重みを更新"
+        )
+        again.add_argument("--all", action="store_true", help="ずれにかかわらず全文書")
+        again.add_argument(
+            "--tolerance",
+            type=float,
+            default=reindex.TOLERANCE,
+            help="許容するずれ (割合, 既定 0.05)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
             if action == "verify":
                 self._verify()
+                return
+            if action == "reindex":
+                self._reindex(options)
                 return
             actor = _actor(options.get("as_user"))
             filters = selectors.document_filters(options)
@@ -121,3 +135,21 @@ class Command(BaseCommand):
         if problems:
             sys.exit(1)
         self.stdout.write("OK: every version's file matches the hash recorded when it was filed")
+
+    def _reindex(self, options: Any) -> None:
+        if options["tolerance"] < 0:
+            raise CommandError("--tolerance は 0 以上で指定してください。")
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"  {done}/{total} 件 ({done * 100 // max(1, total)}%)")
+
+        result = reindex.documents_reindex(
+            actor=SYSTEM,
+            all_documents=options["all"],
+            tolerance=options["tolerance"],
+            progress=progress,
+        )
+        self.stdout.write(
+            f"再索引: {result.documents}/{result.total} 件の文書, {result.rows} 行の重みを更新 "
+            f"(平均文書長 {result.average:.1f} 語)"
+        )
