@@ -473,7 +473,16 @@ def payment_apply(
             source_ref=",".join(numbers)[:100],
             tax_entry="inclusive",
         )
+        unpaid = {pk for pk, invoice in locked.items() if invoice.status != Invoice.Status.PAID}
         payments = _record_payments(locked, allocations, date, entry, bank_transaction)
+        for pk in sorted(unpaid):
+            if locked[pk].status == Invoice.Status.PAID:  # 入金済み: the DX issue→paid measure
+                audit_record(
+                    actor=actor,
+                    action="invoicing.invoice.paid",
+                    target=locked[pk],
+                    changes={"status": [None, Invoice.Status.PAID], "journal_entry": entry.pk},
+                )
         audit_record(
             actor=actor,
             action="invoicing.payment.apply",
