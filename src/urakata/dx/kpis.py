@@ -277,3 +277,45 @@ def measure_value(key: str, *, date_from: dt.date, date_to: dt.date) -> float | 
         )
         return round(numerator / denominator, 4) if denominator else None
     return _duration(definition, date_from, date_to)
+
+
+def _shown(kind: str, value: float | None) -> float | int | None:
+    """A measure as the pages show it: counts whole, ratios as percentages, hours as they are."""
+    if value is None:
+        return None
+    if kind == "count":
+        return int(value)
+    return round(100 * value, 1) if kind == "ratio" else value
+
+
+def measure_rows(
+    *, periods: list[tuple[dt.date, dt.date]], keys: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every declared measure (or the given ones) over each period, by domain then key.
+
+    Each row: key, label, kind, domain, `values` (one per period) and `shown` (the same with
+    ratios as percentages, what the pages show).
+    """
+    for date_from, date_to in periods:
+        if date_to < date_from:
+            message = _("期間の終了日は開始日以降にしてください。")
+            raise ValidationFailed(message, errors={"date_to": [message]})
+    definitions = measure_definitions()
+    rows = []
+    for key in keys if keys is not None else sorted(definitions):
+        definition = definitions.get(key)
+        if definition is None:
+            continue
+        values = [measure_value(key, date_from=f, date_to=t) for f, t in periods]
+        shown = [_shown(definition["kind"], v) for v in values]
+        rows.append(
+            {
+                "key": key,
+                "label": definition["label"],
+                "kind": definition["kind"],
+                "domain": definition["domain"],
+                "values": values,
+                "shown": shown,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["domain"], r["key"]))
