@@ -19,7 +19,7 @@ from urakata.dx import charts
 from urakata.dx.kpis import measure_rows
 
 DAYS = 90
-UNITS = {"count": gettext_noop("件"), "ratio": gettext_noop("%"), "duration": gettext_noop("時間")}
+UNITS = {"count": gettext_noop("件"), "ratio": "%", "duration": gettext_noop("時間")}
 DOMAIN_NAMES = {
     "attendance": gettext_noop("勤怠"),
     "documents": gettext_noop("文書・契約"),
