@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from urakata.core.audit import audit_record
+from urakata.core.audit import audit_record, audit_record_many
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.japanese import invoice_registration_number_error
 from urakata.core.permissions import SYSTEM, require
@@ -473,16 +473,10 @@ def payment_apply(
             source_ref=",".join(numbers)[:100],
             tax_entry="inclusive",
         )
-        unpaid = {pk for pk, invoice in locked.items() if invoice.status != Invoice.Status.PAID}
+        unpaid = sorted(pk for pk, inv in locked.items() if inv.status != Invoice.Status.PAID)
         payments = _record_payments(locked, allocations, date, entry, bank_transaction)
-        for pk in sorted(unpaid):
-            if locked[pk].status == Invoice.Status.PAID:  # 入金済み: the DX issue→paid measure
-                audit_record(
-                    actor=actor,
-                    action="invoicing.invoice.paid",
-                    target=locked[pk],
-                    changes={"status": [None, Invoice.Status.PAID], "journal_entry": entry.pk},
-                )
+        paid = [locked[pk] for pk in unpaid if locked[pk].status == Invoice.Status.PAID]
+        audit_record_many(actor=actor, entries=[("invoicing.invoice.paid", i, {}) for i in paid])
         audit_record(
             actor=actor,
             action="invoicing.payment.apply",
