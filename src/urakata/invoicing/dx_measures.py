@@ -35,9 +35,9 @@ def measures() -> list[dict[str, Any]]:
         },
         {
             "key": "invoicing.received_approval",
-            "label": gettext_noop("受領請求書の申請から承認まで(中央値)"),
+            "label": gettext_noop("受領請求書の登録から承認まで(中央値)"),
             "kind": "duration",
-            "start": ["invoicing.received.submit"],
+            "start": ["invoicing.received.create", "invoicing.received.submit"],
             "end": ["invoicing.received.approve"],
         },
     ]

@@ -135,9 +135,10 @@ def test_invoicing_measures() -> None:
             late = open_one.due_date + dt.timedelta(days=1 + hours // 24)
             assert dunning_send(actor=SYSTEM, today=late) == [open_one]
     received_a, received_b = _Target(ReceivedInvoice, 9001), _Target(ReceivedInvoice, 9002)
-    event("invoicing.received.submit", 0, received_a)
+    event("invoicing.received.create", 0, received_a)  # approved directly: from its registration
     event("invoicing.received.approve", 5, received_a)
-    event("invoicing.received.submit", 1, received_b)
+    event("invoicing.received.create", 1, received_b)
+    event("invoicing.received.submit", 2, received_b)  # through the route: still from registration
     event("invoicing.received.approve", 8, received_b)
     assert value("invoicing.invoices_issued") == 3.0
     assert value("invoicing.issue_to_paid") == 48.0  # median of 24 h and 72 h
