@@ -34,6 +34,7 @@ MANIFEST = DomainManifest(
     periodic_jobs=(
         DefaultJob("attendance.alerts", "urakata.attendance.tasks.alerts_task", "0 8 * * *"),
     ),
+    hooks={"dx.process_measures": "urakata.attendance.dx_measures.measures"},
     demo_seeder="urakata.attendance.demo.seed",
     urls="urakata.attendance.urls",
     url_prefix="attendance/",

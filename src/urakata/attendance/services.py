@@ -376,6 +376,10 @@ def month_close(*, actor: Any, year: int, month: int) -> CloseResult:
                 "is_closed": [False, True],
                 "employees": len(figures),
                 "unconfirmed_departments": unconfirmed,
+                # the month's end (local midnight after it): the DX close lead time starts here
+                "month_ended_at": dt.datetime.combine(
+                    last + dt.timedelta(days=1), dt.time.min, timezone.get_current_timezone()
+                ).isoformat(),
             },
         )
     return CloseResult(row, len(figures), unconfirmed)

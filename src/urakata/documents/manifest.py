@@ -57,6 +57,7 @@ MANIFEST = DomainManifest(
     ),
     # Each version's file against the hash recorded when it was filed.
     audit_verifiers={"documents": documents_verify},
+    hooks={"dx.process_measures": "urakata.documents.dx_measures.measures"},
     demo_seeder="urakata.documents.demo.seed",
     api_router="urakata.documents.api.router",
     api_prefix="/documents",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from urakata.core.permissions import SYSTEM
 from urakata.dx import culture, manuals, pocs, services
 from urakata.dx.demo_data import COURSES, MANUALS, PROCESSES, PROPOSALS, THANKS
+from urakata.dx.demo_live import live_measures
 from urakata.dx.models import ManualDraft, Process, Supporter
 from urakata.org.models import Department, Employee
 from urakata.workflow.forms import form_update, ringi_submit
@@ -316,4 +317,4 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
         minutes="ルート短縮後のリードタイムを確認。差し戻し理由のテンプレート化を次の施策に。",
         actions=["差し戻し理由のテンプレートを作る", "他部署への横展開を検討"],
     )
-    return {"processes": len(processes)}
+    return {"processes": len(processes), "live": live_measures(today)}

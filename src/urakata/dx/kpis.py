@@ -14,6 +14,9 @@ department, over requests **submitted** in a window of local dates (inclusive):
 
 Process measures: each domain declares measure definitions over its audit actions through the
 manifest hook `"dx.process_measures"` (see docs/adding-a-domain.md); `measure_value` computes one.
+Options: a ratio may count `distinct` audit targets instead of events and keep only numerator
+events whose changes have the key `numerator_has`; a duration may take its start from the end
+event's `changes[start_key]` (an ISO date or datetime) instead of a start event.
 """
 
 from __future__ import annotations
@@ -199,6 +202,8 @@ def _events(actions: list[str], date_from: dt.date, date_to: dt.date) -> QuerySe
 
 
 def _duration(definition: dict[str, Any], date_from: dt.date, date_to: dt.date) -> float | None:
+    if definition.get("start_key"):
+        return _lag(definition, date_from, date_to)
     starts: dict[tuple[str, str], dt.datetime] = {}
     for target_type, target_id, at in _events(definition["start"], date_from, date_to).values_list(
         "target_type", "target_id", "at"
@@ -215,6 +220,41 @@ def _duration(definition: dict[str, Any], date_from: dt.date, date_to: dt.date) 
     return round(statistics.median(values), 2) if values else None
 
 
+def _moment(value: Any) -> dt.datetime | None:
+    """An ISO date (local midnight starting it) or datetime from an event's changes."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=timezone.get_current_timezone())
+    return moment
+
+
+def _lag(definition: dict[str, Any], date_from: dt.date, date_to: dt.date) -> float | None:
+    """Median hours from the moment the `end` event names in `changes[start_key]` to the event."""
+    key = str(definition["start_key"])
+    values = []
+    for at, changes in _events(definition["end"], date_from, date_to).values_list("at", "changes"):
+        start = _moment((changes or {}).get(key))
+        if start is not None and at >= start:
+            values.append((at - start).total_seconds() / 3600)
+    return round(statistics.median(values), 2) if values else None
+
+
+def _count(
+    actions: list[str], date_from: dt.date, date_to: dt.date, *, distinct: bool, has_key: Any
+) -> int:
+    events = _events(actions, date_from, date_to)
+    if has_key:
+        events = events.filter(changes__has_key=str(has_key))
+    if distinct:
+        return events.values("target_type", "target_id").distinct().count()
+    return events.count()
+
+
 def measure_value(key: str, *, date_from: dt.date, date_to: dt.date) -> float | None:
     """One declared measure over a window of local dates (inclusive)."""
     definition = measure_definitions().get(key)
@@ -224,7 +264,58 @@ def measure_value(key: str, *, date_from: dt.date, date_to: dt.date) -> float | 
     if definition["kind"] == "count":
         return float(_events(definition["actions"], date_from, date_to).count())
     if definition["kind"] == "ratio":
-        denominator = _events(definition["denominator"], date_from, date_to).count()
-        numerator = _events(definition["numerator"], date_from, date_to).count()
+        distinct = bool(definition.get("distinct"))
+        denominator = _count(
+            definition["denominator"], date_from, date_to, distinct=distinct, has_key=None
+        )
+        numerator = _count(
+            definition["numerator"],
+            date_from,
+            date_to,
+            distinct=distinct,
+            has_key=definition.get("numerator_has"),
+        )
         return round(numerator / denominator, 4) if denominator else None
     return _duration(definition, date_from, date_to)
+
+
+def _shown(kind: str, value: float | None) -> float | int | None:
+    """A measure as the pages show it: counts whole, ratios as percentages, hours as they are."""
+    if value is None:
+        return None
+    if kind == "count":
+        return int(value)
+    return round(100 * value, 1) if kind == "ratio" else value
+
+
+def measure_rows(
+    *, periods: list[tuple[dt.date, dt.date]], keys: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every declared measure (or the given ones) over each period, by domain then key.
+
+    Each row: key, label, kind, domain, `values` (one per period) and `shown` (the same with
+    ratios as percentages, what the pages show).
+    """
+    for date_from, date_to in periods:
+        if date_to < date_from:
+            message = _("期間の終了日は開始日以降にしてください。")
+            raise ValidationFailed(message, errors={"date_to": [message]})
+    definitions = measure_definitions()
+    rows = []
+    for key in keys if keys is not None else sorted(definitions):
+        definition = definitions.get(key)
+        if definition is None:
+            continue
+        values = [measure_value(key, date_from=f, date_to=t) for f, t in periods]
+        shown = [_shown(definition["kind"], v) for v in values]
+        rows.append(
+            {
+                "key": key,
+                "label": definition["label"],
+                "kind": definition["kind"],
+                "domain": definition["domain"],
+                "values": values,
+                "shown": shown,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["domain"], r["key"]))

@@ -25,6 +25,7 @@ MANIFEST = DomainManifest(
         NavEntry(SECTION, _("DXダッシュボード"), "dx:dashboard", "dx.use", "🚀", 800),
         NavEntry(SECTION, _("業務棚卸し"), "dx:process_list", "dx.use", "🗂", 810),
         NavEntry(SECTION, _("優先順位"), "dx:priority", "dx.use", "🎯", 820),
+        NavEntry(SECTION, _("プロセス指標"), "dx:measures", "dx.use", "📈", 825),
         NavEntry(SECTION, _("PoC"), "dx:poc_list", "dx.use", "🧪", 830),
         NavEntry(SECTION, _("マニュアル更新案"), "dx:draft_list", "dx.use", "📘", 840),
         NavEntry(SECTION, _("研修"), "dx:course_list", "dx.use", "🎓", 850),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.dx import views, views_loop
+from urakata.dx import views, views_loop, views_measures
 
 app_name = "dx"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("processes/<int:process_id>/voices/", views.voice_add, name="voice_add"),
     path("processes/<int:process_id>/manual/", views.manual_save, name="manual_save"),
     path("priority/", views.priority, name="priority"),
+    path("measures/", views_measures.measures, name="measures"),
     path("pocs/", views_loop.poc_list, name="poc_list"),
     path("pocs/new/", views_loop.poc_new, name="poc_new"),
     path("pocs/<int:poc_id>/", views_loop.poc_detail, name="poc_detail"),

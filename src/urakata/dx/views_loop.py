@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from urakata.dx import charts, culture, manuals, pocs, selectors
 from urakata.dx.kpis import measure_definitions
 from urakata.dx.models import Proposal
 from urakata.dx.rules import can_review_manual, is_leader, require_leader
+from urakata.dx.views_measures import UNITS
 
 
 @login_required
@@ -93,12 +95,36 @@ def poc_detail(request: HttpRequest, poc_id: int) -> HttpResponse:
             "poc": poc,
             "result": result,
             "rows": rows,
-            "measures": measure_definitions(),
+            "measure_rows": _poc_measure_rows(result),
             "chart": charts.bars_svg(rows[:3], legend=(_("ベースライン"), _("試行"))),
             "reduction": pct(result["lead_time_reduction"]),
             "is_leader": is_leader(request.user),
         },
     )
+
+
+def _poc_measure_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The PoC's extra measures with their labels, ratios as %, each with its own chart."""
+    definitions = measure_definitions()
+    legend = (_("ベースライン"), _("試行"))
+    rows = []
+    for key, before in result["baseline"].get("measures", {}).items():
+        after = result["trial"].get("measures", {}).get(key)
+        definition = definitions.get(key, {"label": key, "kind": "count"})
+        if definition["kind"] == "ratio":
+            before, after = (None if v is None else round(100 * v, 1) for v in (before, after))
+        unit = _(UNITS[definition["kind"]])
+        rows.append(
+            {
+                "key": key,
+                "label": definition["label"],
+                "unit": unit,
+                "before": before,
+                "after": after,
+                "chart": charts.bars_svg([(unit, before, after)], legend=legend),
+            }
+        )
+    return rows
 
 
 @login_required

@@ -23,7 +23,10 @@ MANIFEST = DomainManifest(
     ),
     workflow_subjects=(CLAIM_SUBJECT,),
     # payments calls this when the batch holding a claim's payment is marked paid.
-    hooks={"payments.settled": "urakata.expenses.approval.claim_settled"},
+    hooks={
+        "payments.settled": "urakata.expenses.approval.claim_settled",
+        "dx.process_measures": "urakata.expenses.dx_measures.measures",
+    },
     demo_seeder="urakata.expenses.demo.seed",
     api_router="urakata.expenses.api.router",
     api_prefix="/expenses",

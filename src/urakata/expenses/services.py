@@ -320,6 +320,7 @@ def claim_submit(*, actor: Any, claim_id: int, comment: str = "") -> ExpenseClai
     """Run the policy checks; errors refuse the submit, warnings go with it to the approvers."""
     from urakata.expenses.approval import route_data
 
+    refused: ValidationFailed | None = None
     with transaction.atomic():
         claim = claim_for_update(actor=actor, claim_id=claim_id)
         workflow_services.route_seed(
@@ -328,44 +329,63 @@ def claim_submit(*, actor: Any, claim_id: int, comment: str = "") -> ExpenseClai
         findings = claim_check(actor=actor, claim=claim)
         errors = [f for f in findings if f["severity"] == "error"]
         if errors:
-            raise ValidationFailed(
+            refused = ValidationFailed(
                 _("規程チェックでエラーがあります。修正してから申請してください。"),
                 errors={"claim": [f["message"] for f in errors]},
             )
-        before = claim.status
-        was_returned = is_returned(claim)
-        claim.status = ExpenseClaim.Status.SUBMITTED
-        claim.findings = findings
-        claim.submitted_at = timezone.now()
-        claim.save(update_fields=["status", "findings", "submitted_at"])
-        # Filing reads the receipts' text (OCR): a task committed with the submit does it.
-        file_receipts_task.enqueue(claim_id=claim.pk)
+            transaction.set_rollback(True)  # a refusal writes nothing…
+        else:
+            return _submit_checked(actor=actor, claim=claim, findings=findings, comment=comment)
+    # …but is itself recorded (the DX policy-error rate counts these against the submits).
+    with transaction.atomic():
         audit_record(
             actor=actor,
-            action="expenses.claim.submit",
+            action="expenses.claim.policy_refused",
             target=claim,
-            changes={
-                "status": [before, claim.status],
-                "total": claim.total,
-                "warnings": [f["code"] for f in findings if f["severity"] == "warning"],
-            },
+            changes={"errors": [f["code"] for f in errors]},
         )
-        title = _("経費精算 %(number)s %(title)s") % {"number": claim.number, "title": claim.title}
-        if was_returned and claim.request_id:
-            workflow_services.request_resubmit(
-                actor=actor, request_id=claim.request_id, comment=comment, title=title
-            )
-            return claim
-        request = workflow_services.request_submit(
-            actor=actor,
-            subject=claim,
-            title=title,
-            amount=claim.total,
-            department=claim.department,
-            comment=comment,
+    assert refused is not None
+    raise refused
+
+
+def _submit_checked(
+    *, actor: Any, claim: ExpenseClaim, findings: list[dict[str, Any]], comment: str
+) -> ExpenseClaim:
+    """The submit itself, in claim_submit's transaction, once the policy checks passed."""
+    before = claim.status
+    was_returned = is_returned(claim)
+    claim.status = ExpenseClaim.Status.SUBMITTED
+    claim.findings = findings
+    claim.submitted_at = timezone.now()
+    claim.save(update_fields=["status", "findings", "submitted_at"])
+    # Filing reads the receipts' text (OCR): a task committed with the submit does it.
+    file_receipts_task.enqueue(claim_id=claim.pk)
+    audit_record(
+        actor=actor,
+        action="expenses.claim.submit",
+        target=claim,
+        changes={
+            "status": [before, claim.status],
+            "total": claim.total,
+            "warnings": [f["code"] for f in findings if f["severity"] == "warning"],
+        },
+    )
+    title = _("経費精算 %(number)s %(title)s") % {"number": claim.number, "title": claim.title}
+    if was_returned and claim.request_id:
+        workflow_services.request_resubmit(
+            actor=actor, request_id=claim.request_id, comment=comment, title=title
         )
-        claim.request_id = request.pk
-        claim.save(update_fields=["request_id"])
+        return claim
+    request = workflow_services.request_submit(
+        actor=actor,
+        subject=claim,
+        title=title,
+        amount=claim.total,
+        department=claim.department,
+        comment=comment,
+    )
+    claim.request_id = request.pk
+    claim.save(update_fields=["request_id"])
     return claim
 
 

@@ -73,7 +73,8 @@ MANIFEST = DomainManifest(
     hooks={
         "invoicing.received_invoice_recorded": (
             "urakata.facilities.matching.received_invoice_recorded"
-        )
+        ),
+        "dx.process_measures": "urakata.facilities.dx_measures.measures",
     },
     demo_seeder="urakata.facilities.demo.seed",
     api_router="urakata.facilities.api.router",

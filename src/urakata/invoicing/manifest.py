@@ -35,7 +35,10 @@ MANIFEST = DomainManifest(
     ),
     demo_seeder="urakata.invoicing.demo.seed",
     # A supplier paid through a payment batch: the received invoice becomes paid.
-    hooks={"payments.settled": "urakata.invoicing.received.payment_settled"},
+    hooks={
+        "payments.settled": "urakata.invoicing.received.payment_settled",
+        "dx.process_measures": "urakata.invoicing.dx_measures.measures",
+    },
     api_router="urakata.invoicing.api.router",
     api_prefix="/invoicing",
     urls="urakata.invoicing.urls",

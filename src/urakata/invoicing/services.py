@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from urakata.core.audit import audit_record
+from urakata.core.audit import audit_record, audit_record_many
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.japanese import invoice_registration_number_error
 from urakata.core.permissions import SYSTEM, require
@@ -473,7 +473,10 @@ def payment_apply(
             source_ref=",".join(numbers)[:100],
             tax_entry="inclusive",
         )
+        unpaid = sorted(pk for pk, inv in locked.items() if inv.status != Invoice.Status.PAID)
         payments = _record_payments(locked, allocations, date, entry, bank_transaction)
+        paid = [locked[pk] for pk in unpaid if locked[pk].status == Invoice.Status.PAID]
+        audit_record_many(actor=actor, entries=[("invoicing.invoice.paid", i, {}) for i in paid])
         audit_record(
             actor=actor,
             action="invoicing.payment.apply",

@@ -38,6 +38,7 @@ MANIFEST = DomainManifest(
         ),
     ),
     workflow_subjects=(BATCH_SUBJECT,),
+    hooks={"dx.process_measures": "urakata.payments.dx_measures.measures"},
     demo_seeder="urakata.payments.demo.seed",
     api_router="urakata.payments.api.router",
     api_prefix="/payments",

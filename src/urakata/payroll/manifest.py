@@ -32,7 +32,10 @@ MANIFEST = DomainManifest(
     workflow_subjects=(PAY_RUN_SUBJECT,),
     demo_seeder="urakata.payroll.demo.seed",
     # The demo books leave the salaries of the months payroll posts to it (counted once).
-    hooks={"ledger.demo_salary_periods": "urakata.payroll.demo.salary_periods"},
+    hooks={
+        "ledger.demo_salary_periods": "urakata.payroll.demo.salary_periods",
+        "dx.process_measures": "urakata.payroll.dx_measures.measures",
+    },
     api_router="urakata.payroll.api.router",
     api_prefix="/payroll",
     urls="urakata.payroll.urls",

@@ -140,6 +140,7 @@ ENDPOINTS = [
     ),
     # Pages
     Endpoint("dx-page-dashboard", "GET", "/dx/", EVERYONE),
+    Endpoint("dx-page-measures", "GET", "/dx/measures/?from=2025-04-01&to=2025-06-30", EVERYONE),
     Endpoint("dx-page-processes", "GET", "/dx/processes/", EVERYONE),
     Endpoint(
         "dx-page-process-new",

@@ -68,3 +68,19 @@ def test_api_refuses_bad_periods_with_a_message(rows: Any, client_for: Any) -> N
         content_type="application/json",
     )
     assert score.status_code == 422
+
+
+def test_measures_page_lists_and_charts_every_domain(rows: Any, client_for: Any) -> None:
+    from urakata.core.audit import audit_record
+
+    audit_record(actor=SYSTEM, action="expenses.claim.submit", target_type="expenses.claim")
+    client = client_for(Role.EMPLOYEE)
+    page = client.get("/dx/measures/").content.decode()
+    for name in ("経費精算", "請求・受領請求書", "給与", "勤怠", "文書・契約", "振込", "会計"):
+        assert f"<h2>{name}</h2>" in page, name
+    assert "経費精算の申請件数" in page and 'id="measure-expenses.claims_submitted"' in page
+    assert page.count("<svg") >= 20  # one chart per measure
+    row = page.split('id="measure-expenses.claims_submitted"')[1].split("</tr>")[0]
+    assert '<td class="num">0 件</td><td class="num">1 件</td>' in row  # recorded today
+    bad = client.get("/dx/measures/?from=2025-06-30&to=2025-01-01")
+    assert bad.status_code == 400 and "開始日以降" in bad.content.decode()
