@@ -73,7 +73,10 @@ MANIFEST = DomainManifest(
     hooks={
         "invoicing.received_invoice_recorded": (
             "urakata.facilities.matching.received_invoice_recorded"
-        )
+        ),
+        "invoicing.received_invoice_booking": (
+            "urakata.facilities.matching.received_invoice_booking"
+        ),
     },
     demo_seeder="urakata.facilities.demo.seed",
     api_router="urakata.facilities.api.router",

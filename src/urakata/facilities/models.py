@@ -421,7 +421,7 @@ class SupplyRequest(models.Model):
 
 
 from urakata.facilities.invite_models import RateWindow, VisitInvite  # noqa: E402
-from urakata.facilities.match_models import InvoiceMatch  # noqa: E402
+from urakata.facilities.match_models import InvoiceMatch, ReceiptBooking  # noqa: E402
 
 __all__ = [
     "DepreciationLine",
@@ -432,6 +432,7 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseOrderLine",
     "RateWindow",
+    "ReceiptBooking",
     "SupplyItem",
     "SupplyRequest",
     "Visit",
