@@ -35,7 +35,11 @@ MANIFEST = DomainManifest(
     ),
     demo_seeder="urakata.invoicing.demo.seed",
     # A supplier paid through a payment batch: the received invoice becomes paid.
-    hooks={"payments.settled": "urakata.invoicing.received.payment_settled"},
+    # Facilities' demo asks for the vendor's invoice of its capitalised server order.
+    hooks={
+        "payments.settled": "urakata.invoicing.received.payment_settled",
+        "facilities.demo_order_received": "urakata.invoicing.demo.vendor_invoice_for_order",
+    },
     api_router="urakata.invoicing.api.router",
     api_prefix="/invoicing",
     urls="urakata.invoicing.urls",

@@ -16,7 +16,7 @@ from django.db.models import Sum
 
 from urakata.core.roles import Role
 from urakata.facilities import matching, supplies
-from urakata.facilities.models import ReceiptBooking, SupplyItem
+from urakata.facilities.models import PurchaseOrder, ReceiptBooking, SupplyItem
 from urakata.facilities.tests import factories
 from urakata.invoicing.models import ReceivedInvoice
 from urakata.invoicing.received import received_approve, received_create
@@ -233,3 +233,26 @@ def test_an_invoice_without_an_order_books_in_full(people: dict[str, Any], vendo
     )
     received_approve(actor=people["accountant"], received=received)
     assert (_balance(EXPENSE), _balance(INPUT_TAX), _balance(PAYABLE)) == (12_000, 1_200, -13_200)
+
+
+def test_demo_server_order_has_its_invoice_matched_and_booked_once() -> None:
+    """The facilities demo's capitalised server: the vendor's invoice (recorded by invoicing
+    through the hook `facilities.demo_order_received`) matches it (一致) and books nothing more."""
+    import random
+
+    from urakata.core.permissions import SYSTEM
+    from urakata.facilities import demo as facilities_demo
+    from urakata.org import demo as org_demo
+
+    today = dt.date(2026, 11, 24)
+    org_demo.seed(actor=None, today=today, rng=random.Random(1))
+    vendor = counterparty_with_account()
+    facilities_demo._capitalised_order(SYSTEM, vendor, today)
+    order = PurchaseOrder.objects.get(vendor=vendor)
+    assert [(s.status, s.label) for s in matching.order_matches(order)] == [("matched", "一致")]
+    received = ReceivedInvoice.objects.get(counterparty=vendor)
+    assert received.status in ("approved", "scheduled")
+    assert received.journal_entry is not None and received.journal_entry.source == "asset"
+    assert ReceiptBooking.objects.get(order=order).claimed_by == received.pk
+    # 480,000 + 48,000 owed once: the receipt's 未払金, not doubled by the invoice
+    assert _balance(PAYABLE) == -528_000 and _balance(ASSET) == 480_000
