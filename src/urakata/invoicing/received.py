@@ -26,6 +26,7 @@ from urakata.core.permissions import SYSTEM, require
 from urakata.invoicing.calc import PURCHASE_TAX_CODE, RATES
 from urakata.invoicing.models import ReceivedInvoice, ReceivedTaxTotal
 from urakata.invoicing.pint_read import pint_read
+from urakata.invoicing.registry import registry_enabled, registry_lookup
 from urakata.invoicing.validation import Errors, add
 from urakata.ledger.models import JournalEntry
 from urakata.ledger.services import journal_entry_post
@@ -40,7 +41,7 @@ def registration_check(number: str) -> tuple[str, bool, Counterparty | None, lis
     """(normalised number, registered?, counterparty with that number, problems).
 
     Format and check digit (facts.md §1.5, §8.1) and the counterparty master; the public
-    registry (公表サイト) is not queried.
+    registry (公表サイト) is asked by `_store` when configured (`registry.registry_lookup`).
     """
     value = normalise_digits(number or "")
     if not value:
@@ -64,6 +65,12 @@ def _store(
     number, registered, counterparty, problems = registration_check(
         data.get("registration_number", "")
     )
+    registry = None
+    if registered and registry_enabled():  # the public registry, when configured (§5)
+        registry = registry_lookup(number)
+        if registry.checked and not registry.registered_on_day(data["issue_date"]):
+            registered = False  # 取消・失効・未登録: 経過措置 as for an unregistered issuer
+            problems.append(registry.message)
     if data.get("counterparty") is not None:
         counterparty = data["counterparty"]
     received = ReceivedInvoice.objects.create(
@@ -99,6 +106,7 @@ def _store(
             "registration_number": number,
             "registered": registered,
             "problems": problems,
+            "registry": registry.as_dict() if registry else None,
             "total": received.total,
         },
     )
