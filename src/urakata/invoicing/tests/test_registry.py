@@ -179,3 +179,13 @@ def test_cli_registry_json(registry: list[Any]) -> None:
     with pytest.raises(SystemExit) as exited:
         call_command("invoice", "registry", EXPIRED, "--json", stdout=StringIO())
     assert exited.value.code == 1
+
+
+def test_api_registry_check(registry: list[Any], client_for: Any) -> None:
+    from urakata.core.roles import Role
+
+    answer = client_for(Role.ACCOUNTING).get(f"/api/v1/invoicing/registry/{CANCELLED}").json()
+    assert answer["found"] is True and answer["registered"] is False
+    assert answer["cancelled_on"] == "2026-06-01" and answer["name"] == "取消工業株式会社"
+    bad = client_for(Role.ACCOUNTING).get("/api/v1/invoicing/registry/T123").json()
+    assert bad["checked"] is False and bad["message"]
