@@ -70,6 +70,16 @@ def _debit_lines(
     return lines, booked
 
 
+def _remember(order: PurchaseOrder, entry_id: int, booked: dict[Decimal, tuple[int, int]]) -> None:
+    """What this receipt posted, per rate, for the vendor's invoice to take over later."""
+    ReceiptBooking.objects.bulk_create(
+        [
+            ReceiptBooking(order=order, entry_id=entry_id, tax_rate=rate, net=n, tax=t)
+            for rate, (n, t) in booked.items()
+        ]
+    )
+
+
 def capitalise_receipt(
     *,
     actor: Any,
@@ -127,10 +137,5 @@ def capitalise_receipt(
     )
     numbers = [a.number for _line, created in groups for a in created]
     FixedAsset.objects.filter(number__in=numbers).update(acquisition_entry_id=entry.pk)
-    ReceiptBooking.objects.bulk_create(
-        [
-            ReceiptBooking(order=order, entry_id=entry.pk, tax_rate=rate, net=n, tax=t)
-            for rate, (n, t) in booked.items()
-        ]
-    )
+    _remember(order, entry.pk, booked)
     return numbers

@@ -26,7 +26,7 @@ from urakata.core.permissions import SYSTEM, require
 from urakata.invoicing.calc import PURCHASE_TAX_CODE, RATES
 from urakata.invoicing.models import ReceivedInvoice, ReceivedTaxTotal
 from urakata.invoicing.pint_read import pint_read
-from urakata.invoicing.registry import registry_enabled, registry_lookup
+from urakata.invoicing.registry import RegistryAnswer, registry_enabled, registry_lookup
 from urakata.invoicing.validation import Errors, add
 from urakata.ledger.models import JournalEntry
 from urakata.ledger.services import journal_entry_post
@@ -53,6 +53,19 @@ def registration_check(number: str) -> tuple[str, bool, Counterparty | None, lis
     return value, True, counterparty, []
 
 
+def _registry_answer(
+    number: str, well_formed: bool, issue_date: dt.date, problems: list[str]
+) -> RegistryAnswer | None:
+    """The public registry's answer (when configured, §5); 取消・失効・未登録 on the issue date
+    adds a problem and the issuer is treated as unregistered (経過措置)."""
+    if not well_formed or not registry_enabled():
+        return None
+    answer = registry_lookup(number)
+    if answer.checked and not answer.registered_on_day(issue_date):
+        problems.append(answer.message)
+    return answer
+
+
 def _store(
     *,
     actor: Any,
@@ -65,12 +78,9 @@ def _store(
     number, registered, counterparty, problems = registration_check(
         data.get("registration_number", "")
     )
-    registry = None
-    if registered and registry_enabled():  # the public registry, when configured (§5)
-        registry = registry_lookup(number)
-        if registry.checked and not registry.registered_on_day(data["issue_date"]):
-            registered = False  # 取消・失効・未登録: 経過措置 as for an unregistered issuer
-            problems.append(registry.message)
+    registry = _registry_answer(number, registered, data["issue_date"], problems)
+    if registry is not None and registry.checked:
+        registered = registry.registered_on_day(data["issue_date"])
     if data.get("counterparty") is not None:
         counterparty = data["counterparty"]
     received = ReceivedInvoice.objects.create(
