@@ -37,7 +37,11 @@ def _error(
 
 
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.code, exc.errors, error_lines(exc))
+    response = _error(request, exc.status, exc.message, exc.code, exc.errors, error_lines(exc))
+    retry_after = getattr(exc, "retry_after", None)  # TooManyRequests (429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -277,3 +277,9 @@ URAKATA_VISITOR_RETENTION_DAYS = env.int("URAKATA_VISITOR_RETENTION_DAYS", defau
 URAKATA_VISITOR_WEBHOOK_URL = env.str("URAKATA_VISITOR_WEBHOOK_URL", default="")
 URAKATA_VISITOR_WEBHOOK_KIND = env.str("URAKATA_VISITOR_WEBHOOK_KIND", default="slack")
 URAKATA_OCR = env.str("URAKATA_OCR", default="tesseract")
+# 適格請求書発行事業者公表システム Web-API Ver.1 (国税庁): off while the application ID is empty.
+URAKATA_INVOICE_REGISTRY_URL = env.str(
+    "URAKATA_INVOICE_REGISTRY_URL", default="https://web-api.invoice-kohyo.nta.go.jp"
+)
+URAKATA_INVOICE_REGISTRY_APP_ID = env.str("URAKATA_INVOICE_REGISTRY_APP_ID", default="")
+URAKATA_INVOICE_REGISTRY_TIMEOUT = env.float("URAKATA_INVOICE_REGISTRY_TIMEOUT", default=5.0)

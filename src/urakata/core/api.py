@@ -64,6 +64,9 @@ class ErrorOut(Schema):
 API_ERRORS: dict[int, type[ErrorOut]] = {
     status: ErrorOut for status in (400, 401, 403, 404, 409, 422)
 }
+# Endpoints that count hits (`core.ratelimit`) also declare 429 (`core.errors.TooManyRequests`,
+# answered by the shared DomainError handler with `Retry-After` when known).
+RATE_LIMITED_ERRORS: dict[int, type[ErrorOut]] = {**API_ERRORS, 429: ErrorOut}
 
 
 class PageMeta(Schema):

@@ -1,7 +1,8 @@
-"""Domain errors on pages: one mapping to 403/404/409/422, as `urakata.api` does for JSON.
+"""Domain errors on pages: one mapping to 403/404/409/422/429, as `urakata.api` does for JSON.
 
 A page view lets a service's `DomainError` propagate; `DomainErrorMiddleware` answers it:
-PermissionDenied → 403, NotFound → 404, Conflict → 409, ValidationFailed → 422, other → 400.
+PermissionDenied → 403, NotFound → 404, Conflict → 409, ValidationFailed → 422,
+TooManyRequests → 429 (with `Retry-After` when known), other → 400.
 A full page shows the message and each field's problem by label; an HTMX request gets a partial
 retargeted to the page's message area (`#page-errors` in base.html). Views that re-render their
 form call `form_add_errors` (or pass `error_lines` to the template); POST actions that go back
@@ -31,6 +32,7 @@ def _titles() -> dict[int, str]:
         404: _("ページが見つかりません"),
         409: _("操作できませんでした"),
         422: _("入力内容に誤りがあります"),
+        429: _("アクセスが集中しています"),
     }
 
 
@@ -49,14 +51,18 @@ def render_error(
         response = render(request, "web/partials/_error.html", context, status=status)
         response["HX-Retarget"] = HTMX_TARGET
         response["HX-Reswap"] = "innerHTML"
-        return response
-    if isinstance(error, PermissionDenied):
-        template = "web/forbidden.html"
-    elif isinstance(error, NotFound):
-        template = "404.html"
     else:
-        template = "web/error.html"
-    return render(request, template, context, status=status)
+        if isinstance(error, PermissionDenied):
+            template = "web/forbidden.html"
+        elif isinstance(error, NotFound):
+            template = "404.html"
+        else:
+            template = "web/error.html"
+        response = render(request, template, context, status=status)
+    retry_after = getattr(error, "retry_after", None)  # TooManyRequests
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def flash_error(request: HttpRequest, error: DomainError, *, labels: Labels | None = None) -> None:

@@ -41,3 +41,23 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts from one address, account or link: try again later (HTTP 429).
+
+    `retry_after` (seconds), when known, goes into the `Retry-After` header of the API and pages.
+    """
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, errors=errors)
+        self.retry_after = retry_after

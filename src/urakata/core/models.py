@@ -158,3 +158,22 @@ class TaskEffect(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RateWindow(models.Model):
+    """Hits of one key (an IP address, a link, an account) in one fixed time window: the
+    database-backed counter behind `core.ratelimit`, shared by every worker process."""
+
+    key = models.CharField(max_length=150)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("アクセス回数")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="core_rate_once")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start} {self.hits}"

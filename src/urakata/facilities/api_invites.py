@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from urakata.core.api import API_ERRORS, ErrorOut
+from urakata.core.api import API_ERRORS, RATE_LIMITED_ERRORS
 from urakata.core.errors import ValidationFailed
 from urakata.core.schema_types import BusinessDate, RowId
 from urakata.facilities import invites
 
 router = Router(tags=["facilities"])
 ERRORS = API_ERRORS
-PUBLIC_ERRORS = {**API_ERRORS, 429: ErrorOut}
+PUBLIC_ERRORS = RATE_LIMITED_ERRORS
 HourMinute = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")]
 
 

@@ -1,5 +1,7 @@
 """Goods receipt of capitalised items: each unit becomes a fixed asset, and the acquisition is
 posted at once (検収基準): 固定資産 (tax-exclusive cost) and 仮払消費税等 / 未払金 to the vendor.
+What was posted is kept per rate (`ReceiptBooking`) so that the vendor's invoice, when invoicing
+approves it, books only the difference (matching.received_invoice_booking).
 
 The ledger splits the tax (tax_entry "exclusive", purchase codes P10 / P08): it picks the
 経過措置 code for a vendor without a 登録番号 and leaves the non-creditable part in the asset
@@ -16,7 +18,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from urakata.core.errors import ValidationFailed
-from urakata.facilities.models import FixedAsset, PurchaseOrder, PurchaseOrderLine
+from urakata.facilities.models import (
+    FixedAsset,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReceiptBooking,
+)
 
 PAYABLE = "3150"  # 未払金
 TAX_CODES = {Decimal("0.10"): "P10", Decimal("0.08"): "P08"}
@@ -28,12 +35,13 @@ def _floor(value: Decimal) -> int:
 
 def _debit_lines(
     order: PurchaseOrder, groups: list[tuple[PurchaseOrderLine, list[FixedAsset]]]
-) -> tuple[list[dict[str, Any]], int]:
-    """One debit per order line (net, with its tax), and the receipt's tax in total."""
+) -> tuple[list[dict[str, Any]], dict[Decimal, tuple[int, int]]]:
+    """One debit per order line (net, with its tax), and the receipt's (net, tax) per rate."""
     from urakata.facilities.assets import asset_account
 
     per_rate: dict[Decimal, list[tuple[dict[str, Any], int]]] = {}
     lines: list[dict[str, Any]] = []
+    untaxed = 0
     for line, assets in groups:
         net = sum(a.cost for a in assets)
         debit: dict[str, Any] = {
@@ -46,17 +54,30 @@ def _debit_lines(
         if code:
             debit["tax_code"] = code
             per_rate.setdefault(line.tax_rate, []).append((debit, net))
+        else:
+            untaxed += net
         lines.append(debit)
-    total_tax = 0
+    booked: dict[Decimal, tuple[int, int]] = {Decimal(0): (untaxed, 0)} if untaxed else {}
     for rate, members in per_rate.items():
-        tax = _floor(sum(net for _d, net in members) * rate)  # once per rate (令70条の10)
-        total_tax += tax
+        rate_net = sum(net for _d, net in members)
+        tax = _floor(rate_net * rate)  # once per rate (令70条の10)
+        booked[rate] = (rate_net, tax)
         given = 0
         for index, (debit, net) in enumerate(members):
             share = tax - given if index == len(members) - 1 else _floor(net * rate)
             debit["tax_amount"] = share
             given += share
-    return lines, total_tax
+    return lines, booked
+
+
+def _remember(order: PurchaseOrder, entry_id: int, booked: dict[Decimal, tuple[int, int]]) -> None:
+    """What this receipt posted, per rate, for the vendor's invoice to take over later."""
+    ReceiptBooking.objects.bulk_create(
+        [
+            ReceiptBooking(order=order, entry_id=entry_id, tax_rate=rate, net=n, tax=t)
+            for rate, (n, t) in booked.items()
+        ]
+    )
 
 
 def capitalise_receipt(
@@ -100,8 +121,9 @@ def capitalise_receipt(
             groups.append((line, created))
     if not groups:
         return []
-    debits, tax = _debit_lines(order, groups)
+    debits, booked = _debit_lines(order, groups)
     net = sum(d["debit"] for d in debits)
+    tax = sum(t for _n, t in booked.values())
     entry = asset_services.post_entry(
         date=received_on,
         description=_("固定資産の取得(検収) %(number)s %(vendor)s")
@@ -115,4 +137,5 @@ def capitalise_receipt(
     )
     numbers = [a.number for _line, created in groups for a in created]
     FixedAsset.objects.filter(number__in=numbers).update(acquisition_entry_id=entry.pk)
+    _remember(order, entry.pk, booked)
     return numbers

@@ -51,21 +51,3 @@ class VisitInvite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date_from}–{self.date_to})"
-
-
-class RateWindow(models.Model):
-    """Hits of one key (an IP address, a link) in one fixed time window, for rate limits."""
-
-    key = models.CharField(max_length=150)
-    window_start = models.DateTimeField()
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("アクセス回数")
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="facilities_rate_once")
-        ]
-        indexes = [models.Index(fields=["window_start"])]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.window_start} {self.hits}"

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, NotFound, ValidationFailed
 from urakata.core.permissions import require
+from urakata.core.ratelimit import TooManyRequests, rate_limit_hit, window_seconds_left
 from urakata.facilities import notify, visitors
 from urakata.facilities.models import Visit, VisitInvite
-from urakata.facilities.ratelimit import TooManyRequests, rate_limit_hit
 from urakata.workflow.notifications import notify as notify_users
 
 MAX_CODE_FAILURES = 5
@@ -208,7 +208,8 @@ def _throttle(*, ip: str | None, invite_key: str = "") -> None:
         )
     if not ok:
         raise TooManyRequests(
-            _("アクセスが多すぎます。しばらく時間をおいてから再度お試しください。")
+            _("アクセスが多すぎます。しばらく時間をおいてから再度お試しください。"),
+            retry_after=window_seconds_left(LINK_WINDOW if invite_key else IP_WINDOW),
         )
 
 

@@ -75,6 +75,9 @@ MANIFEST = DomainManifest(
             "urakata.facilities.matching.received_invoice_recorded"
         ),
         "dx.process_measures": "urakata.facilities.dx_measures.measures",
+        "invoicing.received_invoice_booking": (
+            "urakata.facilities.matching.received_invoice_booking"
+        ),
     },
     demo_seeder="urakata.facilities.demo.seed",
     api_router="urakata.facilities.api.router",

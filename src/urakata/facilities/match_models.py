@@ -33,3 +33,26 @@ class InvoiceMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} ← {self.invoice_number}"
+
+
+class ReceiptBooking(models.Model):
+    """What a goods receipt of capitalised items already posted (固定資産 + 仮払消費税等 / 未払金),
+    per tax rate: the vendor's invoice for the order books only the difference (no double count).
+    `claimed_by` is the received invoice whose approval took it over."""
+
+    order = models.ForeignKey(
+        "facilities.PurchaseOrder", on_delete=models.CASCADE, related_name="receipt_bookings"
+    )
+    entry_id = models.BigIntegerField(_("取得仕訳"))
+    tax_rate = models.DecimalField(_("税率"), max_digits=4, decimal_places=3)
+    net = models.BigIntegerField(_("税抜金額"))
+    tax = models.BigIntegerField(_("消費税額"))
+    claimed_by = models.BigIntegerField(_("受領請求書"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("検収時の計上")
+        verbose_name_plural = _("検収時の計上")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.tax_rate} {self.net}+{self.tax}"

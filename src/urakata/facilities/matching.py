@@ -24,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urakata.core.audit import audit_record
-from urakata.facilities.models import InvoiceMatch, PurchaseOrder, PurchaseOrderLine
+from urakata.facilities.models import (
+    InvoiceMatch,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReceiptBooking,
+)
 
 ORDER_NUMBER = re.compile(r"PO-\d{6}-\d{4}")
 # UBL: <cac:OrderReference><cbc:ID>…</cbc:ID></cac:OrderReference> (ibt-013)
@@ -104,6 +109,45 @@ def received_invoice_recorded(*, actor: Any, received_invoice_data: dict[str, An
                 "subtotal": match.subtotal,
             },
         )
+
+
+def received_invoice_booking(*, actor: Any, received_invoice_id: int) -> dict[str, Any] | None:
+    """Hook `invoicing.received_invoice_booking`, called when invoicing approves a received
+    invoice: what the goods receipts of its matched order already posted, so that invoicing books
+    only the difference and the purchase is counted once.
+
+    Takes over (claims) every receipt booking of that order not yet claimed by another invoice,
+    and returns {"order": number, "entry_ids": [...], "booked": {"0.10": [net, tax], ...}} —
+    or None when the invoice matches no order or nothing was posted at receipt.
+    """
+    match = (
+        InvoiceMatch.objects.select_related("order")
+        .filter(received_invoice_id=received_invoice_id)
+        .first()
+    )
+    if match is None:
+        return None
+    bookings = list(
+        ReceiptBooking.objects.select_for_update().filter(order=match.order, claimed_by=None)
+    )
+    if not bookings:
+        return None
+    booked: dict[str, list[int]] = {}
+    for booking in bookings:
+        pair = booked.setdefault(f"{booking.tax_rate:.2f}", [0, 0])
+        pair[0] += booking.net
+        pair[1] += booking.tax
+    ReceiptBooking.objects.filter(pk__in=[b.pk for b in bookings]).update(
+        claimed_by=received_invoice_id
+    )
+    entry_ids = sorted({b.entry_id for b in bookings})
+    audit_record(
+        actor=actor,
+        action="facilities.order.booking_claimed",
+        target=match.order,
+        changes={"received_invoice": received_invoice_id, "entries": entry_ids, "booked": booked},
+    )
+    return {"order": match.order.number, "entry_ids": entry_ids, "booked": booked}
 
 
 @dataclass(frozen=True)

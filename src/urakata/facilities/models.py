@@ -420,8 +420,8 @@ class SupplyRequest(models.Model):
         return f"{self.item_id} × {self.quantity}"
 
 
-from urakata.facilities.invite_models import RateWindow, VisitInvite  # noqa: E402
-from urakata.facilities.match_models import InvoiceMatch  # noqa: E402
+from urakata.facilities.invite_models import VisitInvite  # noqa: E402
+from urakata.facilities.match_models import InvoiceMatch, ReceiptBooking  # noqa: E402
 
 __all__ = [
     "DepreciationLine",
@@ -431,7 +431,7 @@ __all__ = [
     "Loan",
     "PurchaseOrder",
     "PurchaseOrderLine",
-    "RateWindow",
+    "ReceiptBooking",
     "SupplyItem",
     "SupplyRequest",
     "Visit",

@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from urakata.core.error_pages import flash_error
-from urakata.core.errors import Conflict, NotFound, ValidationFailed
+from urakata.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from urakata.core.labels import error_lines
 from urakata.core.permissions import require
 from urakata.facilities import invites
 from urakata.facilities.forms import Fields
-from urakata.facilities.ratelimit import TooManyRequests
 
 
 @login_required
@@ -76,13 +75,21 @@ def _closed(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, "facilities/invite_closed.html", {"message": message}, status=status)
 
 
+def _limited(request: HttpRequest, error: TooManyRequests) -> HttpResponse:
+    """The public page's own 429 (no site chrome for a visitor), with core's Retry-After."""
+    response = _closed(request, error.message, error.status)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def invite_public(request: HttpRequest, token: str) -> HttpResponse:
     """The visitor's page (no login): the meeting, the host's window, the form and the code."""
     ip = request.META.get("REMOTE_ADDR")
     try:
         invite = invites.visit_invite_public_get(token=token, ip=ip)
     except TooManyRequests as error:
-        return _closed(request, error.message, 429)
+        return _limited(request, error)
     except (NotFound, Conflict) as error:
         return _closed(request, error.message, 410 if isinstance(error, Conflict) else 404)
     errors: list[str] = []
@@ -102,7 +109,7 @@ def invite_public(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, code=fields.text("code", 20), ip=ip, **values
             )
         except TooManyRequests as error:
-            return _closed(request, error.message, 429)
+            return _limited(request, error)
         except ValidationFailed as error:
             errors = [error.message, *(x for x in error_lines(error) if x != error.message)]
             invite.refresh_from_db()

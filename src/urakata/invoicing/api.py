@@ -334,6 +334,38 @@ def validate_pint(request: HttpRequest, file: File[UploadedFile]) -> Any:
     return pint_validate(file.read())
 
 
+class InvRegistryOut(Schema):
+    """The public registry's answer on a 登録番号 (`checked` false: off, bad format, unreachable)."""
+
+    number: str
+    checked: bool
+    found: bool
+    registered: bool
+    name: str
+    registered_on: dt.date | None
+    cancelled_on: dt.date | None
+    expired_on: dt.date | None
+    message: str
+
+
+@router.get("/registry/{number}", response={200: InvRegistryOut, **ERRORS})
+def registry_check(
+    request: HttpRequest, number: Annotated[str, Field(min_length=1, max_length=20)]
+) -> Any:
+    """Look a 登録番号 up in the 国税庁 公表サイト (when configured), e.g. while entering a
+    counterparty or a received invoice; cached per number and day."""
+    from django.utils import timezone
+
+    from urakata.invoicing.registry import registry_lookup
+
+    require(request.user, "invoicing.view")
+    answer = registry_lookup(number)
+    return {
+        **answer.__dict__,
+        "registered": answer.registered_on_day(timezone.localdate()),
+    }
+
+
 @router.get("/received", response={200: list[ReceivedOut], **ERRORS})
 def list_received(request: HttpRequest, status: Annotated[str, Field(max_length=20)] = "") -> Any:
     return list(

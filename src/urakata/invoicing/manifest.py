@@ -34,10 +34,12 @@ MANIFEST = DomainManifest(
         DefaultJob("invoicing.dunning", "urakata.invoicing.tasks.dunning_task", "0 9 * * 1-5"),
     ),
     demo_seeder="urakata.invoicing.demo.seed",
-    # A supplier paid through a payment batch: the received invoice becomes paid.
     hooks={
+        # A supplier paid through a payment batch: the received invoice becomes paid.
         "payments.settled": "urakata.invoicing.received.payment_settled",
         "dx.process_measures": "urakata.invoicing.dx_measures.measures",
+        # Facilities' demo asks for the vendor's invoice of its capitalised server order.
+        "facilities.demo_order_received": "urakata.invoicing.demo.vendor_invoice_for_order",
     },
     api_router="urakata.invoicing.api.router",
     api_prefix="/invoicing",

@@ -26,12 +26,14 @@ from urakata.core.permissions import SYSTEM, require
 from urakata.invoicing.calc import PURCHASE_TAX_CODE, RATES
 from urakata.invoicing.models import ReceivedInvoice, ReceivedTaxTotal
 from urakata.invoicing.pint_read import pint_read
+from urakata.invoicing.registry import RegistryAnswer, registry_enabled, registry_lookup
 from urakata.invoicing.validation import Errors, add
 from urakata.ledger.models import JournalEntry
 from urakata.ledger.services import journal_entry_post
 from urakata.org.models import Counterparty
 
 PAYABLE = "3150"  # 未払金
+INPUT_TAX_ACCOUNT = "1570"  # 仮払消費税等
 CATEGORY_BY_PERCENT = {Decimal(10): "S", Decimal(8): "AA"}
 
 
@@ -39,7 +41,7 @@ def registration_check(number: str) -> tuple[str, bool, Counterparty | None, lis
     """(normalised number, registered?, counterparty with that number, problems).
 
     Format and check digit (facts.md §1.5, §8.1) and the counterparty master; the public
-    registry (公表サイト) is not queried.
+    registry (公表サイト) is asked by `_store` when configured (`registry.registry_lookup`).
     """
     value = normalise_digits(number or "")
     if not value:
@@ -49,6 +51,19 @@ def registration_check(number: str) -> tuple[str, bool, Counterparty | None, lis
         return value, False, None, [problem]
     counterparty = Counterparty.objects.filter(registration_number=value).first()
     return value, True, counterparty, []
+
+
+def _registry_answer(
+    number: str, well_formed: bool, issue_date: dt.date, problems: list[str]
+) -> RegistryAnswer | None:
+    """The public registry's answer (when configured, §5); 取消・失効・未登録 on the issue date
+    adds a problem and the issuer is treated as unregistered (経過措置)."""
+    if not well_formed or not registry_enabled():
+        return None
+    answer = registry_lookup(number)
+    if answer.checked and not answer.registered_on_day(issue_date):
+        problems.append(answer.message)
+    return answer
 
 
 def _store(
@@ -63,6 +78,9 @@ def _store(
     number, registered, counterparty, problems = registration_check(
         data.get("registration_number", "")
     )
+    registry = _registry_answer(number, registered, data["issue_date"], problems)
+    if registry is not None and registry.checked:
+        registered = registry.registered_on_day(data["issue_date"])
     if data.get("counterparty") is not None:
         counterparty = data["counterparty"]
     received = ReceivedInvoice.objects.create(
@@ -98,6 +116,7 @@ def _store(
             "registration_number": number,
             "registered": registered,
             "problems": problems,
+            "registry": registry.as_dict() if registry else None,
             "total": received.total,
         },
     )
@@ -206,36 +225,71 @@ def received_create(*, actor: Any, data: dict[str, Any], upload: Any = None) -> 
         )
 
 
-def purchase_lines(received: ReceivedInvoice) -> list[dict[str, Any]]:
+def purchase_lines(
+    received: ReceivedInvoice, booked: dict[str, list[int]] | None = None
+) -> list[dict[str, Any]]:
     """費用 (per rate, purchase tax codes; 経過措置 codes when the issuer is not registered)
-    / 未払金. The ledger splits the creditable part of the tax onto 仮払消費税等."""
+    / 未払金. The ledger splits the creditable part of the tax onto 仮払消費税等.
+
+    `booked` ({"0.10": [net, tax]}): what the goods receipt already posted for this purchase
+    (facilities, 固定資産 / 未払金); only the difference per rate is booked here — nothing when the
+    invoice equals the receipt, a debit when it is higher, a credit when lower.
+    """
+    remaining = {key: list(pair) for key, pair in (booked or {}).items()}
     lines: list[dict[str, Any]] = []
     cp = received.counterparty_id
-    for block in received.tax_totals.all():
-        code = PURCHASE_TAX_CODE[block.tax_category]
+    blocks = [(b.tax_category, b.taxable, b.tax) for b in received.tax_totals.all()]
+    for key in list(remaining):  # a rate the invoice does not carry
+        if not any(f"{RATES[c]:.2f}" == key for c, _t, _x in blocks):
+            blocks.append(("S" if key == "0.10" else "AA" if key == "0.08" else "E", 0, 0))
+    for category, taxable, tax in blocks:
+        before = remaining.pop(f"{RATES[category]:.2f}", [0, 0])
+        taxable, tax = taxable - before[0], tax - before[1]
+        code = PURCHASE_TAX_CODE[category]
         if not received.registration_ok and code in ("P10", "P08"):
             code += "U"
+        side = "debit" if taxable >= 0 else "credit"
         line: dict[str, Any] = {
             "account": received.expense_account,
-            "debit": block.taxable,
+            side: abs(taxable),
             "tax_code": code,
             "counterparty_id": cp,
             "memo": received.number,
         }
-        if RATES[block.tax_category]:
-            line["tax_amount"] = block.tax
-        else:
-            line["debit"] += block.tax
+        if not RATES[category]:
+            line[side] += tax if side == "debit" else -tax
+        elif taxable:
+            line["tax_amount"] = abs(tax)
+        elif tax:  # same net, a different tax (rounding): straight to 仮払消費税等
+            line = {
+                "account": INPUT_TAX_ACCOUNT,
+                "debit" if tax > 0 else "credit": abs(tax),
+                "counterparty_id": cp,
+                "memo": received.number,
+            }
         lines.append(line)
+    already = sum(n + t for n, t in (booked or {}).values())
+    payable = received.total - already
     lines.append(
         {
             "account": PAYABLE,
-            "credit": received.total,
+            "credit" if payable >= 0 else "debit": abs(payable),
             "counterparty_id": cp,
             "memo": received.number,
         }
     )
     return [x for x in lines if x.get("debit", 0) or x.get("credit", 0)]
+
+
+def _booked_elsewhere(actor: Any, received: ReceivedInvoice) -> dict[str, Any] | None:
+    """What another domain already posted for this purchase (facilities: the goods receipt of a
+    capitalised item), through the hook `invoicing.received_invoice_booking`."""
+    found: dict[str, Any] | None = None
+    for hook in hook_targets("invoicing.received_invoice_booking").values():
+        result = hook(actor=actor, received_invoice_id=received.pk)
+        if result:
+            found = result
+    return found
 
 
 DECIDABLE = (ReceivedInvoice.Status.RECEIVED, ReceivedInvoice.Status.SUBMITTED)
@@ -255,15 +309,21 @@ def approve_now(*, actor: Any, received: ReceivedInvoice) -> ReceivedInvoice:
         locked = ReceivedInvoice.objects.select_for_update().get(pk=received.pk)
         if locked.status not in DECIDABLE:
             raise Conflict(_("この受領請求書は承認済みか差戻し済みです。"))
-        entry = journal_entry_post(
-            actor=SYSTEM,
-            date=locked.issue_date,
-            description=f"受領請求書 {locked.issuer_name} {locked.number}"[:200],
-            lines=purchase_lines(locked),
-            source=JournalEntry.Source.INVOICE,
-            source_ref=f"R{locked.pk}",
-            tax_entry="exclusive",
-        )
+        booked = _booked_elsewhere(actor, locked)
+        lines = purchase_lines(locked, booked["booked"] if booked else None)
+        if lines:
+            entry = journal_entry_post(
+                actor=SYSTEM,
+                date=locked.issue_date,
+                description=f"受領請求書 {locked.issuer_name} {locked.number}"[:200],
+                lines=lines,
+                source=JournalEntry.Source.INVOICE,
+                source_ref=f"R{locked.pk}",
+                tax_entry="exclusive",
+            )
+        else:  # the receipt's entry is the whole purchase: link it, book nothing more
+            assert booked is not None
+            entry = JournalEntry.objects.get(pk=booked["entry_ids"][0])
         locked.journal_entry = entry
         locked.status = ReceivedInvoice.Status.APPROVED
         locked.approved_by = actor if getattr(actor, "pk", None) else None
@@ -275,7 +335,11 @@ def approve_now(*, actor: Any, received: ReceivedInvoice) -> ReceivedInvoice:
             actor=actor,
             action="invoicing.received.approve",
             target=locked,
-            changes={"journal_entry": entry.pk, "scheduled": scheduled},
+            changes={
+                "journal_entry": entry.pk,
+                "scheduled": scheduled,
+                "booked_at_receipt": booked,
+            },
         )
     return locked
 

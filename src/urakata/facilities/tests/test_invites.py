@@ -11,12 +11,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from urakata.core.errors import Conflict, NotFound, ValidationFailed
+from urakata.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from urakata.core.models import AuditEvent
 from urakata.core.roles import Role
 from urakata.facilities import invites, visitors
 from urakata.facilities.models import Visit, VisitInvite
-from urakata.facilities.ratelimit import TooManyRequests
 from urakata.workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +281,4 @@ def test_api_create_register_and_refusals(client_for: Any) -> None:
         f"{API}/visit-invites/register", payload, content_type="application/json"
     )
     assert limited.status_code == 429 and limited.json()["code"] == "too_many_requests"
+    assert 1 <= int(limited["Retry-After"]) <= invites.LINK_WINDOW  # core's 429 handling

@@ -161,6 +161,7 @@ ENDPOINTS: list[Endpoint] = [
     ),
     # ------------------------------------------------------------ API: received invoices
     Endpoint("api-invoicing-received", "GET", f"{API}/received", READERS),
+    Endpoint("api-invoicing-registry", "GET", f"{API}/registry/T7123456789012", READERS),
     Endpoint(
         "api-invoicing-received-create",
         "POST",

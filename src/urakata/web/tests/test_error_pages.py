@@ -1,4 +1,4 @@
-"""Domain errors on pages: one mapping to 403/404/409/422 pages, HTMX partials and flashes."""
+"""Domain errors on pages: one mapping to 403/404/409/422/429 pages, HTMX partials, flashes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
 from urakata.core.error_pages import DomainErrorMiddleware, form_add_errors
-from urakata.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from urakata.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    ValidationFailed,
+)
 from urakata.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +51,7 @@ def _answer(request: Any, error: Exception) -> Any:
             422,
             "入力内容に誤りがあります",
         ),
+        (TooManyRequests("しばらくしてからお試しください。"), 429, "アクセスが集中しています"),
     ],
 )
 def test_each_error_type_has_its_page(
@@ -121,3 +128,20 @@ def test_base_page_has_the_message_area_and_swaps_4xx(client_for: Any) -> None:
     page = client_for(Role.EMPLOYEE).get("/").content.decode()
     assert 'id="page-errors"' in page
     assert '"code": "4..", "swap": true' in page
+
+
+def test_too_many_requests_carries_retry_after_on_pages_partials_and_the_api(
+    make_user: Any,
+) -> None:
+    """429 is mapped once in core: the page, the HTMX partial and the JSON API all answer it."""
+    from urakata.api import domain_error
+
+    error = TooManyRequests("しばらくしてからお試しください。", retry_after=42)
+    page = _answer(_request(make_user), error)
+    partial = _answer(_request(make_user, htmx=True), error)
+    assert (page.status_code, page["Retry-After"]) == (429, "42")
+    assert (partial.status_code, partial["Retry-After"]) == (429, "42")
+    assert partial["HX-Retarget"] == "#page-errors"
+    api = domain_error(_request(make_user, path="/api/v1/x"), error)
+    assert (api.status_code, api["Retry-After"]) == (429, "42")
+    assert b"too_many_requests" in api.content

@@ -1,4 +1,4 @@
-"""`urakata invoice …`: list, pdf, pint, import-pint, validate-pint, match."""
+"""`urakata invoice …`: list, pdf, pint, import-pint, validate-pint, match, registry."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ class Command(BaseCommand):
         val.add_argument("--json", action="store_true")
         match = sub.add_parser("match", help="入金消込の候補")
         match.add_argument("--json", action="store_true")
+        registry = sub.add_parser("registry", help="登録番号を国税庁の公表サイトで照会")
+        registry.add_argument("number")
+        registry.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -70,6 +73,21 @@ class Command(BaseCommand):
         else:
             for line in lines:
                 self.stdout.write(line)
+
+    def _registry(self, options: dict[str, Any]) -> None:
+        """Exit 1 when the number could not be checked or is not registered today."""
+        from django.utils import timezone
+
+        from urakata.invoicing.registry import registry_lookup
+
+        answer = registry_lookup(options["number"])
+        data = {**answer.as_dict(), "registered": answer.registered_on_day(timezone.localdate())}
+        lines = [f"{answer.number}: {answer.message}"]
+        if answer.found:
+            lines.append(f"  {answer.name} 登録 {answer.registered_on}")
+        self._emit(data, options["json"], lines)
+        if not data["registered"]:
+            sys.exit(1)
 
     def _list(self, options: dict[str, Any]) -> None:
         from urakata.invoicing import selectors
