@@ -10,11 +10,13 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from urakata.attendance import agreement, leave, requests, selectors, services
+from urakata.attendance.api_settings import router as settings_router
 from urakata.attendance.figures import month_bounds
 from urakata.core.api import API_ERRORS, PageMeta, paginate
 from urakata.core.schema_types import BusinessDate, Month, PageNumber, PageSize
 
 router = Router(tags=["attendance"])
+router.add_router("/settings", settings_router)
 Code = Annotated[str, Field(max_length=20)]
 Note = Annotated[str, Field(max_length=200)]
 DayMinute = Annotated[int, Field(ge=0, le=1439)]
