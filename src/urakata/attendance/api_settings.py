@@ -5,6 +5,7 @@ messages, 422) as the settings pages."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -13,7 +14,14 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from urakata.attendance import setup
-from urakata.attendance.models import Agreement36, CompanyDay, LeaveSettings, ScheduledDay, WorkRule
+from urakata.attendance.models import (
+    Agreement36,
+    CompanyDay,
+    LeaveSettings,
+    ScheduledDay,
+    SpecialLeaveType,
+    WorkRule,
+)
 from urakata.attendance.planned import leave_planned_for_codes
 from urakata.attendance.schedule import (
     schedule_employee,
@@ -21,6 +29,7 @@ from urakata.attendance.schedule import (
     variable_schedule_save,
 )
 from urakata.attendance.services import minute_text
+from urakata.attendance.special import TYPE_FIELDS, special_type_save
 from urakata.core.api import API_ERRORS
 from urakata.core.errors import NotFound
 from urakata.core.permissions import require
@@ -274,3 +283,37 @@ def post_planned_leave(request: HttpRequest, payload: AttPlannedIn) -> Any:
         actor=request.user, date=payload.date, codes=payload.employee_codes, reason=payload.reason
     )
     return {"date": payload.date, "booked": [r.employee.code for r in booked], "skipped": skipped}
+
+
+class AttSpecialTypeIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    per_year: bool = False
+    days: Annotated[float, Field(gt=0, le=366)]
+    paid: bool = True
+    evidence_required: bool = False
+    min_tenure_months: Annotated[int, Field(ge=0, le=600)] = 0
+    counts_as_attendance: bool = True
+    active: bool = True
+
+
+class AttSpecialTypeOut(AttSpecialTypeIn):
+    code: str
+
+
+def _special_out(row: SpecialLeaveType) -> dict[str, Any]:
+    return {"code": row.code, **{f: getattr(row, f) for f in TYPE_FIELDS}}
+
+
+@router.get("/special-leave-types", response={200: list[AttSpecialTypeOut], **API_ERRORS})
+def list_special_types(request: HttpRequest) -> Any:
+    """特別休暇の種類 (company rule)."""
+    require(request.user, "attendance.manage")
+    return [_special_out(r) for r in SpecialLeaveType.objects.all()]
+
+
+@router.put("/special-leave-types/{code}", response={200: AttSpecialTypeOut, **API_ERRORS})
+def put_special_type(request: HttpRequest, code: Code, payload: AttSpecialTypeIn) -> Any:
+    """Create or change a special-leave type (days in 0.5-day steps)."""
+    values = payload.dict()
+    values["days"] = Decimal(str(values["days"]))
+    return _special_out(special_type_save(actor=request.user, code=code, **values))
