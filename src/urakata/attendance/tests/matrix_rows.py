@@ -102,6 +102,17 @@ ENDPOINTS: list[Endpoint] = [
         HR,
         payload={"date": "2030-05-08", "employee_codes": []},
     ),
+    Endpoint("api-attendance-special-balance", "GET", f"{API}/leave/special-balance", EVERYONE),
+    Endpoint(
+        "api-attendance-settings-special-types", "GET", f"{API}/settings/special-leave-types", HR
+    ),
+    Endpoint(
+        "api-attendance-settings-special-type-put",
+        "PUT",
+        f"{API}/settings/special-leave-types/MXS",
+        HR,
+        payload={"name": "慶弔休暇", "days": 5},
+    ),
     # ------------------------------------------------------------ pages
     Endpoint("page-attendance-timecard", "GET", "/attendance/", EVERYONE),
     Endpoint(

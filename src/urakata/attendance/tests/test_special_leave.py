@@ -79,14 +79,10 @@ def test_yearly_balance_evidence_and_tenure(make_user: Any) -> None:
     # A new calendar year: the balance is back (hand-computed: 2 − 0).
     assert special.special_used_days(employee, first.special_type, 2027) == Decimal("0")
     with pytest.raises(ValidationFailed) as caught:  # evidence required
-        leave_request_submit(
-            actor=user, date=D(2026, 9, 4), kind="special", special_type="FUNERAL"
-        )
+        leave_request_submit(actor=user, date=D(2026, 9, 4), kind="special", special_type="FUNERAL")
     assert "evidence" in caught.value.errors
     with pytest.raises(ValidationFailed) as caught:  # 5 years' tenure (hired 2025-10-01)
-        leave_request_submit(
-            actor=user, date=D(2026, 9, 4), kind="special", special_type="REFRESH"
-        )
+        leave_request_submit(actor=user, date=D(2026, 9, 4), kind="special", special_type="REFRESH")
     assert "勤続60か月" in caught.value.errors["special_type"][0]
     funeral = leave_request_submit(
         actor=user,
@@ -120,3 +116,20 @@ def test_special_balance_api(client_for: Any) -> None:
             "remaining": 3.0,
         }
     ]
+
+
+def test_timecard_offers_the_types_and_books_through_the_form(make_user: Any) -> None:
+    from django.test import Client
+
+    special.special_type_save(actor=SYSTEM, code="SUMMER", name="夏季休暇", per_year=True, days=3)
+    user = make_user(Role.EMPLOYEE)
+    make_user(Role.HR)  # the route's approver
+    client = Client()
+    client.force_login(user)
+    page = client.get("/attendance/?month=2026-09").content.decode()
+    assert "夏季休暇" in page and 'name="special_type"' in page
+    form = {"date": "2026-09-01", "unit": "full", "kind": "special", "special_type": "SUMMER"}
+    assert client.post("/attendance/leave/new/", form).status_code == 302
+    row = LeaveRequest.objects.get(employee=user.employee)
+    assert row.special_type is not None and row.special_type.code == "SUMMER"
+    assert "夏季休暇" in client.get("/attendance/?month=2026-09").content.decode()
