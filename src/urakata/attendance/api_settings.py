@@ -31,7 +31,7 @@ from urakata.attendance.schedule import (
 from urakata.attendance.services import minute_text
 from urakata.attendance.special import TYPE_FIELDS, special_type_save
 from urakata.core.api import API_ERRORS
-from urakata.core.errors import NotFound
+from urakata.core.errors import NotFound, ValidationFailed
 from urakata.core.permissions import require
 from urakata.core.schema_types import BusinessDate
 
@@ -80,6 +80,10 @@ def put_rule(request: HttpRequest, code: Code, payload: AttRuleIn) -> Any:
     """Create or change a 就業規則 by code (the whole rule)."""
     values = payload.dict()
     values["workdays"] = "".join(sorted(set(values["workdays"])))
+    zoned = [k for k, v in values.items() if isinstance(v, dt.time) and v.tzinfo is not None]
+    if zoned:
+        message = _("時刻はタイムゾーンなし(HH:MM)で指定してください。")
+        raise ValidationFailed(message, errors={k: [message] for k in zoned})
     rule = setup.work_rule_save(actor=request.user, code=code, **values)
     return _rule_out(rule)
 

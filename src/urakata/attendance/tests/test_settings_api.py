@@ -46,6 +46,9 @@ def test_rules_and_shift_calendar(client_for: Any) -> None:
     response = _put(client, f"{API}/rules/VAR", {**RULE, "end_time": "08:00"})
     assert response.status_code == 422
     assert "終業時刻が始業時刻より前です" in str(response.json())
+    response = _put(client, f"{API}/rules/VAR", {**RULE, "start_time": "09:00:00+09:00"})
+    assert response.status_code == 422
+    assert "start_time" in response.json()["errors"]
     response = _put(client, f"{API}/rules/VAR", RULE)
     assert response.status_code == 200
     assert response.json()["workdays"] == "01234"
