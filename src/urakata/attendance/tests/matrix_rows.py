@@ -71,6 +71,16 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/settings/rules/MXV/schedule?period_start=2026-02-01",
         HR,
     ),
+    Endpoint(
+        "api-attendance-settings-schedule-put",
+        "PUT",
+        f"{API}/settings/rules/MXV/schedule",
+        HR,
+        payload={
+            "period_start": "2030-05-01",
+            "days": [{"date": "2030-05-08", "start": "9:00", "end": "18:00", "break_minutes": 60}],
+        },
+    ),
     Endpoint("api-attendance-settings-calendar", "GET", f"{API}/settings/calendar?year=2026", HR),
     Endpoint(
         "api-attendance-settings-calendar-put",
