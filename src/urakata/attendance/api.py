@@ -9,12 +9,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from urakata.attendance import agreement, leave, requests, selectors, services
+from urakata.attendance import agreement, leave, requests, selectors, services, special
+from urakata.attendance.api_settings import router as settings_router
 from urakata.attendance.figures import month_bounds
 from urakata.core.api import API_ERRORS, PageMeta, paginate
 from urakata.core.schema_types import BusinessDate, Month, PageNumber, PageSize
 
 router = Router(tags=["attendance"])
+router.add_router("/settings", settings_router)
 Code = Annotated[str, Field(max_length=20)]
 Note = Annotated[str, Field(max_length=200)]
 DayMinute = Annotated[int, Field(ge=0, le=1439)]
@@ -218,6 +220,8 @@ class LeaveIn(Schema):
     hours: Annotated[int, Field(ge=0, le=23)] = 0
     kind: Literal["annual", "special"] = "annual"
     reason: Note = ""
+    special_type: Annotated[str, Field(max_length=20)] = ""
+    evidence: Note = ""
 
 
 class LeaveOut(Schema):
@@ -226,6 +230,7 @@ class LeaveOut(Schema):
     unit: str
     hours: int
     kind: str
+    special_type: str
     status: str
 
 
@@ -236,6 +241,7 @@ def _leave_out(row: Any) -> dict[str, Any]:
         "unit": row.unit,
         "hours": row.hours,
         "kind": row.kind,
+        "special_type": row.special_type.code if row.special_type_id else "",
         "status": row.status,
     }
 
@@ -250,6 +256,8 @@ def create_leave_request(request: HttpRequest, payload: LeaveIn) -> Any:
         hours=payload.hours,
         kind=payload.kind,
         reason=payload.reason,
+        special_type=payload.special_type,
+        evidence=payload.evidence,
     )
     return Status(201, _leave_out(row))
 
@@ -267,3 +275,21 @@ def list_leave_requests(
     queryset = selectors.leave_request_list(actor=request.user)
     items, meta = paginate(queryset, page=page, page_size=page_size)
     return {"items": [_leave_out(r) for r in items], "meta": meta}
+
+
+class AttSpecialBalanceOut(Schema):
+    code: str
+    name: str
+    per_year: bool
+    paid: bool
+    days: float
+    used: float
+    remaining: float | None
+
+
+@router.get("/leave/special-balance", response={200: list[AttSpecialBalanceOut], **API_ERRORS})
+def special_balance(request: HttpRequest, filters: Query[BalanceQuery]) -> Any:
+    """特別休暇: each type's days this calendar year, used (pending included) and remaining."""
+    employee = _employee(request, filters.employee_code)
+    selectors.employee_get(actor=request.user, employee_id=employee.pk)
+    return special.special_balances(employee, filters.on or selectors.local_today())

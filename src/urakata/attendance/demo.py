@@ -107,6 +107,7 @@ def seed(*, actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     fiscal = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
     for start in (fiscal.replace(year=fiscal.year - 1), fiscal):
         Agreement36.objects.create(effective_from=start, special_clause=True)
+    _special_types(actor)
     rules = _rules()
     employees = list(Employee.objects.exclude(status=Employee.Status.ON_LEAVE).order_by("code"))
     assignments = {}
@@ -192,6 +193,25 @@ def _days(
                 )
             day += dt.timedelta(days=1)
     return records, requests
+
+
+def _special_types(actor: Any) -> None:
+    """特別休暇 by the demo company's rule: 慶弔 (per event, evidence), 夏季 (3 days a year),
+    リフレッシュ (5 days a year after 5 years' service)."""
+    from urakata.attendance.special import special_type_save
+
+    special_type_save(
+        actor=actor, code="KEICHO", name="慶弔休暇", days=Decimal("5"), evidence_required=True
+    )
+    special_type_save(actor=actor, code="SUMMER", name="夏季休暇", days=Decimal("3"), per_year=True)
+    special_type_save(
+        actor=actor,
+        code="REFRESH",
+        name="リフレッシュ休暇",
+        days=Decimal("5"),
+        per_year=True,
+        min_tenure_months=60,
+    )
 
 
 def _leave(actor: Any, requests: list[LeaveRequest]) -> int:

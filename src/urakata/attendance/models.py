@@ -299,4 +299,5 @@ from urakata.attendance.models_leave import (  # noqa: E402,F401  (one app, two 
     LeaveSettings,
     LeaveUse,
     RequestStatus,
+    SpecialLeaveType,
 )

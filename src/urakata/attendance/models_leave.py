@@ -41,6 +41,33 @@ class LeaveGrant(models.Model):
         return f"{self.employee_id} {self.granted_on} {self.days}"
 
 
+class SpecialLeaveType(models.Model):
+    """特別休暇 by company rule (慶弔, 夏季, リフレッシュ …): not in 労基法, defined by HR.
+
+    `per_year`: `days` a calendar year (balance kept); else `days` per event (each request is
+    one event's day; the evidence note names the event). `counts_as_attendance`: whether the
+    days count as 出勤 for the 8割 check of 年休 — a company rule (労基法 does not require it).
+    """
+
+    code = models.CharField(_("コード"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    per_year = models.BooleanField(_("年間の日数"), default=False)
+    days = models.DecimalField(_("日数"), max_digits=4, decimal_places=1)
+    paid = models.BooleanField(_("有給"), default=True)
+    evidence_required = models.BooleanField(_("証明が必要"), default=False)
+    min_tenure_months = models.PositiveSmallIntegerField(_("取得できる勤続(月)"), default=0)
+    counts_as_attendance = models.BooleanField(_("8割出勤の算定で出勤扱い"), default=True)
+    active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("特別休暇の種類")
+        verbose_name_plural = _("特別休暇の種類")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class LeaveRequest(models.Model):
     """A leave request (休暇申請) routed through the workflow; approval books the use."""
 
@@ -61,6 +88,15 @@ class LeaveRequest(models.Model):
     hours = models.PositiveSmallIntegerField(_("時間数"), default=0)
     reason = models.CharField(_("理由"), max_length=200, blank=True)
     planned = models.BooleanField(_("計画的付与"), default=False)
+    special_type = models.ForeignKey(
+        SpecialLeaveType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("特別休暇の種類"),
+    )
+    evidence = models.CharField(_("証明・事由"), max_length=200, blank=True)
     status = models.CharField(
         _("状態"), max_length=10, choices=RequestStatus.choices, default="pending"
     )

@@ -22,6 +22,7 @@ from urakata.attendance.models import (
     RequestStatus,
 )
 from urakata.attendance.services import minute_text
+from urakata.attendance.special import special_balances
 from urakata.core.errors import NotFound
 from urakata.core.permissions import can
 from urakata.core.tables import audit_export, table_response
@@ -54,9 +55,9 @@ def timecard_context(user: Any, employee: Any, year: int, month: int) -> dict[st
     }
     leaves = {
         r.date: r
-        for r in LeaveRequest.objects.filter(
-            employee=employee, date__gte=first, date__lte=last
-        ).exclude(status__in=[RequestStatus.REJECTED, RequestStatus.WITHDRAWN])
+        for r in LeaveRequest.objects.filter(employee=employee, date__gte=first, date__lte=last)
+        .select_related("special_type")
+        .exclude(status__in=[RequestStatus.REJECTED, RequestStatus.WITHDRAWN])
     }
     days = []
     for offset in range((last - first).days + 1):
@@ -96,12 +97,18 @@ def timecard_context(user: Any, employee: Any, year: int, month: int) -> dict[st
         "figures": figures,
         "figure_rows": _figure_rows(figures),
         "balance": leave.balance_on(employee, today),
+        "special_balances": special_balances(employee, today),
         "open_record": open_record,
         "on_break": bool(open_record and open_record.break_started_minute is not None),
         "today": today,
-        "leave_requests": LeaveRequest.objects.filter(employee=employee).order_by("-date")[:10],
+        "leave_requests": _recent_leave(employee),
         "closed": selectors.month_is_closed(year=year, month=month),
     }
+
+
+def _recent_leave(employee: Any) -> list[LeaveRequest]:
+    rows = LeaveRequest.objects.filter(employee=employee).select_related("special_type")
+    return list(rows.order_by("-date")[:10])
 
 
 def _figure_rows(figures: Any) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,3 +55,21 @@ def leave_planned_assign(
             changes={"planned_date": date, "employees": [r.employee_id for r in booked]},
         )
     return booked
+
+
+def leave_planned_for_codes(
+    *, actor: Any, date: dt.date, codes: list[str], reason: str = "計画的付与"
+) -> tuple[list[LeaveRequest], int]:
+    """計画的付与 for employee codes (none: everyone employed on `date`). An unknown or not
+    employed code refuses the whole booking. Returns the bookings and how many were skipped."""
+    require(actor, "attendance.manage")
+    employed = Employee.objects.filter(hire_date__lte=date).filter(
+        Q(retire_date__isnull=True) | Q(retire_date__gte=date)
+    )
+    employees = list(employed.filter(code__in=codes) if codes else employed)
+    missing = sorted(set(codes) - {e.code for e in employees})
+    if missing:
+        message = _("在籍していない社員番号: %(c)s") % {"c": " ".join(missing)}
+        raise ValidationFailed(message, errors={"employee_codes": [message]})
+    booked = leave_planned_assign(actor=actor, date=date, employees=employees, reason=reason)
+    return booked, len(employees) - len(booked)

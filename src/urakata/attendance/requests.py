@@ -27,9 +27,11 @@ from urakata.attendance.models import (
     LeaveRequest,
     LeaveUse,
     RequestStatus,
+    SpecialLeaveType,
 )
 from urakata.attendance.selectors import month_is_closed, own_employee
 from urakata.attendance.services import minute_text, record_problems
+from urakata.attendance.special import special_problems
 from urakata.core.audit import audit_record
 from urakata.core.errors import Conflict, ValidationFailed
 from urakata.core.permissions import require
@@ -133,11 +135,18 @@ def leave_request_submit(
     hours: int = 0,
     kind: str = "annual",
     reason: str = "",
+    special_type: str = "",
+    evidence: str = "",
 ) -> LeaveRequest:
-    """休暇申請: checked against the balance (pending requests reserve theirs), then routed."""
+    """休暇申請: checked against the balance (pending requests reserve theirs), then routed.
+    A special leave names its type (特別休暇の種類) when HR has defined any."""
     require(actor, "attendance.clock")
     employee = own_employee(actor)
     errors = _leave_problems(employee, date, unit, hours, kind)
+    special = None
+    if kind == LeaveRequest.Kind.SPECIAL and (special_type or SpecialLeaveType.objects.exists()):
+        special, problems = special_problems(employee, special_type, date, unit, evidence)
+        errors = {**problems, **errors}
     if errors:
         raise ValidationFailed(_("休暇を申請できません。"), errors=errors)
     workflow_services.route_seed(data=_route(LeaveRequest, "休暇申請の承認"))
@@ -150,6 +159,8 @@ def leave_request_submit(
             hours=hours if unit == LeaveRequest.Unit.HOURS else 0,
             kind=kind,
             reason=reason[:200],
+            special_type=special,
+            evidence=evidence[:200],
             requested_by=actor,
             requested_at=timezone.now(),
         )
@@ -157,7 +168,13 @@ def leave_request_submit(
             actor=actor,
             action="attendance.leave.request",
             target=request,
-            changes={"date": date, "unit": unit, "hours": request.hours, "kind": kind},
+            changes={
+                "date": date,
+                "unit": unit,
+                "hours": request.hours,
+                "kind": kind,
+                "special_type": special_type,
+            },
         )
         workflow_services.request_submit(
             actor=actor,

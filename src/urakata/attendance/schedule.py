@@ -185,3 +185,14 @@ def schedule_parse(text: str) -> dict[dt.date, PlannedDay]:
     if errors:
         raise ValidationFailed(_("シフト表を読み取れません。"), errors=errors)
     return days
+
+
+def schedule_employee(code: str) -> Employee | None:
+    """The employee of an individual shift calendar by code ('' → the rule's calendar)."""
+    if not code:
+        return None
+    employee = Employee.objects.filter(code=code).first()
+    if employee is None:
+        message = _("社員が見つかりません。")
+        raise ValidationFailed(message, errors={"employee_code": [message]})
+    return employee

@@ -9,15 +9,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from urakata.attendance import setup
 from urakata.attendance.models import Agreement36, CompanyDay, LeaveSettings, WorkRule
-from urakata.attendance.planned import leave_planned_assign
-from urakata.attendance.schedule import schedule_parse, variable_schedule_save
+from urakata.attendance.planned import leave_planned_for_codes
+from urakata.attendance.schedule import (
+    schedule_employee,
+    schedule_parse,
+    variable_schedule_save,
+)
 from urakata.attendance.selectors import local_today
 from urakata.attendance.settings_forms import (
     AgreementForm,
@@ -30,7 +33,6 @@ from urakata.attendance.settings_forms import (
 from urakata.core.error_pages import form_add_errors
 from urakata.core.errors import DomainError
 from urakata.core.permissions import require
-from urakata.org.models import Employee
 
 
 def _page(
@@ -45,8 +47,6 @@ def _run(form: forms.Form, action: Any) -> bool:
         return False
     try:
         action()
-    except _Stop:
-        return False
     except DomainError as error:
         form_add_errors(form, error)
         return False
@@ -105,18 +105,9 @@ def rules(request: HttpRequest) -> HttpResponse:
     return _page(request, "settings_rules.html", context, invalid)
 
 
-class _Stop(Exception):
-    """The form already holds the problem."""
-
-
 def _save_schedule(request: HttpRequest, form: ScheduleForm) -> None:
     data = form.cleaned_data
-    employee = None
-    if data["employee_code"]:
-        employee = Employee.objects.filter(code=data["employee_code"]).first()
-        if employee is None:
-            form.add_error("employee_code", _("社員が見つかりません。"))
-            raise _Stop
+    employee = schedule_employee(data["employee_code"])
     rows = variable_schedule_save(
         actor=request.user,
         rule=data["rule"],
@@ -220,22 +211,11 @@ def leave_settings(request: HttpRequest) -> HttpResponse:
 def _planned(request: HttpRequest, form: PlannedForm) -> None:
     data = form.cleaned_data
     codes = [c for c in data["employee_codes"].replace(",", " ").split() if c]
-    day = data["date"]
-    employed = Employee.objects.filter(hire_date__lte=day).filter(
-        Q(retire_date__isnull=True) | Q(retire_date__gte=day)
-    )
-    employees = list(employed.filter(code__in=codes) if codes else employed)
-    missing = sorted(set(codes) - {e.code for e in employees})
-    if missing:
-        form.add_error(
-            "employee_codes", _("在籍していない社員番号: %(c)s") % {"c": " ".join(missing)}
-        )
-        raise _Stop
-    booked = leave_planned_assign(
-        actor=request.user, date=day, employees=employees, reason=data["reason"]
+    booked, skipped = leave_planned_for_codes(
+        actor=request.user, date=data["date"], codes=codes, reason=data["reason"]
     )
     messages.success(
         request,
         _("計画的付与を登録しました(%(n)d 人、残日数不足・休日などで %(s)d 人は対象外)。")
-        % {"n": len(booked), "s": len(employees) - len(booked)},
+        % {"n": len(booked), "s": skipped},
     )

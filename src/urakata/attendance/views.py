@@ -114,6 +114,8 @@ def leave_new(request: HttpRequest) -> HttpResponse:
             hours=int(hours) if hours.isdigit() and len(hours) < 3 else 0,
             kind=request.POST.get("kind", "annual"),
             reason=request.POST.get("reason", "")[:200],
+            special_type=request.POST.get("special_type", "")[:20],
+            evidence=request.POST.get("evidence", "")[:200],
         )
         messages.success(request, _("休暇を申請しました。"))
     except (ValidationFailed, Conflict) as error:

@@ -20,9 +20,12 @@ WEEKDAY = "2025-06-02"  # a Monday without records
 
 
 def build(world: MatrixWorld, make_user: Callable[..., Any]) -> dict[str, Any]:
-    """The manager heads a department (to confirm its month)."""
+    """The manager heads a department (to confirm its month); a 変形 rule has a shift calendar."""
+    from urakata.attendance.models import WorkRule
+
     department = DepartmentFactory(code="ATT1", manager=world.users["manager"].employee)
-    return {"attendance_department": department}
+    rule = WorkRule.objects.create(code="MXV", name="matrix", kind=WorkRule.Kind.VARIABLE)
+    return {"attendance_department": department, "attendance_rule": rule}
 
 
 ENDPOINTS: list[Endpoint] = [
@@ -54,6 +57,72 @@ ENDPOINTS: list[Endpoint] = [
         payload={"date": WEEKDAY, "kind": "special", "reason": "慶弔"},
     ),
     Endpoint("api-attendance-leave-requests", "GET", f"{API}/leave/requests", EVERYONE),
+    Endpoint("api-attendance-settings-rules", "GET", f"{API}/settings/rules", HR),
+    Endpoint(
+        "api-attendance-settings-rule-put",
+        "PUT",
+        f"{API}/settings/rules/MXA",
+        HR,
+        payload={"name": "matrix", "kind": "fixed"},
+    ),
+    Endpoint(
+        "api-attendance-settings-schedule",
+        "GET",
+        f"{API}/settings/rules/MXV/schedule?period_start=2026-02-01",
+        HR,
+    ),
+    Endpoint(
+        "api-attendance-settings-schedule-put",
+        "PUT",
+        f"{API}/settings/rules/MXV/schedule",
+        HR,
+        payload={
+            "period_start": "2030-05-01",
+            "days": [{"date": "2030-05-08", "start": "9:00", "end": "18:00", "break_minutes": 60}],
+        },
+    ),
+    Endpoint("api-attendance-settings-calendar", "GET", f"{API}/settings/calendar?year=2026", HR),
+    Endpoint(
+        "api-attendance-settings-calendar-put",
+        "PUT",
+        f"{API}/settings/calendar/2026-08-14",
+        HR,
+        payload={"kind": "off", "name": "夏季休業"},
+    ),
+    Endpoint("api-attendance-settings-agreements", "GET", f"{API}/settings/agreements", HR),
+    Endpoint(
+        "api-attendance-settings-agreement-put",
+        "PUT",
+        f"{API}/settings/agreements/2026-04-01",
+        HR,
+        payload={"special_clause": True},
+    ),
+    Endpoint("api-attendance-settings-leave", "GET", f"{API}/settings/leave", HR),
+    Endpoint(
+        "api-attendance-settings-leave-put",
+        "PUT",
+        f"{API}/settings/leave",
+        HR,
+        payload={"uniform_grant_month": 4, "uniform_grant_day": 1},
+    ),
+    Endpoint(
+        "api-attendance-settings-planned",
+        "POST",
+        f"{API}/settings/leave/planned",
+        HR,
+        payload={"date": "2030-05-08", "employee_codes": []},
+    ),
+    Endpoint("api-attendance-special-balance", "GET", f"{API}/leave/special-balance", EVERYONE),
+    Endpoint(
+        "api-attendance-settings-special-types", "GET", f"{API}/settings/special-leave-types", HR
+    ),
+    Endpoint(
+        "api-attendance-settings-special-type-put",
+        "PUT",
+        f"{API}/settings/special-leave-types/MXS",
+        HR,
+        payload={"name": "慶弔休暇", "days": 5},
+    ),
     # ------------------------------------------------------------ pages
     Endpoint("page-attendance-timecard", "GET", "/attendance/", EVERYONE),
     Endpoint(

@@ -121,3 +121,25 @@ def test_schedule_text_reports_each_bad_line(tmp_path: Path) -> None:
     work_rule_save(actor=SYSTEM, code="VAR", name="変形", kind="variable")
     with pytest.raises(CommandError, match="1行目"):
         call_command("attendance", "schedule", "VAR", "2026-03-01", str(bad), stdout=StringIO())
+
+
+def test_cli_schedule_for_one_employee(tmp_path: Path) -> None:
+    """`attendance schedule … --employee`: the employee's own calendar; unknown code refused."""
+    work_rule_save(actor=SYSTEM, code="VAR", name="変形", kind="variable")
+    employee = EmployeeFactory(code="V2")
+    plan = tmp_path / "own.csv"
+    plan.write_text("2026-03-02,7:00,16:00,60\n2026-03-05,13:00,22:00,60\n")
+    out = StringIO()
+    call_command(
+        "attendance", "schedule", "VAR", "2026-03-01", str(plan), "--employee", "V2", stdout=out
+    )
+    assert "2 days saved" in out.getvalue()
+    rows = ScheduledDay.objects.filter(employee=employee).order_by("date")
+    assert [(r.date, r.start_minute, r.end_minute) for r in rows] == [
+        (D(2026, 3, 2), 420, 960),
+        (D(2026, 3, 5), 780, 1320),
+    ]
+    assert not ScheduledDay.objects.filter(rule__code="VAR").exists()
+    with pytest.raises(CommandError):
+        call_command("attendance", "schedule", "VAR", "2026-03-01", str(plan), "--employee", "NOPE")
+    assert ScheduledDay.objects.count() == 2

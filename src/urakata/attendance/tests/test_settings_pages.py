@@ -66,6 +66,12 @@ def test_rule_and_shift_calendar_forms(client_for: Any) -> None:
     assert client.post("/attendance/hr/rules/", {**form, "text": fits}).status_code == 302
     assert ScheduledDay.objects.filter(rule__code="VAR").count() == 20
     assert AuditEvent.objects.filter(action="attendance.schedule.save").count() == 1
+    # An individual shift calendar for an unknown employee code: refused on the field.
+    response = client.post("/attendance/hr/rules/", {**form, "text": fits, "employee_code": "NOPE"})
+    assert response.status_code == 400
+    assert "社員が見つかりません" in response.content.decode()
+    assert not ScheduledDay.objects.filter(employee__isnull=False).exists()
+    assert AuditEvent.objects.filter(action="attendance.schedule.save").count() == 1
 
 
 def test_calendar_and_agreement_forms(client_for: Any) -> None:
