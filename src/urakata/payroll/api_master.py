@@ -116,6 +116,49 @@ def profile_history(request: HttpRequest, employee_id: RowId) -> Any:
     return history(selectors.profile_for(actor=request.user, employee_id=employee_id))
 
 
+class PayrollItemVersionOut(Schema):
+    effective_month: dt.date
+    items: list[dict[str, Any]]
+    reason: str
+    changed_at: dt.datetime
+
+
+class PayrollItemChangeIn(Schema):
+    effective_month: Month
+    kind: Literal["allowance", "deduction"]
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    amount: NonNegativeYen = 0
+    taxable: bool = True
+    in_overtime_base: bool = False
+    remove: bool = False
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
+@router.get(
+    "/profiles/{employee_id}/items/history", response={200: list[PayrollItemVersionOut], **ERRORS}
+)
+def item_history(request: HttpRequest, employee_id: RowId) -> Any:
+    """The dated allowances and deductions (HR any, an employee their own), oldest first."""
+    from urakata.payroll.item_versions import item_history as history
+
+    return history(selectors.profile_for(actor=request.user, employee_id=employee_id))
+
+
+@router.post("/profiles/{employee_id}/items", response={200: PayrollItemVersionOut, **ERRORS})
+def item_change(request: HttpRequest, employee_id: RowId, payload: PayrollItemChangeIn) -> Any:
+    """Add, change or stop an allowance or deduction from a pay month (HR; audited)."""
+    from urakata.core.permissions import require
+    from urakata.payroll.item_versions import pay_item_change_schedule
+
+    require(request.user, "payroll.manage")
+    profile = selectors.profile_for(actor=request.user, employee_id=employee_id)
+    data = payload.model_dump()
+    month = dt.datetime.strptime(data.pop("effective_month"), "%Y-%m").date()
+    return pay_item_change_schedule(
+        actor=request.user, profile=profile, effective_month=month, **data
+    )
+
+
 class RevealIn(Schema):
     purpose: Annotated[str, Field(min_length=1, max_length=100)]
 

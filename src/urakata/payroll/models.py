@@ -189,6 +189,29 @@ class PayProfileVersion(models.Model):
         return f"{self.profile_id} {self.effective_month:%Y-%m}"
 
 
+class PayItemVersion(models.Model):
+    """The allowances and deductions of a pay master in force from a pay month (dated 手当・控除)."""
+
+    profile = models.ForeignKey(PayProfile, on_delete=models.CASCADE, related_name="item_versions")
+    effective_month = models.DateField(_("適用開始(支給月)"))  # the first day of the month
+    items = models.JSONField(_("手当・控除"))  # [{kind, name, amount, taxable, in_overtime_base}]
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("変更日時"), auto_now=True)
+
+    class Meta:
+        ordering = ["profile", "effective_month"]
+        verbose_name = _("手当・控除の改定")
+        verbose_name_plural = _("手当・控除の改定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "effective_month"], name="payroll_item_version_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.effective_month:%Y-%m}"
+
+
 class ResidentTax(models.Model):
     """住民税 特別徴収 of one fiscal year (June–May) from the municipality's notice."""
 

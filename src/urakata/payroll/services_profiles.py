@@ -222,8 +222,28 @@ def pay_item_save(
     taxable: bool = True,
     in_overtime_base: bool = False,
 ) -> PayItem:
-    """Add or change a fixed allowance or deduction (by its name)."""
+    """Add or change a fixed allowance or deduction (by its name), at once.
+
+    Once the profile has dated items (`item_versions.pay_item_change_schedule`), an undated change
+    is a change from this month, so the dated history stays the one the runs use.
+    """
     require(actor, "payroll.manage")
+    if profile.item_versions.exists():
+        from django.utils import timezone
+
+        from urakata.payroll.item_versions import pay_item_change_schedule
+
+        pay_item_change_schedule(
+            actor=actor,
+            profile=profile,
+            effective_month=timezone.localdate(),
+            kind=kind,
+            name=name,
+            amount=amount,
+            taxable=taxable,
+            in_overtime_base=in_overtime_base,
+        )
+        return PayItem.objects.get(profile=profile, kind=kind, name=name.strip())
     errors: dict[str, list[str]] = {}
     if kind not in PayItem.Kind.values:
         errors["kind"] = [_("手当か控除を選んでください。")]
