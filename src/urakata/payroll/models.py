@@ -94,6 +94,10 @@ class PayProfile(models.Model):
     secondary_dependents = models.PositiveSmallIntegerField(
         _("従たる給与の扶養控除等申告書の扶養親族等の数"), default=0
     )
+    # The 扶養親族 written on the 扶養控除等申告書, for the record and the yearly check:
+    # [{"name", "relation", "birth_date": "YYYY-MM-DD", "disability": ""|"general"|"special"|
+    # "special_cohabiting"}]; the count the table uses stays `dependents` + `extra_dependents`.
+    dependant_details = models.JSONField(_("扶養親族の明細"), default=list, blank=True)
     health_insured = models.BooleanField(_("健康保険加入"), default=True)
     pension_insured = models.BooleanField(_("厚生年金加入"), default=True)
     health_grade = models.PositiveSmallIntegerField(_("健保等級"), default=22)

@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from urakata.core.error_pages import flash_error
@@ -79,9 +81,29 @@ def profile_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
             "history": versions.profile_history(profile),
             "items": list(profile.items.order_by("kind", "name")),
             "item_history": item_history(profile),
+            "insured_kinds": PayProfile.InsuredKind.choices,
+            "dependant_rows": _dependant_rows(profile),
+            "disabilities": DISABILITIES,
             "taxes": list(profile.resident_taxes.order_by("-fiscal_year")),
         },
     )
+
+
+DISABILITIES = (
+    ("", _lazy("-")),
+    ("general", _lazy("障害者")),
+    ("special", _lazy("特別障害者")),
+    ("special_cohabiting", _lazy("同居特別障害者")),
+)
+
+
+def _dependant_rows(profile: PayProfile) -> list[dict[str, Any]]:
+    """The listed 扶養親族 with their age at this year's end, then blank rows to fill."""
+    from urakata.payroll.views_declaration import DEPENDANT_ROWS, ages_at_year_end
+
+    rows = ages_at_year_end(list(profile.dependant_details), timezone.localdate().year)
+    blank = {"name": "", "relation": "", "birth_date": "", "disability": "", "age": None}
+    return rows + [dict(blank) for _n in range(max(DEPENDANT_ROWS - len(rows), 0))]
 
 
 def _pay_values(post: Any) -> dict[str, Any]:
