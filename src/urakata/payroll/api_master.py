@@ -23,6 +23,16 @@ Days = Annotated[Decimal, Field(gt=0, le=31, max_digits=5, decimal_places=2)]
 Count = Annotated[int, Field(ge=0, le=99)]
 
 
+class PayrollDependant(Schema):
+    """One 扶養親族 on the 扶養控除等申告書 (`disability`: "", general, special,
+    special_cohabiting)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    relation: Annotated[str, Field(min_length=1, max_length=20)]
+    birth_date: dt.date
+    disability: Literal["", "general", "special", "special_cohabiting"] = ""
+
+
 class ProfileIn(Schema):
     pay_type: Literal["monthly", "daily_monthly", "hourly"]
     base_pay: NonNegativeYen
@@ -44,6 +54,9 @@ class ProfileIn(Schema):
     municipality: Annotated[str, Field(max_length=60)] = ""
     address: Annotated[str, Field(max_length=300)] = ""
     my_number: Annotated[str | None, Field(max_length=20)] = None
+    dependant_details: Annotated[list[PayrollDependant], Field(max_length=20)] | None = (
+        None  # kept if None
+    )
     # pay fields change from this pay month (YYYY-MM); audited, kept in the history
     effective_month: Month | None = None
     reason: Annotated[str, Field(max_length=200)] = ""
@@ -60,6 +73,10 @@ class ProfileOut(Schema):
     declaration_submitted: bool
     tax_column: str
     dependant_count: int
+    has_tax_spouse: bool
+    dependents: int
+    extra_dependents: int
+    dependant_details: list[dict[str, Any]]
     secondary_dependents: int
     health_insured: bool
     pension_insured: bool
@@ -90,6 +107,12 @@ def profile_put(request: HttpRequest, employee_id: RowId, payload: ProfileIn) ->
     employee = org_selectors.employee_get(actor=request.user, employee_id=employee_id)
     data = payload.model_dump()
     my_number = data.pop("my_number")
+    if data["dependant_details"] is None:
+        data.pop("dependant_details")
+    else:
+        data["dependant_details"] = [
+            {**d, "birth_date": d["birth_date"].isoformat()} for d in data["dependant_details"]
+        ]
     month = data.pop("effective_month")
     effective = dt.date(int(month[:4]), int(month[5:7]), 1) if month else None
     return pay_profile_save(

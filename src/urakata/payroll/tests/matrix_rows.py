@@ -214,6 +214,15 @@ ENDPOINTS: list[Endpoint] = [
         redirects=True,
     ),
     Endpoint(
+        "page-payroll-profile-declaration",
+        "POST",
+        _u("/payroll/profiles/{employee}/declaration/"),
+        HR,
+        payload={"tax_column": "kou", "dependents": "1", "insured_kind": "general"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
         "page-payroll-profile-resident-tax",
         "POST",
         _u("/payroll/profiles/{employee}/resident-tax/"),

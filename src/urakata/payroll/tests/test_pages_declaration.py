@@ -137,3 +137,32 @@ def test_only_hr_may_save_the_declaration(client_for: Any) -> None:
     assert response.status_code == 403
     profile.refresh_from_db()
     assert not profile.declaration_submitted
+
+
+def test_api_takes_and_shows_the_dependants(client_for: Any) -> None:
+    client = client_for(Role.HR)
+    profile = PayProfileFactory(declaration_submitted=False)
+    url = f"/api/v1/payroll/profiles/{profile.employee_id}"
+    body = {
+        "pay_type": "monthly",
+        "base_pay": 300_000,
+        "scheduled_hours": "160",
+        "scheduled_days": "20",
+        "declaration_submitted": True,
+        "dependents": 1,
+        "birth_date": "1985-06-01",
+        "dependant_details": [
+            {"name": "山田 花子", "relation": "長女", "birth_date": "2008-05-01"},
+        ],
+    }
+    response = client.put(url, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    shown = client.get(url).json()
+    assert shown["dependant_details"] == [
+        {"name": "山田 花子", "relation": "長女", "birth_date": "2008-05-01", "disability": ""}
+    ]
+    assert shown["dependents"] == 1 and shown["tax_column"] == "kou"
+    kept = client.put(url, {**body, "dependant_details": None}, content_type="application/json")
+    assert kept.json()["dependant_details"] == shown["dependant_details"]
+    too_many = client.put(url, {**body, "dependents": 2}, content_type="application/json")
+    assert too_many.status_code == 422
