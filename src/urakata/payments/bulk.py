@@ -44,8 +44,13 @@ _VALUES = ("amount", "due_date", "description", "kind", "liability_account_code"
 
 def _checked(source: str, items: list[BulkRequestItem]) -> list[dict[str, Any]]:
     """Every item validated as `payment_request_add` does; errors keyed `items.N.field`."""
-    employee_ids = {i.get("payee_employee_id") for i in items} - {None}
-    counterparty_ids = {i.get("payee_counterparty_id") for i in items} - {None}
+    employee_ids: set[int] = set()
+    counterparty_ids: set[int] = set()
+    for i in items:
+        if isinstance(i.get("payee_employee_id"), int):
+            employee_ids.add(int(i["payee_employee_id"] or 0))
+        if isinstance(i.get("payee_counterparty_id"), int):
+            counterparty_ids.add(int(i["payee_counterparty_id"] or 0))
     known = (
         set(Employee.objects.filter(pk__in=employee_ids).values_list("pk", flat=True)),
         set(Counterparty.objects.filter(pk__in=counterparty_ids).values_list("pk", flat=True)),
@@ -54,7 +59,7 @@ def _checked(source: str, items: list[BulkRequestItem]) -> list[dict[str, Any]]:
     seen: set[Any] = set()
     rows: list[dict[str, Any]] = []
     for n, item in enumerate(items):
-        row = {
+        row: dict[str, Any] = {
             "source_id": item.get("source_id"),
             "payee_employee_id": item.get("payee_employee_id"),
             "payee_counterparty_id": item.get("payee_counterparty_id"),

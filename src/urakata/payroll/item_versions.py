@@ -100,17 +100,7 @@ def pay_item_change_schedule(
     errors = _item_errors(kind, name, 0 if remove else amount)
     if errors:
         raise ValidationFailed(_("手当・控除を保存できません。"), errors=errors)
-    row = (
-        None
-        if remove
-        else {
-            "kind": kind,
-            "name": name,
-            "amount": amount,
-            "taxable": True if kind == PayItem.Kind.DEDUCTION else bool(taxable),
-            "in_overtime_base": bool(in_overtime_base) and kind == PayItem.Kind.ALLOWANCE,
-        }
-    )
+    row = None if remove else _row(kind, name, amount, taxable, in_overtime_base)
     with transaction.atomic():
         profile = PayProfile.objects.select_for_update().get(pk=profile.pk)
         if not profile.item_versions.exists():
@@ -124,15 +114,7 @@ def pay_item_change_schedule(
                 _("手当・控除を保存できません。"),
                 errors={"name": [_("この月に「%(name)s」はありません。") % {"name": name}]},
             )
-        version, _created = PayItemVersion.objects.get_or_create(
-            profile=profile, effective_month=effective_month, defaults={"items": before}
-        )
-        version.items = _apply(version.items, row, kind, name)
-        version.reason = reason.strip()[:200]
-        version.save()
-        for later in profile.item_versions.filter(effective_month__gt=effective_month):
-            later.items = _apply(later.items, row, kind, name)
-            later.save(update_fields=["items", "changed_at"])
+        version = _write(profile, effective_month, before, row, (kind, name), reason)
         _sync_current(profile, today.replace(day=1))
         audit_record(
             actor=actor,
@@ -145,6 +127,38 @@ def pay_item_change_schedule(
                 "reason": [None, reason.strip()[:200]],
             },
         )
+    return version
+
+
+def _row(kind: str, name: str, amount: int, taxable: bool, in_base: bool) -> ItemRow:
+    """A deduction is always taken from taxable pay; only an allowance is in the 割増 base."""
+    return {
+        "kind": kind,
+        "name": name,
+        "amount": amount,
+        "taxable": True if kind == PayItem.Kind.DEDUCTION else bool(taxable),
+        "in_overtime_base": bool(in_base) and kind == PayItem.Kind.ALLOWANCE,
+    }
+
+
+def _write(
+    profile: PayProfile,
+    month: dt.date,
+    before: list[ItemRow],
+    row: ItemRow | None,
+    key: tuple[str, str],
+    reason: str,
+) -> PayItemVersion:
+    """The month's version with the change, and every later version with it too."""
+    version, _created = PayItemVersion.objects.get_or_create(
+        profile=profile, effective_month=month, defaults={"items": before}
+    )
+    version.items = _apply(version.items, row, *key)
+    version.reason = reason.strip()[:200]
+    version.save()
+    for later in profile.item_versions.filter(effective_month__gt=month):
+        later.items = _apply(later.items, row, *key)
+        later.save(update_fields=["items", "changed_at"])
     return version
 
 

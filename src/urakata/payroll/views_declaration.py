@@ -78,7 +78,7 @@ def profile_declaration(request: HttpRequest, employee_id: int) -> HttpResponse:
                 errors={"tax_column": [_("甲欄か乙欄を選んでください。")]},
             )
         kou = column == PayProfile.TaxColumn.KOU
-        values = {
+        values: dict[str, Any] = {
             "declaration_submitted": kou,
             "has_tax_spouse": kou and post.get("has_tax_spouse") == "on",
             "dependents": _count(post, "dependents") if kou else 0,
