@@ -9,6 +9,9 @@ Contract for the domains above payments (expenses, invoicing, payroll):
 - When a batch is marked paid, payments posts the journal and calls the hook "payments.settled"
   registered by the source's domain: `hook(*, actor, source_id, paid_on, batch_id) -> None`.
 
+- `payment_requests_add_bulk(*, actor, source, items)` (`urakata.payments.bulk`) — the same for
+  many requests of one source at once (a pay run): all or nothing, one audit event per batch.
+
 Batches (作成 → 承認 → 全銀ファイル → 支払済) live in `urakata.payments.batches`.
 """
 
@@ -57,7 +60,10 @@ def _request_errors(
     description: str,
     kind: str,
     liability_account_code: str,
+    known: tuple[set[int], set[int]] | None = None,
 ) -> dict[str, list[str]]:
+    """What is wrong with one request; `known` = (employee ids, counterparty ids) found already
+    (the bulk contract looks the payees up once for the whole batch)."""
     errors: dict[str, list[str]] = {}
     if source not in _sources():
         errors["source"] = [
@@ -67,13 +73,16 @@ def _request_errors(
         errors["source_id"] = [_("発生元IDが正しくありません。")]
     if (payee_employee_id is None) == (payee_counterparty_id is None):
         errors["payee"] = [_("受取人は社員か取引先のどちらか一方を指定してください。")]
-    elif (
-        payee_employee_id is not None and not Employee.objects.filter(pk=payee_employee_id).exists()
+    elif payee_employee_id is not None and not (
+        payee_employee_id in known[0]
+        if known is not None
+        else Employee.objects.filter(pk=payee_employee_id).exists()
     ):
         errors["payee"] = [_("受取人の社員が見つかりません。")]
-    elif (
-        payee_counterparty_id is not None
-        and not Counterparty.objects.filter(pk=payee_counterparty_id).exists()
+    elif payee_counterparty_id is not None and not (
+        payee_counterparty_id in known[1]
+        if known is not None
+        else Counterparty.objects.filter(pk=payee_counterparty_id).exists()
     ):
         errors["payee"] = [_("受取人の取引先が見つかりません。")]
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:

@@ -23,6 +23,16 @@ Days = Annotated[Decimal, Field(gt=0, le=31, max_digits=5, decimal_places=2)]
 Count = Annotated[int, Field(ge=0, le=99)]
 
 
+class PayrollDependant(Schema):
+    """One 扶養親族 on the 扶養控除等申告書 (`disability`: "", general, special,
+    special_cohabiting)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    relation: Annotated[str, Field(min_length=1, max_length=20)]
+    birth_date: dt.date
+    disability: Literal["", "general", "special", "special_cohabiting"] = ""
+
+
 class ProfileIn(Schema):
     pay_type: Literal["monthly", "daily_monthly", "hourly"]
     base_pay: NonNegativeYen
@@ -44,6 +54,9 @@ class ProfileIn(Schema):
     municipality: Annotated[str, Field(max_length=60)] = ""
     address: Annotated[str, Field(max_length=300)] = ""
     my_number: Annotated[str | None, Field(max_length=20)] = None
+    dependant_details: Annotated[list[PayrollDependant], Field(max_length=20)] | None = (
+        None  # kept if None
+    )
     # pay fields change from this pay month (YYYY-MM); audited, kept in the history
     effective_month: Month | None = None
     reason: Annotated[str, Field(max_length=200)] = ""
@@ -60,6 +73,10 @@ class ProfileOut(Schema):
     declaration_submitted: bool
     tax_column: str
     dependant_count: int
+    has_tax_spouse: bool
+    dependents: int
+    extra_dependents: int
+    dependant_details: list[dict[str, Any]]
     secondary_dependents: int
     health_insured: bool
     pension_insured: bool
@@ -90,6 +107,12 @@ def profile_put(request: HttpRequest, employee_id: RowId, payload: ProfileIn) ->
     employee = org_selectors.employee_get(actor=request.user, employee_id=employee_id)
     data = payload.model_dump()
     my_number = data.pop("my_number")
+    if data["dependant_details"] is None:
+        data.pop("dependant_details")
+    else:
+        data["dependant_details"] = [
+            {**d, "birth_date": d["birth_date"].isoformat()} for d in data["dependant_details"]
+        ]
     month = data.pop("effective_month")
     effective = dt.date(int(month[:4]), int(month[5:7]), 1) if month else None
     return pay_profile_save(
@@ -114,6 +137,49 @@ def profile_history(request: HttpRequest, employee_id: RowId) -> Any:
     from urakata.payroll.versions import profile_history as history
 
     return history(selectors.profile_for(actor=request.user, employee_id=employee_id))
+
+
+class PayrollItemVersionOut(Schema):
+    effective_month: dt.date
+    items: list[dict[str, Any]]
+    reason: str
+    changed_at: dt.datetime
+
+
+class PayrollItemChangeIn(Schema):
+    effective_month: Month
+    kind: Literal["allowance", "deduction"]
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    amount: NonNegativeYen = 0
+    taxable: bool = True
+    in_overtime_base: bool = False
+    remove: bool = False
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
+@router.get(
+    "/profiles/{employee_id}/items/history", response={200: list[PayrollItemVersionOut], **ERRORS}
+)
+def item_history(request: HttpRequest, employee_id: RowId) -> Any:
+    """The dated allowances and deductions (HR any, an employee their own), oldest first."""
+    from urakata.payroll.item_versions import item_history as history
+
+    return history(selectors.profile_for(actor=request.user, employee_id=employee_id))
+
+
+@router.post("/profiles/{employee_id}/items", response={200: PayrollItemVersionOut, **ERRORS})
+def item_change(request: HttpRequest, employee_id: RowId, payload: PayrollItemChangeIn) -> Any:
+    """Add, change or stop an allowance or deduction from a pay month (HR; audited)."""
+    from urakata.core.permissions import require
+    from urakata.payroll.item_versions import pay_item_change_schedule
+
+    require(request.user, "payroll.manage")
+    profile = selectors.profile_for(actor=request.user, employee_id=employee_id)
+    data = payload.model_dump()
+    month = dt.datetime.strptime(data.pop("effective_month"), "%Y-%m").date()
+    return pay_item_change_schedule(
+        actor=request.user, profile=profile, effective_month=month, **data
+    )
 
 
 class RevealIn(Schema):

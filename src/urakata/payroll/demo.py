@@ -136,6 +136,38 @@ def _raises(actor: Any, profiles: list[PayProfile], today: dt.date, rng: random.
     return count
 
 
+def _dated_items_and_dependants(actor: Any, profiles: list[PayProfile], today: dt.date) -> None:
+    """住宅手当 from the October pay for a few monthly-paid staff (dated items, 転居), and the
+    扶養親族 of those with dependants as written on their 扶養控除等申告書 (no draws: fixed)."""
+    from urakata.payroll.item_versions import pay_item_change_schedule
+    from urakata.payroll.services_profiles import pay_profile_save
+
+    october = dt.date(today.year, 10, 1)
+    monthly = [p for p in profiles if p.pay_type == PayProfile.PayType.MONTHLY]
+    for p in monthly[1::12]:
+        pay_item_change_schedule(
+            actor=actor,
+            profile=p,
+            effective_month=october,
+            kind="allowance",
+            name="住宅手当",
+            amount=15_000,
+            reason="転居",
+            today=today,
+        )
+    for n, p in enumerate(p for p in monthly if p.dependents):
+        details = [
+            {
+                "name": f"{p.employee.last_name} {('一郎', '花子', '次郎')[k % 3]}",
+                "relation": ("長男", "長女", "次男")[k % 3],
+                "birth_date": f"{2000 + (n + 5 * k) % 9}-0{1 + k}-15",
+                "disability": "general" if n % 7 == 0 and k == 0 else "",
+            }
+            for k in range(p.dependents)
+        ]
+        pay_profile_save(actor=actor, employee=p.employee, dependant_details=details)
+
+
 def _months(today: dt.date) -> list[dt.date]:
     """Attendance months whose pay day falls in the shipped tables and by a month from today."""
     settings = runs.settings_get()
@@ -186,6 +218,7 @@ def _seed(actor: Any, today: dt.date, rng: random.Random) -> dict[str, Any]:
     profiles = _profiles(actor, rng)
     # its own stream: the shared one stays as the later domains' demos expect it
     raised = _raises(actor, profiles, today, random.Random(20260401))
+    _dated_items_and_dependants(actor, profiles, today)
     overtime = {p.employee_id: rng.randrange(0, 40) for p in profiles}
 
     def figures_for(month: dt.date) -> services.FiguresFor:

@@ -94,6 +94,10 @@ class PayProfile(models.Model):
     secondary_dependents = models.PositiveSmallIntegerField(
         _("従たる給与の扶養控除等申告書の扶養親族等の数"), default=0
     )
+    # The 扶養親族 written on the 扶養控除等申告書, for the record and the yearly check:
+    # [{"name", "relation", "birth_date": "YYYY-MM-DD", "disability": ""|"general"|"special"|
+    # "special_cohabiting"}]; the count the table uses stays `dependents` + `extra_dependents`.
+    dependant_details = models.JSONField(_("扶養親族の明細"), default=list, blank=True)
     health_insured = models.BooleanField(_("健康保険加入"), default=True)
     pension_insured = models.BooleanField(_("厚生年金加入"), default=True)
     health_grade = models.PositiveSmallIntegerField(_("健保等級"), default=22)
@@ -182,6 +186,29 @@ class PayProfileVersion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "effective_month"], name="payroll_version_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.effective_month:%Y-%m}"
+
+
+class PayItemVersion(models.Model):
+    """The allowances and deductions of a pay master in force from a pay month (dated 手当・控除)."""
+
+    profile = models.ForeignKey(PayProfile, on_delete=models.CASCADE, related_name="item_versions")
+    effective_month = models.DateField(_("適用開始(支給月)"))  # the first day of the month
+    items = models.JSONField(_("手当・控除"))  # [{kind, name, amount, taxable, in_overtime_base}]
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("変更日時"), auto_now=True)
+
+    class Meta:
+        ordering = ["profile", "effective_month"]
+        verbose_name = _("手当・控除の改定")
+        verbose_name_plural = _("手当・控除の改定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "effective_month"], name="payroll_item_version_month"
             ),
         ]
 

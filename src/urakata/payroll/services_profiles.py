@@ -29,6 +29,7 @@ PROFILE_FIELDS = (
     "dependents",
     "extra_dependents",
     "secondary_dependents",
+    "dependant_details",
     "health_insured",
     "pension_insured",
     "health_grade",
@@ -69,6 +70,36 @@ def profile_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["insured_kind"] = [_("社会保険の被保険者区分を選んでください。")]
     if not isinstance(values.get("birth_date"), dt.date):
         errors["birth_date"] = [_("生年月日を入力してください。")]
+    details = values.get("dependant_details") or []
+    errors.update(dependant_errors(details))
+    if isinstance(details, list) and 0 < len(details) < int(values.get("dependents") or 0):
+        errors["dependents"] = [_("控除対象扶養親族の数が扶養親族の明細の人数を超えています。")]
+    return errors
+
+
+DISABILITY_KINDS = ("", "general", "special", "special_cohabiting")
+
+
+def dependant_errors(rows: Any) -> dict[str, list[str]]:
+    """The 扶養親族 list: each with a name, a relation, a birth date not in the future."""
+    if not isinstance(rows, list) or len(rows) > 20:
+        return {"dependant_details": [_("扶養親族の明細が正しくありません。")]}
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    for n, row in enumerate(rows):
+        row = row if isinstance(row, dict) else {}
+        if not str(row.get("name") or "").strip() or len(str(row.get("name"))) > 60:
+            errors[f"dependant_details.{n}.name"] = [_("氏名を入力してください(60文字まで)。")]
+        if not str(row.get("relation") or "").strip() or len(str(row.get("relation"))) > 20:
+            errors[f"dependant_details.{n}.relation"] = [_("続柄を入力してください(20文字まで)。")]
+        try:
+            born = dt.date.fromisoformat(str(row.get("birth_date") or ""))
+        except ValueError:
+            born = None
+        if born is None or born > today or born.year < 1900:
+            errors[f"dependant_details.{n}.birth_date"] = [_("生年月日が正しくありません。")]
+        if row.get("disability", "") not in DISABILITY_KINDS:
+            errors[f"dependant_details.{n}.disability"] = [_("障害者の区分を選んでください。")]
     return errors
 
 
@@ -222,8 +253,28 @@ def pay_item_save(
     taxable: bool = True,
     in_overtime_base: bool = False,
 ) -> PayItem:
-    """Add or change a fixed allowance or deduction (by its name)."""
+    """Add or change a fixed allowance or deduction (by its name), at once.
+
+    Once the profile has dated items (`item_versions.pay_item_change_schedule`), an undated change
+    is a change from this month, so the dated history stays the one the runs use.
+    """
     require(actor, "payroll.manage")
+    if profile.item_versions.exists():
+        from django.utils import timezone
+
+        from urakata.payroll.item_versions import pay_item_change_schedule
+
+        pay_item_change_schedule(
+            actor=actor,
+            profile=profile,
+            effective_month=timezone.localdate(),
+            kind=kind,
+            name=name,
+            amount=amount,
+            taxable=taxable,
+            in_overtime_base=in_overtime_base,
+        )
+        return PayItem.objects.get(profile=profile, kind=kind, name=name.strip())
     errors: dict[str, list[str]] = {}
     if kind not in PayItem.Kind.values:
         errors["kind"] = [_("手当か控除を選んでください。")]

@@ -1,4 +1,4 @@
-"""Salary transfers through the payments domain (contract: `payment_request_add(kind="salary")`).
+"""Salary transfers through the payments domain (contract: `payment_requests_add_bulk`, kind "salary"/"bonus").
 
 Payroll sits above payments, but this branch is built before payments is merged: the calls go
 through `import_string` when `urakata.payments` is installed, and do nothing otherwise.
@@ -32,23 +32,26 @@ def payee_problems(*, employee_id: int) -> list[str]:
 
 
 def request_salary_transfers(*, run: Any) -> int:
-    """One payment request per payslip with a positive net pay; returns how many were made."""
+    """One payment request per payslip with a positive net pay, added in one bulk call
+    (`payment_requests_add_bulk`: one audit event for the run); returns how many."""
     if not _installed():
         return 0
-    add = import_string("urakata.payments.services.payment_request_add")
+    add_bulk = import_string("urakata.payments.bulk.payment_requests_add_bulk")
     kind = "salary" if run.kind == "salary" else "bonus"
-    count = 0
-    for slip in run.payslips.select_related("employee").filter(net__gt=0):
-        add(
-            actor=SYSTEM,
-            source=SOURCE,
-            source_id=slip.pk,
-            payee_employee_id=slip.employee_id,
-            amount=slip.net,
-            due_date=run.pay_date,
-            description=f"{run.month:%Y-%m} {run.get_kind_display()} {slip.employee.code}",
-            kind=kind,
-            liability_account_code="3160",
-        )
-        count += 1
-    return count
+    label = f"{run.month:%Y-%m} {run.get_kind_display()}"
+    items = [
+        {
+            "source_id": slip_id,
+            "payee_employee_id": employee_id,
+            "amount": net,
+            "due_date": run.pay_date,
+            "description": f"{label} {code}",
+            "kind": kind,
+            "liability_account_code": "3160",
+        }
+        for slip_id, employee_id, net, code in run.payslips.filter(net__gt=0)
+        .order_by("pk")
+        .values_list("pk", "employee_id", "net", "employee__code")
+    ]
+    add_bulk(actor=SYSTEM, source=SOURCE, items=items)
+    return len(items)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from urakata.payroll import views, views_master
+from urakata.payroll import views, views_declaration, views_master
 
 app_name = "payroll"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("profiles/<int:employee_id>/", views_master.profile_edit, name="profile_edit"),
     path("profiles/<int:employee_id>/pay/", views_master.profile_pay, name="profile_pay"),
     path("profiles/<int:employee_id>/items/", views_master.profile_item, name="profile_item"),
+    path(
+        "profiles/<int:employee_id>/declaration/",
+        views_declaration.profile_declaration,
+        name="profile_declaration",
+    ),
     path(
         "profiles/<int:employee_id>/resident-tax/",
         views_master.profile_resident_tax,

@@ -1,4 +1,4 @@
-"""Payroll pages for HR: the pay master (dated pay changes, allowances and deductions, 住民税,
+"""Payroll pages for HR: the pay master (dated pay changes, dated allowances and deductions, 住民税,
 資格取得時決定) and bonus runs (create here; check and approve on the run page)."""
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from urakata.core.error_pages import flash_error
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.payroll import bonus, selectors, versions
+from urakata.payroll.item_versions import item_history, pay_item_change_schedule
 from urakata.payroll.models import PayItem, PayProfile
 from urakata.payroll.services_profiles import (
     pay_item_save,
@@ -77,9 +80,30 @@ def profile_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
             "pay_types": PayProfile.PayType.choices,
             "history": versions.profile_history(profile),
             "items": list(profile.items.order_by("kind", "name")),
+            "item_history": item_history(profile),
+            "insured_kinds": PayProfile.InsuredKind.choices,
+            "dependant_rows": _dependant_rows(profile),
+            "disabilities": DISABILITIES,
             "taxes": list(profile.resident_taxes.order_by("-fiscal_year")),
         },
     )
+
+
+DISABILITIES = (
+    ("", _lazy("-")),
+    ("general", _lazy("障害者")),
+    ("special", _lazy("特別障害者")),
+    ("special_cohabiting", _lazy("同居特別障害者")),
+)
+
+
+def _dependant_rows(profile: PayProfile) -> list[dict[str, Any]]:
+    """The listed 扶養親族 with their age at this year's end, then blank rows to fill."""
+    from urakata.payroll.views_declaration import DEPENDANT_ROWS, ages_at_year_end
+
+    rows = ages_at_year_end(list(profile.dependant_details), timezone.localdate().year)
+    blank = {"name": "", "relation": "", "birth_date": "", "disability": "", "age": None}
+    return rows + [dict(blank) for _n in range(max(DEPENDANT_ROWS - len(rows), 0))]
 
 
 def _pay_values(post: Any) -> dict[str, Any]:
@@ -120,20 +144,40 @@ def profile_pay(request: HttpRequest, employee_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def profile_item(request: HttpRequest, employee_id: int) -> HttpResponse:
-    """Add or change a fixed allowance or deduction (by name)."""
+    """Add, change or stop an allowance or deduction (by name), at once or from a pay month."""
     require(request.user, "payroll.manage")
     profile = selectors.profile_for(actor=request.user, employee_id=employee_id)
+    post = request.POST
     try:
-        pay_item_save(
-            actor=request.user,
-            profile=profile,
-            kind=request.POST.get("kind", ""),
-            name=request.POST.get("name", "")[:40],
-            amount=_int(request.POST.get("amount", ""), "amount"),
-            taxable=request.POST.get("taxable") == "on"
-            or request.POST.get("kind") == PayItem.Kind.DEDUCTION,
-            in_overtime_base=request.POST.get("in_overtime_base") == "on",
-        )
+        kind, name = post.get("kind", ""), post.get("name", "")[:40]
+        remove = post.get("remove") == "on"
+        amount = 0 if remove else _int(post.get("amount", ""), "amount")
+        taxable = post.get("taxable") == "on" or kind == PayItem.Kind.DEDUCTION
+        in_base = post.get("in_overtime_base") == "on"
+        if post.get("effective_month", "").strip() or remove:
+            month = _month(post.get("effective_month", ""), "effective_month")
+            pay_item_change_schedule(
+                actor=request.user,
+                profile=profile,
+                effective_month=month,
+                kind=kind,
+                name=name,
+                amount=amount,
+                taxable=taxable,
+                in_overtime_base=in_base,
+                remove=remove,
+                reason=post.get("reason", "")[:200],
+            )
+        else:
+            pay_item_save(
+                actor=request.user,
+                profile=profile,
+                kind=kind,
+                name=name,
+                amount=amount,
+                taxable=taxable,
+                in_overtime_base=in_base,
+            )
         messages.success(request, _("手当・控除を保存しました。"))
     except ValidationFailed as error:
         flash_error(request, error)

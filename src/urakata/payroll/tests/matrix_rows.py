@@ -115,6 +115,21 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("api-payroll-profile-history", "GET", _u(API + "/profiles/{employee}/history"), OWN),
     Endpoint(
+        "api-payroll-item-history", "GET", _u(API + "/profiles/{employee}/items/history"), OWN
+    ),
+    Endpoint(
+        "api-payroll-item-change",
+        "POST",
+        _u(API + "/profiles/{employee}/items"),
+        HR,
+        payload={
+            "effective_month": "2026-08",
+            "kind": "allowance",
+            "name": "住宅手当",
+            "amount": 1,
+        },
+    ),
+    Endpoint(
         "api-payroll-acquisition",
         "POST",
         _u(API + "/profiles/{employee}/acquisition"),
@@ -195,6 +210,15 @@ ENDPOINTS: list[Endpoint] = [
         _u("/payroll/profiles/{employee}/items/"),
         HR,
         payload={"kind": "allowance", "name": "資格手当", "amount": "5000", "taxable": "on"},
+        form=True,
+        redirects=True,
+    ),
+    Endpoint(
+        "page-payroll-profile-declaration",
+        "POST",
+        _u("/payroll/profiles/{employee}/declaration/"),
+        HR,
+        payload={"tax_column": "kou", "dependents": "1", "insured_kind": "general"},
         form=True,
         redirects=True,
     ),

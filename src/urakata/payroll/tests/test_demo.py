@@ -31,6 +31,23 @@ def _salaries_booked(period: int) -> int:
     return (rows["debit"] or 0) - (rows["credit"] or 0)
 
 
+def _dated_items_and_dependants_shown() -> None:
+    """Dated items: 住宅手当 from the October pay (転居), not in September's; 扶養親族 listed."""
+    from urakata.payroll.models import PayItemVersion, PayProfile
+
+    moved = PayItemVersion.objects.filter(effective_month=dt.date(2026, 10, 1)).first()
+    assert moved is not None and moved.reason == "転居"
+    slips = {
+        s.run.pay_date.month: dict(s.lines["pay"])
+        for s in Payslip.objects.filter(
+            employee=moved.profile.employee, run__kind="salary", run__status=PayRun.Status.FIXED
+        ).select_related("run")
+    }
+    assert "住宅手当" not in slips[9] and slips[10]["住宅手当"] == 15_000
+    listed = PayProfile.objects.exclude(dependant_details=[]).first()
+    assert listed is not None and len(listed.dependant_details) >= listed.dependents > 0
+
+
 def test_demo_year_of_runs_counted_once_in_the_books() -> None:
     org_demo.seed(actor=None, today=TODAY, rng=random.Random(1))
     # Before anything is seeded the hook already knows the months payroll will post.
@@ -58,6 +75,7 @@ def test_demo_year_of_runs_counted_once_in_the_books() -> None:
         run__pay_date=dt.date(2026, 4, 25), employee=version.profile.employee
     )
     assert dict(after.lines["pay"])["基本給"] == version.values["base_pay"]
+    _dated_items_and_dependants_shown()
     assert dict(before.lines["pay"])["基本給"] < version.values["base_pay"]
     for run in fixed:  # 給料手当 of the month = the run's gross, nothing else
         assert _salaries_booked(run.pay_date.year * 100 + run.pay_date.month) == run.totals["gross"]

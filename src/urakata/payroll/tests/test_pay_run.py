@@ -114,6 +114,18 @@ def test_journal_balances_and_equals_the_totals(hr: Any, staff: dict[str, PayPro
     posted = list(entry.lines.values_list("account__code", "debit", "credit"))
     assert sum(d for _, d, _ in posted) == t["gross"] + t["employer_cost"]
     assert sum(c for a, _, c in posted if a == "3160") == t["net"] + t["employer_cost"]
+    # The transfers: one payment request per payslip, added in one bulk call (one audit event).
+    from urakata.core.models import AuditEvent
+    from urakata.payments.models import PaymentRequest
+
+    requests = PaymentRequest.objects.filter(source="payroll", kind="salary")
+    assert sorted(requests.values_list("source_id", "amount")) == sorted(
+        fixed.payslips.values_list("pk", "net")
+    )
+    assert sum(r.amount for r in requests) == t["net"]
+    (bulk,) = AuditEvent.objects.filter(action="payments.request.add_bulk")
+    assert bulk.changes["count"] == 2 and bulk.changes["amount"] == t["net"]
+    assert not AuditEvent.objects.filter(action="payments.request.add").exists()
 
 
 def test_employees_get_a_notice_without_amounts(make_user: Any, hr: Any) -> None:
