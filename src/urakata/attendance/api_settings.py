@@ -45,16 +45,17 @@ Limit = Annotated[int, Field(ge=0, le=8784 * 60)]
 class AttRuleIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     kind: Literal["fixed", "flex", "variable"] = "fixed"
-    start_time: dt.time = dt.time(9, 0)
-    end_time: dt.time = dt.time(18, 0)
-    break_start: dt.time = dt.time(12, 0)
+    # Times of day as "HH:MM" (a JSON-schema `time` would need a UTC offset, which a rule has not)
+    start_time: HhMm = "09:00"
+    end_time: HhMm = "18:00"
+    break_start: HhMm = "12:00"
     break_minutes: Annotated[int, Field(ge=0, le=600)] = 60
     workdays: Annotated[str, Field(max_length=7)] = "01234"
     legal_holiday_weekday: Weekday = 6
     week_start: Weekday = 6
     national_holidays_off: bool = True
-    core_start: dt.time | None = None
-    core_end: dt.time | None = None
+    core_start: HhMm | None = None
+    core_end: HhMm | None = None
     is_supervisor: bool = False
     is_default: bool = False
     period_start_day: Annotated[int, Field(ge=1, le=31)] = 1
@@ -64,8 +65,33 @@ class AttRuleOut(AttRuleIn):
     code: str
 
 
+TIME_FIELDS = ("start_time", "end_time", "break_start", "core_start", "core_end")
+
+
 def _rule_out(rule: WorkRule) -> dict[str, Any]:
-    return {"code": rule.code, **{f: getattr(rule, f) for f in setup.RULE_FIELDS}}
+    out = {"code": rule.code, **{f: getattr(rule, f) for f in setup.RULE_FIELDS}}
+    for field in TIME_FIELDS:
+        if isinstance(out.get(field), dt.time):
+            out[field] = out[field].strftime("%H:%M")
+    return out
+
+
+def _rule_times(values: dict[str, Any]) -> dict[str, Any]:
+    """ "HH:MM" → time; a time that does not exist (25:00, 9:75) is a 422 naming its field."""
+    wrong = []
+    for field in TIME_FIELDS:
+        text = values.get(field)
+        if text is None:
+            continue
+        hours, minutes = (int(part) for part in text.split(":"))
+        if hours > 23 or minutes > 59:
+            wrong.append(field)
+        else:
+            values[field] = dt.time(hours, minutes)
+    if wrong:
+        message = _("時刻は 00:00〜23:59 の HH:MM で指定してください。")
+        raise ValidationFailed(message, errors={k: [message] for k in wrong})
+    return values
 
 
 @router.get("/rules", response={200: list[AttRuleOut], **API_ERRORS})
@@ -78,12 +104,8 @@ def list_rules(request: HttpRequest) -> Any:
 @router.put("/rules/{code}", response={200: AttRuleOut, **API_ERRORS})
 def put_rule(request: HttpRequest, code: Code, payload: AttRuleIn) -> Any:
     """Create or change a 就業規則 by code (the whole rule)."""
-    values = payload.dict()
+    values = _rule_times(payload.dict())
     values["workdays"] = "".join(sorted(set(values["workdays"])))
-    zoned = [k for k, v in values.items() if isinstance(v, dt.time) and v.tzinfo is not None]
-    if zoned:
-        message = _("時刻はタイムゾーンなし(HH:MM)で指定してください。")
-        raise ValidationFailed(message, errors={k: [message] for k in zoned})
     rule = setup.work_rule_save(actor=request.user, code=code, **values)
     return _rule_out(rule)
 

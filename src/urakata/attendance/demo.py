@@ -260,10 +260,10 @@ def _leave(actor: Any, requests: list[LeaveRequest]) -> int:
 
 
 def _close(actor: Any, first: dt.date, today: dt.date) -> int:
-    """Close every month but the last complete one (left open to show the close)."""
+    """Close every complete month (the current one stays open), so payroll can pay the last."""
     closed = 0
     month = first
-    stop = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    stop = today.replace(day=1)
     while month < stop:
         services.month_close(actor=actor, year=month.year, month=month.month)
         closed += 1

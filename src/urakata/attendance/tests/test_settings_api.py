@@ -47,11 +47,15 @@ def test_rules_and_shift_calendar(client_for: Any) -> None:
     assert response.status_code == 422
     assert "終業時刻が始業時刻より前です" in str(response.json())
     response = _put(client, f"{API}/rules/VAR", {**RULE, "start_time": "09:00:00+09:00"})
+    assert response.status_code == 422  # a time with an offset is not HH:MM
+    response = _put(client, f"{API}/rules/VAR", {**RULE, "start_time": "24:30"})
     assert response.status_code == 422
     assert "start_time" in response.json()["errors"]
+    assert not WorkRule.objects.exists()
     response = _put(client, f"{API}/rules/VAR", RULE)
     assert response.status_code == 200
     assert response.json()["workdays"] == "01234"
+    assert (response.json()["start_time"], response.json()["end_time"]) == ("09:00", "18:00")
     assert WorkRule.objects.get(code="VAR").kind == "variable"
     assert [r["code"] for r in client.get(f"{API}/rules").json()] == ["VAR"]
     # February 2026, 総枠 160 h: 20 weekdays of 8 h 30 min (170 h) refused, 8 h (160 h) fits.

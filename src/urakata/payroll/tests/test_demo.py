@@ -65,6 +65,10 @@ def test_demo_year_of_runs_counted_once_in_the_books() -> None:
     fixed = [r for r in salary_runs if r.status == PayRun.Status.FIXED]
     assert [r.pay_date for r in fixed] == [dt.date(2026, m, 25) for m in range(1, 12)]
     assert result["runs_fixed"] == 11
+    # November's attendance is closed too: its run (paid 12/25, after today) waits as a draft.
+    assert result["runs_draft"] == 1
+    drafts = [r for r in salary_runs if r.status != PayRun.Status.FIXED]
+    assert [r.pay_date for r in drafts] == [dt.date(2026, 12, 25)]
     assert result["raises_dated"] > 0  # 定期昇給 from the April pay: March paid before, May after
     version = PayProfileVersion.objects.filter(effective_month=dt.date(2026, 4, 1)).first()
     assert version is not None and version.reason == "定期昇給"
