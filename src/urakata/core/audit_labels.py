@@ -133,6 +133,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "facilities.loan.create": gettext_lazy("貸与品を貸し出し"),
     "facilities.loan.return": gettext_lazy("貸与品の返却を記録"),
     "facilities.order.cancel": gettext_lazy("発注を取り消し"),
+    "facilities.order.booking_claimed": gettext_lazy("入荷時の計上を請求書に充当"),
     "facilities.order.create": gettext_lazy("発注"),
     "facilities.order.invoice_match": gettext_lazy("発注に請求書を照合"),
     "facilities.order.receive": gettext_lazy("入荷を記録"),

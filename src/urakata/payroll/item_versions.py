@@ -21,7 +21,7 @@ from urakata.core.audit import audit_record
 from urakata.core.errors import ValidationFailed
 from urakata.core.permissions import require
 from urakata.payroll.models import PayItem, PayItemVersion, PayProfile
-from urakata.payroll.versions import BEGINNING
+from urakata.payroll.versions import BEGINNING, effective_month_check
 
 ItemRow = dict[str, Any]  # {kind, name, amount, taxable, in_overtime_base}
 
@@ -94,7 +94,7 @@ def pay_item_change_schedule(
 ) -> PayItemVersion:
     """Add, change or (`remove=True`) stop an allowance or deduction from a pay month."""
     require(actor, "payroll.manage")
-    effective_month = effective_month.replace(day=1)
+    effective_month = effective_month_check(effective_month)
     today = today or timezone.localdate()
     name = (name or "").strip()
     errors = _item_errors(kind, name, 0 if remove else amount)

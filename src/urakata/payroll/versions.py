@@ -39,6 +39,18 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
     return {k: Decimal(str(v)) if k in DECIMAL_FIELDS else v for k, v in values.items()}
 
 
+def effective_month_check(effective_month: dt.date) -> dt.date:
+    """A dated change starts in a pay month from BEGINNING on (the version before the first
+    change is dated there): an earlier month is a 422 naming the field, not a missing version."""
+    month = effective_month.replace(day=1)
+    if month < BEGINNING:
+        message = _("適用開始の支給月は %(month)s 以降で指定してください。") % {
+            "month": BEGINNING.strftime("%Y-%m")
+        }
+        raise ValidationFailed(message, errors={"effective_month": [message]})
+    return month
+
+
 def values_in_force(profile_ids: list[int], pay_month: dt.date) -> dict[int, dict[str, Any]]:
     """Per profile with versions: the dated fields in force in the pay month (typed)."""
     found: dict[int, dict[str, Any]] = {}
@@ -68,7 +80,7 @@ def pay_profile_change_schedule(
     from urakata.payroll.services_profiles import profile_errors
 
     require(actor, "payroll.manage")
-    effective_month = effective_month.replace(day=1)
+    effective_month = effective_month_check(effective_month)
     today = today or timezone.localdate()
     unknown = set(values) - set(DATED_FIELDS)
     if unknown:

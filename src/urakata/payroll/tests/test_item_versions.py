@@ -221,3 +221,23 @@ def test_api_change_and_history(client_for: Any, profile: PayProfile) -> None:
     assert "ない手当" in str(removed.json())
     employee = client_for(Role.EMPLOYEE)
     assert employee.post(url, body, content_type="application/json").status_code == 403
+
+
+def test_a_change_before_the_first_version_is_refused(client_for: Any, profile: PayProfile) -> None:
+    """The fuzzer's find: a pay month before 2000-01 had no version in force (a 500)."""
+    client = client_for(Role.HR)
+    items = f"/api/v1/payroll/profiles/{profile.employee_id}/items"
+    body = {"effective_month": "1900-01", "kind": "allowance", "name": "事務椅子", "amount": 1}
+    response = client.post(items, body, content_type="application/json")
+    assert response.status_code == 422
+    assert "effective_month" in response.json()["errors"]
+    before = AuditEvent.objects.count()
+    master = f"/api/v1/payroll/profiles/{profile.employee_id}"
+    response = client.put(
+        master,
+        {"effective_month": "1999-12", "reason": "x", "base_pay": 300_000},
+        content_type="application/json",
+    )
+    assert response.status_code in (404, 422), response.content
+    assert AuditEvent.objects.count() == before
+    assert not profile.item_versions.exists()
